@@ -1,0 +1,42 @@
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: install test unit integration lint run demo bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make test: the whole suite (unit + integration); what CI runs
+test: $(STAMP)
+	$(PY) -m pytest -q tests
+
+## make unit: fast domain and application tests with in-memory fakes, no I/O
+unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit
+
+## make integration: real Redis, PostgreSQL, SMTP and the HTTP sandboxes
+integration: $(STAMP)
+	$(PY) -m pytest -q tests/integration
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check domain application adapters entrypoints tests bench
+
+## make run: the service on embedded defaults (SQLite, in-process broker, sandboxes without credentials)
+run: $(STAMP)
+	$(VENV)/bin/sales-inbox serve
+
+demo: $(STAMP)
+	$(VENV)/bin/sales-inbox demo
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache var

@@ -1,0 +1,1 @@
+"""The business core of Sales Inbox. Standard library only."""

@@ -1,0 +1,114 @@
+"""What a channel's owner chose: the seed's switches, mappings and sync settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.money import ZERO
+
+
+class DocumentType(StrEnum):
+    SALES_INVOICE = "sales_invoice"
+    SALES_ORDER = "sales_order"
+    SALES_PROFORMA = "sales_proforma"
+    SALES_RECEIPT = "sales_receipt"
+
+    @property
+    def is_posted(self) -> bool:
+        """Invoices and receipts are posted to the ledger; the others are approved."""
+        return self in (DocumentType.SALES_INVOICE, DocumentType.SALES_RECEIPT)
+
+    @property
+    def payment_is_overpayment(self) -> bool:
+        """A sales order cannot be paid: the money becomes the client's advance (pārmaksa)."""
+        return self is DocumentType.SALES_ORDER
+
+
+class Operation(StrEnum):
+    SELL_GOODS = "sell_goods"
+    SELL_SERVICES = "sell_services"
+    OTHER_INCOME = "other_income"
+
+
+class Trigger(StrEnum):
+    RECEIVED = "received"
+    PAID = "paid"
+
+
+class UnknownSkuPolicy(StrEnum):
+    HOLD = "hold"
+    FREE_TEXT_LINE = "free_text_line"
+
+
+class EmailVia(StrEnum):
+    PAYTRAQ = "paytraq"
+    SMTP = "smtp"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMapping:
+    """A Mozello payment method booked to a PayTraq money account."""
+
+    method: str
+    money_account_id: str
+    merchant_account: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StockSyncSettings:
+    sync_prices: bool = False
+    price_group_id: str | None = None
+    daily: bool = False
+    daily_time: time = time(6, 0)
+    timezone: str = "Europe/Riga"
+    track_untracked: bool = False
+    sync_sale_price: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    auto_process: bool = False
+    trigger: Trigger = Trigger.PAID
+    trigger_overrides: tuple[tuple[str, Trigger], ...] = ()
+    document_type: DocumentType = DocumentType.SALES_ORDER
+    operation: Operation = Operation.SELL_GOODS
+    approve: bool = False
+    add_payment: bool = False
+    send_email: bool = False
+    payment_mappings: tuple[PaymentMapping, ...] = ()
+    tax_keys: tuple[tuple[Decimal, str], ...] = ()
+    rounding_tax_key: str | None = None
+    warehouse_id: str | None = None
+    unknown_sku: UnknownSkuPolicy = UnknownSkuPolicy.HOLD
+    rounding_limit: Decimal = ZERO
+    stock_sync: StockSyncSettings = field(default_factory=StockSyncSettings)
+    email_via: EmailVia = EmailVia.PAYTRAQ
+
+    def trigger_for(self, payment_method: str) -> Trigger:
+        return dict(self.trigger_overrides).get(payment_method, self.trigger)
+
+    def payment_mapping_for(self, payment_method: str) -> PaymentMapping | None:
+        for mapping in self.payment_mappings:
+            if mapping.method == payment_method:
+                return mapping
+        return None
+
+    def tax_key_for(self, rate: Decimal | None) -> str | None:
+        wanted = Decimal(0) if rate is None else rate
+        for mapped_rate, key in self.tax_keys:
+            if mapped_rate == wanted:
+                return key
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One Mozello shop connected to one PayTraq company."""
+
+    id: str
+    name: str
+    settings: ChannelSettings = field(default_factory=ChannelSettings)
+    active: bool = True
