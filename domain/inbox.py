@@ -1,0 +1,222 @@
+"""An inbox item: one Mozello order of one channel, and every step taken for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.orders import SalesOrder
+from domain.review import ReviewReason
+
+
+class InboxStatus(StrEnum):
+    RECEIVED = "received"
+    DOCUMENT_CREATED = "document_created"
+    APPROVED = "approved"
+    PAID = "paid"
+    EMAILED = "emailed"
+    NEEDS_REVIEW = "needs_review"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+S = InboxStatus
+_PROGRESS = {S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
+ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
+    S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.PAID: frozenset({S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.EMAILED: frozenset({S.PAID, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.NEEDS_REVIEW: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.FAILED: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+}
+
+
+class IllegalInboxTransition(Exception):
+    def __init__(self, order_id: str, current: InboxStatus, wanted: InboxStatus):
+        super().__init__(f"order {order_id}: cannot go from {current} to {wanted}")
+        self.current, self.wanted = current, wanted
+
+
+@dataclass(slots=True)
+class Step:
+    name: str
+    at: datetime
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    id: str
+    ref: str
+    sale_type: str
+    status: str = "draft"
+    total: Decimal | None = None
+    adopted: bool = False
+
+
+@dataclass(slots=True)
+class PaymentRecord:
+    amount: Decimal
+    money_account_id: str
+    overpayment: bool
+    at: datetime
+    paytraq_id: str | None = None
+
+
+@dataclass(slots=True)
+class InboxItem:
+    channel_id: str
+    order_id: str
+    order: SalesOrder
+    received_at: datetime
+    status: InboxStatus = InboxStatus.RECEIVED
+    updated_at: datetime | None = None
+    document: DocumentRecord | None = None
+    document_created_at: datetime | None = None
+    finalised_at: datetime | None = None
+    payment: PaymentRecord | None = None
+    emailed_at: datetime | None = None
+    emailed_to: str = ""
+    cancelled_at: datetime | None = None
+    reasons: list[ReviewReason] = field(default_factory=list)
+    error: str | None = None
+    attempts: int = 0
+    shop_total: Decimal | None = None
+    paytraq_total: Decimal | None = None
+    steps: list[Step] = field(default_factory=list)
+    version: int = 0
+
+    # --- status machine -------------------------------------------------------------
+    def _move(self, wanted: InboxStatus, at: datetime, step: str, **detail: object) -> None:
+        if wanted is not self.status and wanted not in ALLOWED[self.status]:
+            raise IllegalInboxTransition(self.order_id, self.status, wanted)
+        self.status = wanted
+        self.updated_at = at
+        self.steps.append(Step(step, at, {k: str(v) for k, v in detail.items() if v is not None}))
+
+    def progress_status(self) -> InboxStatus:
+        """The furthest business milestone reached, ignoring review/failure flags."""
+        milestones = [
+            (self.document_created_at, S.DOCUMENT_CREATED),
+            (self.finalised_at, S.APPROVED),
+            (self.payment.at if self.payment else None, S.PAID),
+            (self.emailed_at, S.EMAILED),
+        ]
+        reached = [(at, status) for at, status in milestones if at is not None]
+        if not reached:
+            return S.RECEIVED
+        return max(reached, key=lambda pair: pair[0])[1]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is S.CANCELLED
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
+
+    # --- what happens to an order ---------------------------------------------------
+    def record_snapshot(self, order: SalesOrder, at: datetime) -> bool:
+        """A newer look at the same order (payment, dispatch...). True when anything changed."""
+        if order.order_id != self.order_id:
+            raise ValueError(f"snapshot of {order.order_id} given to item {self.order_id}")
+        if order == self.order:
+            return False
+        before = self.order
+        self.order = order
+        self.updated_at = at
+        self.steps.append(
+            Step(
+                "snapshot",
+                at,
+                {"payment_status": order.payment_status.value, "was": before.payment_status.value},
+            )
+        )
+        return True
+
+    def document_created(self, record: DocumentRecord, at: datetime) -> None:
+        if self.document is not None:
+            return
+        self._move(
+            S.DOCUMENT_CREATED,
+            at,
+            "document_adopted" if record.adopted else "document_created",
+            document_id=record.id,
+            sale_type=record.sale_type,
+            total=record.total,
+        )
+        self.document = record
+        self.document_created_at = at
+        self.reasons = []
+        self.error = None
+
+    def reconciled(self, shop_total: Decimal, paytraq_total: Decimal, at: datetime) -> None:
+        """Totals agree: leave review (if we were there) for the progress reached."""
+        self.shop_total, self.paytraq_total = shop_total, paytraq_total
+        if self.status in (S.NEEDS_REVIEW, S.FAILED):
+            self._move(self.progress_status(), at, "reconciled", total=paytraq_total)
+            self.reasons = []
+            self.error = None
+
+    def document_finalised(self, status: str, at: datetime) -> None:
+        if self.finalised_at is not None:
+            return
+        if self.document is None:
+            raise IllegalInboxTransition(self.order_id, self.status, S.APPROVED)
+        self._move(S.APPROVED, at, "document_finalised", document_id=self.document.id, status=status)
+        self.document.status = status
+        self.finalised_at = at
+
+    def payment_added(self, payment: PaymentRecord) -> None:
+        if self.payment is not None:
+            return
+        if self.document is None:
+            raise IllegalInboxTransition(self.order_id, self.status, S.PAID)
+        self._move(
+            S.PAID,
+            payment.at,
+            "overpayment_added" if payment.overpayment else "payment_added",
+            amount=payment.amount,
+            money_account_id=payment.money_account_id,
+            paytraq_id=payment.paytraq_id,
+        )
+        self.payment = payment
+
+    def emailed(self, to: str, via: str, at: datetime) -> None:
+        if self.emailed_at is not None:
+            return
+        if self.document is None:
+            raise IllegalInboxTransition(self.order_id, self.status, S.EMAILED)
+        self._move(S.EMAILED, at, "emailed", to=to, via=via, document_id=self.document.id)
+        self.emailed_at = at
+        self.emailed_to = to
+
+    def needs_review(self, reasons: list[ReviewReason], at: datetime) -> None:
+        self._move(S.NEEDS_REVIEW, at, "needs_review", reasons="; ".join(r.message for r in reasons))
+        self.reasons = list(reasons)
+
+    def clear_review(self, at: datetime) -> None:
+        if self.status is S.NEEDS_REVIEW:
+            self._move(self.progress_status(), at, "review_cleared")
+            self.reasons = []
+
+    def failed(self, error: str, at: datetime) -> None:
+        self.attempts += 1
+        self._move(S.FAILED, at, "failed", error=error)
+        self.error = error
+
+    def retry(self, at: datetime) -> None:
+        if self.status is S.FAILED:
+            self._move(self.progress_status(), at, "retry")
+            self.error = None
+
+    def cancel(self, at: datetime) -> None:
+        if self.status is S.CANCELLED:
+            return
+        self._move(S.CANCELLED, at, "cancelled", document_id=self.document.id if self.document else None)
+        self.cancelled_at = at
