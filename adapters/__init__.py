@@ -1,0 +1,1 @@
+"""Adapters: PayTraq, Mozello, e-mail, storage, and the in-memory fakes."""

@@ -1,0 +1,1 @@
+"""Use cases: commands, events, ports and the handlers that drive the domain."""
