@@ -1,0 +1,1 @@
+"""Mozello's Store API: the client, its wire schemas, webhook signatures and a local sandbox."""

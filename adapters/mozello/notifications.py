@@ -1,0 +1,109 @@
+"""A Mozello webhook body, parsed: which event, and the order or product it carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import ValidationError
+
+from adapters.mozello import wire
+from adapters.mozello.schemas import load_order, load_product
+from application.errors import PermanentError
+from application.ports import ShopProduct
+from domain.orders import SalesOrder
+
+ORDER_EVENTS = ("ORDER_CREATED", "ORDER_DELETED", "PAYMENT_CHANGED", "DISPATCH_CHANGED")
+PRODUCT_EVENTS = ("PRODUCT_CHANGED", "PRODUCT_DELETED", "STOCK_CHANGED")
+EVENTS = ORDER_EVENTS + PRODUCT_EVENTS
+
+# An order body without these keys is an abbreviated snapshot (the official PAYMENT_CHANGED
+# example carries only `payment_status`): keep it raw and let the handler fetch the order.
+FULL_ORDER_KEYS = ("created_at", "cart", "total")
+
+
+class InvalidNotification(PermanentError):
+    """The body is not a Mozello notification we can read; retrying will not change that."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    event: str
+    order: SalesOrder | None = None
+    raw_order: dict | None = None
+    product: ShopProduct | None = None
+
+    @property
+    def order_id(self) -> str | None:
+        if self.order is not None:
+            return self.order.order_id
+        if self.raw_order is not None:
+            value = self.raw_order.get("order_id")
+            return str(value) if value else None
+        return None
+
+    @property
+    def is_order_event(self) -> bool:
+        return self.event in ORDER_EVENTS
+
+
+def parse_notification(body: bytes) -> Notification:
+    """Parse the raw webhook bytes; raise InvalidNotification with a readable reason."""
+    try:
+        document = wire.decode(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidNotification(f"Mozello notification is not JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise InvalidNotification("Mozello notification must be a JSON object")
+    event = document.get("event")
+    if event not in EVENTS:
+        raise InvalidNotification(
+            f"unknown Mozello event {event!r}; expected one of {', '.join(EVENTS)}"
+        )
+    if event in ORDER_EVENTS:
+        return _order_notification(event, document.get("order"))
+    return _product_notification(event, document.get("product"))
+
+
+def _order_notification(event: str, raw: Any) -> Notification:
+    if not isinstance(raw, dict) or not raw.get("order_id"):
+        raise InvalidNotification(f"{event} notification carries no order with an order_id")
+    if any(key not in raw for key in FULL_ORDER_KEYS):
+        return Notification(event=event, raw_order=raw)
+    try:
+        order = load_order(raw)
+    except ValidationError as exc:
+        raise InvalidNotification(
+            f"{event} notification for order {raw.get('order_id')!r} is not a valid "
+            f"Mozello order: {_describe(exc)}"
+        ) from exc
+    return Notification(event=event, order=order, raw_order=raw)
+
+
+def _product_notification(event: str, raw: Any) -> Notification:
+    if not isinstance(raw, dict):
+        raise InvalidNotification(f"{event} notification carries no product object")
+    try:
+        product = load_product(raw)
+    except ValidationError as exc:
+        raise InvalidNotification(
+            f"{event} notification is not a valid Mozello product: {_describe(exc)}"
+        ) from exc
+    return Notification(event=event, product=product)
+
+
+def _describe(error: ValidationError) -> str:
+    return "; ".join(_flatten(error.messages))
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[str]:
+    if isinstance(messages, dict):
+        found: list[str] = []
+        for key, value in messages.items():
+            found += _flatten(value, f"{prefix}{key}." if key != "_schema" else prefix)
+        return found
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix.rstrip('.') or 'order'}: {' '.join(messages)}"]
+    if isinstance(messages, list):
+        return [text for item in messages for text in _flatten(item, prefix)]
+    return [f"{prefix.rstrip('.')}: {messages}"]
