@@ -197,6 +197,8 @@ class InboxItem:
         self.emailed_to = to
 
     def needs_review(self, reasons: list[ReviewReason], at: datetime) -> None:
+        if self.status is S.NEEDS_REVIEW and self.reasons == list(reasons):
+            return
         self._move(S.NEEDS_REVIEW, at, "needs_review", reasons="; ".join(r.message for r in reasons))
         self.reasons = list(reasons)
 

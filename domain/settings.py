@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.money import ZERO
+from domain.orders import SalesOrder
 
 
 class DocumentType(StrEnum):
@@ -89,6 +90,13 @@ class ChannelSettings:
 
     def trigger_for(self, payment_method: str) -> Trigger:
         return dict(self.trigger_overrides).get(payment_method, self.trigger)
+
+    def ready_to_process(self, order: SalesOrder) -> bool:
+        """Automatic processing starts on receipt, or (the default, as PayTraq's own Mozello
+        channel does) only once Mozello reports the order paid."""
+        if not self.auto_process:
+            return False
+        return self.trigger_for(order.payment_method) is Trigger.RECEIVED or order.is_paid
 
     def payment_mapping_for(self, payment_method: str) -> PaymentMapping | None:
         for mapping in self.payment_mappings:

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from application.ports import Clock
+
+
+class SystemClock(Clock):
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class SteppingClock(Clock):
+    """A clock for tests and the demo: starts at `start`, moves `step` on every reading."""
+
+    def __init__(self, start: datetime, step: timedelta = timedelta(seconds=1)):
+        self.current, self.step = start, step
+
+    def now(self) -> datetime:
+        self.current += self.step
+        return self.current

@@ -1,0 +1,1 @@
+"""Ways to e-mail a sale document to the client."""

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from adapters.mailers.paytraq import PayTraqMailer
+from application.ports import AccountingPort, Gateways, MailerPort, ShopPort
+
+
+class StaticGateways(Gateways):
+    """The same adapters for every channel: the unit tests and the demo."""
+
+    def __init__(self, accounting: AccountingPort, shop: ShopPort | None = None,
+                 mailer: MailerPort | None = None):
+        self._accounting, self._shop = accounting, shop
+        self._mailer = mailer or PayTraqMailer(accounting)
+
+    def accounting(self, channel_id: str) -> AccountingPort:
+        return self._accounting
+
+    def shop(self, channel_id: str) -> ShopPort:
+        if self._shop is None:
+            raise LookupError("no shop adapter configured")
+        return self._shop
+
+    def mailer(self, channel_id: str) -> MailerPort:
+        return self._mailer

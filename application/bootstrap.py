@@ -1,0 +1,50 @@
+"""Wire handlers to their ports: the one place that knows which handler needs what."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+from application import commands, events
+from application.handlers.cancel_order import cancel_order
+from application.handlers.order_changed import cancel_deleted, process_when_ready
+from application.handlers.poll_orders import poll_orders
+from application.handlers.process_order import process_order
+from application.handlers.receive_order import receive_order
+from application.handlers.retry_order import retry_order
+from application.messagebus import MessageBus
+from application.ports import Clock, Gateways, UnitOfWork
+
+COMMAND_HANDLERS = {
+    commands.ReceiveOrder: receive_order,
+    commands.ProcessOrder: process_order,
+    commands.CancelOrder: cancel_order,
+    commands.RetryOrder: retry_order,
+    commands.PollOrders: poll_orders,
+}
+EVENT_HANDLERS = {
+    events.OrderChanged: [process_when_ready],
+    events.OrderDeleted: [cancel_deleted],
+    events.OrderProcessed: [],
+}
+
+
+def inject(handler: Callable, dependencies: dict[str, object]) -> Callable:
+    wanted = inspect.signature(handler).parameters
+    given = {name: dep for name, dep in dependencies.items() if name in wanted}
+    return lambda message: handler(message, **given)
+
+
+def bootstrap(
+    uow: UnitOfWork,
+    gateways: Gateways,
+    clock: Clock,
+    send: Callable[[commands.Command], None] | None = None,
+) -> MessageBus:
+    """A bus for one message or request: one unit of work, never shared between threads."""
+    dependencies = {"uow": uow, "gateways": gateways, "clock": clock}
+    return MessageBus(
+        {kind: inject(handler, dependencies) for kind, handler in COMMAND_HANDLERS.items()},
+        {kind: [inject(h, dependencies) for h in hs] for kind, hs in EVENT_HANDLERS.items()},
+        send=send,
+    )

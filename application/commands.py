@@ -1,0 +1,52 @@
+"""Commands: what someone (Mozello, a poll, a person, the scheduler) asks Sales Inbox to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.orders import SalesOrder
+
+
+class Command:
+    pass
+
+
+@dataclass(frozen=True)
+class ReceiveOrder(Command):
+    """A snapshot of a Mozello order arrived (webhook event or catch-up poll)."""
+
+    channel_id: str
+    order: SalesOrder
+    event: str
+    source: str = "webhook"
+    delivery_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcessOrder(Command):
+    """Take the order as far as the channel's switches allow; `manual` = a person asked."""
+
+    channel_id: str
+    order_id: str
+    manual: bool = False
+
+
+@dataclass(frozen=True)
+class CancelOrder(Command):
+    """The order was deleted in Mozello."""
+
+    channel_id: str
+    order_id: str
+
+
+@dataclass(frozen=True)
+class RetryOrder(Command):
+    channel_id: str
+    order_id: str
+
+
+@dataclass(frozen=True)
+class PollOrders(Command):
+    """Catch up on orders whose webhook never arrived."""
+
+    channel_id: str

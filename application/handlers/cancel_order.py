@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from application.commands import CancelOrder
+from application.ports import Clock, Gateways, UnitOfWork
+from domain.review import ReasonCode, ReviewReason
+
+
+def cancel_order(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock) -> None:
+    """ORDER_DELETED: void a draft document; an approved/posted one is flagged for review."""
+    with uow:
+        item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=True)
+        if item is None or item.is_cancelled:
+            return
+        accounting = gateways.accounting(cmd.channel_id)
+        sale = (
+            accounting.get_sale(item.document.id)
+            if item.document is not None
+            else accounting.find_sale_by_ref(cmd.order_id)
+        )
+        now = clock.now()
+        if sale is not None and not sale.is_draft and sale.status != "voided":
+            item.needs_review(
+                [
+                    ReviewReason.of(
+                        ReasonCode.DELETED_AFTER_FINALISED,
+                        f"the order was deleted in Mozello, but PayTraq document {sale.id} is "
+                        f"already {sale.status}: cancel it in PayTraq (e.g. a credit note) if "
+                        "the sale is really off",
+                        document_id=sale.id,
+                        status=sale.status,
+                    )
+                ],
+                now,
+            )
+        else:
+            if sale is not None and sale.is_draft:
+                accounting.void_sale(sale.id)
+            item.cancel(now)
+        uow.commit()

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import structlog
+
+from application.commands import ProcessOrder
+from application.errors import PermanentError, UnknownChannel, UnknownOrder
+from application.events import Event, OrderProcessed
+from application.ports import Clock, Gateways, UnitOfWork
+from application.processing import OrderProcessor
+
+logger = structlog.get_logger()
+
+
+def process_order(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock) -> list[Event]:
+    """Run the order pipeline. Transient errors propagate (the worker retries with backoff);
+    permanent ones leave the item `failed` with its reason, retryable by a person."""
+    with uow:
+        channel = uow.channels.get(cmd.channel_id)
+        if channel is None:
+            raise UnknownChannel(cmd.channel_id)
+        item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=True)
+        if item is None:
+            raise UnknownOrder(cmd.channel_id, cmd.order_id)
+        if item.is_cancelled:
+            return []
+        if not cmd.manual and not channel.settings.ready_to_process(item.order):
+            return []
+        structlog.contextvars.bind_contextvars(channel=cmd.channel_id, order_id=cmd.order_id)
+        if cmd.manual:
+            item.retry(clock.now())
+        processor = OrderProcessor(
+            item,
+            channel,
+            gateways.accounting(channel.id),
+            gateways.mailer(channel.id),
+            uow.clients,
+            clock,
+            uow.commit,
+        )
+        try:
+            processor.run()
+        except PermanentError as error:
+            logger.warning("order_failed", error=str(error))
+            item.failed(str(error), clock.now())
+            uow.commit()
+        except Exception as error:
+            logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
+            item.failed(f"{type(error).__name__}: {error}", clock.now())
+            uow.commit()
+            raise
+        return [OrderProcessed(cmd.channel_id, cmd.order_id, item.status.value)]
