@@ -96,7 +96,7 @@ class ChannelSettings:
         channel does) only once Mozello reports the order paid."""
         if not self.auto_process:
             return False
-        return self.trigger_for(order.payment_method) is Trigger.RECEIVED or order.is_paid
+        return self.trigger_for(order.payment_method) == Trigger.RECEIVED or order.is_paid
 
     def payment_mapping_for(self, payment_method: str) -> PaymentMapping | None:
         for mapping in self.payment_mappings:
