@@ -39,7 +39,7 @@ def bootstrap(
     uow: UnitOfWork,
     gateways: Gateways,
     clock: Clock,
-    send: Callable[[commands.Command], None] | None = None,
+    send: Callable[[commands.Command], bool] | None = None,
 ) -> MessageBus:
     """A bus for one message or request: one unit of work, never shared between threads."""
     dependencies = {"uow": uow, "gateways": gateways, "clock": clock}

@@ -2,7 +2,8 @@
 
 Handlers commit their own unit of work before they return follow-up messages, so a follow-up
 is only ever sent for state that is already committed. Commands that follow from events are
-handled in-line by default; with `send` (the Dramatiq dispatcher) they become broker messages.
+handled in-line by default; with `send` (the Dramatiq dispatcher) the ones it routes become
+broker messages (it returns True for those) and the rest are still handled in-line.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class MessageBus:
         self,
         command_handlers: dict[type[Command], Handler],
         event_handlers: dict[type[Event], list[Handler]],
-        send: Callable[[Command], None] | None = None,
+        send: Callable[[Command], bool] | None = None,
     ):
         self.command_handlers = command_handlers
         self.event_handlers = event_handlers
@@ -37,8 +38,8 @@ class MessageBus:
         while queue:
             current = queue.pop(0)
             if isinstance(current, Command) and not first and self.send is not None:
-                self.send(current)
-                continue
+                if self.send(current):
+                    continue
             first = False
             queue.extend(self._dispatch(current))
 

@@ -364,6 +364,9 @@ class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def list(self, channel_id: str) -> list[RawDelivery]: ...
 
+    @abc.abstractmethod
+    def get(self, delivery_id: str) -> RawDelivery | None: ...
+
 
 class ClientCache(abc.ABC):
     @abc.abstractmethod

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from domain.orders import SalesOrder
 from domain.review import ReviewReason
+from domain.settings import ChannelSettings
 
 
 class InboxStatus(StrEnum):
@@ -85,6 +86,7 @@ class InboxItem:
     cancelled_at: datetime | None = None
     reasons: list[ReviewReason] = field(default_factory=list)
     error: str | None = None
+    error_transient: bool = False
     attempts: int = 0
     shop_total: Decimal | None = None
     paytraq_total: Decimal | None = None
@@ -207,15 +209,35 @@ class InboxItem:
             self._move(self.progress_status(), at, "review_cleared")
             self.reasons = []
 
-    def failed(self, error: str, at: datetime) -> None:
+    def failed(self, error: str, at: datetime, transient: bool = False) -> None:
+        """A step broke. `transient` (timeout, 5xx, rate limit): the worker retries by itself."""
         self.attempts += 1
-        self._move(S.FAILED, at, "failed", error=error)
+        self._move(S.FAILED, at, "failed", error=error, transient=transient)
         self.error = error
+        self.error_transient = transient
 
     def retry(self, at: datetime) -> None:
         if self.status is S.FAILED:
             self._move(self.progress_status(), at, "retry")
             self.error = None
+
+    def awaits_work(self, settings: ChannelSettings) -> bool:
+        """Whether automatic processing still owes this order a step (for the sweeper that
+        re-enqueues orders a dead worker left half-way). Review and permanent failures wait
+        for a person instead."""
+        if self.status in (S.CANCELLED, S.NEEDS_REVIEW):
+            return False
+        if self.status is S.FAILED:
+            return self.error_transient
+        if not settings.auto_process:
+            return False
+        if self.document is None:
+            return settings.ready_to_process(self.order)
+        if settings.approve and not self.is_finalised:
+            return True
+        if settings.add_payment and self.order.is_paid and self.payment is None:
+            return True
+        return settings.send_email and self.is_finalised and self.emailed_at is None
 
     def cancel(self, at: datetime) -> None:
         if self.status is S.CANCELLED:

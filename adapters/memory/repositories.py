@@ -112,6 +112,11 @@ class _Deliveries(DeliveryRepository):
         with self.store.lock:
             return [d for d in self.store.deliveries if d.channel_id == channel_id]
 
+    def get(self, delivery_id: str) -> RawDelivery | None:
+        with self.store.lock:
+            known = self.store.deliveries + self.new
+        return next((d for d in known if d.id == delivery_id), None)
+
 
 class _Clients(ClientCache):
     def __init__(self, store: MemoryStore):

@@ -45,7 +45,7 @@ def process_order(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock:
             uow.commit()
         except Exception as error:
             logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
-            item.failed(f"{type(error).__name__}: {error}", clock.now())
+            item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
             uow.commit()
             raise
         return [OrderProcessed(cmd.channel_id, cmd.order_id, item.status.value)]

@@ -1,0 +1,57 @@
+"""Dramatiq actors: thin — decode ids, build a command, hand it to a fresh bus."""
+
+from __future__ import annotations
+
+import dramatiq
+import structlog
+
+from application import commands
+from application.errors import PermanentError
+from entrypoints.intake import receive_command
+from entrypoints.runtime import get_runtime
+
+logger = structlog.get_logger()
+
+RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=(PermanentError,))
+
+
+@dramatiq.actor(queue_name="orders", time_limit=60_000, **RETRIES)
+def receive_delivery(channel_id: str, delivery_id: str) -> None:
+    runtime = get_runtime()
+    with runtime.uow_factory() as uow:
+        delivery = uow.deliveries.get(delivery_id)
+    if delivery is None:
+        logger.error("delivery_missing", delivery_id=delivery_id)
+        return
+    command = receive_command(delivery, runtime.gateways.shop(channel_id))
+    if command is not None:
+        runtime.bus().handle(command)
+
+
+@dramatiq.actor(queue_name="orders", time_limit=300_000, **RETRIES)
+def process_order(channel_id: str, order_id: str, manual: bool = False) -> None:
+    get_runtime().bus().handle(commands.ProcessOrder(channel_id, order_id, manual))
+
+
+@dramatiq.actor(queue_name="orders", time_limit=120_000, **RETRIES)
+def cancel_order(channel_id: str, order_id: str) -> None:
+    get_runtime().bus().handle(commands.CancelOrder(channel_id, order_id))
+
+
+@dramatiq.actor(queue_name="polls", time_limit=600_000, max_retries=3, throws=(PermanentError,))
+def poll_orders(channel_id: str) -> None:
+    get_runtime().bus().handle(commands.PollOrders(channel_id))
+
+
+def dispatch(command: commands.Command) -> bool:
+    """Route follow-up commands to the broker; True when sent."""
+    if isinstance(command, commands.ProcessOrder):
+        process_order.send(command.channel_id, command.order_id, command.manual)
+        return True
+    if isinstance(command, commands.CancelOrder):
+        cancel_order.send(command.channel_id, command.order_id)
+        return True
+    if isinstance(command, commands.PollOrders):
+        poll_orders.send(command.channel_id)
+        return True
+    return False

@@ -1,0 +1,40 @@
+"""The Dramatiq broker: Redis in the distributed mode, an in-process broker in embedded mode.
+Set it up before `entrypoints.actors` is imported."""
+
+from __future__ import annotations
+
+import dramatiq
+import structlog
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import Middleware
+
+
+class LogContext(Middleware):
+    """Every message starts with a clean structlog context bound to its message id."""
+
+    def before_process_message(self, broker, message):
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            message_id=message.message_id,
+            actor=message.actor_name,
+            channel=message.kwargs.get("channel_id") or (message.args[0] if message.args else None),
+        )
+        if "order_id" in message.kwargs:
+            structlog.contextvars.bind_contextvars(order_id=message.kwargs["order_id"])
+
+    def after_process_message(self, broker, message, *, result=None, exception=None):
+        structlog.contextvars.clear_contextvars()
+
+    after_skip_message = after_process_message
+
+
+def setup_broker(redis_url: str | None) -> dramatiq.Broker:
+    if redis_url:
+        broker: dramatiq.Broker = RedisBroker(url=redis_url)
+    else:
+        broker = StubBroker()
+        broker.emit_after("process_boot")
+    broker.add_middleware(LogContext())
+    dramatiq.set_broker(broker)
+    return broker

@@ -1,0 +1,70 @@
+"""Per-channel adapters built from the channel's stored credentials, cached per process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from adapters.mailers.paytraq import PayTraqMailer
+from adapters.mozello.api import MozelloClient
+from adapters.paytraq.api import PayTraqClient
+from application.ports import (
+    AccountingPort,
+    ChannelCredentials,
+    Gateways,
+    MailerPort,
+    ShopPort,
+    UnitOfWork,
+)
+from domain.settings import EmailVia
+
+
+class ChannelGateways(Gateways):
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        paytraq_url: str | None = None,
+        mozello_url: str | None = None,
+        redis=None,
+        smtp_mailer_factory: Callable[[str, ChannelCredentials, AccountingPort], MailerPort]
+        | None = None,
+    ):
+        self.uow_factory = uow_factory
+        self.paytraq_url, self.mozello_url, self.redis = paytraq_url, mozello_url, redis
+        self.smtp_mailer_factory = smtp_mailer_factory
+        self._lock = threading.Lock()
+        self._accounting: dict[tuple, AccountingPort] = {}
+        self._shops: dict[tuple, ShopPort] = {}
+
+    def _credentials(self, channel_id: str) -> ChannelCredentials:
+        with self.uow_factory() as uow:
+            return uow.channels.credentials(channel_id)
+
+    def accounting(self, channel_id: str) -> AccountingPort:
+        creds = self._credentials(channel_id)
+        key = (creds.paytraq_api_key, creds.paytraq_api_token)
+        with self._lock:
+            if key not in self._accounting:
+                self._accounting[key] = PayTraqClient(
+                    creds.paytraq_api_key, creds.paytraq_api_token, self.paytraq_url,
+                    redis=self.redis,
+                )
+            return self._accounting[key]
+
+    def shop(self, channel_id: str) -> ShopPort:
+        creds = self._credentials(channel_id)
+        key = (creds.mozello_api_key,)
+        with self._lock:
+            if key not in self._shops:
+                self._shops[key] = MozelloClient(creds.mozello_api_key, self.mozello_url)
+            return self._shops[key]
+
+    def mailer(self, channel_id: str) -> MailerPort:
+        with self.uow_factory() as uow:
+            channel = uow.channels.get(channel_id)
+        accounting = self.accounting(channel_id)
+        if channel is not None and channel.settings.email_via == EmailVia.SMTP:
+            if self.smtp_mailer_factory is None:
+                raise LookupError("SMTP e-mail is not available in this process")
+            return self.smtp_mailer_factory(channel_id, self._credentials(channel_id), accounting)
+        return PayTraqMailer(accounting)

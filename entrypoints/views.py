@@ -1,0 +1,130 @@
+"""JSON views of channels and inbox items, shared by the JSON API and `--json` CLI output.
+The field names are a documented contract (README, "JSON output")."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, time
+from decimal import Decimal
+from enum import Enum
+
+from application.ports import ChannelCredentials
+from domain.inbox import InboxItem
+from domain.settings import Channel
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def mask(secret: str) -> str:
+    if not secret:
+        return ""
+    return ("*" * 8) + secret[-4:] if len(secret) > 8 else "*" * 8
+
+
+def channel_view(channel: Channel, credentials: ChannelCredentials | None = None,
+                 webhook_path: str | None = None) -> dict:
+    s = channel.settings
+    view = {
+        "id": channel.id,
+        "name": channel.name,
+        "active": channel.active,
+        "webhook_path": webhook_path or f"/webhooks/mozello/{channel.id}",
+        "settings": {
+            "auto_process": s.auto_process,
+            "trigger": s.trigger.value,
+            "trigger_overrides": {m: t.value for m, t in s.trigger_overrides},
+            "document_type": s.document_type.value,
+            "operation": s.operation.value,
+            "approve": s.approve,
+            "add_payment": s.add_payment,
+            "send_email": s.send_email,
+            "payment_map": {m.method: m.money_account_id for m in s.payment_mappings},
+            "tax_map": {str(rate): key for rate, key in s.tax_keys},
+            "rounding_tax_key": s.rounding_tax_key,
+            "warehouse_id": s.warehouse_id,
+            "unknown_sku": s.unknown_sku.value,
+            "rounding_limit": str(s.rounding_limit),
+            "email_via": s.email_via.value,
+            "stock_sync": _plain(asdict(s.stock_sync)),
+        },
+    }
+    if credentials is not None:
+        view["credentials"] = {
+            "mozello_api_key": mask(credentials.mozello_api_key),
+            "paytraq_api_key": mask(credentials.paytraq_api_key),
+            "paytraq_api_token": mask(credentials.paytraq_api_token),
+            "smtp_host": credentials.smtp_host,
+            "smtp_port": credentials.smtp_port,
+            "smtp_user": credentials.smtp_user,
+            "smtp_password": mask(credentials.smtp_password),
+            "smtp_from": credentials.smtp_from,
+            "smtp_security": credentials.smtp_security,
+        }
+    return view
+
+
+def item_summary(item: InboxItem) -> dict:
+    order = item.order
+    return {
+        "channel_id": item.channel_id,
+        "order_id": item.order_id,
+        "status": item.status.value,
+        "received_at": item.received_at.isoformat(),
+        "updated_at": item.updated_at.isoformat() if item.updated_at else None,
+        "customer": order.customer.display_name,
+        "payment_method": order.payment_method,
+        "payment_status": order.payment_status.value,
+        "shop_total": str(order.total),
+        "currency": order.currency,
+        "paytraq_total": str(item.paytraq_total) if item.paytraq_total is not None else None,
+        "document_id": item.document.id if item.document else None,
+        "reasons": [r.message for r in item.reasons],
+        "error": item.error,
+    }
+
+
+def item_detail(item: InboxItem) -> dict:
+    view = item_summary(item)
+    order = item.order
+    view.update(
+        {
+            "shop_taxes": str(order.taxes),
+            "document": _plain(asdict(item.document)) if item.document else None,
+            "payment": _plain(asdict(item.payment)) if item.payment else None,
+            "emailed_at": item.emailed_at.isoformat() if item.emailed_at else None,
+            "emailed_to": item.emailed_to or None,
+            "attempts": item.attempts,
+            "reason_details": [
+                {"code": r.code.value, "message": r.message, "details": dict(r.details)}
+                for r in item.reasons
+            ],
+            "steps": [
+                {"name": s.name, "at": s.at.isoformat(), "detail": s.detail} for s in item.steps
+            ],
+            "lines": [
+                {
+                    "sku": line.sku,
+                    "name": line.name,
+                    "quantity": str(line.quantity),
+                    "unit_price": str(line.unit_price),
+                    "vat_rate": str(line.vat_rate) if line.vat_rate is not None else None,
+                }
+                for line in order.lines
+            ],
+        }
+    )
+    return view
