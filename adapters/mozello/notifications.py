@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from adapters.mozello import wire
-from adapters.mozello.schemas import load_order, load_product
+from adapters.mozello.schemas import describe_errors, load_order, load_product
 from application.errors import PermanentError
 from application.ports import ShopProduct
 from domain.orders import SalesOrder
@@ -75,7 +75,7 @@ def _order_notification(event: str, raw: Any) -> Notification:
     except ValidationError as exc:
         raise InvalidNotification(
             f"{event} notification for order {raw.get('order_id')!r} is not a valid "
-            f"Mozello order: {_describe(exc)}"
+            f"Mozello order: {describe_errors(exc)}"
         ) from exc
     return Notification(event=event, order=order, raw_order=raw)
 
@@ -87,23 +87,6 @@ def _product_notification(event: str, raw: Any) -> Notification:
         product = load_product(raw)
     except ValidationError as exc:
         raise InvalidNotification(
-            f"{event} notification is not a valid Mozello product: {_describe(exc)}"
+            f"{event} notification is not a valid Mozello product: {describe_errors(exc)}"
         ) from exc
     return Notification(event=event, product=product)
-
-
-def _describe(error: ValidationError) -> str:
-    return "; ".join(_flatten(error.messages))
-
-
-def _flatten(messages: Any, prefix: str = "") -> list[str]:
-    if isinstance(messages, dict):
-        found: list[str] = []
-        for key, value in messages.items():
-            found += _flatten(value, f"{prefix}{key}." if key != "_schema" else prefix)
-        return found
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [f"{prefix.rstrip('.') or 'order'}: {' '.join(messages)}"]
-    if isinstance(messages, list):
-        return [text for item in messages for text in _flatten(item, prefix)]
-    return [f"{prefix.rstrip('.')}: {messages}"]

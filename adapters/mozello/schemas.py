@@ -324,3 +324,21 @@ def load_product(raw: dict) -> ShopProduct:
         variants=tuple(data["variants"] or ()),
         raw=raw,
     )
+
+
+def describe_errors(error: ValidationError) -> str:
+    """One readable line from marshmallow's nested error messages."""
+    return "; ".join(_flatten(error.messages))
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[str]:
+    if isinstance(messages, dict):
+        found: list[str] = []
+        for key, value in messages.items():
+            found += _flatten(value, f"{prefix}{key}." if key != "_schema" else prefix)
+        return found
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix.rstrip('.') or 'value'}: {' '.join(messages)}"]
+    if isinstance(messages, list):
+        return [text for item in messages for text in _flatten(item, prefix)]
+    return [f"{prefix.rstrip('.')}: {messages}"]
