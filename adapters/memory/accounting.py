@@ -7,6 +7,7 @@ including "the write happened but the answer was lost", to prove the handlers id
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -155,13 +156,14 @@ class FakeAccounting(AccountingPort):
     def _record(self, sale: FakeSale) -> SaleRecord:
         totals = sale.document.totals()
         paid = sum((p.amount for p in sale.payments), ZERO)
+        due = ZERO if sale.status == "voided" else totals.total - paid  # as PayTraq (§7.5)
         return SaleRecord(
             id=sale.id,
             ref=sale.document.document_ref,
             sale_type=sale.document.sale_type.value,
             status=sale.status,
             total=totals.total,
-            amount_due=totals.total - paid,
+            amount_due=due,
             client_id=sale.document.client_id,
             tax=totals.tax,
             payments=tuple(sale.payments),
@@ -223,6 +225,8 @@ class FakeAccounting(AccountingPort):
     def void_sale(self, sale_id: str) -> None:
         fault = self._call("void_sale")
         sale = self._sale(sale_id)
+        if sale.payments:
+            raise PermanentError(f"Document {sale.document.document_ref} has payments")
         sale.status = "voided"
         self._touch(sale)
         self._after(fault)
@@ -232,7 +236,7 @@ class FakeAccounting(AccountingPort):
         self._call("find_payment")
         sale = self._sale(sale_id)
         for payment in sale.payments:
-            if reference in payment.comment:
+            if _mentions(payment.comment, reference):
                 return PaymentReceipt(payment.amount, False, payment.paytraq_id)
         for advance in self.overpayments:
             if advance.sale_id == sale_id and advance.reference == reference:
@@ -318,6 +322,11 @@ class FakeAccounting(AccountingPort):
             for p in self.products.values()
             if price_group_id in p.prices
         ]
+
+
+def _mentions(comment: str, reference: str) -> bool:
+    """The reference as a whole token of the comment (M-1-10 is not in "… [M-1-101]")."""
+    return re.search(rf"(?<![\w-]){re.escape(reference)}(?![\w-])", comment) is not None
 
 
 def transient(message: str = "PayTraq did not answer in time") -> TransientError:

@@ -1,0 +1,351 @@
+"""PayTraq's REST API behind the AccountingPort (paytraq-api.md, DECISIONS.md P1–P12).
+
+Writes are idempotent by their natural keys: a sale by its DocumentRef (the Mozello order id), a
+payment by its sale and the order reference in its Comment. After a write whose answer was lost,
+the client looks for the result before it writes again; it never repeats a create blindly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import requests
+import structlog
+
+from adapters.paytraq import xml
+from adapters.paytraq.transport import (
+    DEFAULT_RETRY,
+    DEFAULT_TIMEOUTS,
+    AmbiguousWrite,
+    PayTraqTransport,
+    RetryPolicy,
+    Timeouts,
+)
+from adapters.ratelimit import DailyBudget, RateLimiter, RedisTokenBucket, TokenBucket
+from application.errors import PermanentError, TransientError
+from application.ports import (
+    AccountingPort,
+    ClientRecord,
+    NewClient,
+    PaymentReceipt,
+    PaymentRequest,
+    PriceEntry,
+    ProductStock,
+    SaleLines,
+    SaleRecord,
+    SaleSummary,
+)
+from domain.documents import Document
+from domain.paytraq_totals import TaxKey
+from domain.settings import DocumentType
+
+# --- every PayTraq path Sales Inbox calls. [MCP]/[INF] ones follow DECISIONS.md ------------
+PATHS = {
+    "clients": "clients",  # GET ?query=&page=          [CODE R3,R5]
+    "client_create": "client",  # POST <Client>         [CODE R4,R5]
+    "products": "products",  # GET ?query= | ?WarehouseID=&page=   [CODE R4]
+    "tax_keys": "taxKeys",  # GET                       [MCP] P9
+    "sales": "sales",  # GET ?query= | ?status=&page=    [CODE R2][MCP] P1, P7
+    "sale": "sale/{id}",  # GET                         [OBS R1]
+    "sale_create": "sale",  # POST <Sale>               [CODE R3] P2
+    "approve": "sale/{id}/approve",  # POST <Document/> [MCP] P3
+    "post": "sale/{id}/post",  # POST <Document/>       [MCP] P3
+    "void": "sale/{id}/void",  # POST <Document/>       [MCP] P3
+    "payment": "sale/{id}/payment",  # POST <Payment>   [MCP] P4
+    "payments": "payments",  # GET ?query=&page=        [MCP] docs/decisions/paytraq-payments-lookup.md
+    "send": "sale/{id}/send",  # POST <Send>            [MCP] P5
+    "pdf": "sale/{id}/pdf",  # GET → application/pdf    [MCP] docs/decisions/paytraq-payments-lookup.md
+    "price_list": "productPriceList/{id}",  # GET ?page= [MCP] P8
+}
+PAGE_SIZE = 100  # §1.5: 100 records a page, 0-based, stop on a short page
+DEFAULT_BASE_URL = "https://go.paytraq.com/api/"
+DAILY_LIMIT = 5000  # P12
+RATE, BURST = 1.0, 5  # P12
+
+APPROVED = {"in_process", "wait_payment", "paid", "done"}
+POSTED = {"wait_payment", "paid", "done"}
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+
+def credential_hash(api_key: str) -> str:
+    """A stable, non-reversible name for a credential pair (Redis keys never hold the key)."""
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:24]
+
+
+class PayTraqClient(AccountingPort):
+    def __init__(
+        self,
+        api_key: str,
+        api_token: str,
+        base_url: str | None = None,
+        *,
+        redis=None,
+        rate: float = RATE,
+        burst: int = BURST,
+        daily_limit: int = DAILY_LIMIT,
+        limiter: RateLimiter | None = None,
+        budget: DailyBudget | None = None,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        item_cache_size: int = 10_000,
+    ):
+        base_url = base_url or os.environ.get("PAYTRAQ_API_URL") or DEFAULT_BASE_URL
+        name = credential_hash(api_key)
+        if limiter is None:
+            limiter = (
+                RedisTokenBucket(redis, f"paytraq:bucket:{name}", rate, burst)
+                if redis is not None
+                else shared_bucket(name, rate, burst)
+            )
+        if budget is None:
+            budget = (
+                DailyBudget(daily_limit, f"paytraq:budget:{name}", redis)
+                if redis is not None
+                else shared_budget(name, daily_limit)
+            )
+        self.http = PayTraqTransport(
+            base_url, api_key, api_token, timeouts=timeouts, limiter=limiter, budget=budget,
+            retry=retry, session=session, sleep=sleep,
+        )
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._item_cache_size = item_cache_size
+        self._tax_keys: list[TaxKey] | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"PayTraqClient({self.http.base_url!r}, credentials=***)"
+
+    @property
+    def calls_made(self) -> int:  # type: ignore[override]
+        return self.http.calls_made
+
+    # --- clients (P10) -------------------------------------------------------------------
+    def search_clients(self, query: str) -> list[ClientRecord]:
+        return xml.clients(self.http.get(PATHS["clients"], {"query": query, "page": "0"}))
+
+    def create_client(self, client: NewClient) -> str:
+        keys = [k for k in (client.registration_number, client.vat_number, client.email) if k]
+
+        def existing() -> str | None:
+            for key in keys:
+                for found in self.search_clients(key):
+                    if key in (found.registration_number, found.vat_number, found.email):
+                        return found.id
+            return None
+
+        def create() -> str:
+            body = self.http.post(PATHS["client_create"], xml.client_body(client))
+            return xml.created_id(body, "ClientID")
+
+        return self._write(f"create client {client.name!r}", create, existing if keys else None)
+
+    # --- catalogue ---------------------------------------------------------------------
+    def find_item_id(self, code: str) -> str | None:
+        with self._lock:
+            if code in self._items:
+                self._items.move_to_end(code)
+                return self._items[code]
+        for page in self._pages(PATHS["products"], {"query": code}):
+            for product in xml.products(page):
+                self._remember_item(product.code, product.item_id)
+                if product.code == code:
+                    return product.item_id
+        self.forget_item(code)
+        return None
+
+    def forget_item(self, code: str) -> None:
+        with self._lock:
+            self._items.pop(code, None)
+
+    def _remember_item(self, code: str, item_id: str) -> None:
+        if not code or not item_id:
+            return
+        with self._lock:
+            self._items[code] = item_id
+            self._items.move_to_end(code)
+            while len(self._items) > self._item_cache_size:
+                self._items.popitem(last=False)
+
+    def tax_keys(self) -> list[TaxKey]:
+        if self._tax_keys is None:
+            self._tax_keys = xml.tax_keys(self.http.get(PATHS["tax_keys"]))
+        return list(self._tax_keys)
+
+    # --- sales -------------------------------------------------------------------------
+    def find_sale_by_ref(self, ref: str) -> SaleRecord | None:
+        for page in self._pages(PATHS["sales"], {"query": ref}):
+            for summary in xml.sale_summaries(page):
+                if summary.ref == ref:
+                    return self.get_sale(summary.id)
+        return None
+
+    def create_sale(self, document: Document) -> str:
+        def existing() -> str | None:
+            found = self.find_sale_by_ref(document.document_ref)
+            return found.id if found else None
+
+        def create() -> str:
+            try:
+                body = self.http.post(PATHS["sale_create"], xml.sale_body(document))
+            except PermanentError:
+                for line in document.lines:  # a stale ItemID must be looked up again next time
+                    if line.sku:
+                        self.forget_item(line.sku)
+                raise
+            return xml.created_id(body, "DocumentID")
+
+        return self._write(f"create sale {document.document_ref}", create, existing)
+
+    def get_sale(self, sale_id: str) -> SaleRecord:
+        return xml.sale_record(self.http.get(_path("sale", sale_id)))
+
+    def approve_sale(self, sale_id: str) -> None:
+        self._transition(sale_id, "approve", APPROVED)
+
+    def post_sale(self, sale_id: str) -> None:
+        self._transition(sale_id, "post", POSTED)
+
+    def void_sale(self, sale_id: str) -> None:
+        self._transition(sale_id, "void", {"voided"})
+
+    def _transition(self, sale_id: str, action: str, reached: set[str]) -> None:
+        """Repeating a transition is safe once the sale's status says whether it happened."""
+
+        def done() -> bool | None:
+            return True if self.get_sale(sale_id).status in reached else None
+
+        def send() -> bool:
+            try:
+                self.http.post(_path(action, sale_id), xml.empty_document_body())
+            except PermanentError as refused:
+                if done():  # already approved/posted/voided earlier: nothing left to do
+                    return True
+                raise refused
+            return True
+
+        self._write(f"{action} sale {sale_id}", send, done)
+
+    # --- payments (P4) -------------------------------------------------------------------
+    def find_payment(self, sale_id: str, reference: str) -> PaymentReceipt | None:
+        sale = self.get_sale(sale_id)
+        overpayment = sale.sale_type == DocumentType.SALES_ORDER.value
+        if not overpayment:
+            for payment in sale.payments:
+                if xml.mentions(payment.comment, reference):
+                    return PaymentReceipt(payment.amount, False, payment.paytraq_id)
+            if all(payment.comment for payment in sale.payments):
+                return None  # every payment shows its comment, and none is ours
+        for page in self._pages(PATHS["payments"], {"query": reference}):
+            for booked in xml.booked_payments(page):
+                if booked.sale_id == sale_id and xml.mentions(booked.comment, reference):
+                    return PaymentReceipt(booked.amount, overpayment, booked.id or None)
+        return None
+
+    def add_payment(self, sale_id: str, payment: PaymentRequest) -> PaymentReceipt:
+        sale = self.get_sale(sale_id)
+        overpayment = sale.sale_type == DocumentType.SALES_ORDER.value
+
+        def create() -> PaymentReceipt:
+            body = self.http.post(_path("payment", sale_id), xml.payment_body(payment))
+            return PaymentReceipt(payment.amount, overpayment, xml.optional_created_id(body))
+
+        return self._write(
+            f"add payment {payment.reference} to sale {sale_id}",
+            create,
+            lambda: self.find_payment(sale_id, payment.reference),
+        )
+
+    # --- e-mail and PDF ------------------------------------------------------------------
+    def send_sale(self, sale_id: str, email: str | None = None) -> None:
+        """Not repeated after a lost answer: a second e-mail is worse than a retried job."""
+        self.http.post(_path("send", sale_id), xml.send_body(email))
+
+    def sale_pdf(self, sale_id: str) -> bytes:
+        return self.http.get(_path("pdf", sale_id))
+
+    # --- stock and prices ----------------------------------------------------------------
+    def warehouse_stock(self, warehouse_id: str) -> Iterator[ProductStock]:
+        for page in self._pages(PATHS["products"], {"WarehouseID": warehouse_id}):
+            for product in xml.products(page):
+                self._remember_item(product.code, product.item_id)
+                yield product
+
+    def approved_orders(self) -> list[SaleSummary]:
+        return [
+            summary
+            for page in self._pages(PATHS["sales"], {"status": "in_process"})
+            for summary in xml.sale_summaries(page)
+            if summary.status == "in_process"  # the server may map filters loosely (§7.5)
+        ]
+
+    def sale_lines(self, sale_id: str) -> SaleLines:
+        return xml.sale_lines(self.http.get(_path("sale", sale_id)))
+
+    def price_list(self, price_group_id: str) -> list[PriceEntry]:
+        path = _path("price_list", price_group_id)
+        return [entry for page in self._pages(path, {}) for entry in xml.price_list(page)]
+
+    # --- helpers -----------------------------------------------------------------------
+    def _pages(self, path: str, params: dict[str, str]) -> Iterator[bytes]:
+        """0-based pages of 100; the last page is the first one holding fewer records."""
+        page = 0
+        while True:
+            body = self.http.get(path, {**params, "page": str(page)})
+            yield body
+            if len(xml.parse(body)) < PAGE_SIZE:
+                return
+            page += 1
+
+    def _write(self, what: str, write: Callable[[], T], existing: Callable[[], T | None] | None) -> T:
+        """Write; after a lost answer, look for the result first and write again only if absent."""
+        attempts = self.http.retry.attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                return write()
+            except AmbiguousWrite as lost:
+                log.warning("paytraq.write_unconfirmed", what=what, attempt=attempt, error=str(lost))
+                if existing is None:
+                    raise
+                self.http.pause(attempt, lost.retry_after)
+                found = existing()
+                if found is not None:
+                    log.info("paytraq.write_found_after_lost_answer", what=what)
+                    return found
+        raise TransientError(f"PayTraq: {what} unconfirmed after {attempts} attempts")
+
+
+def _path(name: str, ident: str) -> str:
+    return PATHS[name].format(id=requests.utils.quote(str(ident), safe=""))
+
+
+_buckets: dict[str, TokenBucket] = {}
+_budgets: dict[str, DailyBudget] = {}
+_buckets_lock = threading.Lock()
+
+
+def shared_bucket(name: str, rate: float, burst: int) -> TokenBucket:
+    """One in-process bucket per credential pair, shared by every client and thread using it."""
+    with _buckets_lock:
+        bucket = _buckets.get(name)
+        if bucket is None or (bucket.rate, bucket.burst) != (rate, burst):
+            bucket = _buckets[name] = TokenBucket(rate, burst)
+        return bucket
+
+
+def shared_budget(name: str, limit: int) -> DailyBudget:
+    """One in-process daily counter per credential pair (with Redis: one for all processes)."""
+    with _buckets_lock:
+        budget = _budgets.get(name)
+        if budget is None or budget.limit != limit:
+            budget = _budgets[name] = DailyBudget(limit, f"paytraq:budget:{name}")
+        return budget

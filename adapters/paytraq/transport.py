@@ -1,0 +1,222 @@
+"""HTTP to PayTraq: credentials, rate limits, daily budget, timeouts, retries, typed errors, logs.
+
+GETs are retried on timeouts, dropped connections, 5xx and 429 with exponential backoff and
+jitter, honouring `Retry-After`. A POST is repeated here only when PayTraq surely did not act on
+it (429, connection refused); any other failure after sending raises `AmbiguousWrite`, and the
+caller must look before it writes again. The APIKey and APIToken never reach a log line or an
+exception message.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import requests
+import structlog
+
+from adapters.paytraq import xml
+from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
+from application.errors import (
+    AuthenticationFailed,
+    NotFound,
+    PermanentError,
+    RateBudgetExhausted,
+    TransientError,
+)
+
+log = structlog.get_logger(__name__)
+
+XML_CONTENT_TYPE = "application/xml"
+
+
+class AmbiguousWrite(TransientError):
+    """A POST was sent and no answer came back: PayTraq may or may not have done it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5
+    backoff: float = 0.5
+    backoff_cap: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter, never shorter than the server's Retry-After."""
+        wait = min(self.backoff_cap, self.backoff * 2 ** (attempt - 1))
+        wait *= random.uniform(0.5, 1.0)
+        return max(wait, retry_after or 0.0)
+
+
+DEFAULT_TIMEOUTS = Timeouts()
+DEFAULT_RETRY = RetryPolicy()
+
+
+class _NotSent(TransientError):
+    """Failed before PayTraq could act (429, connection refused): safe to send again."""
+
+
+class _NoAnswer(TransientError):
+    """Sent, but no usable answer (timeout, dropped connection, 5xx)."""
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _never_connected(exc: requests.RequestException) -> bool:
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__name__ == "NewConnectionError":
+            return True
+        cause = getattr(cause, "reason", None) or cause.__context__
+    return False
+
+
+class PayTraqTransport:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        api_token: str,
+        *,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        limiter: RateLimiter | None = None,
+        budget: DailyBudget | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self._secrets = tuple(s for s in (api_key, api_token) if s)
+        self._headers = {"APIKey": api_key, "APIToken": api_token, "Accept": XML_CONTENT_TYPE}
+        self.timeouts, self.retry = timeouts, retry
+        self.limiter = limiter or NoRateLimit()
+        self.budget = budget
+        self.session = session or requests.Session()
+        self._sleep = sleep
+        self.calls_made = 0
+
+    # --- public ------------------------------------------------------------------------
+    def get(self, path: str, params: dict[str, str] | None = None) -> bytes:
+        last: TransientError | None = None
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                return self._once("GET", path, params, None, attempt)
+            except (_NotSent, _NoAnswer) as exc:
+                last = exc
+                self.pause(attempt, exc.retry_after)
+        raise self._gave_up("GET", path, last)
+
+    def post(self, path: str, body: bytes) -> bytes:
+        """Send a write; raises AmbiguousWrite when PayTraq may have acted without answering."""
+        last: TransientError | None = None
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                return self._once("POST", path, None, body, attempt)
+            except _NotSent as exc:
+                last = exc
+                self.pause(attempt, exc.retry_after)
+            except _NoAnswer as exc:
+                raise AmbiguousWrite(str(exc), exc.retry_after) from None
+        raise self._gave_up("POST", path, last)
+
+    def pause(self, attempt: int, retry_after: float | None = None) -> None:
+        if attempt < self.retry.attempts:
+            self._sleep(self.retry.delay(attempt, retry_after))
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    # --- one request ---------------------------------------------------------------------
+    def _once(self, method: str, path: str, params, body: bytes | None, attempt: int) -> bytes:
+        self.limiter.acquire()
+        if self.budget is not None:
+            self.budget.spend()  # raises RateBudgetExhausted before anything is sent
+        headers = dict(self._headers)
+        if body is not None:
+            headers["Content-Type"] = XML_CONTENT_TYPE
+        started = time.monotonic()
+        self.calls_made += 1
+        try:
+            response = self.session.request(
+                method,
+                self.base_url + path,
+                params=params,
+                data=body,
+                headers=headers,
+                timeout=(self.timeouts.connect, self.timeouts.read),
+            )
+        except requests.RequestException as exc:
+            self._log(method, path, None, started, attempt, error=type(exc).__name__)
+            kind = _NotSent if _never_connected(exc) else _NoAnswer
+            raise kind(self.redact(f"PayTraq {method} {path}: {type(exc).__name__}")) from None
+        self._log(method, path, response.status_code, started, attempt)
+        return self._answer(method, path, response)
+
+    def _answer(self, method: str, path: str, response: requests.Response) -> bytes:
+        status = response.status_code
+        if 200 <= status < 300:
+            return response.content
+        message = self.redact(xml.error_message(response.content, status))
+        where = f"PayTraq {method} {path}"
+        if status == 401:
+            raise AuthenticationFailed(f"{where}: credentials rejected (HTTP 401): {message}")
+        if status == 404:
+            raise NotFound(f"{where}: not found (HTTP 404): {message}")
+        if status == 429:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            raise _NotSent(f"{where}: rate limited (HTTP 429): {message}", wait)
+        if status >= 500:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            raise _NoAnswer(f"{where}: server error (HTTP {status}): {message}", wait)
+        raise PermanentError(f"{where}: refused (HTTP {status}): {message}")
+
+    def _gave_up(self, method: str, path: str, last: TransientError | None) -> TransientError:
+        detail = f": {last}" if last else ""
+        retry_after = last.retry_after if last else None
+        if isinstance(last, RateBudgetExhausted):
+            return last
+        return TransientError(
+            f"PayTraq {method} {path} failed after {self.retry.attempts} attempts{detail}",
+            retry_after,
+        )
+
+    def _log(self, method, path, status, started, attempt, error: str | None = None) -> None:
+        fields = {
+            "method": method,
+            "path": self.redact(path),
+            "status": status,
+            "duration_ms": round((time.monotonic() - started) * 1000),
+            "attempt": attempt,
+        }
+        if error:
+            fields["error"] = error
+            log.warning("paytraq.request", **fields)
+        else:
+            log.info("paytraq.request", **fields)
