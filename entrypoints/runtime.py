@@ -38,43 +38,59 @@ class Runtime:
         return bootstrap(self.uow_factory(), self.gateways, self.clock, send=send)
 
 
-def build_runtime(config: Config | None = None) -> Runtime:
-    """Storage (migrated), Redis when configured, and per-channel adapters."""
+@dataclass
+class Storage:
+    engine: object
+    uow_factory: Callable[[], UnitOfWork]
+
+
+def open_storage(config: Config) -> Storage:
+    """The database (migrated to the newest schema) and its unit-of-work factory."""
     from adapters.storage.crypto import load_secret_box
     from adapters.storage.engine import make_engine
     from adapters.storage.migrate import migrate
     from adapters.storage.uow import SqlAlchemyUnitOfWork
-    from entrypoints.gateways import ChannelGateways
 
-    config = config or load_config()
     config.var_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(config.database_url)
     migrate(engine)
-    box = load_secret_box(None if config.secret_key else config.secret_key_file,
-                          {"SALES_INBOX_SECRET_KEY": config.secret_key or ""})
+    box = load_secret_box(
+        None if config.secret_key else config.secret_key_file,
+        {"SALES_INBOX_SECRET_KEY": config.secret_key or ""},
+    )
+
+    def uow_factory() -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(engine, box)
+
+    return Storage(engine, uow_factory)
+
+
+def build_runtime(config: Config | None = None, storage: Storage | None = None) -> Runtime:
+    """Storage, Redis when configured, and per-channel adapters."""
+    from entrypoints.gateways import ChannelGateways
+
+    config = config or load_config()
+    storage = storage or open_storage(config)
     redis_client = None
     if config.redis_url:
         import redis
 
         redis_client = redis.Redis.from_url(config.redis_url)
-
-    def uow_factory() -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(engine, box)
-
     gateways = ChannelGateways(
-        uow_factory,
+        storage.uow_factory,
         paytraq_url=config.paytraq_api_url,
         mozello_url=config.mozello_api_url,
         redis=redis_client,
-        smtp_mailer_factory=_smtp_factory(uow_factory),
+        smtp_mailer_factory=smtp_mailer_factory(),
     )
-    return Runtime(config, uow_factory, gateways, redis=redis_client)
+    return Runtime(config, storage.uow_factory, gateways, redis=redis_client)
 
 
-def _smtp_factory(uow_factory):
+def smtp_mailer_factory():
+    """SMTP e-mail for channels with email_via=smtp (None until that adapter is present)."""
     try:
-        from adapters.mailers.smtp import SmtpMailer, SmtpSettings  # noqa: F401
-    except ImportError:  # pragma: no cover - until the SMTP adapter is installed
+        from adapters.mailers import smtp  # noqa: F401
+    except ImportError:  # pragma: no cover
         return None
     return None
 

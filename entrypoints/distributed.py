@@ -1,0 +1,89 @@
+"""The distributed mode: gunicorn web, Dramatiq worker processes, one scheduler."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+import structlog
+
+from entrypoints.config import Config, ConfigError
+
+logger = structlog.get_logger()
+
+
+def _require_redis(config: Config, what: str) -> None:
+    if not config.redis_url:
+        raise ConfigError(
+            f"`sales-inbox {what}` is for the distributed mode and needs SALES_INBOX_REDIS_URL; "
+            "without Redis, `sales-inbox serve` runs everything in one process"
+        )
+
+
+def wsgi_app():
+    """The WSGI app for gunicorn workers (entrypoints.distributed:wsgi_app())."""
+    from entrypoints.broker import setup_broker
+    from entrypoints.config import load_config
+    from entrypoints.logs import configure_logging
+    from entrypoints.runtime import build_runtime, set_runtime
+    from entrypoints.web import create_app
+
+    configure_logging()
+    config = load_config()
+    runtime = build_runtime(config)
+    setup_broker(config.redis_url)
+    from entrypoints import actors
+
+    runtime.dispatch = actors.dispatch
+    set_runtime(runtime)
+    return create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
+
+
+def run_web(config: Config, host: str, port: int, workers: int) -> None:
+    _require_redis(config, "web")
+    from entrypoints.runtime import open_storage
+
+    open_storage(config)  # migrate once, before the workers fork
+    os.execvp(
+        sys.executable,
+        [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+         "--graceful-timeout", "30", "entrypoints.distributed:wsgi_app()"],
+    )
+
+
+def run_worker(config: Config, processes: int, threads: int) -> None:
+    _require_redis(config, "worker")
+    from entrypoints.runtime import open_storage
+
+    open_storage(config)
+    os.execvp(
+        sys.executable,
+        [sys.executable, "-m", "dramatiq", "entrypoints.worker_boot", "--processes",
+         str(processes), "--threads", str(threads)],
+    )
+
+
+def run_scheduler(config: Config) -> None:
+    _require_redis(config, "scheduler")
+    from entrypoints.broker import setup_broker
+    from entrypoints.runtime import build_runtime, set_runtime
+    from entrypoints.scheduler import Jobs, start_scheduler
+    from entrypoints.serve import daily_sync_jobs
+
+    runtime = build_runtime(config)
+    setup_broker(config.redis_url)
+    from entrypoints import actors
+
+    runtime.dispatch = actors.dispatch
+    set_runtime(runtime)
+    jobs = Jobs(runtime, send_process=lambda c, o: actors.process_order.send(c, o),
+                send_poll=lambda c: actors.poll_orders.send(c), **daily_sync_jobs(actors))
+    stop = start_scheduler(runtime, jobs, config.poll_minutes)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    done.wait()
+    stop()
+    logger.info("scheduler_stopped")
