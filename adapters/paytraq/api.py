@@ -308,7 +308,7 @@ class PayTraqClient(AccountingPort):
 
     def _write(self, what: str, write: Callable[[], T], existing: Callable[[], T | None] | None) -> T:
         """Write; after a lost answer, look for the result first and write again only if absent."""
-        attempts = self.http.retry.attempts
+        attempts, what = self.http.retry.attempts, self.http.redact(what)
         for attempt in range(1, attempts + 1):
             try:
                 return write()

@@ -184,7 +184,7 @@ class PayTraqTransport:
         if 200 <= status < 300:
             return response.content
         message = self.redact(xml.error_message(response.content, status))
-        where = f"PayTraq {method} {path}"
+        where = self.redact(f"PayTraq {method} {path}")
         if status == 401:
             raise AuthenticationFailed(f"{where}: credentials rejected (HTTP 401): {message}")
         if status == 404:
@@ -199,6 +199,7 @@ class PayTraqTransport:
 
     def _gave_up(self, method: str, path: str, last: TransientError | None) -> TransientError:
         detail = f": {last}" if last else ""
+        path = self.redact(path)
         retry_after = last.retry_after if last else None
         if isinstance(last, RateBudgetExhausted):
             return last

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
+import structlog
 
 from tests.integration.paytraq.scenario import Company, client_for, quiet_sandbox, seeded_fake
 
@@ -21,3 +24,12 @@ def company(request) -> Company:
     running = quiet_sandbox()
     yield Company("paytraq", client_for(running), running)
     running.stop()
+
+
+@pytest.fixture
+def info_logs():
+    """The test session logs at WARNING; let the client's info lines through for one test."""
+    saved = structlog.get_config()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    yield
+    structlog.configure(**saved)

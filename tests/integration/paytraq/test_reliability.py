@@ -1,0 +1,189 @@
+"""The PayTraq client under faults, against the sandbox over real HTTP: lost answers after a write,
+timeouts, a 429 storm, the daily budget, rejected credentials, and one rate shared through Redis."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import redis as redis_lib
+from structlog.testing import capture_logs
+
+from adapters.paytraq.api import DAILY_LIMIT, PayTraqClient, credential_hash
+from adapters.paytraq.sandbox_faults import RateLimit
+from adapters.paytraq.transport import RetryPolicy
+from adapters.ratelimit import DailyBudget, TokenBucket
+from application.errors import AuthenticationFailed, NotFound, PermanentError, RateBudgetExhausted
+from application.ports import PaymentRequest
+from domain.settings import DocumentType
+from tests.integration.paytraq.scenario import (
+    GATEWAY_ACCOUNT,
+    SHORT_TIMEOUTS,
+    client_for,
+    invoice_14_2,
+    new_client,
+    quiet_sandbox,
+)
+from tests.services import require_redis
+
+pytestmark = pytest.mark.integration
+
+
+def sales_with_ref(sandbox, ref: str) -> list:
+    return [s for s in sandbox.state.sales.values() if s.ref == ref]
+
+
+def payments_mentioning(sandbox, ref: str) -> list:
+    return [p for p in sandbox.state.payments.values() if ref in p.comment]
+
+
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    times = sorted(times)
+    return max((sum(1 for t in times[i:] if t - start < window) for i, start in enumerate(times)), default=0)
+
+
+@pytest.mark.parametrize("how", ["close", "500", "timeout"])
+def test_a_sale_whose_answer_is_lost_after_the_write_exists_exactly_once(sandbox, how):
+    # Given PayTraq will create the next sale and then lose its answer
+    paytraq = client_for(sandbox)
+    document = invoice_14_2(paytraq, new_client(paytraq))
+    sandbox.controls.inject("POST", "sale", "drop_after_write", how=how,
+                            seconds=SHORT_TIMEOUTS.read * 2)
+    # When the client creates it
+    sale_id = paytraq.create_sale(document)
+    # Then there is exactly one sale with that DocumentRef, and the client returned its id
+    assert [s.id for s in sales_with_ref(sandbox, "WEB-10045")] == [sale_id]
+
+
+def test_a_sale_whose_request_timed_out_before_the_write_is_created_once(sandbox):
+    # Given PayTraq will stall past the client's timeout without creating anything
+    paytraq = client_for(sandbox)
+    document = invoice_14_2(paytraq, new_client(paytraq))
+    sandbox.controls.inject("POST", "sale", "timeout", seconds=SHORT_TIMEOUTS.read * 2)
+    # When the client creates the sale
+    sale_id = paytraq.create_sale(document)
+    # Then it was looked for, not found, and created once on the retry
+    assert [s.id for s in sales_with_ref(sandbox, "WEB-10045")] == [sale_id]
+
+
+@pytest.mark.parametrize("sale_type", [DocumentType.SALES_INVOICE, DocumentType.SALES_ORDER])
+def test_a_payment_whose_answer_is_lost_after_the_write_is_booked_exactly_once(sandbox, sale_type):
+    # Given an approved order or a posted invoice, and a payment whose answer PayTraq will lose
+    paytraq = client_for(sandbox)
+    sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-1",
+                                               sale_type=sale_type))
+    (paytraq.approve_sale if sale_type is DocumentType.SALES_ORDER else paytraq.post_sale)(sale_id)
+    sandbox.controls.inject("POST", r"sale/\d+/payment", "drop_after_write", how="close")
+    # When the client books the payment
+    receipt = paytraq.add_payment(sale_id, PaymentRequest(
+        Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-1"))
+    # Then exactly one payment exists, and the receipt describes it
+    booked = payments_mentioning(sandbox, "M-9-1")
+    assert len(booked) == 1
+    assert receipt.amount == Decimal("22.22") and receipt.paytraq_id == booked[0].id
+    assert receipt.overpayment is (sale_type is DocumentType.SALES_ORDER)
+
+
+def test_a_429_storm_is_ridden_out_at_the_servers_pace():
+    # Given a sandbox strictly limited to 2 requests/s (burst 2) and an over-eager client
+    sandbox = quiet_sandbox(rate_limit=RateLimit(rate=2, burst=2))
+    try:
+        paytraq = client_for(sandbox, limiter=TokenBucket(rate=50, burst=20),
+                             retry=RetryPolicy(attempts=10, backoff=0.01, backoff_cap=0.05))
+        # When it makes 8 calls in a row
+        results = [paytraq.search_clients(f"nobody-{n}") for n in range(8)]
+        # Then every call succeeded, after some 429s
+        seen = sandbox.controls.seen
+        assert results == [[]] * 8
+        rejected = [i for i, s in enumerate(seen) if s.status == 429]
+        assert rejected, "the storm did not happen: the test proves nothing"
+        # And after each 429 the client waited the Retry-After (1 s) before asking again
+        for i in rejected:
+            assert seen[i + 1].at - seen[i].at >= 0.95
+        # And it never sent more than the server's burst + rate (+1 refused probe) in a second
+        assert max_in_window([s.at for s in seen]) <= 2 + 2 + 1
+    finally:
+        sandbox.stop()
+
+
+def test_the_daily_budget_stops_calls_before_they_are_sent(sandbox):
+    # Given a daily budget of 4 calls, 4 of which are spent creating a client and one sale
+    paytraq = client_for(sandbox, budget=DailyBudget(4))
+    client_id = new_client(paytraq)
+    paytraq.create_sale(invoice_14_2(paytraq, client_id, ref="M-5-1"))  # 2 look-ups + 1 create
+    # When another sale is created
+    with pytest.raises(RateBudgetExhausted) as refused:
+        paytraq.create_sale(invoice_14_2(paytraq, client_id, ref="M-5-2"))
+    # Then it fails with a clear message, and nothing reached PayTraq
+    assert "daily API budget of 4 calls is used up" in str(refused.value)
+    assert sales_with_ref(sandbox, "M-5-2") == []
+    assert len(sandbox.controls.seen) == 4 == paytraq.calls_made
+
+
+def test_the_default_daily_budget_is_5000_calls_per_credential_pair():
+    paytraq = PayTraqClient("some-key", "some-token", "http://127.0.0.1:9/api/")
+    assert paytraq.http.budget.limit == DAILY_LIMIT == 5000
+
+
+def test_rejected_credentials_fail_without_revealing_them(sandbox, info_logs):
+    # Given the right key with a wrong token
+    paytraq = PayTraqClient(sandbox.api_key, "WrongTok3n0000Zz", sandbox.base_url,
+                            budget=DailyBudget(100), timeouts=SHORT_TIMEOUTS)
+    # When a call is made, with logs captured
+    with capture_logs() as logs, pytest.raises(AuthenticationFailed) as failed:
+        paytraq.search_clients("anna@example.com")
+    # Then it is an authentication failure whose text and logs hold neither secret
+    shown = " ".join([str(failed.value), repr(failed.value), repr(paytraq), *map(repr, logs)])
+    assert "401" in str(failed.value)
+    assert logs and logs[0]["status"] == 401
+    for secret in (sandbox.api_key, "WrongTok3n0000Zz", sandbox.api_token):
+        assert secret not in shown
+
+
+def test_a_refusal_that_quotes_a_secret_is_redacted(sandbox, info_logs):
+    # Given a request that makes PayTraq quote the token back (a sale and a path built from it)
+    paytraq = client_for(sandbox)
+    document = invoice_14_2(paytraq, sandbox.api_token)
+    # When PayTraq refuses them, with logs captured
+    with capture_logs() as logs:
+        with pytest.raises(PermanentError) as refused:
+            paytraq.create_sale(document)
+        with pytest.raises(NotFound) as missing:
+            paytraq.get_sale(sandbox.api_token)
+    # Then the messages and the log lines show *** instead of the token
+    assert "***" in str(refused.value) and "***" in str(missing.value)
+    shown = " ".join([str(refused.value), str(missing.value), *map(repr, logs)])
+    assert sandbox.api_token not in shown and sandbox.api_key not in shown
+    assert [entry["status"] for entry in logs if entry["event"] == "paytraq.request"][-2:] == [400, 404]
+
+
+def test_two_clients_sharing_redis_keep_one_combined_rate(sandbox):
+    # Given two clients of the same credentials sharing a 4/s, burst 2 bucket in Redis
+    redis = redis_lib.Redis.from_url(require_redis())
+    name = credential_hash(sandbox.api_key)
+    redis.delete(f"paytraq:bucket:{name}", *redis.keys(f"paytraq:budget:{name}:*"))
+    clients = [
+        PayTraqClient(sandbox.api_key, sandbox.api_token, sandbox.base_url, redis=redis,
+                      rate=4, burst=2, timeouts=SHORT_TIMEOUTS)
+        for _ in range(2)
+    ]
+    # When both make 5 calls at the same time
+    threads = [
+        threading.Thread(target=lambda c=c: [c.search_clients("x") for _ in range(5)]) for c in clients
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # Then PayTraq saw 10 calls paced as one client: (10 − burst 2) / 4 per s ≥ 2 s
+    times = sorted(s.at for s in sandbox.controls.seen)
+    assert len(times) == 10
+    assert times[-1] - started >= 1.9
+    for i, first in enumerate(times):
+        for j in range(i + 1, len(times)):
+            assert j - i + 1 <= 2 + 4 * (times[j] - first) + 1
+    redis.delete(f"paytraq:bucket:{name}", *redis.keys(f"paytraq:budget:{name}:*"))
