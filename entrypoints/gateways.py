@@ -28,8 +28,12 @@ class ChannelGateways(Gateways):
         redis=None,
         smtp_mailer_factory: Callable[[str, ChannelCredentials, AccountingPort], MailerPort]
         | None = None,
+        paytraq_options: dict | None = None,
+        mozello_options: dict | None = None,
     ):
         self.uow_factory = uow_factory
+        self.paytraq_options = paytraq_options or {}
+        self.mozello_options = mozello_options or {}
         self.paytraq_url, self.mozello_url, self.redis = paytraq_url, mozello_url, redis
         self.smtp_mailer_factory = smtp_mailer_factory
         self._lock = threading.Lock()
@@ -47,7 +51,7 @@ class ChannelGateways(Gateways):
             if key not in self._accounting:
                 self._accounting[key] = PayTraqClient(
                     creds.paytraq_api_key, creds.paytraq_api_token, self.paytraq_url,
-                    redis=self.redis,
+                    redis=self.redis, **self.paytraq_options,
                 )
             return self._accounting[key]
 
@@ -56,7 +60,9 @@ class ChannelGateways(Gateways):
         key = (creds.mozello_api_key,)
         with self._lock:
             if key not in self._shops:
-                self._shops[key] = MozelloClient(creds.mozello_api_key, self.mozello_url)
+                self._shops[key] = MozelloClient(
+                    creds.mozello_api_key, self.mozello_url, **self.mozello_options
+                )
             return self._shops[key]
 
     def mailer(self, channel_id: str) -> MailerPort:

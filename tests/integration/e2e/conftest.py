@@ -1,0 +1,116 @@
+"""Sales Inbox as it runs in embedded mode — real web app on a port, Dramatiq in-process broker
+and worker threads — between the Mozello sandbox and the PayTraq sandbox."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import dramatiq
+import pytest
+
+from adapters.memory.repositories import InMemoryUnitOfWork, MemoryStore
+from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox import PayTraqSandbox
+from adapters.sandbox_server import serve_in_thread
+from entrypoints.broker import setup_broker
+from entrypoints.config import load_config
+from entrypoints.gateways import ChannelGateways
+from entrypoints.runtime import Runtime, set_runtime
+from entrypoints.sandbox_mode import SANDBOX_CHANNEL, ensure_sandbox_channel
+from entrypoints.web import create_app
+
+_BROKER = None
+
+
+def broker():
+    global _BROKER
+    if _BROKER is None:
+        _BROKER = setup_broker(None)
+    dramatiq.set_broker(_BROKER)
+    return _BROKER
+
+
+@dataclass
+class Service:
+    runtime: Runtime
+    paytraq: PayTraqSandbox
+    mozello: MozelloSandbox
+    base_url: str
+    worker: dramatiq.Worker
+    channel_id: str = SANDBOX_CHANNEL
+
+    def settle(self) -> None:
+        """Deliver Mozello's queued notifications and wait for the workers to finish."""
+        self.mozello.flush()
+        self.join()
+
+    def join(self) -> None:
+        broker = self.worker.broker
+        for _ in range(3):
+            for queue in broker.get_declared_queues():
+                broker.join(queue, timeout=60_000)
+            self.worker.join()
+
+    def item(self, order_id: str):
+        with self.runtime.uow_factory() as uow:
+            return uow.inbox.get(self.channel_id, order_id)
+
+    def sales(self, ref: str):
+        return [s for s in self.paytraq.state.sales.values() if s.ref == ref]
+
+    def configure(self, **changes) -> None:
+        with self.runtime.uow_factory() as uow:
+            channel = uow.channels.get(self.channel_id)
+            uow.channels.update(dataclasses.replace(
+                channel, settings=dataclasses.replace(channel.settings, **changes)))
+            uow.commit()
+
+
+@pytest.fixture
+def service(tmp_path):
+    the_broker = broker()
+    from entrypoints import actors
+
+    store = MemoryStore()
+
+    def uow_factory():
+        return InMemoryUnitOfWork(store)
+
+    paytraq = PayTraqSandbox().start()
+    paytraq.controls.rate_limit = None
+    mozello = MozelloSandbox(seed_path=SEED_PATH).start()
+    mozello.state.webhooks.delay = 0
+    mozello.state.rate_limit.enabled = False
+    config = dataclasses.replace(
+        load_config({"SALES_INBOX_VAR_DIR": str(tmp_path)}),
+        paytraq_api_url=paytraq.base_url,
+        mozello_api_url=mozello.base_url,
+    )
+    # PayTraq allows about 1 request a second; the sandboxes here are local, so the tests
+    # lift the client's pace (the limiter itself is tested in tests/integration/paytraq).
+    gateways = ChannelGateways(uow_factory, paytraq.base_url, mozello.base_url,
+                               paytraq_options={"rate": 200.0, "burst": 50},
+                               mozello_options={"limiters": []})
+    runtime = Runtime(config, uow_factory, gateways, dispatch=actors.dispatch)
+    set_runtime(runtime)
+    app = create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
+    web = serve_in_thread(app)
+    ensure_sandbox_channel(uow_factory(), _Sandboxes(paytraq, mozello), web.base_url)
+    worker = dramatiq.Worker(the_broker, worker_threads=2, worker_timeout=100)
+    worker.start()
+    try:
+        yield Service(runtime, paytraq, mozello, web.base_url, worker)
+    finally:
+        worker.stop()
+        the_broker.flush_all()
+        web.stop()
+        mozello.stop()
+        paytraq.stop()
+        set_runtime(None)
+
+
+@dataclass
+class _Sandboxes:
+    paytraq: PayTraqSandbox
+    mozello: MozelloSandbox

@@ -1,0 +1,76 @@
+"""An order placed in the Mozello sandbox ends as the right PayTraq document, payment and
+e-mail in the PayTraq sandbox — through the signed webhook, or through the catch-up poll."""
+
+from decimal import Decimal
+
+from application.commands import PollOrders
+from domain.settings import DocumentType
+
+
+def test_a_paid_order_becomes_an_approved_sales_order_with_an_overpayment_and_an_email(service):
+    # Given the sandbox channel (sales order, approve, add payment, send e-mail all on)
+    # When a buyer pays a gateway order in the Mozello sandbox
+    order = service.mozello.place_order([("TT-100", 2)], paid=True, payment_method="gateway")
+    service.settle()
+    # Then PayTraq holds exactly one approved sales order with the shop's total
+    (sale,) = service.sales(order["order_id"])
+    assert sale.sale_type == "sales_order"
+    assert sale.status == "in_process"
+    assert service.paytraq.state.totals(sale).total == Decimal(str(order["total"]))
+    # and the payment went to the merchant account as the client's advance, and it was e-mailed
+    payments = [service.paytraq.state.payments[p] for p in sale.payment_ids] or [
+        p for p in service.paytraq.state.payments.values() if p.sale_id == sale.id
+    ]
+    assert [(p.amount, p.money_account_id) for p in payments] == [
+        (Decimal(str(order["total"])), "5011")
+    ]
+    assert len(sale.messages) == 1
+    item = service.item(order["order_id"])
+    assert item.status.value == "emailed"
+
+
+def test_duplicate_webhooks_do_not_repeat_any_step(service):
+    service.mozello.state.webhooks.duplicates = 3
+    order = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    (sale,) = service.sales(order["order_id"])
+    assert len(sale.messages) == 1
+    assert len([p for p in service.paytraq.state.payments.values() if p.sale_id == sale.id]) == 1
+
+
+def test_an_invoice_channel_posts_and_pays_the_invoice(service):
+    service.configure(document_type=DocumentType.SALES_INVOICE)
+    order = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    (sale,) = service.sales(order["order_id"])
+    assert (sale.sale_type, sale.status) == ("sales_invoice", "paid")
+
+
+def test_an_unpaid_bank_transfer_waits_for_the_payment(service):
+    order = service.mozello.place_order([("TT-100", 1)], paid=False, payment_method="banktransfer")
+    service.settle()
+    assert service.sales(order["order_id"]) == []
+    assert service.item(order["order_id"]).status.value == "received"
+    service.mozello.mark_paid(order["order_id"])
+    service.settle()
+    (sale,) = service.sales(order["order_id"])
+    assert sale.status == "in_process"
+
+
+def test_a_dropped_webhook_is_caught_up_by_the_poll(service):
+    # Given Mozello loses every notification
+    service.mozello.state.webhooks.drop = True
+    order = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    assert service.item(order["order_id"]) is None
+    # When the catch-up poll runs
+    service.runtime.bus().handle(PollOrders(service.channel_id))
+    service.join()
+    # Then the order went through as if the webhook had come
+    (sale,) = service.sales(order["order_id"])
+    assert sale.status == "in_process"
+    assert service.item(order["order_id"]).status.value == "emailed"
+    # and a second poll changes nothing
+    service.runtime.bus().handle(PollOrders(service.channel_id))
+    service.join()
+    assert len(service.sales(order["order_id"])) == 1
