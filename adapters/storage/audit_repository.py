@@ -1,0 +1,29 @@
+"""The log of calls to outside APIs. AuditEntry has already masked secret query parameters."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.storage.tables import audit_log
+from adapters.storage.transaction import Transaction
+from application.storage_ports import AuditEntry, AuditLog
+
+_COLUMNS = [c for c in audit_log.columns if c.name != "id"]
+MAX_ERROR = 2000
+
+
+class SqlAuditLog(AuditLog):
+    def __init__(self, transaction: Transaction):
+        self._tx = transaction
+
+    def record(self, entry: AuditEntry) -> None:
+        values = {column.name: getattr(entry, column.name) for column in _COLUMNS}
+        if entry.error is not None:
+            values["error"] = entry.error[:MAX_ERROR]
+        self._tx.write(sa.insert(audit_log).values(**values))
+
+    def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        statement = sa.select(*_COLUMNS).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+        if channel_id is not None:
+            statement = statement.where(audit_log.c.channel_id == channel_id)
+        return [AuditEntry(**row) for row in self._tx.read(statement.limit(limit))]

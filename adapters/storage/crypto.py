@@ -1,0 +1,102 @@
+"""Channel credentials encrypted at rest with Fernet.
+
+The key comes from SALES_INBOX_SECRET_KEY (several keys, comma-separated, for rotation: the first
+encrypts, all decrypt). In embedded mode without that variable, a key is generated once into a
+file readable only by its owner (mode 0600) and reused on every later start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from adapters.storage.errors import SecretKeyError
+
+ENV_KEY = "SALES_INBOX_SECRET_KEY"
+DEFAULT_KEY_FILE = Path("var/secret.key")
+
+
+class SecretBox:
+    """Encrypts and decrypts bytes. Holds the key, never shows it."""
+
+    def __init__(self, keys: str | bytes):
+        self._fernet = _fernet(keys)
+
+    def encrypt(self, plaintext: bytes) -> bytes:
+        return self._fernet.encrypt(plaintext)
+
+    def decrypt(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(bytes(token))
+        except InvalidToken:
+            raise SecretKeyError(
+                f"stored credentials cannot be decrypted: {ENV_KEY} is not the key they were "
+                "encrypted with"
+            ) from None
+
+    def __repr__(self) -> str:
+        return "SecretBox(***)"
+
+    @staticmethod
+    def generate_key() -> str:
+        return Fernet.generate_key().decode("ascii")
+
+
+def _fernet(keys: str | bytes) -> MultiFernet:
+    text = keys.decode("ascii", "replace") if isinstance(keys, bytes) else keys
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        raise SecretKeyError(f"{ENV_KEY} is empty")
+    try:
+        return MultiFernet([Fernet(part) for part in parts])
+    except (ValueError, TypeError):
+        raise SecretKeyError(
+            f"{ENV_KEY} is not a valid Fernet key (32 url-safe base64-encoded bytes); "
+            "make one with SecretBox.generate_key()"
+        ) from None
+
+
+def load_secret_box(
+    key_file: str | Path | None = DEFAULT_KEY_FILE,
+    environ: Mapping[str, str] | None = None,
+) -> SecretBox:
+    """The box for SALES_INBOX_SECRET_KEY; else (embedded mode, `key_file` given) the key file's,
+    made on first use. Without either, a SecretKeyError says what to set."""
+    environ = os.environ if environ is None else environ
+    configured = environ.get(ENV_KEY, "").strip()
+    if configured:
+        return SecretBox(configured)
+    if key_file is None:
+        raise SecretKeyError(f"{ENV_KEY} is not set")
+    return SecretBox(_read_or_create(Path(key_file)))
+
+
+def _read_or_create(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_once(path, SecretBox.generate_key())
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise SecretKeyError(f"key file {path} is empty")
+    return key
+
+
+def _create_once(path: Path, key: str) -> None:
+    """Write the key to a private temporary file, then link it into place: when two processes
+    start together, one key wins and both use it; nobody reads a half-written file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,61 @@
+"""Webhook bodies exactly as received; a fingerprint seen before in the channel is a duplicate."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from adapters.storage.tables import raw_deliveries
+from adapters.storage.transaction import Transaction
+from application.ports import DeliveryRepository, RawDelivery
+
+
+class SqlDeliveryRepository(DeliveryRepository):
+    def __init__(self, transaction: Transaction):
+        self._tx = transaction
+
+    def add(self, delivery: RawDelivery) -> RawDelivery:
+        seen = sa.select(raw_deliveries.c.id).where(
+            raw_deliveries.c.channel_id == delivery.channel_id,
+            raw_deliveries.c.fingerprint == delivery.fingerprint,
+        )
+        delivery.duplicate = bool(self._tx.read(seen.limit(1), lock=True))
+        delivery.id = delivery.id or uuid.uuid4().hex
+        self._tx.write(
+            sa.insert(raw_deliveries).values(
+                id=delivery.id,
+                channel_id=delivery.channel_id,
+                received_at=delivery.received_at,
+                event=delivery.event,
+                order_id=delivery.order_id,
+                fingerprint=delivery.fingerprint,
+                headers=dict(delivery.headers),
+                body=bytes(delivery.body),
+                duplicate=delivery.duplicate,
+                error=delivery.error,
+            )
+        )
+        return delivery
+
+    def list(self, channel_id: str) -> list[RawDelivery]:
+        statement = (
+            sa.select(raw_deliveries)
+            .where(raw_deliveries.c.channel_id == channel_id)
+            .order_by(raw_deliveries.c.received_at, raw_deliveries.c.id)
+        )
+        return [
+            RawDelivery(
+                channel_id=row["channel_id"],
+                body=bytes(row["body"]),
+                headers=dict(row["headers"]),
+                received_at=row["received_at"],
+                fingerprint=row["fingerprint"],
+                event=row["event"],
+                order_id=row["order_id"],
+                id=row["id"],
+                duplicate=row["duplicate"],
+                error=row["error"],
+            )
+            for row in self._tx.read(statement)
+        ]

@@ -1,0 +1,55 @@
+"""The database engine: SQLite (embedded, the default) or PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+
+ENV_URL = "SALES_INBOX_DATABASE_URL"
+DEFAULT_URL = "sqlite:///var/sales-inbox.sqlite3"
+BEGIN_MODE = "sales_inbox.begin"  # Connection.info key: "BEGIN IMMEDIATE" for the write lock
+
+
+def database_url(url: str | URL | None = None) -> URL:
+    """The URL given, else SALES_INBOX_DATABASE_URL, else the SQLite file var/sales-inbox.sqlite3.
+    `postgresql://` and `postgres://` mean psycopg 3."""
+    parsed = make_url(url or os.environ.get(ENV_URL) or DEFAULT_URL)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL | None = None, *, busy_timeout: float = 15.0, echo: bool = False) -> sa.Engine:
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, busy_timeout, echo)
+    return sa.create_engine(parsed, pool_pre_ping=True, echo=echo)
+
+
+def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:
+    if not url.database or url.database == ":memory:":
+        raise ValueError("Sales Inbox needs a SQLite file, shared by its processes; not :memory:")
+    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        url, echo=echo, connect_args={"timeout": busy_timeout, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql(connection.info.pop(BEGIN_MODE, "BEGIN"))
+
+    return engine

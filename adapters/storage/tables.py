@@ -1,0 +1,161 @@
+"""The database schema, as SQLAlchemy Core tables. Migrations must produce exactly this."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.storage.column_types import DecimalText, UtcDateTime
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = sa.String(64)
+
+channels = sa.Table(
+    "channels",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+channel_credentials = sa.Table(
+    "channel_credentials",
+    metadata,
+    sa.Column("channel_id", ID, sa.ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("encrypted", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+inbox_items = sa.Table(
+    "inbox_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("channel_id", ID, sa.ForeignKey("channels.id"), nullable=False),
+    sa.Column("order_id", ID, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False, index=True),
+    sa.Column("order", sa.JSON, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime),
+    sa.Column("document", sa.JSON),
+    sa.Column("document_created_at", UtcDateTime),
+    sa.Column("finalised_at", UtcDateTime),
+    sa.Column("payment", sa.JSON),
+    sa.Column("emailed_at", UtcDateTime),
+    sa.Column("emailed_to", sa.String(320), nullable=False),
+    sa.Column("cancelled_at", UtcDateTime),
+    sa.Column("reasons", sa.JSON, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("shop_total", DecimalText),
+    sa.Column("paytraq_total", DecimalText),
+    sa.Column("steps", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("channel_id", "order_id", name="uq_inbox_items_channel_order"),
+)
+
+raw_deliveries = sa.Table(
+    "raw_deliveries",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("channel_id", ID, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("event", sa.String(100), nullable=False),
+    sa.Column("order_id", ID),
+    sa.Column("fingerprint", sa.String(128), nullable=False),
+    sa.Column("headers", sa.JSON, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("duplicate", sa.Boolean, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_raw_deliveries_channel_fingerprint", "channel_id", "fingerprint"),
+)
+
+client_cache = sa.Table(
+    "client_cache",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("match_key", sa.String(500), primary_key=True),
+    sa.Column("client_id", ID, nullable=False),
+)
+
+sku_cache = sa.Table(
+    "sku_cache",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("sku", sa.String(200), primary_key=True),
+    sa.Column("item_id", ID, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+watermarks = sa.Table(
+    "watermarks",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", UtcDateTime, nullable=False),
+)
+
+stock_sync_runs = sa.Table(
+    "stock_sync_runs",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("channel_id", ID, sa.ForeignKey("channels.id"), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("dry_run", sa.Boolean, nullable=False),
+    sa.Column("summary", sa.JSON, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_stock_sync_runs_channel_started", "channel_id", "started_at"),
+)
+
+stock_sync_results = sa.Table(
+    "stock_sync_results",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id", ID, sa.ForeignKey("stock_sync_runs.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("sku", sa.String(200), nullable=False),
+    sa.Column("target", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("old_stock", sa.Integer),
+    sa.Column("new_stock", sa.Integer),
+    sa.Column("old_price", DecimalText),
+    sa.Column("new_price", DecimalText),
+    sa.Column("message", sa.Text, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("channel_id", ID),
+    sa.Column("api", sa.String(32), nullable=False),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("status", sa.Integer),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_audit_log_channel_at", "channel_id", "at"),
+)
+
+sales_cache = sa.Table(
+    "sales_cache",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("document_id", ID, primary_key=True),
+    sa.Column("updated", sa.String(64)),
+    sa.Column("warehouse_id", ID),
+    sa.Column("lines", sa.JSON, nullable=False),
+)

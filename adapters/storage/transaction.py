@@ -1,0 +1,100 @@
+"""The database side of one unit of work, and its locking rules.
+
+PostgreSQL: one READ COMMITTED transaction per unit of work; `SELECT ... FOR UPDATE` locks a row.
+SQLite: reads outside a write run in short read transactions (they see the latest commit, as
+PostgreSQL's READ COMMITTED does); the first write, or a lock, opens `BEGIN IMMEDIATE`, which takes
+the database-wide write lock until commit or rollback. Holding that lock from the start means a
+write never fails on a stale snapshot, and two workers never hold an order at once.
+
+Waiting longer than `lock_timeout` for a lock raises StorageBusy (a TransientError: retry)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from adapters.storage.engine import BEGIN_MODE
+from application.storage_ports import StorageBusy
+
+_PG_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock, serialization
+_SQLITE_LOCKED = ("database is locked", "database is busy", "database table is locked")
+
+
+def is_lock_conflict(error: DBAPIError) -> bool:
+    state = getattr(error.orig, "sqlstate", None)
+    return state in _PG_LOCK_STATES or any(text in str(error.orig) for text in _SQLITE_LOCKED)
+
+
+@contextmanager
+def lock_conflicts_are_transient() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as error:
+        if is_lock_conflict(error):
+            raise StorageBusy("the database is busy: another worker holds the lock; retry") from None
+        raise
+
+
+class Transaction:
+    def __init__(self, engine: sa.Engine, lock_timeout: float):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.lock_timeout = lock_timeout
+        self._connection: sa.Connection | None = None
+
+    def read(self, statement: sa.Executable, lock: bool = False) -> Sequence[sa.RowMapping]:
+        """The rows; with `lock`, they (SQLite: the database) stay locked until the end."""
+        with lock_conflicts_are_transient():
+            if self.dialect == "sqlite" and not lock and not self._in_transaction():
+                connection = self._begin(write=False)
+                try:
+                    return connection.execute(statement).mappings().all()
+                finally:
+                    connection.rollback()  # a read-only transaction: nothing to keep
+            connection = self._open(write=lock)
+            return connection.execute(statement).mappings().all()
+
+    def write(self, statement: sa.Executable) -> sa.CursorResult:
+        with lock_conflicts_are_transient():
+            return self._open(write=True).execute(statement)
+
+    def commit(self) -> None:
+        if self._in_transaction():
+            with lock_conflicts_are_transient():
+                self._connection.commit()
+
+    def rollback(self) -> None:
+        if self._in_transaction():
+            self._connection.rollback()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self.rollback()
+            self._connection.close()
+            self._connection = None
+
+    # ------------------------------------------------------------------------------------
+    def _in_transaction(self) -> bool:
+        return self._connection is not None and self._connection.in_transaction()
+
+    def _open(self, write: bool) -> sa.Connection:
+        if self._in_transaction():
+            return self._connection
+        return self._begin(write)
+
+    def _begin(self, write: bool) -> sa.Connection:
+        if self._connection is None:
+            self._connection = self.engine.connect()
+        connection = self._connection
+        timeout_ms = int(self.lock_timeout * 1000)
+        if self.dialect == "sqlite":
+            connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
+            if write:
+                connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
+        connection.begin()
+        if self.dialect == "postgresql":
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+        return connection

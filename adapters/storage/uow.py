@@ -1,0 +1,66 @@
+"""The unit of work over SQLAlchemy: one connection and transaction per `with uow:`."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.storage.audit_repository import SqlAuditLog
+from adapters.storage.cache_repositories import SqlClientCache, SqlSkuCache, SqlWatermarks
+from adapters.storage.channel_repository import SqlChannelRepository
+from adapters.storage.crypto import SecretBox
+from adapters.storage.delivery_repository import SqlDeliveryRepository
+from adapters.storage.inbox_repository import SqlInboxRepository
+from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
+from adapters.storage.transaction import Transaction
+from application.storage_ports import StorageUnitOfWork
+
+
+class SqlAlchemyUnitOfWork(StorageUnitOfWork):
+    """`SqlAlchemyUnitOfWork(make_engine(), load_secret_box())`; one per message or request.
+
+    Inbox items read through `uow.inbox` are written on `commit()`, with a version check
+    (ConcurrentUpdate when someone else saved the item first); everything else is written at
+    once, in the same transaction. Leaving `with` without `commit()` rolls it all back."""
+
+    inbox: SqlInboxRepository
+
+    def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = 10.0):
+        self.engine, self._secrets, self.lock_timeout = engine, secrets, lock_timeout
+        self._transaction: Transaction | None = None
+        self._fresh()
+
+    def _fresh(self) -> None:
+        if self._transaction is not None:
+            self._transaction.close()
+        tx = self._transaction = Transaction(self.engine, self.lock_timeout)
+        self.inbox = SqlInboxRepository(tx)
+        self.channels = SqlChannelRepository(tx, self._secrets)
+        self.deliveries = SqlDeliveryRepository(tx)
+        self.clients = SqlClientCache(tx)
+        self.watermarks = SqlWatermarks(tx)
+        self.sku_cache = SqlSkuCache(tx)
+        self.audit = SqlAuditLog(tx)
+        self.stock_runs = SqlStockRuns(tx)
+        self.sales_cache = SqlSalesCache(tx)
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        self._fresh()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._transaction.close()
+
+    def commit(self) -> None:
+        self.inbox.flush()
+        self._transaction.commit()
+        self.inbox.committed()
+
+    def rollback(self) -> None:
+        self._transaction.rollback()
+        self.inbox.forget()
+
+    def __repr__(self) -> str:
+        return f"SqlAlchemyUnitOfWork({self.engine.url.render_as_string(hide_password=True)})"

@@ -1,0 +1,17 @@
+"""INSERT ... ON CONFLICT DO UPDATE, for the two databases we run on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def upsert(dialect: str, table: sa.Table, values: dict[str, Any]) -> sa.Executable:
+    """Insert the row, or update its non-key columns when the primary key exists."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(**values)
+    keys = [column.name for column in table.primary_key.columns]
+    changes = {name: statement.excluded[name] for name in values if name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=changes)
