@@ -21,7 +21,8 @@ OPERATORS: list[tuple[str, Callable]] = [
 FILTER_FIELDS = ("created_at", "modified_at")
 
 
-def page_of(records: list[Record], args: MultiDict, path: str, key: str) -> dict:
+def page_of(records: list[Record], args: MultiDict, path: str, key: str,
+            link_name: str = "next_page_uri") -> dict:
     """One page of `records` and, when more follow, the `next_page_uri` (relative to /v1)."""
     conditions = [_condition(text) for text in args.getlist("filter")]
     chosen = [r for r in records if all(test(r) for test in conditions)]
@@ -40,7 +41,7 @@ def page_of(records: list[Record], args: MultiDict, path: str, key: str) -> dict
     if rest:
         query = [(k, v) for k, v in args.items(multi=True) if k != "page_start"]
         query.append(("page_start", f"id:{rest[0].id}"))
-        answer["next_page_uri"] = f"{path}?{urlencode(query, safe=':')}"
+        answer[link_name] = f"{path}?{urlencode(query, safe=':')}"
     return answer
 
 

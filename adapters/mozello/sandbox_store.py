@@ -112,6 +112,7 @@ class MozelloSandboxState:
     shipping_methods: dict[str, Decimal] = field(default_factory=dict)
     discount_codes: dict[str, Decimal] = field(default_factory=dict)  # code -> percent
     wrap_responses: bool = True  # DECISIONS M1
+    next_page_key: str = "next_page_uri"  # or "next_page_link", as the docs' prose calls it (U2)
     notify_api_changes: bool = False  # PRODUCT_CHANGED/STOCK_CHANGED for API writes (U13)
     rate_limit: RateLimitPolicy = field(default_factory=RateLimitPolicy)
     webhooks: WebhookPolicy = field(default_factory=WebhookPolicy)
