@@ -86,13 +86,15 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None) 
     return Runtime(config, storage.uow_factory, gateways, redis=redis_client)
 
 
-def smtp_mailer_factory():
-    """SMTP e-mail for channels with email_via=smtp (None until that adapter is present)."""
-    try:
-        from adapters.mailers import smtp  # noqa: F401
-    except ImportError:  # pragma: no cover
-        return None
-    return None
+def smtp_mailer_factory(sent_log=None, clock: Clock | None = None):
+    """SMTP e-mail for channels with email_via=smtp. One sent-mail log per process, so a
+    document is e-mailed once."""
+    from adapters.mailers.sent_log import InMemorySentMailLog
+    from adapters.mailers.smtp import smtp_mailer
+
+    log = sent_log or InMemorySentMailLog()
+    clock = clock or SystemClock()
+    return lambda channel_id, creds, accounting: smtp_mailer(creds, accounting, log, clock)
 
 
 _current: Runtime | None = None

@@ -71,7 +71,7 @@ def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
         structlog.contextvars.bind_contextvars(order_id=stored.order_id)
         if not stored.duplicate:
             enqueue_delivery(channel_id, stored.id)
-        logger.info("webhook_received", event=stored.event, duplicate=stored.duplicate,
+        logger.info("webhook_received", mozello_event=stored.event, duplicate=stored.duplicate,
                     delivery_id=stored.id)
         return jsonify(received=True, duplicate=stored.duplicate, delivery_id=stored.id), 200
 

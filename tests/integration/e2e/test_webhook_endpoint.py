@@ -1,0 +1,71 @@
+"""The webhook endpoint: signature on the raw bytes, the raw body kept before answering,
+duplicates recognised, clear answers for bad input."""
+
+import json
+
+import requests
+
+from adapters.mozello.signature import sign
+
+BODY = (
+    b'{"event":"PRODUCT_CHANGED","product":{"handle":"uid-1","sku":"A-1","price":11,'
+    b'"stock":3,"title":{"lv":"P\\u0113d\\u0113j\\u0101"},"url":{"en":"a\\/b"}}}'
+)
+
+
+def post(service, body: bytes, signature: str | None, channel: str | None = None):
+    headers = {"Content-Type": "application/json", "X-Mozello-API-Version": "1",
+               "X-Mozello-Alias": "linu-darbnica"}
+    if signature is not None:
+        headers["X-Mozello-Hash"] = signature
+    url = f"{service.base_url}/webhooks/mozello/{channel or service.channel_id}"
+    return requests.post(url, data=body, headers=headers, timeout=10)
+
+
+def deliveries(service):
+    with service.runtime.uow_factory() as uow:
+        return uow.deliveries.list(service.channel_id)
+
+
+def test_a_signed_notification_is_stored_byte_for_byte_and_acknowledged(service):
+    answer = post(service, BODY, sign(BODY, service.mozello.api_key))
+    assert answer.status_code == 200
+    assert answer.json()["duplicate"] is False
+    (stored,) = deliveries(service)
+    assert stored.body == BODY
+    assert stored.event == "PRODUCT_CHANGED"
+    assert stored.headers["X-Mozello-Alias"] == "linu-darbnica"
+
+
+def test_a_missing_signature_is_refused_with_401_and_still_kept(service):
+    answer = post(service, BODY, None)
+    assert answer.status_code == 401
+    (stored,) = deliveries(service)
+    assert stored.error and "signature" in stored.error
+
+
+def test_a_changed_byte_breaks_the_signature(service):
+    signature = sign(BODY, service.mozello.api_key)
+    answer = post(service, BODY.replace(b'"stock":3', b'"stock":4'), signature)
+    assert answer.status_code == 401
+
+
+def test_an_unknown_channel_is_404(service):
+    assert post(service, BODY, sign(BODY, service.mozello.api_key), channel="nope").status_code == 404
+
+
+def test_a_signed_body_that_is_not_a_notification_is_400_with_a_reason(service):
+    body = b'{"hello": "world"}'
+    answer = post(service, body, sign(body, service.mozello.api_key))
+    assert answer.status_code == 400
+    assert "unknown Mozello event" in answer.json()["error"]
+
+
+def test_the_same_notification_twice_is_recognised_as_a_duplicate(service):
+    signature = sign(BODY, service.mozello.api_key)
+    post(service, BODY, signature)
+    # the same content, escaped differently, is the same snapshot
+    same = json.dumps(json.loads(BODY), ensure_ascii=False).encode()
+    second = post(service, same, sign(same, service.mozello.api_key))
+    assert second.json()["duplicate"] is True
+    assert [d.duplicate for d in deliveries(service)] == [False, True]
