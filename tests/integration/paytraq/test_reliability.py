@@ -187,3 +187,41 @@ def test_two_clients_sharing_redis_keep_one_combined_rate(sandbox):
         for j in range(i + 1, len(times)):
             assert j - i + 1 <= 2 + 4 * (times[j] - first) + 1
     redis.delete(f"paytraq:bucket:{name}", *redis.keys(f"paytraq:budget:{name}:*"))
+
+
+def test_reads_are_retried_through_server_errors_and_latency(sandbox):
+    # Given PayTraq fails the next two reads of a sale with 503, then answers slowly
+    paytraq = client_for(sandbox)
+    sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq)))
+    sandbox.controls.inject("GET", r"sale/\d+", "error", status=503, times=2)
+    sandbox.controls.inject("GET", r"sale/\d+", "latency", seconds=0.2)
+    # When the sale is read
+    sale = paytraq.get_sale(sale_id)
+    # Then the client got it on the third attempt
+    assert sale.id == sale_id
+    assert [s.status for s in sandbox.controls.seen if s.path == f"sale/{sale_id}"] == [503, 503, 200]
+
+
+def test_an_approval_that_failed_without_effect_is_repeated_after_reading_the_status(sandbox):
+    # Given a draft order and an approval PayTraq will fail with a 500 before doing anything
+    paytraq = client_for(sandbox)
+    sale_id = paytraq.create_sale(
+        invoice_14_2(paytraq, new_client(paytraq), sale_type=DocumentType.SALES_ORDER))
+    sandbox.controls.inject("POST", r"sale/\d+/approve", "error", status=500)
+    # When the client approves it
+    paytraq.approve_sale(sale_id)
+    # Then it looked at the status (still draft), approved again, and the order is in process
+    assert [(s.method, s.status) for s in sandbox.controls.seen][-3:] == [
+        ("POST", 500), ("GET", 200), ("POST", 200)]
+    assert paytraq.get_sale(sale_id).status == "in_process"
+
+
+def test_a_payment_that_timed_out_before_booking_is_booked_once_on_retry(sandbox):
+    paytraq = client_for(sandbox)
+    sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-2"))
+    paytraq.post_sale(sale_id)
+    sandbox.controls.inject("POST", r"sale/\d+/payment", "timeout", seconds=SHORT_TIMEOUTS.read * 2)
+    paytraq.add_payment(sale_id, PaymentRequest(
+        Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-2"))
+    assert len(payments_mentioning(sandbox, "M-9-2")) == 1
+    assert paytraq.get_sale(sale_id).status == "paid"
