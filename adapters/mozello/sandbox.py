@@ -227,8 +227,11 @@ def create_app(state: MozelloSandboxState, outbox: WebhookOutbox | None = None) 
         shipping = body.pop("shipping", None)
         if isinstance(shipping, list):
             shipping = (shipping[0], Decimal(shipping[1]))
-        order = storefront.place_order(items, body.pop("customer", None), shipping=shipping,
-                                       **body)
+        try:
+            order = storefront.place_order(items, body.pop("customer", None),
+                                           shipping=shipping, **body)
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise SandboxRefusal(400, f"Cannot place this order: {exc}") from None
         return _json({"error": False, "order": order})
 
     @app.post("/sandbox/orders/<order_id>/<action>/")
