@@ -25,7 +25,6 @@ from application.errors import (
     AuthenticationFailed,
     NotFound,
     PermanentError,
-    RateBudgetExhausted,
     TransientError,
 )
 
@@ -201,8 +200,6 @@ class PayTraqTransport:
         detail = f": {last}" if last else ""
         path = self.redact(path)
         retry_after = last.retry_after if last else None
-        if isinstance(last, RateBudgetExhausted):
-            return last
         return TransientError(
             f"PayTraq {method} {path} failed after {self.retry.attempts} attempts{detail}",
             retry_after,

@@ -16,7 +16,13 @@ from adapters.paytraq.api import DAILY_LIMIT, PayTraqClient, credential_hash
 from adapters.paytraq.sandbox_faults import RateLimit
 from adapters.paytraq.transport import RetryPolicy
 from adapters.ratelimit import DailyBudget, TokenBucket
-from application.errors import AuthenticationFailed, NotFound, PermanentError, RateBudgetExhausted
+from application.errors import (
+    AuthenticationFailed,
+    NotFound,
+    PermanentError,
+    RateBudgetExhausted,
+    TransientError,
+)
 from application.ports import PaymentRequest
 from domain.settings import DocumentType
 from tests.integration.paytraq.scenario import (
@@ -225,3 +231,13 @@ def test_a_payment_that_timed_out_before_booking_is_booked_once_on_retry(sandbox
         Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-2"))
     assert len(payments_mentioning(sandbox, "M-9-2")) == 1
     assert paytraq.get_sale(sale_id).status == "paid"
+
+
+def test_an_unreachable_paytraq_is_a_transient_error_after_the_retries(sandbox):
+    # Given a client whose PayTraq stops listening
+    paytraq = client_for(sandbox)
+    document = invoice_14_2(paytraq, new_client(paytraq))
+    sandbox.stop()
+    # When a sale is created, Then the refused connections end in a TransientError to retry later
+    with pytest.raises(TransientError, match="failed after 4 attempts"):
+        paytraq.create_sale(document)
