@@ -90,6 +90,16 @@ def sync_stock(
         stock_lock.release(channel.id, holder)
 
 
+def sync_stock_on_bus(
+    cmd: SyncStock, uow: StorageUnitOfWork, gateways: Gateways, clock: Clock,
+    stock_lock: StockSyncLock,
+) -> list:
+    """The message bus's entry: the bus expects follow-up messages, not a result; the run is in
+    `uow.stock_runs` (latest for the channel)."""
+    sync_stock(cmd, uow, gateways, clock, stock_lock)
+    return []
+
+
 class RunJournal:
     """The stored run: each result is committed when known; the summary counts them."""
 
