@@ -19,8 +19,11 @@ class SqlDeliveryRepository(DeliveryRepository):
         seen = sa.select(raw_deliveries.c.id).where(
             raw_deliveries.c.channel_id == delivery.channel_id,
             raw_deliveries.c.fingerprint == delivery.fingerprint,
+            raw_deliveries.c.error.is_(None),
         )
-        delivery.duplicate = bool(self._tx.read(seen.limit(1), lock=True))
+        delivery.duplicate = delivery.error is None and bool(
+            self._tx.read(seen.limit(1), lock=True)
+        )
         delivery.id = delivery.id or uuid.uuid4().hex
         self._tx.write(
             sa.insert(raw_deliveries).values(
@@ -44,18 +47,23 @@ class SqlDeliveryRepository(DeliveryRepository):
             .where(raw_deliveries.c.channel_id == channel_id)
             .order_by(raw_deliveries.c.received_at, raw_deliveries.c.id)
         )
-        return [
-            RawDelivery(
-                channel_id=row["channel_id"],
-                body=bytes(row["body"]),
-                headers=dict(row["headers"]),
-                received_at=row["received_at"],
-                fingerprint=row["fingerprint"],
-                event=row["event"],
-                order_id=row["order_id"],
-                id=row["id"],
-                duplicate=row["duplicate"],
-                error=row["error"],
-            )
-            for row in self._tx.read(statement)
-        ]
+        return [_delivery(row) for row in self._tx.read(statement)]
+
+    def get(self, delivery_id: str) -> RawDelivery | None:
+        rows = self._tx.read(sa.select(raw_deliveries).where(raw_deliveries.c.id == delivery_id))
+        return _delivery(rows[0]) if rows else None
+
+
+def _delivery(row) -> RawDelivery:
+    return RawDelivery(
+        channel_id=row["channel_id"],
+        body=bytes(row["body"]),
+        headers=dict(row["headers"]),
+        received_at=row["received_at"],
+        fingerprint=row["fingerprint"],
+        event=row["event"],
+        order_id=row["order_id"],
+        id=row["id"],
+        duplicate=row["duplicate"],
+        error=row["error"],
+    )

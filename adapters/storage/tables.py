@@ -55,6 +55,7 @@ inbox_items = sa.Table(
     sa.Column("cancelled_at", UtcDateTime),
     sa.Column("reasons", sa.JSON, nullable=False),
     sa.Column("error", sa.Text),
+    sa.Column("error_transient", sa.Boolean, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("shop_total", DecimalText),
     sa.Column("paytraq_total", DecimalText),

@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("cancelled_at", INSTANT, nullable=True),
         sa.Column("reasons", sa.JSON(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("error_transient", sa.Boolean(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("shop_total", DECIMAL_TEXT, nullable=True),
         sa.Column("paytraq_total", DECIMAL_TEXT, nullable=True),

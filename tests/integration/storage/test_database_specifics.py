@@ -1,0 +1,94 @@
+"""What only the real databases do: encrypt credentials at rest, and lock an order for one worker."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.storage.tables import channel_credentials
+from application.ports import ChannelCredentials
+from application.storage_ports import StorageBusy
+from domain.inbox import InboxStatus
+from tests.unit.storage.examples import T0, full_item, rich_channel
+
+pytestmark = pytest.mark.integration
+
+SECRET = "pt-token-do-not-leak-7731"
+
+
+@pytest.fixture
+def stored(database):
+    """A database with channel shop-a and its order M-1 in the inbox."""
+    with database.new_uow() as uow:
+        uow.channels.add(rich_channel("shop-a"), ChannelCredentials(paytraq_api_token=SECRET))
+        uow.inbox.add(full_item("shop-a", "M-1"))
+        uow.commit()
+    return database
+
+
+def test_credentials_are_encrypted_in_the_database(stored):
+    # When the credentials column is read directly
+    with stored.engine.connect() as connection:
+        blob = connection.execute(sa.select(channel_credentials.c.encrypted)).scalar_one()
+    # Then the secret is nowhere in it, yet the repository reads it back
+    assert SECRET.encode() not in bytes(blob) and b"paytraq_api_token" not in bytes(blob)
+    with stored.new_uow() as uow:
+        assert uow.channels.credentials("shop-a").paytraq_api_token == SECRET
+
+
+def locker(database, lock_timeout: float, outcome: dict, started: threading.Event) -> threading.Thread:
+    def run() -> None:
+        with database.new_uow(lock_timeout=lock_timeout) as uow:
+            started.set()
+            try:
+                outcome["item"] = uow.inbox.get("shop-a", "M-1", for_update=True)
+            except StorageBusy as error:
+                outcome["error"] = error
+            outcome["at"] = time.monotonic()
+
+    return threading.Thread(target=run, daemon=True)
+
+
+def test_a_second_worker_cannot_lock_an_order_another_holds(stored):
+    # Given a worker holding order M-1 for update
+    with stored.new_uow() as holder:
+        assert holder.inbox.get("shop-a", "M-1", for_update=True) is not None
+        # When a second worker tries to lock it with a short timeout
+        outcome: dict = {}
+        started = threading.Event()
+        thread = locker(stored, 0.3, outcome, started)
+        thread.start()
+        thread.join(10)
+    # Then it gives up with StorageBusy, a transient error
+    assert isinstance(outcome.get("error"), StorageBusy)
+
+
+def test_a_second_locker_waits_and_then_sees_the_first_workers_change(stored):
+    # Given a worker holding order M-1 for update, and a second one waiting for it
+    outcome: dict = {}
+    started = threading.Event()
+    with stored.new_uow() as holder:
+        item = holder.inbox.get("shop-a", "M-1", for_update=True)
+        thread = locker(stored, 10.0, outcome, started)
+        thread.start()
+        started.wait(5)
+        time.sleep(0.5)
+        assert "item" not in outcome and "error" not in outcome  # still waiting
+        # When the first worker changes the item and commits
+        item.cancel(T0)
+        released_at = time.monotonic()
+        holder.commit()
+    thread.join(10)
+    # Then the second worker got the lock only afterwards, and sees the change
+    assert outcome["at"] >= released_at
+    assert outcome["item"].status is InboxStatus.CANCELLED and outcome["item"].version == 2
+
+
+def test_reading_without_a_lock_is_not_blocked_by_a_locker(stored):
+    with stored.new_uow() as holder:
+        holder.inbox.get("shop-a", "M-1", for_update=True)
+        with stored.new_uow(lock_timeout=0.3) as reader:
+            assert reader.inbox.get("shop-a", "M-1").order_id == "M-1"

@@ -1,0 +1,360 @@
+"""One contract, three storage backends: in-memory, SQLite and PostgreSQL behave alike."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from application.ports import ChannelCredentials, RawDelivery
+from application.storage_ports import (
+    AuditEntry,
+    ConcurrentUpdate,
+    DuplicateInboxItem,
+    StockSyncResult,
+    StockSyncStatus,
+)
+from domain.inbox import InboxStatus
+from domain.settings import Channel, ChannelSettings, Trigger
+from tests.unit.storage.examples import T0, full_item, rich_channel
+
+pytestmark = pytest.mark.integration
+
+CREDENTIALS = ChannelCredentials(
+    mozello_api_key="mz-secret-123", paytraq_api_key="pt-key-456", paytraq_api_token="pt-token-789",
+    smtp_host="smtp.example.lv", smtp_port=465, smtp_password="smtp-pass-000", smtp_security="ssl",
+)
+
+
+@pytest.fixture
+def uow(backend):
+    """A unit of work on a store that already knows channels shop-a and shop-b."""
+    with backend.new_uow() as setup:
+        setup.channels.add(rich_channel("shop-a", "Veikals A"), CREDENTIALS)
+        setup.channels.add(Channel("shop-b", "Veikals B"), ChannelCredentials())
+        setup.commit()
+    return backend.new_uow()
+
+
+def saved(item):
+    expected = copy.deepcopy(item)
+    expected.version = item.version
+    return expected
+
+
+# --- inbox items ---------------------------------------------------------------------------
+
+
+def test_an_inbox_item_with_everything_filled_in_comes_back_equal(uow):
+    # Given an item with a full order, document, payment, steps and reasons
+    item = full_item("shop-a", "M-1")
+    # When it is added and committed
+    with uow:
+        uow.inbox.add(item)
+        uow.commit()
+    # Then a new unit of work reads back an equal item, now at version 1
+    with uow:
+        loaded = uow.inbox.get("shop-a", "M-1")
+    assert item.version == 1
+    assert loaded == item
+    assert loaded.order.total == Decimal("93.4700") and str(loaded.order.total) == "93.4700"
+
+
+def test_changes_without_commit_are_lost(uow):
+    # Given a stored item
+    with uow:
+        uow.inbox.add(full_item("shop-a", "M-1"))
+        uow.commit()
+    # When one unit of work changes it and adds another, but does not commit
+    with uow:
+        uow.inbox.get("shop-a", "M-1").cancel(T0)
+        uow.inbox.add(full_item("shop-a", "M-2"))
+        uow.clients.put("shop-a", "email:x", "C-1")
+    # Then nothing of it was kept
+    with uow:
+        assert uow.inbox.get("shop-a", "M-1").status is InboxStatus.NEEDS_REVIEW
+        assert uow.inbox.get("shop-a", "M-2") is None
+        assert uow.clients.get("shop-a", "email:x") is None
+
+
+def test_the_same_order_cannot_enter_the_inbox_twice(backend, uow):
+    # Given two workers that both found no item for order M-1 and each made one
+    first, second = backend.new_uow(), backend.new_uow()
+    with first, second:
+        assert first.inbox.get("shop-a", "M-1") is None and second.inbox.get("shop-a", "M-1") is None
+        first.inbox.add(full_item("shop-a", "M-1"))
+        second.inbox.add(full_item("shop-a", "M-1"))
+        # When both commit
+        first.commit()
+        # Then the second is told the order is already there (a retry will find it)
+        with pytest.raises(DuplicateInboxItem):
+            second.commit()
+    with uow:
+        assert len(uow.inbox.list("shop-a")) == 1
+
+
+def test_the_same_order_id_may_exist_in_two_channels(uow):
+    with uow:
+        uow.inbox.add(full_item("shop-a", "M-1"))
+        uow.inbox.add(full_item("shop-b", "M-1"))
+        uow.commit()
+    with uow:
+        assert {i.channel_id for i in uow.inbox.list()} == {"shop-a", "shop-b"}
+
+
+def test_items_are_listed_by_channel_and_status_oldest_first(uow):
+    # Given items in two channels with different statuses and receipt times
+    late, early, other = full_item("shop-a", "M-1"), full_item("shop-a", "M-2"), full_item("shop-b", "M-3")
+    late.received_at, early.received_at = T0 + timedelta(hours=1), T0
+    late.status = InboxStatus.RECEIVED
+    with uow:
+        for item in (late, early, other):
+            uow.inbox.add(item)
+        uow.commit()
+    # When they are listed, Then filters apply and the oldest comes first
+    with uow:
+        assert [i.order_id for i in uow.inbox.list("shop-a")] == ["M-2", "M-1"]
+        assert [i.order_id for i in uow.inbox.list(status=InboxStatus.NEEDS_REVIEW)] == ["M-2", "M-3"]
+        assert [i.order_id for i in uow.inbox.list("shop-a", InboxStatus.RECEIVED)] == ["M-1"]
+        assert uow.inbox.list("shop-c") == []
+
+
+def test_a_lost_update_is_refused_with_concurrent_update(backend, uow):
+    # Given a stored item, read by two workers
+    with uow:
+        uow.inbox.add(full_item("shop-a", "M-1"))
+        uow.commit()
+    first, second = backend.new_uow(), backend.new_uow()
+    with first, second:
+        mine, theirs = first.inbox.get("shop-a", "M-1"), second.inbox.get("shop-a", "M-1")
+        # When both change it and both commit
+        mine.failed("PayTraq timeout", T0)
+        first.commit()
+        theirs.cancel(T0)
+        # Then the later one is refused, and the first one's change stands
+        with pytest.raises(ConcurrentUpdate, match="M-1"):
+            second.commit()
+    with uow:
+        stored = uow.inbox.get("shop-a", "M-1")
+    assert stored.status is InboxStatus.FAILED and stored.version == 2
+
+
+def test_reading_an_item_someone_else_changed_meanwhile_is_no_conflict(backend, uow):
+    # Given a stored item, read by a worker that does not change it
+    with uow:
+        uow.inbox.add(full_item("shop-a", "M-1"))
+        uow.commit()
+    reader, writer = backend.new_uow(), backend.new_uow()
+    with reader, writer:
+        reader.inbox.get("shop-a", "M-1")
+        writer.inbox.get("shop-a", "M-1").failed("boom", T0)
+        writer.commit()
+        # When the reader commits, Then nothing is refused and the change stands
+        reader.commit()
+    with uow:
+        assert uow.inbox.get("shop-a", "M-1").status is InboxStatus.FAILED
+
+
+def test_an_item_changed_twice_in_one_unit_of_work_is_saved_each_commit(uow):
+    # Given an item that a handler commits, then changes again
+    with uow:
+        uow.inbox.add(full_item("shop-a", "M-1"))
+        uow.commit()
+    with uow:
+        item = uow.inbox.get("shop-a", "M-1")
+        item.failed("first", T0)
+        uow.commit()
+        item.retry(T0)
+        uow.commit()
+    # Then both changes were saved, one version each
+    with uow:
+        stored = uow.inbox.get("shop-a", "M-1")
+    assert stored == saved(item) and stored.version == 3
+
+
+# --- raw deliveries -------------------------------------------------------------------------
+
+BODY = '{"url":"https:\\/\\/veikals.lv\\/p\\/","name":"Ābols \\u0101 ☃"}'.encode() + b"\r\n\x00"
+
+
+def delivery(channel_id: str, fingerprint: str, at: datetime = T0) -> RawDelivery:
+    headers = {"X-Mozello-Hmac-Sha256": "abc=", "Content-Type": "application/json; charset=utf-8"}
+    return RawDelivery(channel_id, BODY, headers, at, fingerprint, "ORDER_CREATED", "M-1")
+
+
+def test_a_delivery_seen_before_in_the_channel_is_marked_duplicate(uow):
+    # Given a delivery stored for shop-a
+    with uow:
+        assert uow.deliveries.add(delivery("shop-a", "fp-1")).duplicate is False
+        uow.commit()
+    # When the same fingerprint arrives again for shop-a, and for shop-b
+    with uow:
+        again = uow.deliveries.add(delivery("shop-a", "fp-1", T0 + timedelta(seconds=1)))
+        elsewhere = uow.deliveries.add(delivery("shop-b", "fp-1"))
+        uow.commit()
+    # Then only the repeat in shop-a is a duplicate, and both are kept
+    assert again.duplicate is True and elsewhere.duplicate is False
+    with uow:
+        assert [d.duplicate for d in uow.deliveries.list("shop-a")] == [False, True]
+
+
+def test_a_delivery_body_is_kept_byte_for_byte(uow):
+    # Given a body with escaped slashes, non-ASCII text, CRLF and a NUL byte
+    with uow:
+        stored = uow.deliveries.add(delivery("shop-a", "fp-1"))
+        uow.commit()
+    # When it is read back
+    with uow:
+        [back] = uow.deliveries.list("shop-a")
+    # Then every byte and header is the same
+    assert back.body == BODY and b"\\/" in back.body
+    assert back.headers == stored.headers and back.id == stored.id
+    assert back.received_at == T0 and back.event == "ORDER_CREATED" and back.order_id == "M-1"
+
+
+# --- channels and credentials ----------------------------------------------------------------
+
+
+def test_channel_settings_come_back_exactly(uow):
+    # Given the channel added with Decimals, enums, a time and tuples in its settings
+    expected = rich_channel("shop-a", "Veikals A")
+    # When it is read back, Then it is equal, types included
+    with uow:
+        channel = uow.channels.get("shop-a")
+    assert channel == expected
+    assert channel.settings.trigger_overrides[0] == ("bank_transfer", Trigger.PAID)
+    assert channel.settings.stock_sync.daily_time == expected.settings.stock_sync.daily_time
+
+
+def test_a_channel_update_replaces_its_settings(uow):
+    with uow:
+        uow.channels.update(Channel("shop-b", "Veikals Bē", ChannelSettings(auto_process=True)))
+        uow.commit()
+    with uow:
+        assert uow.channels.get("shop-b") == Channel("shop-b", "Veikals Bē", ChannelSettings(auto_process=True))
+        assert [c.id for c in uow.channels.list()] == ["shop-a", "shop-b"]
+        assert uow.channels.get("nope") is None
+
+
+def test_credentials_are_read_back_and_can_be_replaced(uow):
+    with uow:
+        assert uow.channels.credentials("shop-a") == CREDENTIALS
+        uow.channels.set_credentials("shop-b", ChannelCredentials(mozello_api_key="new"))
+        uow.commit()
+    with uow:
+        assert uow.channels.credentials("shop-b") == ChannelCredentials(mozello_api_key="new")
+
+
+# --- caches, watermarks, stock runs, audit -----------------------------------------------------
+
+
+def test_client_ids_are_cached_per_channel_and_match_key(uow):
+    with uow:
+        uow.clients.put("shop-a", "reg:40003000000", "C-1")
+        uow.commit()
+    with uow:
+        uow.clients.put("shop-a", "reg:40003000000", "C-2")
+        uow.commit()
+    with uow:
+        assert uow.clients.get("shop-a", "reg:40003000000") == "C-2"
+        assert uow.clients.get("shop-b", "reg:40003000000") is None
+
+
+def test_a_watermark_keeps_its_instant(uow):
+    with uow:
+        uow.watermarks.set("shop-a", "orders", T0)
+        uow.commit()
+    with uow:
+        uow.watermarks.set("shop-a", "orders", T0 + timedelta(minutes=1))
+        uow.commit()
+    with uow:
+        assert uow.watermarks.get("shop-a", "orders") == T0 + timedelta(minutes=1)
+        assert uow.watermarks.get("shop-a", "other") is None
+
+
+def test_a_sku_cache_entry_is_used_only_while_fresh(uow):
+    with uow:
+        uow.sku_cache.put("shop-a", "SKU-1", "I-1", T0)
+        uow.sku_cache.put("shop-a", "SKU-2", "I-2", T0)
+        uow.commit()
+    with uow:
+        uow.sku_cache.forget("shop-a", "SKU-2")
+        uow.commit()
+    with uow:
+        assert uow.sku_cache.get("shop-a", "SKU-1") == "I-1"
+        assert uow.sku_cache.get("shop-a", "SKU-1", not_before=T0) == "I-1"
+        assert uow.sku_cache.get("shop-a", "SKU-1", not_before=T0 + timedelta(seconds=1)) is None
+        assert uow.sku_cache.get("shop-a", "SKU-2") is None
+
+
+def test_a_stock_run_keeps_its_per_sku_results_in_order(uow):
+    # Given a finished run and an older one
+    results = [
+        StockSyncResult("SKU-1", "galds", "update", 3, 5, Decimal("19.90"), Decimal("21.000")),
+        StockSyncResult("SKU-2", "galds-ozols", "unchanged", 1, 1, message="Ā ok"),
+        StockSyncResult("SKU-3", "krēsls", "error", message="Mozello 500"),
+    ]
+    with uow:
+        older = uow.stock_runs.start("shop-a", T0 - timedelta(days=1), dry_run=True)
+        run = uow.stock_runs.start("shop-a", T0, dry_run=False)
+        uow.stock_runs.add_results(run.id, results[:2])
+        uow.commit()
+    with uow:
+        uow.stock_runs.add_results(run.id, results[2:])
+        finished = uow.stock_runs.finish(run.id, T0 + timedelta(minutes=1), StockSyncStatus.FAILED,
+                                         {"update": 1, "unchanged": 1, "error": 1}, "1 SKU failed")
+        uow.commit()
+    # When it is read back
+    with uow:
+        # Then the run, its results and the history are as written
+        assert uow.stock_runs.get(run.id) == finished
+        assert finished.status is StockSyncStatus.FAILED and finished.summary["error"] == 1
+        assert uow.stock_runs.results(run.id) == results
+        assert uow.stock_runs.latest("shop-a") == finished
+        assert [r.id for r in uow.stock_runs.list("shop-a")] == [run.id, older.id]
+        assert uow.stock_runs.get(older.id).status is StockSyncStatus.RUNNING
+        assert uow.stock_runs.latest("shop-b") is None
+
+
+def test_the_sales_cache_keeps_only_the_documents_still_approved(uow):
+    from application.ports import SaleLine, SaleLines
+
+    one = SaleLines("S-1", "2024-05-14 10:00:00", "WH-1", (SaleLine("I-1", "SKU-1", Decimal("2.500")),))
+    two = SaleLines("S-2", None, None, (SaleLine(None, "SKU-2", Decimal("1")),))
+    with uow:
+        uow.sales_cache.put("shop-a", one)
+        uow.sales_cache.put("shop-a", two)
+        uow.commit()
+    with uow:
+        assert uow.sales_cache.all("shop-a") == {"S-1": one, "S-2": two}
+        uow.sales_cache.retain("shop-a", ["S-2"])
+        uow.commit()
+    with uow:
+        assert uow.sales_cache.get("shop-a", "S-1") is None
+        assert uow.sales_cache.all("shop-a") == {"S-2": two}
+
+
+def test_audit_entries_are_listed_newest_first_without_secrets(uow):
+    with uow:
+        uow.audit.record(AuditEntry(T0, "shop-a", "paytraq", "GET", "/api/sale/1?APIToken=t0p", 200, 40))
+        uow.audit.record(AuditEntry(T0 + timedelta(seconds=1), "shop-a", "mozello", "PUT", "/p", 500, 9, "boom"))
+        uow.audit.record(AuditEntry(T0, None, "paytraq", "GET", "/api/items", 200, 4))
+        uow.commit()
+    with uow:
+        entries = uow.audit.recent("shop-a")
+    assert [e.api for e in entries] == ["mozello", "paytraq"]
+    assert entries[1].path == "/api/sale/1?APIToken=***" and entries[0].error == "boom"
+
+
+def test_times_come_back_as_the_same_instants_in_utc(uow):
+    # Given a watermark in Riga time
+    with uow:
+        uow.watermarks.set("shop-a", "orders", T0)
+        uow.commit()
+    # Then it comes back as the same instant, timezone-aware
+    with uow:
+        back = uow.watermarks.get("shop-a", "orders")
+    assert back == T0 and back.utcoffset() is not None
+    assert back.astimezone(UTC) == T0.astimezone(UTC)
