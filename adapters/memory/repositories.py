@@ -102,8 +102,14 @@ class _Deliveries(DeliveryRepository):
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
         with self.store.lock:
-            known = {(d.channel_id, d.fingerprint) for d in self.store.deliveries + self.new}
-        delivery.duplicate = (delivery.channel_id, delivery.fingerprint) in known
+            known = {
+                (d.channel_id, d.fingerprint)
+                for d in self.store.deliveries + self.new
+                if d.error is None
+            }
+        delivery.duplicate = (
+            delivery.error is None and (delivery.channel_id, delivery.fingerprint) in known
+        )
         delivery.id = delivery.id or uuid.uuid4().hex
         self.new.append(delivery)
         return delivery
