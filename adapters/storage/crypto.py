@@ -21,8 +21,9 @@ DEFAULT_KEY_FILE = Path("var/secret.key")
 class SecretBox:
     """Encrypts and decrypts bytes. Holds the key, never shows it."""
 
-    def __init__(self, keys: str | bytes):
-        self._fernet = _fernet(keys)
+    def __init__(self, keys: str | bytes, source: str = ENV_KEY):
+        self._fernet = _fernet(keys, source)
+        self._source = source
 
     def encrypt(self, plaintext: bytes) -> bytes:
         return self._fernet.encrypt(plaintext)
@@ -32,8 +33,8 @@ class SecretBox:
             return self._fernet.decrypt(bytes(token))
         except InvalidToken:
             raise SecretKeyError(
-                f"stored credentials cannot be decrypted: {ENV_KEY} is not the key they were "
-                "encrypted with"
+                f"stored credentials cannot be decrypted: the key in {self._source} is not the "
+                "one they were encrypted with"
             ) from None
 
     def __repr__(self) -> str:
@@ -44,16 +45,16 @@ class SecretBox:
         return Fernet.generate_key().decode("ascii")
 
 
-def _fernet(keys: str | bytes) -> MultiFernet:
+def _fernet(keys: str | bytes, source: str) -> MultiFernet:
     text = keys.decode("ascii", "replace") if isinstance(keys, bytes) else keys
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts:
-        raise SecretKeyError(f"{ENV_KEY} is empty")
+        raise SecretKeyError(f"{source} is empty")
     try:
         return MultiFernet([Fernet(part) for part in parts])
     except (ValueError, TypeError):
         raise SecretKeyError(
-            f"{ENV_KEY} is not a valid Fernet key (32 url-safe base64-encoded bytes); "
+            f"{source} is not a valid Fernet key (32 url-safe base64-encoded bytes); "
             "make one with SecretBox.generate_key()"
         ) from None
 
@@ -70,17 +71,15 @@ def load_secret_box(
         return SecretBox(configured)
     if key_file is None:
         raise SecretKeyError(f"{ENV_KEY} is not set")
-    return SecretBox(_read_or_create(Path(key_file)))
+    path = Path(key_file)
+    return SecretBox(_read_or_create(path), source=f"key file {path}")
 
 
 def _read_or_create(path: Path) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         _create_once(path, SecretBox.generate_key())
-    key = path.read_text(encoding="ascii").strip()
-    if not key:
-        raise SecretKeyError(f"key file {path} is empty")
-    return key
+    return path.read_text(encoding="ascii", errors="replace")
 
 
 def _create_once(path: Path, key: str) -> None:

@@ -24,10 +24,12 @@ def database_url(url: str | URL | None = None) -> URL:
 
 
 def make_engine(url: str | URL | None = None, *, busy_timeout: float = 15.0, echo: bool = False) -> sa.Engine:
+    """An engine for the URL (see database_url). SQLite: WAL, foreign keys on, `busy_timeout`
+    seconds of waiting for a lock; the parent folder of the file is made when missing."""
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, busy_timeout, echo)
-    return sa.create_engine(parsed, pool_pre_ping=True, echo=echo)
+    return sa.create_engine(parsed, pool_pre_ping=True, echo=echo, hide_parameters=True)
 
 
 def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:
@@ -35,7 +37,10 @@ def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:
         raise ValueError("Sales Inbox needs a SQLite file, shared by its processes; not :memory:")
     Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
-        url, echo=echo, connect_args={"timeout": busy_timeout, "check_same_thread": False}
+        url,
+        echo=echo,
+        hide_parameters=True,  # order data (names, e-mails) stays out of logs and error texts
+        connect_args={"timeout": busy_timeout, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")

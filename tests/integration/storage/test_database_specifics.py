@@ -8,7 +8,11 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from adapters.storage.crypto import SecretBox
+from adapters.storage.errors import SecretKeyError
 from adapters.storage.tables import channel_credentials
+from adapters.storage.uow import SqlAlchemyUnitOfWork
+from application.errors import UnknownChannel
 from application.ports import ChannelCredentials
 from application.storage_ports import StorageBusy
 from domain.inbox import InboxStatus
@@ -37,6 +41,23 @@ def test_credentials_are_encrypted_in_the_database(stored):
     assert SECRET.encode() not in bytes(blob) and b"paytraq_api_token" not in bytes(blob)
     with stored.new_uow() as uow:
         assert uow.channels.credentials("shop-a").paytraq_api_token == SECRET
+
+
+def test_credentials_read_with_another_key_fail_with_a_clear_error(stored):
+    # Given the service restarted with a different secret key
+    other_key = SqlAlchemyUnitOfWork(stored.engine, SecretBox(SecretBox.generate_key()))
+    # When the channel's credentials are read
+    with other_key as uow, pytest.raises(SecretKeyError) as caught:
+        uow.channels.credentials("shop-a")
+    # Then the error says so, in one line, without the secret
+    assert "cannot be decrypted" in str(caught.value) and SECRET not in str(caught.value)
+
+
+def test_an_order_of_an_unknown_channel_is_refused(stored):
+    with stored.new_uow() as uow:
+        uow.inbox.add(full_item("no-such-shop", "M-1"))
+        with pytest.raises(UnknownChannel):
+            uow.commit()
 
 
 def locker(database, lock_timeout: float, outcome: dict, started: threading.Event) -> threading.Thread:

@@ -34,7 +34,7 @@ def test_migrating_again_changes_nothing_and_keeps_the_data(database):
     # When migrate() runs again (as on every start)
     migrate(database.engine)
     # Then the revision is still head and the data is still there
-    assert current_revision(database.engine) == head_revision() == "0001"
+    assert current_revision(database.engine) == head_revision() is not None
     with database.new_uow() as uow:
         assert uow.channels.get("shop-a") == Channel("shop-a", "A")
 

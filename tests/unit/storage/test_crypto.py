@@ -76,3 +76,12 @@ def test_the_box_never_shows_its_key():
     key = SecretBox.generate_key()
     box = SecretBox(key)
     assert key not in repr(box) and key not in str(box)
+
+
+def test_a_corrupt_key_file_is_named_in_the_error(tmp_path):
+    # Given a key file someone edited by hand
+    key_file = tmp_path / "secret.key"
+    key_file.write_text("garbage\n")
+    # When the box is loaded, Then the error points at the file, not at the variable
+    with pytest.raises(SecretKeyError, match=f"key file {key_file} is not a valid Fernet key"):
+        load_secret_box(key_file, environ={})
