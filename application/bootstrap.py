@@ -12,8 +12,11 @@ from application.handlers.poll_orders import poll_orders
 from application.handlers.process_order import process_order
 from application.handlers.receive_order import receive_order
 from application.handlers.retry_order import retry_order
+from application.handlers.sync_stock import sync_stock_on_bus
 from application.messagebus import MessageBus
 from application.ports import Clock, Gateways, UnitOfWork
+from application.stock_commands import SyncStock
+from application.stock_ports import StockSyncLock
 
 COMMAND_HANDLERS = {
     commands.ReceiveOrder: receive_order,
@@ -21,6 +24,7 @@ COMMAND_HANDLERS = {
     commands.CancelOrder: cancel_order,
     commands.RetryOrder: retry_order,
     commands.PollOrders: poll_orders,
+    SyncStock: sync_stock_on_bus,
 }
 EVENT_HANDLERS = {
     events.OrderChanged: [process_when_ready],
@@ -40,9 +44,10 @@ def bootstrap(
     gateways: Gateways,
     clock: Clock,
     send: Callable[[commands.Command], bool] | None = None,
+    stock_lock: StockSyncLock | None = None,
 ) -> MessageBus:
     """A bus for one message or request: one unit of work, never shared between threads."""
-    dependencies = {"uow": uow, "gateways": gateways, "clock": clock}
+    dependencies = {"uow": uow, "gateways": gateways, "clock": clock, "stock_lock": stock_lock}
     return MessageBus(
         {kind: inject(handler, dependencies) for kind, handler in COMMAND_HANDLERS.items()},
         {kind: [inject(h, dependencies) for h in hs] for kind, hs in EVENT_HANDLERS.items()},

@@ -7,10 +7,18 @@ import structlog
 
 from application import commands
 from application.errors import PermanentError
+from application.stock_commands import SyncStock
+from entrypoints.broker import LogContext
 from entrypoints.intake import receive_command
 from entrypoints.runtime import get_runtime
 
 logger = structlog.get_logger()
+
+if not any(isinstance(m, LogContext) for m in dramatiq.get_broker().middleware):
+    raise ImportError(
+        "entrypoints.actors imported before the broker was set up: call "
+        "entrypoints.broker.setup_broker() first, or the actors bind to Dramatiq's default broker"
+    )
 
 RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=(PermanentError,))
 
@@ -43,6 +51,11 @@ def poll_orders(channel_id: str) -> None:
     get_runtime().bus().handle(commands.PollOrders(channel_id))
 
 
+@dramatiq.actor(queue_name="stock", time_limit=3_600_000, max_retries=3, throws=(PermanentError,))
+def sync_stock(channel_id: str, dry_run: bool = False) -> None:
+    get_runtime().bus().handle(SyncStock(channel_id, dry_run))
+
+
 def dispatch(command: commands.Command) -> bool:
     """Route follow-up commands to the broker; True when sent."""
     if isinstance(command, commands.ProcessOrder):
@@ -50,6 +63,9 @@ def dispatch(command: commands.Command) -> bool:
         return True
     if isinstance(command, commands.CancelOrder):
         cancel_order.send(command.channel_id, command.order_id)
+        return True
+    if isinstance(command, SyncStock):
+        sync_stock.send(command.channel_id, command.dry_run)
         return True
     if isinstance(command, commands.PollOrders):
         poll_orders.send(command.channel_id)

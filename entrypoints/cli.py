@@ -11,7 +11,9 @@ import structlog
 from application.errors import SalesInboxError
 from entrypoints.cli_channel import channel
 from entrypoints.cli_inbox import inbox
+from entrypoints.cli_sync import sync
 from entrypoints.config import ConfigError, load_config
+from entrypoints.demo import demo
 from entrypoints.logs import configure_logging
 
 
@@ -83,6 +85,8 @@ def sandbox(api, host, port, seed):
 
 cli.add_command(channel)
 cli.add_command(inbox)
+cli.add_command(sync)
+cli.add_command(demo)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     redis: object | None = None
     dispatch: Callable[[Command], bool] | None = None
+    stock_lock: object | None = None
 
     def bus(self) -> MessageBus:
         """A fresh bus and unit of work for one message or request."""
@@ -35,7 +36,8 @@ class Runtime:
             def send(command: Command) -> bool:
                 return dispatch(command)
 
-        return bootstrap(self.uow_factory(), self.gateways, self.clock, send=send)
+        return bootstrap(self.uow_factory(), self.gateways, self.clock, send=send,
+                         stock_lock=self.stock_lock)
 
 
 @dataclass
@@ -83,7 +85,10 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None) 
         redis=redis_client,
         smtp_mailer_factory=smtp_mailer_factory(),
     )
-    return Runtime(config, storage.uow_factory, gateways, redis=redis_client)
+    from adapters.storage.stock_lock import SqlStockSyncLock
+
+    return Runtime(config, storage.uow_factory, gateways, redis=redis_client,
+                   stock_lock=SqlStockSyncLock(storage.engine))
 
 
 def smtp_mailer_factory(sent_log=None, clock: Clock | None = None):

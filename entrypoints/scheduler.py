@@ -97,7 +97,9 @@ class Jobs:
             channels = [c for c in uow.channels.list() if c.active]
         for channel in channels:
             last = self.last_sync_started(channel.id) if self.last_sync_started else None
-            if self.sync_due(channel.settings.stock_sync, last, now):
+            if channel.settings.stock_sync.daily and self.sync_due(
+                channel.settings.stock_sync, last, now
+            ):
                 self.send_sync(channel.id)
                 started += 1
         return started

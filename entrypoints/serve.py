@@ -54,7 +54,7 @@ def serve(config: Config) -> None:
             runtime,
             send_process=lambda c, o: actors.process_order.send(c, o),
             send_poll=lambda c: actors.poll_orders.send(c),
-            **daily_sync_jobs(actors),
+            **daily_sync_jobs(actors, runtime),
         )
         stop_scheduler = start_scheduler(runtime, jobs, config.poll_minutes)
 
@@ -84,13 +84,17 @@ def serve(config: Config) -> None:
         logger.info("stopped")
 
 
-def daily_sync_jobs(actors) -> dict:
-    """The daily stock sync, once the stock-sync feature is installed."""
-    try:
-        from domain.stock_sync import daily_sync_due  # noqa: F401
-    except ImportError:
-        return {}
-    send = getattr(actors, "sync_stock", None)
-    if send is None:
-        return {}
-    return {"send_sync": lambda c: send.send(c, False), "sync_due": daily_sync_due}
+def daily_sync_jobs(actors, runtime) -> dict:
+    """The daily stock sync: due at each channel's local time, once a day."""
+    from domain.stock_sync import daily_sync_due
+
+    def last_sync_started(channel_id: str):
+        with runtime.uow_factory() as uow:
+            runs = [r for r in uow.stock_runs.list(channel_id, limit=50) if not r.dry_run]
+        return runs[0].started_at if runs else None
+
+    return {
+        "send_sync": lambda c: actors.sync_stock.send(c, False),
+        "sync_due": daily_sync_due,
+        "last_sync_started": last_sync_started,
+    }

@@ -128,3 +128,30 @@ def item_detail(item: InboxItem) -> dict:
         }
     )
     return view
+
+
+def run_view(run, results=()) -> dict:
+    """A stock sync run with its per-SKU results (`sync --json`, the API's sync endpoint)."""
+    return {
+        "id": run.id,
+        "channel_id": run.channel_id,
+        "dry_run": run.dry_run,
+        "status": run.status.value,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "summary": dict(run.summary),
+        "error": run.error,
+        "results": [
+            {
+                "sku": r.sku,
+                "target": r.target,
+                "action": r.action,
+                "old_stock": r.old_stock,
+                "new_stock": r.new_stock,
+                "old_price": str(r.old_price) if r.old_price is not None else None,
+                "new_price": str(r.new_price) if r.new_price is not None else None,
+                "message": r.message,
+            }
+            for r in results
+        ],
+    }

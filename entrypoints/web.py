@@ -12,10 +12,11 @@ from adapters.mozello.signature import verify
 from application.commands import ProcessOrder, RetryOrder
 from application.errors import SalesInboxError
 from application.ports import RawDelivery
+from application.stock_commands import SyncStock
 from domain.inbox import InboxStatus
 from entrypoints.intake import fingerprint
 from entrypoints.runtime import Runtime
-from entrypoints.views import channel_view, item_detail, item_summary
+from entrypoints.views import channel_view, item_detail, item_summary, run_view
 
 logger = structlog.get_logger()
 
@@ -133,6 +134,27 @@ def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
     @app.post("/api/inbox/<channel_id>/<order_id>/retry")
     def retry(channel_id: str, order_id: str):
         return _run(RetryOrder(channel_id, order_id), channel_id, order_id)
+
+    @app.post("/api/channels/<channel_id>/sync")
+    def sync(channel_id: str):
+        """The "Sinhronizēt" button: queue a stock sync (`?dry_run=1` writes nothing)."""
+        with runtime.uow_factory() as uow:
+            if uow.channels.get(channel_id) is None:
+                return jsonify(error="unknown channel"), 404
+        dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
+        command = SyncStock(channel_id, dry_run)
+        if runtime.dispatch is not None and runtime.dispatch(command):
+            return jsonify(queued=True, dry_run=dry_run), 202
+        runtime.bus().handle(command)
+        with runtime.uow_factory() as uow:
+            run = uow.stock_runs.latest(channel_id)
+            return jsonify(run_view(run, uow.stock_runs.results(run.id))), 200
+
+    @app.get("/api/channels/<channel_id>/sync")
+    def sync_runs(channel_id: str):
+        with runtime.uow_factory() as uow:
+            runs = uow.stock_runs.list(channel_id)
+        return jsonify([run_view(r) for r in runs])
 
     def _run(command, channel_id: str, order_id: str):
         try:

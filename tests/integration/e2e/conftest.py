@@ -9,16 +9,17 @@ from dataclasses import dataclass
 import dramatiq
 import pytest
 
-from adapters.memory.repositories import InMemoryUnitOfWork, MemoryStore
 from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox import PayTraqSandbox
 from adapters.sandbox_server import serve_in_thread
+from adapters.storage.stock_lock import SqlStockSyncLock
 from entrypoints.broker import setup_broker
 from entrypoints.config import load_config
 from entrypoints.gateways import ChannelGateways
 from entrypoints.runtime import Runtime, set_runtime
 from entrypoints.sandbox_mode import SANDBOX_CHANNEL, ensure_sandbox_channel
 from entrypoints.web import create_app
+from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 _BROKER = None
 
@@ -67,15 +68,18 @@ class Service:
             uow.commit()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage(request, tmp_path):
+    """The service's database: SQLite (the embedded default) and PostgreSQL (production)."""
+    yield from _backend(request.param, request, tmp_path)
+
+
 @pytest.fixture
-def service(tmp_path):
+def service(tmp_path, storage):
     the_broker = broker()
     from entrypoints import actors
 
-    store = MemoryStore()
-
-    def uow_factory():
-        return InMemoryUnitOfWork(store)
+    uow_factory = storage.new_uow
 
     paytraq = PayTraqSandbox().start()
     paytraq.controls.rate_limit = None
@@ -92,7 +96,8 @@ def service(tmp_path):
     gateways = ChannelGateways(uow_factory, paytraq.base_url, mozello.base_url,
                                paytraq_options={"rate": 200.0, "burst": 50},
                                mozello_options={"limiters": []})
-    runtime = Runtime(config, uow_factory, gateways, dispatch=actors.dispatch)
+    runtime = Runtime(config, uow_factory, gateways, dispatch=actors.dispatch,
+                      stock_lock=SqlStockSyncLock(storage.engine))
     set_runtime(runtime)
     app = create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
     web = serve_in_thread(app)

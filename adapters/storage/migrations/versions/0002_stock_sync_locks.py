@@ -1,0 +1,30 @@
+"""One stock sync per channel at a time, across processes: a lock row per channel.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-27
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "stock_sync_locks",
+        sa.Column("channel_id", sa.String(length=64), nullable=False),
+        sa.Column("holder", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_stock_sync_locks")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("stock_sync_locks")
