@@ -214,6 +214,28 @@ def test_a_delivery_body_is_kept_byte_for_byte(uow):
     assert back.received_at == T0 and back.event == "ORDER_CREATED" and back.order_id == "M-1"
 
 
+def test_a_delivery_is_found_again_by_its_id(uow):
+    with uow:
+        stored = uow.deliveries.add(delivery("shop-a", "fp-1"))
+        uow.commit()
+    with uow:
+        found = uow.deliveries.get(stored.id)
+        assert uow.deliveries.get("no-such-id") is None
+    assert found.body == BODY and found.fingerprint == "fp-1" and found.channel_id == "shop-a"
+
+
+def test_a_delivery_that_failed_does_not_make_its_repeat_a_duplicate(uow):
+    # Given a delivery stored with an error (its order could not be read)
+    failed = delivery("shop-a", "fp-1")
+    failed.error = "Mozello 503"
+    with uow:
+        assert uow.deliveries.add(failed).duplicate is False
+        uow.commit()
+    # When Mozello sends it again, Then the repeat is processed, not dropped as a duplicate
+    with uow:
+        assert uow.deliveries.add(delivery("shop-a", "fp-1")).duplicate is False
+
+
 # --- channels and credentials ----------------------------------------------------------------
 
 
