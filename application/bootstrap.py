@@ -14,7 +14,7 @@ from application.handlers.receive_order import receive_order
 from application.handlers.retry_order import retry_order
 from application.handlers.sync_stock import sync_stock_on_bus
 from application.messagebus import MessageBus
-from application.ports import Clock, Gateways, UnitOfWork
+from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
 from application.stock_commands import SyncStock
 from application.stock_ports import StockSyncLock
 
@@ -45,9 +45,11 @@ def bootstrap(
     clock: Clock,
     send: Callable[[commands.Command], bool] | None = None,
     stock_lock: StockSyncLock | None = None,
+    order_lock: ExpiringLock | None = None,
 ) -> MessageBus:
     """A bus for one message or request: one unit of work, never shared between threads."""
-    dependencies = {"uow": uow, "gateways": gateways, "clock": clock, "stock_lock": stock_lock}
+    dependencies = {"uow": uow, "gateways": gateways, "clock": clock, "stock_lock": stock_lock,
+                    "order_lock": order_lock}
     return MessageBus(
         {kind: inject(handler, dependencies) for kind, handler in COMMAND_HANDLERS.items()},
         {kind: [inject(h, dependencies) for h in hs] for kind, hs in EVENT_HANDLERS.items()},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.documents import Document
@@ -411,6 +411,20 @@ class Clock(abc.ABC):
     @abc.abstractmethod
     def now(self) -> datetime:
         """Timezone-aware current time."""
+
+
+class ExpiringLock(abc.ABC):
+    """A named lock with an expiry, shared by every process, so a crashed holder cannot block
+    forever: one worker per order, one stock sync per channel."""
+
+    @abc.abstractmethod
+    def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take the lock for `holder` until `now + ttl`; False while another holder's lock has
+        not expired (an expired one is taken over)."""
+
+    @abc.abstractmethod
+    def release(self, name: str, holder: str) -> None:
+        """Let go of the lock if `holder` still holds it (never someone else's)."""
 
 
 class Gateways(abc.ABC):

@@ -14,7 +14,14 @@ import structlog
 
 from application.clients import ClientDataInvalid, find_or_create_client
 from application.errors import PermanentError
-from application.ports import AccountingPort, ClientCache, Clock, MailerPort, PaymentRequest, SaleRecord
+from application.ports import (
+    AccountingPort,
+    ClientCache,
+    Clock,
+    MailerPort,
+    PaymentRequest,
+    SaleRecord,
+)
 from domain.documents import Document, build_document, document_comment
 from domain.inbox import DocumentRecord, InboxItem, PaymentRecord
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
@@ -91,6 +98,7 @@ class OrderProcessor:
         except ClientDataInvalid as invalid:
             self._hold([invalid.reason])
             return None
+        self.commit()  # the client cache: never hold a write across the next API calls
         document, problems = self.build(client_id)
         if document is None:
             self._hold(problems)

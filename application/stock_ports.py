@@ -6,6 +6,7 @@ import abc
 from datetime import datetime, timedelta
 
 from application.errors import TransientError
+from application.ports import ExpiringLock
 
 
 class StockSyncAlreadyRunning(TransientError):
@@ -16,7 +17,7 @@ class StockSyncAlreadyRunning(TransientError):
         self.channel_id = channel_id
 
 
-class StockSyncLock(abc.ABC):
+class StockSyncLock(ExpiringLock):
     """A per-channel lock with an expiry, so that a crashed run cannot block its channel forever.
 
     Implementations: in memory (adapters/memory/stock_repositories.py); Redis (`SET key holder

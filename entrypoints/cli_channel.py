@@ -145,7 +145,10 @@ def configure(channel_id, **options):
         found = uow.channels.get(channel_id)
         if found is None:
             fail(f"no channel {channel_id!r}")
-        settings = configured_settings(found.settings, options)
+        try:
+            settings = configured_settings(found.settings, options)
+        except click.BadParameter as error:  # one clear line, not click's usage block
+            fail(error.format_message())
         uow.channels.update(replace(found, settings=settings))
         creds = configured_credentials(uow.channels.credentials(channel_id), options)
         uow.channels.set_credentials(channel_id, creds)

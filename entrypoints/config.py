@@ -27,6 +27,8 @@ class Config:
     poll_minutes: int
     worker_threads: int
     var_dir: Path
+    paytraq_rate: float = 1.0
+    paytraq_burst: int = 5
 
     @property
     def embedded(self) -> bool:
@@ -46,6 +48,8 @@ DOCUMENTED = {
     "SALES_INBOX_WORKER_THREADS": "worker threads in embedded mode (4)",
     "SALES_INBOX_LOG_FORMAT": "auto | json | console",
     "SALES_INBOX_LOG_LEVEL": "DEBUG | INFO | WARNING",
+    "SALES_INBOX_PAYTRAQ_RATE": "PayTraq requests a second per company (1.0; raise only for sandboxes)",
+    "SALES_INBOX_PAYTRAQ_BURST": "PayTraq burst (5)",
     "PAYTRAQ_API_URL": "PayTraq API base (https://go.paytraq.com/api/)",
     "MOZELLO_API_URL": "Mozello Store API base (https://api.mozello.com/v1/)",
 }
@@ -59,6 +63,19 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
@@ -99,4 +116,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         poll_minutes=_int(env, "SALES_INBOX_POLL_MINUTES", 10, 1, 1440),
         worker_threads=_int(env, "SALES_INBOX_WORKER_THREADS", 4, 1, 64),
         var_dir=var_dir,
+        paytraq_rate=_float(env, "SALES_INBOX_PAYTRAQ_RATE", 1.0, 0.01, 1000.0),
+        paytraq_burst=_int(env, "SALES_INBOX_PAYTRAQ_BURST", 5, 1, 1000),
     )

@@ -26,6 +26,7 @@ class Runtime:
     redis: object | None = None
     dispatch: Callable[[Command], bool] | None = None
     stock_lock: object | None = None
+    order_lock: object | None = None
 
     def bus(self) -> MessageBus:
         """A fresh bus and unit of work for one message or request."""
@@ -37,7 +38,7 @@ class Runtime:
                 return dispatch(command)
 
         return bootstrap(self.uow_factory(), self.gateways, self.clock, send=send,
-                         stock_lock=self.stock_lock)
+                         stock_lock=self.stock_lock, order_lock=self.order_lock)
 
 
 @dataclass
@@ -84,11 +85,13 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None) 
         mozello_url=config.mozello_api_url,
         redis=redis_client,
         smtp_mailer_factory=smtp_mailer_factory(),
+        paytraq_options={"rate": config.paytraq_rate, "burst": config.paytraq_burst},
     )
-    from adapters.storage.stock_lock import SqlStockSyncLock
+    from adapters.storage.locks import SqlLock
 
+    lock = SqlLock(storage.engine)
     return Runtime(config, storage.uow_factory, gateways, redis=redis_client,
-                   stock_lock=SqlStockSyncLock(storage.engine))
+                   stock_lock=lock, order_lock=lock)
 
 
 def smtp_mailer_factory(sent_log=None, clock: Clock | None = None):

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import structlog
 
-from adapters.mozello.notifications import EVENTS
 from adapters.mozello.api import MozelloClient
+from adapters.mozello.notifications import EVENTS
 from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox import PayTraqSandbox
 from application.ports import ChannelCredentials, UnitOfWork

@@ -29,6 +29,11 @@ def _plain(value):
     return value
 
 
+def _amount(value: Decimal | None) -> str | None:
+    """An amount as a string with two decimals (README, "JSON output")."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def mask(secret: str) -> str:
     if not secret:
         return ""
@@ -88,9 +93,9 @@ def item_summary(item: InboxItem) -> dict:
         "customer": order.customer.display_name,
         "payment_method": order.payment_method,
         "payment_status": order.payment_status.value,
-        "shop_total": str(order.total),
+        "shop_total": _amount(order.total),
         "currency": order.currency,
-        "paytraq_total": str(item.paytraq_total) if item.paytraq_total is not None else None,
+        "paytraq_total": _amount(item.paytraq_total),
         "document_id": item.document.id if item.document else None,
         "reasons": [r.message for r in item.reasons],
         "error": item.error,
@@ -102,9 +107,11 @@ def item_detail(item: InboxItem) -> dict:
     order = item.order
     view.update(
         {
-            "shop_taxes": str(order.taxes),
-            "document": _plain(asdict(item.document)) if item.document else None,
-            "payment": _plain(asdict(item.payment)) if item.payment else None,
+            "shop_taxes": _amount(order.taxes),
+            "document": _plain(asdict(item.document) | {"total": _amount(item.document.total)})
+            if item.document else None,
+            "payment": _plain(asdict(item.payment) | {"amount": _amount(item.payment.amount)})
+            if item.payment else None,
             "emailed_at": item.emailed_at.isoformat() if item.emailed_at else None,
             "emailed_to": item.emailed_to or None,
             "attempts": item.attempts,
@@ -120,7 +127,7 @@ def item_detail(item: InboxItem) -> dict:
                     "sku": line.sku,
                     "name": line.name,
                     "quantity": str(line.quantity),
-                    "unit_price": str(line.unit_price),
+                    "unit_price": _amount(line.unit_price),
                     "vat_rate": str(line.vat_rate) if line.vat_rate is not None else None,
                 }
                 for line in order.lines

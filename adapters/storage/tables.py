@@ -161,10 +161,10 @@ sales_cache = sa.Table(
     sa.Column("lines", sa.JSON, nullable=False),
 )
 
-stock_sync_locks = sa.Table(
-    "stock_sync_locks",
+locks = sa.Table(
+    "locks",
     metadata,
-    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("name", ID, primary_key=True),
     sa.Column("holder", ID, nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False),
 )

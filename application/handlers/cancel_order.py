@@ -1,14 +1,27 @@
 from __future__ import annotations
 
 from application.commands import CancelOrder
-from application.ports import Clock, Gateways, UnitOfWork
+from application.order_lock import holding_order
+from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
 from domain.review import ReasonCode, ReviewReason
 
 
-def cancel_order(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock) -> None:
+def cancel_order(
+    cmd: CancelOrder,
+    uow: UnitOfWork,
+    gateways: Gateways,
+    clock: Clock,
+    order_lock: ExpiringLock | None = None,
+) -> None:
     """ORDER_DELETED: void a draft document; an approved/posted one is flagged for review."""
+    with holding_order(order_lock, cmd.channel_id, cmd.order_id, clock):
+        _cancel(cmd, uow, gateways, clock, lock_row=order_lock is None)
+
+
+def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
+            lock_row: bool) -> None:
     with uow:
-        item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=True)
+        item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=lock_row)
         if item is None or item.is_cancelled:
             return
         accounting = gateways.accounting(cmd.channel_id)

@@ -22,9 +22,11 @@ def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clo
     with uow:
         since = uow.watermarks.get(cmd.channel_id, WATERMARK)
     shop = gateways.shop(cmd.channel_id)
+    # read Mozello first: no database transaction stays open across API calls
+    snapshots = list(shop.orders_modified_since(since - OVERLAP if since else None))
     follow_ups: list[Command] = []
     with uow:
-        for shop_order in shop.orders_modified_since(since - OVERLAP if since else None):
+        for shop_order in snapshots:
             order = shop_order.order
             item = uow.inbox.get(cmd.channel_id, order.order_id)
             if item is not None and item.order == order:

@@ -5,20 +5,34 @@ import structlog
 from application.commands import ProcessOrder
 from application.errors import PermanentError, UnknownChannel, UnknownOrder
 from application.events import Event, OrderProcessed
-from application.ports import Clock, Gateways, UnitOfWork
+from application.order_lock import holding_order
+from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
 from application.processing import OrderProcessor
 
 logger = structlog.get_logger()
 
 
-def process_order(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock) -> list[Event]:
+def process_order(
+    cmd: ProcessOrder,
+    uow: UnitOfWork,
+    gateways: Gateways,
+    clock: Clock,
+    order_lock: ExpiringLock | None = None,
+) -> list[Event]:
     """Run the order pipeline. Transient errors propagate (the worker retries with backoff);
-    permanent ones leave the item `failed` with its reason, retryable by a person."""
+    permanent ones leave the item `failed` with its reason, retryable by a person.
+    One worker per order at a time (`order_lock`); no database lock is held across API calls."""
+    with holding_order(order_lock, cmd.channel_id, cmd.order_id, clock):
+        return _process(cmd, uow, gateways, clock, lock_row=order_lock is None)
+
+
+def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
+             lock_row: bool) -> list[Event]:
     with uow:
         channel = uow.channels.get(cmd.channel_id)
         if channel is None:
             raise UnknownChannel(cmd.channel_id)
-        item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=True)
+        item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=lock_row)
         if item is None:
             raise UnknownOrder(cmd.channel_id, cmd.order_id)
         if item.is_cancelled:

@@ -5,7 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.inbox import DocumentRecord, IllegalInboxTransition, InboxItem, InboxStatus, PaymentRecord
+from domain.inbox import (
+    DocumentRecord,
+    IllegalInboxTransition,
+    InboxItem,
+    InboxStatus,
+    PaymentRecord,
+)
 from domain.money import FloatAmountRefused, Money, round2, to_decimal
 from domain.review import ReasonCode, ReviewReason
 from domain.stock import StockLevel, reserved_by_sku, stock_levels

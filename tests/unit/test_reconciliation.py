@@ -4,7 +4,9 @@ mismatch explained (rounding, tax group, other)."""
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from domain.documents import build_document
 from domain.orders import OrderDiscount, Shipping

@@ -12,7 +12,7 @@ import pytest
 from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox import PayTraqSandbox
 from adapters.sandbox_server import serve_in_thread
-from adapters.storage.stock_lock import SqlStockSyncLock
+from adapters.storage.locks import SqlLock
 from entrypoints.broker import setup_broker
 from entrypoints.config import load_config
 from entrypoints.gateways import ChannelGateways
@@ -97,7 +97,7 @@ def service(tmp_path, storage):
                                paytraq_options={"rate": 200.0, "burst": 50},
                                mozello_options={"limiters": []})
     runtime = Runtime(config, uow_factory, gateways, dispatch=actors.dispatch,
-                      stock_lock=SqlStockSyncLock(storage.engine))
+                      stock_lock=SqlLock(storage.engine), order_lock=SqlLock(storage.engine))
     set_runtime(runtime)
     app = create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
     web = serve_in_thread(app)

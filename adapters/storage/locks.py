@@ -1,4 +1,5 @@
-"""One stock sync per channel at a time, across every process sharing the database.
+"""Expiring locks shared by every process using the database: one stock sync per channel,
+one worker per order.
 
 Each acquire/release is its own short transaction (never part of a unit of work), so the lock
 is visible to other processes at once and a rollback elsewhere cannot drop it."""
@@ -10,21 +11,21 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from adapters.storage.tables import stock_sync_locks as locks
+from adapters.storage.tables import locks
 from application.stock_ports import StockSyncLock
 
 
-class SqlStockSyncLock(StockSyncLock):
+class SqlLock(StockSyncLock):
     def __init__(self, engine: sa.Engine):
         self.engine = engine
 
-    def acquire(self, channel_id: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+    def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
         expires = now + ttl
         with self.engine.begin() as connection:
             taken = connection.execute(
                 sa.update(locks)
                 .where(
-                    locks.c.channel_id == channel_id,
+                    locks.c.name == name,
                     sa.or_(locks.c.expires_at <= now, locks.c.holder == holder),
                 )
                 .values(holder=holder, expires_at=expires)
@@ -34,15 +35,15 @@ class SqlStockSyncLock(StockSyncLock):
         try:
             with self.engine.begin() as connection:
                 connection.execute(
-                    sa.insert(locks).values(channel_id=channel_id, holder=holder,
+                    sa.insert(locks).values(name=name, holder=holder,
                                             expires_at=expires)
                 )
             return True
         except IntegrityError:
             return False
 
-    def release(self, channel_id: str, holder: str) -> None:
+    def release(self, name: str, holder: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(
-                sa.delete(locks).where(locks.c.channel_id == channel_id, locks.c.holder == holder)
+                sa.delete(locks).where(locks.c.name == name, locks.c.holder == holder)
             )

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.storage.stock_lock import SqlStockSyncLock
+from adapters.storage.locks import SqlLock
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 T0 = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
@@ -14,7 +14,7 @@ HOUR = timedelta(hours=1)
 @pytest.fixture(params=["sqlite", "postgresql"])
 def lock(request, tmp_path):
     for backend in _backend(request.param, request, tmp_path):
-        yield SqlStockSyncLock(backend.engine)
+        yield SqlLock(backend.engine)
 
 
 def test_a_second_holder_is_refused_while_the_first_holds_the_lock(lock):

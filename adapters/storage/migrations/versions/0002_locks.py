@@ -1,4 +1,4 @@
-"""One stock sync per channel at a time, across processes: a lock row per channel.
+"""Expiring locks across processes: one stock sync per channel, one worker per order.
 
 Revision ID: 0002
 Revises: 0001
@@ -18,13 +18,13 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "stock_sync_locks",
-        sa.Column("channel_id", sa.String(length=64), nullable=False),
+        "locks",
+        sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("holder", sa.String(length=64), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_stock_sync_locks")),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_locks")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("stock_sync_locks")
+    op.drop_table("locks")

@@ -1,0 +1,174 @@
+"""The distributed mode for real: `sales-inbox web` (gunicorn) and two `sales-inbox worker`
+processes on a real Redis broker, between the two sandboxes, on SQLite and on PostgreSQL.
+A worker stopped with SIGTERM in the middle of the flow, and started again, loses nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+
+from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox import PayTraqSandbox
+from adapters.storage.crypto import SecretBox
+from adapters.storage.uow import SqlAlchemyUnitOfWork
+from entrypoints.sandbox_mode import SANDBOX_CHANNEL, ensure_sandbox_channel
+from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
+from tests.services import require_redis
+
+REDIS_DB = 14
+BIN = Path(sys.executable).with_name("sales-inbox")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Processes:
+    def __init__(self, env: dict, logs: Path):
+        self.env, self.logs, self.running = env, logs, []
+
+    def start(self, *args: str) -> subprocess.Popen:
+        log = open(self.logs / f"{args[0]}-{len(self.running)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen([str(BIN), *args], env=self.env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.running.append(process)
+        return process
+
+    def stop(self, process: subprocess.Popen, timeout: float = 60) -> int:
+        process.send_signal(signal.SIGTERM)
+        return process.wait(timeout=timeout)
+
+    def stop_all(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def deployment(request, tmp_path):
+    redis_url = require_redis().rsplit("/", 1)[0] + f"/{REDIS_DB}"
+    redis.Redis.from_url(redis_url).flushdb()
+    backend = next(_backend(request.param, request, tmp_path))
+    key = SecretBox.generate_key()
+    paytraq = PayTraqSandbox().start()
+    paytraq.controls.rate_limit = None
+    mozello = MozelloSandbox(seed_path=SEED_PATH).start()
+    mozello.state.webhooks.delay = 0
+    mozello.state.rate_limit.enabled = False
+    port = free_port()
+    web_url = f"http://127.0.0.1:{port}"
+    uow = SqlAlchemyUnitOfWork(backend.engine, SecretBox(key))
+    ensure_sandbox_channel(uow, _Sandboxes(paytraq, mozello), web_url)
+    env = {
+        **os.environ,
+        "SALES_INBOX_DATABASE_URL": backend.engine.url.render_as_string(hide_password=False),
+        "SALES_INBOX_REDIS_URL": redis_url,
+        "SALES_INBOX_SECRET_KEY": key,
+        "SALES_INBOX_SANDBOX": "off",
+        "SALES_INBOX_VAR_DIR": str(tmp_path / "var"),
+        "SALES_INBOX_PAYTRAQ_RATE": "100",
+        "SALES_INBOX_PAYTRAQ_BURST": "20",
+        "PAYTRAQ_API_URL": paytraq.base_url,
+        "MOZELLO_API_URL": mozello.base_url,
+        "SALES_INBOX_LOG_FORMAT": "json",
+    }
+    processes = Processes(env, tmp_path)
+    try:
+        processes.start("web", "--port", str(port), "--workers", "2")
+        workers = [processes.start("worker", "--processes", "1", "--threads", "2")
+                   for _ in range(2)]
+        wait_for(lambda: requests.get(f"{web_url}/healthz", timeout=2).ok, 60, "web to start")
+        yield Deployment(backend, uow, paytraq, mozello, processes, workers, web_url)
+    finally:
+        processes.stop_all()
+        mozello.stop()
+        paytraq.stop()
+        for _ in _backend_cleanup(backend):
+            pass
+
+
+def _backend_cleanup(backend):
+    yield
+
+
+class _Sandboxes:
+    def __init__(self, paytraq, mozello):
+        self.paytraq, self.mozello = paytraq, mozello
+
+
+class Deployment:
+    def __init__(self, backend, uow, paytraq, mozello, processes, workers, web_url):
+        self.backend, self.uow, self.paytraq, self.mozello = backend, uow, paytraq, mozello
+        self.processes, self.workers, self.web_url = processes, workers, web_url
+
+    def statuses(self, order_ids):
+        with self.uow as uow:
+            items = {i.order_id: i for i in uow.inbox.list(SANDBOX_CHANNEL)}
+        return {o: (items[o].status.value if o in items else None) for o in order_ids}
+
+    def sales(self, ref):
+        return [s for s in self.paytraq.state.sales.values() if s.ref == ref]
+
+
+def wait_for(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except Exception as error:  # noqa: BLE001 - keep waiting while the process starts
+            last_error = error
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what} ({last_error})")
+
+
+def test_orders_flow_through_gunicorn_redis_and_two_worker_processes(deployment):
+    # Given the web app and two worker processes on Redis
+    orders = [deployment.mozello.place_order([("TT-100", 1)], paid=True,
+                                             customer={"email": f"buyer{i}@example.com"})
+              for i in range(6)]
+    ids = [o["order_id"] for o in orders]
+    # When Mozello delivers the notifications
+    deployment.mozello.flush()
+    # Then every order ends e-mailed, with exactly one document each
+    wait_for(lambda: set(deployment.statuses(ids).values()) == {"emailed"}, 120,
+             f"orders to be processed: {deployment.statuses(ids)}")
+    assert all(len(deployment.sales(i)) == 1 for i in ids)
+
+
+def test_a_worker_stopped_mid_flow_and_restarted_loses_nothing(deployment):
+    # Given one worker only, busy with a burst of orders
+    deployment.processes.stop(deployment.workers[1])
+    orders = [deployment.mozello.place_order([("NB-A5", 1)], paid=True,
+                                             customer={"email": f"burst{i}@example.com"})
+              for i in range(8)]
+    ids = [o["order_id"] for o in orders]
+    deployment.mozello.flush()
+    wait_for(lambda: any(s is not None for s in deployment.statuses(ids).values()), 60,
+             "the first order to arrive")
+    # When that worker is stopped gracefully mid-flow
+    exit_code = deployment.processes.stop(deployment.workers[0])
+    assert exit_code == 0
+    # and a new worker is started
+    deployment.processes.start("worker", "--processes", "1", "--threads", "2")
+    # Then every order still ends e-mailed, each with exactly one document and one payment
+    wait_for(lambda: set(deployment.statuses(ids).values()) == {"emailed"}, 180,
+             f"orders to finish: {deployment.statuses(ids)}")
+    for order_id in ids:
+        (sale,) = deployment.sales(order_id)
+        assert len(sale.messages) == 1
+    payments = [p for p in deployment.paytraq.state.payments.values()]
+    assert sorted(p.sale_id for p in payments) == sorted(deployment.sales(i)[0].id for i in ids)
