@@ -11,6 +11,7 @@ from application.handlers.order_changed import cancel_deleted, process_when_read
 from application.handlers.poll_orders import poll_orders
 from application.handlers.process_order import process_order
 from application.handlers.receive_order import receive_order
+from application.handlers.record_product import record_product
 from application.handlers.retry_order import retry_order
 from application.handlers.sync_stock import sync_stock_on_bus
 from application.messagebus import MessageBus
@@ -25,6 +26,7 @@ COMMAND_HANDLERS = {
     commands.RetryOrder: retry_order,
     commands.PollOrders: poll_orders,
     SyncStock: sync_stock_on_bus,
+    commands.RecordProduct: record_product,
 }
 EVENT_HANDLERS = {
     events.OrderChanged: [process_when_ready],

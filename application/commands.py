@@ -50,3 +50,17 @@ class PollOrders(Command):
     """Catch up on orders whose webhook never arrived."""
 
     channel_id: str
+
+
+@dataclass(frozen=True)
+class RecordProduct(Command):
+    """A product webhook (PRODUCT_CHANGED, STOCK_CHANGED, PRODUCT_DELETED): keep the local
+    catalogue mirror fresh."""
+
+    channel_id: str
+    event: str
+    handle: str
+    sku: str
+    stock: int | None
+    modified_at: str
+    data: dict

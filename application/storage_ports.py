@@ -185,3 +185,33 @@ class StorageUnitOfWork(UnitOfWork):
     audit: AuditLog
     stock_runs: StockRunRepository
     sales_cache: SalesCache
+    catalogue: CatalogueMirror
+
+
+# --- the Mozello catalogue as the product webhooks describe it ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MirroredProduct:
+    """One Mozello product as its latest PRODUCT_CHANGED / STOCK_CHANGED body showed it."""
+
+    handle: str
+    sku: str
+    stock: int | None
+    modified_at: str  # Mozello's "YYYY-MM-DD HH:MM:SS", "" when unknown
+    data: dict  # the product JSON (amounts as strings)
+
+
+class CatalogueMirror(abc.ABC):
+    @abc.abstractmethod
+    def get(self, channel_id: str, handle: str) -> MirroredProduct | None: ...
+
+    @abc.abstractmethod
+    def put(self, channel_id: str, product: MirroredProduct) -> None: ...
+
+    @abc.abstractmethod
+    def remove(self, channel_id: str, handle: str) -> None: ...
+
+    @abc.abstractmethod
+    def list(self, channel_id: str) -> list[MirroredProduct]:
+        """By handle."""

@@ -7,7 +7,7 @@ import json
 
 from adapters.mozello import wire
 from adapters.mozello.notifications import Notification, parse_notification
-from application.commands import ReceiveOrder
+from application.commands import Command, ReceiveOrder, RecordProduct
 from application.ports import RawDelivery, ShopPort
 
 
@@ -20,15 +20,24 @@ def fingerprint(channel_id: str, body: bytes) -> str:
     return hashlib.sha256(channel_id.encode() + b"\0" + canonical).hexdigest()
 
 
-def receive_command(delivery: RawDelivery, shop: ShopPort) -> ReceiveOrder | None:
-    """The command for an order event; None for product events. An abbreviated order body
-    (only the changed field) is completed by reading the order from Mozello."""
+def receive_command(delivery: RawDelivery, shop: ShopPort) -> Command | None:
+    """ReceiveOrder for an order event (an abbreviated order body — only the changed field —
+    is completed by reading the order from Mozello); RecordProduct for a product event."""
     notification: Notification = parse_notification(delivery.body)
     if not notification.is_order_event:
-        return None
+        return _product_command(delivery.channel_id, notification)
     order = notification.order
     if order is None:
         order = shop.get_order(notification.order_id).order
     return ReceiveOrder(
         delivery.channel_id, order, notification.event, source="webhook", delivery_id=delivery.id
     )
+
+
+def _product_command(channel_id: str, notification: Notification) -> RecordProduct | None:
+    product = notification.product
+    if product is None or not product.handle:
+        return None
+    data = json.loads(json.dumps(product.raw, default=str))
+    return RecordProduct(channel_id, notification.event, product.handle, product.sku,
+                         product.stock, str(product.raw.get("modified_at") or ""), data)

@@ -156,6 +156,14 @@ def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
             runs = uow.stock_runs.list(channel_id)
         return jsonify([run_view(r) for r in runs])
 
+    @app.get("/api/channels/<channel_id>/catalogue")
+    def catalogue(channel_id: str):
+        """The Mozello catalogue as the product webhooks last described it."""
+        with runtime.uow_factory() as uow:
+            products = uow.catalogue.list(channel_id)
+        return jsonify([{"handle": p.handle, "sku": p.sku, "stock": p.stock,
+                         "modified_at": p.modified_at, "product": p.data} for p in products])
+
     def _run(command, channel_id: str, order_id: str):
         try:
             runtime.bus().handle(command)

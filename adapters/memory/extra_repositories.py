@@ -17,8 +17,10 @@ from application.ports import InboxRepository, SaleLines
 from application.storage_ports import (
     AuditEntry,
     AuditLog,
+    CatalogueMirror,
     ConcurrentUpdate,
     DuplicateInboxItem,
+    MirroredProduct,
     SalesCache,
     SkuCache,
     StockRunRepository,
@@ -40,6 +42,7 @@ class ExtendedMemoryStore(MemoryStore):
         self.runs: dict[str, StockSyncRun] = {}
         self.results: dict[str, list[StockSyncResult]] = {}
         self.sales: dict[Key, SaleLines] = {}
+        self.catalogue: dict[Key, MirroredProduct] = {}
 
 
 class _VersionedInbox(InboxRepository):
@@ -210,6 +213,34 @@ class _SalesCache(SalesCache):
                 self.store.sales[key] = sale
 
 
+class _Catalogue(CatalogueMirror):
+    def __init__(self, store: ExtendedMemoryStore):
+        self.store = store
+        self.new: dict[Key, MirroredProduct | None] = {}  # None: removed
+
+    def get(self, channel_id: str, handle: str) -> MirroredProduct | None:
+        key = (channel_id, handle)
+        return self.new[key] if key in self.new else self.store.catalogue.get(key)
+
+    def put(self, channel_id: str, product: MirroredProduct) -> None:
+        self.new[(channel_id, product.handle)] = product
+
+    def remove(self, channel_id: str, handle: str) -> None:
+        self.new[(channel_id, handle)] = None
+
+    def list(self, channel_id: str) -> list[MirroredProduct]:
+        merged = {**self.store.catalogue, **self.new}
+        return sorted((p for (ch, _), p in merged.items() if ch == channel_id and p is not None),
+                      key=lambda p: p.handle)
+
+    def apply(self) -> None:
+        for key, product in self.new.items():
+            if product is None:
+                self.store.catalogue.pop(key, None)
+            else:
+                self.store.catalogue[key] = product
+
+
 class InMemoryStorageUnitOfWork(InMemoryUnitOfWork, StorageUnitOfWork):
     """InMemoryUnitOfWork with the storage extras and the inbox's optimistic version check."""
 
@@ -248,11 +279,12 @@ class InMemoryStorageUnitOfWork(InMemoryUnitOfWork, StorageUnitOfWork):
         self.inbox.loaded = {}
         self._fresh_extras()
 
-    def _extras(self) -> tuple[_SkuCache, _AuditLog, _StockRuns, _SalesCache]:
-        return self.sku_cache, self.audit, self.stock_runs, self.sales_cache
+    def _extras(self) -> tuple[_SkuCache, _AuditLog, _StockRuns, _SalesCache, _Catalogue]:
+        return self.sku_cache, self.audit, self.stock_runs, self.sales_cache, self.catalogue
 
     def _fresh_extras(self) -> None:
         self.sku_cache = _SkuCache(self.store)
         self.audit = _AuditLog(self.store)
         self.stock_runs = _StockRuns(self.store)
         self.sales_cache = _SalesCache(self.store)
+        self.catalogue = _Catalogue(self.store)

@@ -168,3 +168,14 @@ locks = sa.Table(
     sa.Column("holder", ID, nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False),
 )
+
+catalogue_mirror = sa.Table(
+    "catalogue_mirror",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("handle", sa.String(200), primary_key=True),
+    sa.Column("sku", sa.String(200), nullable=False),
+    sa.Column("stock", sa.Integer),
+    sa.Column("modified_at", sa.String(32), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from adapters.storage.audit_repository import SqlAuditLog
 from adapters.storage.cache_repositories import SqlClientCache, SqlSkuCache, SqlWatermarks
+from adapters.storage.catalogue_repository import SqlCatalogueMirror
 from adapters.storage.channel_repository import SqlChannelRepository
 from adapters.storage.crypto import SecretBox
 from adapters.storage.delivery_repository import SqlDeliveryRepository
@@ -42,6 +43,7 @@ class SqlAlchemyUnitOfWork(StorageUnitOfWork):
         self.audit = SqlAuditLog(tx)
         self.stock_runs = SqlStockRuns(tx)
         self.sales_cache = SqlSalesCache(tx)
+        self.catalogue = SqlCatalogueMirror(tx)
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self._fresh()

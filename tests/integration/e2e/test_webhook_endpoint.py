@@ -69,3 +69,24 @@ def test_the_same_notification_twice_is_recognised_as_a_duplicate(service):
     second = post(service, same, sign(same, service.mozello.api_key))
     assert second.json()["duplicate"] is True
     assert [d.duplicate for d in deliveries(service)] == [False, True]
+
+
+def test_product_webhooks_keep_the_catalogue_mirror_fresh(service):
+    # Given a product change, then a stock change, then the product's deletion
+    changed = (b'{"event":"PRODUCT_CHANGED","product":{"handle":"uid-9","sku":"A-9","price":11,'
+               b'"stock":3,"modified_at":"2026-01-01 10:00:00"}}')
+    stock = (b'{"event":"STOCK_CHANGED","product":{"handle":"uid-9","sku":"A-9","price":11,'
+             b'"stock":1,"modified_at":"2026-01-01 10:05:00"}}')
+    late = changed.replace(b'"stock":3', b'"stock":7')  # an older body arriving late
+    for body in (changed, stock, late):
+        assert post(service, body, sign(body, service.mozello.api_key)).status_code == 200
+    service.join()
+    mirror = requests.get(f"{service.base_url}/api/channels/{service.channel_id}/catalogue",
+                          timeout=10).json()
+    assert [(p["sku"], p["stock"]) for p in mirror] == [("A-9", 1)]
+    deleted = (b'{"event":"PRODUCT_DELETED","product":{"handle":"uid-9","sku":"A-9",'
+               b'"price":"11","stock":1,"modified_at":"2026-01-01 11:00:00"}}')
+    post(service, deleted, sign(deleted, service.mozello.api_key))
+    service.join()
+    assert requests.get(f"{service.base_url}/api/channels/{service.channel_id}/catalogue",
+                        timeout=10).json() == []

@@ -1,0 +1,43 @@
+"""The catalogue mirror kept fresh by Mozello's product webhooks."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.storage.tables import catalogue_mirror as mirror
+from adapters.storage.transaction import Transaction
+from adapters.storage.upsert import upsert
+from application.storage_ports import CatalogueMirror, MirroredProduct
+
+
+class SqlCatalogueMirror(CatalogueMirror):
+    def __init__(self, transaction: Transaction):
+        self._tx = transaction
+
+    def get(self, channel_id: str, handle: str) -> MirroredProduct | None:
+        rows = self._tx.read(
+            sa.select(mirror).where(mirror.c.channel_id == channel_id, mirror.c.handle == handle)
+        )
+        return _product(rows[0]) if rows else None
+
+    def put(self, channel_id: str, product: MirroredProduct) -> None:
+        values = {"channel_id": channel_id, "handle": product.handle, "sku": product.sku,
+                  "stock": product.stock, "modified_at": product.modified_at,
+                  "data": product.data}
+        self._tx.write(upsert(self._tx.dialect, mirror, values))
+
+    def remove(self, channel_id: str, handle: str) -> None:
+        self._tx.write(
+            sa.delete(mirror).where(mirror.c.channel_id == channel_id, mirror.c.handle == handle)
+        )
+
+    def list(self, channel_id: str) -> list[MirroredProduct]:
+        rows = self._tx.read(
+            sa.select(mirror).where(mirror.c.channel_id == channel_id).order_by(mirror.c.handle)
+        )
+        return [_product(row) for row in rows]
+
+
+def _product(row) -> MirroredProduct:
+    return MirroredProduct(row["handle"], row["sku"], row["stock"], row["modified_at"],
+                           dict(row["data"]))
