@@ -130,6 +130,10 @@ class AccountingPort(abc.ABC):
 
     calls_made: int = 0
 
+    def calls_in_this_thread(self) -> int:
+        """Calls made by the current thread (a worker thread handles one order at a time)."""
+        return self.calls_made
+
     @abc.abstractmethod
     def search_clients(self, query: str) -> list[ClientRecord]: ...
 

@@ -88,6 +88,7 @@ class InboxItem:
     error: str | None = None
     error_transient: bool = False
     attempts: int = 0
+    paytraq_calls: int = 0
     shop_total: Decimal | None = None
     paytraq_total: Decimal | None = None
     steps: list[Step] = field(default_factory=list)

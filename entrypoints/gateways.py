@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from adapters.mailers.paytraq import PayTraqMailer
 from adapters.mozello.api import MozelloClient
+from adapters.outside_calls import OutsideCall
 from adapters.paytraq.api import PayTraqClient
 from application.ports import (
     AccountingPort,
@@ -16,6 +18,7 @@ from application.ports import (
     ShopPort,
     UnitOfWork,
 )
+from application.storage_ports import AuditEntry
 from domain.settings import EmailVia
 
 
@@ -30,7 +33,9 @@ class ChannelGateways(Gateways):
         | None = None,
         paytraq_options: dict | None = None,
         mozello_options: dict | None = None,
+        audit: bool = True,
     ):
+        self.audit = audit
         self.uow_factory = uow_factory
         self.paytraq_options = paytraq_options or {}
         self.mozello_options = mozello_options or {}
@@ -46,24 +51,39 @@ class ChannelGateways(Gateways):
 
     def accounting(self, channel_id: str) -> AccountingPort:
         creds = self._credentials(channel_id)
-        key = (creds.paytraq_api_key, creds.paytraq_api_token)
+        key = (channel_id, creds.paytraq_api_key, creds.paytraq_api_token)
         with self._lock:
             if key not in self._accounting:
                 self._accounting[key] = PayTraqClient(
                     creds.paytraq_api_key, creds.paytraq_api_token, self.paytraq_url,
-                    redis=self.redis, **self.paytraq_options,
+                    redis=self.redis, observer=self._audit(channel_id), **self.paytraq_options,
                 )
             return self._accounting[key]
 
     def shop(self, channel_id: str) -> ShopPort:
         creds = self._credentials(channel_id)
-        key = (creds.mozello_api_key,)
+        key = (channel_id, creds.mozello_api_key)
         with self._lock:
             if key not in self._shops:
                 self._shops[key] = MozelloClient(
-                    creds.mozello_api_key, self.mozello_url, **self.mozello_options
+                    creds.mozello_api_key, self.mozello_url, observer=self._audit(channel_id),
+                    **self.mozello_options,
                 )
             return self._shops[key]
+
+    def _audit(self, channel_id: str) -> Callable[[OutsideCall], None] | None:
+        """Record every outside call in the audit log, in a unit of work of its own (a
+        rollback of the business transaction must not erase what was sent)."""
+        if not self.audit:
+            return None
+
+        def record(call: OutsideCall) -> None:
+            with self.uow_factory() as uow:
+                uow.audit.record(AuditEntry(datetime.now(UTC), channel_id, call.api, call.method,
+                                            call.path, call.status, call.duration_ms, call.error))
+                uow.commit()
+
+        return record
 
     def mailer(self, channel_id: str) -> MailerPort:
         with self.uow_factory() as uow:

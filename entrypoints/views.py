@@ -115,6 +115,7 @@ def item_detail(item: InboxItem) -> dict:
             "emailed_at": item.emailed_at.isoformat() if item.emailed_at else None,
             "emailed_to": item.emailed_to or None,
             "attempts": item.attempts,
+            "paytraq_calls": item.paytraq_calls,
             "reason_details": [
                 {"code": r.code.value, "message": r.message, "details": dict(r.details)}
                 for r in item.reasons

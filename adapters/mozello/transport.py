@@ -25,6 +25,7 @@ import requests
 import structlog
 
 from adapters.mozello import wire
+from adapters.outside_calls import CallObserver, OutsideCall, report
 from adapters.ratelimit import RateLimiter, TokenBucket
 from application.errors import (
     AuthenticationFailed,
@@ -97,7 +98,9 @@ class MozelloTransport:
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
+        observer: CallObserver | None = None,
     ):
+        self.observer = observer
         base = base_url or os.environ.get("MOZELLO_API_URL") or DEFAULT_BASE_URL
         self.base_url = base if base.endswith("/") else base + "/"
         self._api_key = api_key
@@ -175,8 +178,11 @@ class MozelloTransport:
             status = response.status_code
             return response
         finally:
+            duration = round((time.monotonic() - started) * 1000)
             log.info("mozello_call", method=method, path=self._path(url), status=status,
-                     duration_ms=round((time.monotonic() - started) * 1000, 1))
+                     duration_ms=duration)
+            report(self.observer, OutsideCall("mozello", method, self._path(url), status,
+                                              duration, None if status else "no answer"))
 
     def _answer(self, method: str, url: str, response: requests.Response) -> dict:
         status, path = response.status_code, self._path(url)

@@ -18,6 +18,7 @@ from typing import TypeVar
 import requests
 import structlog
 
+from adapters.outside_calls import CallObserver
 from adapters.paytraq import xml
 from adapters.paytraq.transport import (
     DEFAULT_RETRY,
@@ -98,6 +99,7 @@ class PayTraqClient(AccountingPort):
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         item_cache_size: int = 10_000,
+        observer: CallObserver | None = None,
     ):
         base_url = base_url or os.environ.get("PAYTRAQ_API_URL") or DEFAULT_BASE_URL
         name = credential_hash(api_key)
@@ -115,7 +117,7 @@ class PayTraqClient(AccountingPort):
             )
         self.http = PayTraqTransport(
             base_url, api_key, api_token, timeouts=timeouts, limiter=limiter, budget=budget,
-            retry=retry, session=session, sleep=sleep,
+            retry=retry, session=session, sleep=sleep, observer=observer,
         )
         self._items: OrderedDict[str, str] = OrderedDict()
         self._item_cache_size = item_cache_size
@@ -128,6 +130,9 @@ class PayTraqClient(AccountingPort):
     @property
     def calls_made(self) -> int:  # type: ignore[override]
         return self.http.calls_made
+
+    def calls_in_this_thread(self) -> int:
+        return self.http.calls_in_this_thread()
 
     # --- clients (P10) -------------------------------------------------------------------
     def search_clients(self, query: str) -> list[ClientRecord]:

@@ -10,6 +10,7 @@ exception message.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from email.utils import parsedate_to_datetime
 import requests
 import structlog
 
+from adapters.outside_calls import CallObserver, OutsideCall, report
 from adapters.paytraq import xml
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
 from application.errors import (
@@ -108,7 +110,9 @@ class PayTraqTransport:
         retry: RetryPolicy = DEFAULT_RETRY,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        observer: CallObserver | None = None,
     ):
+        self.observer = observer
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._secrets = tuple(s for s in (api_key, api_token) if s)
         self._headers = {"APIKey": api_key, "APIToken": api_token, "Accept": XML_CONTENT_TYPE}
@@ -118,6 +122,10 @@ class PayTraqTransport:
         self.session = session or requests.Session()
         self._sleep = sleep
         self.calls_made = 0
+        self._thread_calls = threading.local()
+
+    def calls_in_this_thread(self) -> int:
+        return getattr(self._thread_calls, "count", 0)
 
     # --- public ------------------------------------------------------------------------
     def get(self, path: str, params: dict[str, str] | None = None) -> bytes:
@@ -162,6 +170,7 @@ class PayTraqTransport:
             headers["Content-Type"] = XML_CONTENT_TYPE
         started = time.monotonic()
         self.calls_made += 1
+        self._thread_calls.count = self.calls_in_this_thread() + 1
         try:
             response = self.session.request(
                 method,
@@ -218,3 +227,5 @@ class PayTraqTransport:
             log.warning("paytraq.request", **fields)
         else:
             log.info("paytraq.request", **fields)
+        report(self.observer, OutsideCall("paytraq", method, fields["path"], status,
+                                          fields["duration_ms"], error))

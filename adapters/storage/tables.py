@@ -57,6 +57,7 @@ inbox_items = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("error_transient", sa.Boolean, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("paytraq_calls", sa.Integer, nullable=False, server_default="0"),
     sa.Column("shop_total", DecimalText),
     sa.Column("paytraq_total", DecimalText),
     sa.Column("steps", sa.JSON, nullable=False),

@@ -42,10 +42,12 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         structlog.contextvars.bind_contextvars(channel=cmd.channel_id, order_id=cmd.order_id)
         if cmd.manual:
             item.retry(clock.now())
+        accounting = gateways.accounting(channel.id)
+        calls_before = accounting.calls_in_this_thread()
         processor = OrderProcessor(
             item,
             channel,
-            gateways.accounting(channel.id),
+            accounting,
             gateways.mailer(channel.id),
             uow.clients,
             clock,
@@ -62,4 +64,9 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
             item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
             uow.commit()
             raise
+        finally:
+            calls = accounting.calls_in_this_thread() - calls_before
+            item.paytraq_calls += calls
+            uow.commit()
+            logger.info("order_processed", status=item.status.value, paytraq_calls=calls)
         return [OrderProcessed(cmd.channel_id, cmd.order_id, item.status.value)]

@@ -74,3 +74,29 @@ def test_a_dropped_webhook_is_caught_up_by_the_poll(service):
     service.runtime.bus().handle(PollOrders(service.channel_id))
     service.join()
     assert len(service.sales(order["order_id"])) == 1
+
+
+def test_every_outside_call_is_in_the_audit_log_without_secrets(service):
+    order = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    with service.runtime.uow_factory() as uow:
+        entries = uow.audit.recent(service.channel_id, limit=200)
+    apis = {e.api for e in entries}
+    assert apis == {"paytraq", "mozello"} or apis == {"paytraq"}
+    paths = [e.path for e in entries if e.api == "paytraq"]
+    assert any(p.startswith("sale") for p in paths) and all(e.duration_ms >= 0 for e in entries)
+    secrets = (service.paytraq.api_key, service.paytraq.api_token, service.mozello.api_key)
+    assert not any(s in repr(e) for e in entries for s in secrets)
+    assert order["order_id"]
+
+
+def test_a_repeat_customers_order_costs_no_client_or_product_lookups(service):
+    first = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    second = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    cost_first = service.item(first["order_id"]).paytraq_calls
+    cost_second = service.item(second["order_id"]).paytraq_calls
+    # the client search and creation, the product lookup and the tax keys are cached
+    assert cost_second <= cost_first - 4
+    assert len(service.paytraq.state.clients) == 1
