@@ -1,0 +1,52 @@
+"""What several processes share through Redis — the PayTraq request bucket, the daily budget,
+and the scheduler's leadership — checked fast on fakeredis (real Redis: tests/integration)."""
+
+import fakeredis
+import pytest
+
+from adapters.ratelimit import DailyBudget, RedisTokenBucket
+from application.errors import RateBudgetExhausted
+from entrypoints.scheduler import LeaderLock
+
+
+@pytest.fixture
+def redis_client():
+    return fakeredis.FakeRedis()
+
+
+def test_two_processes_share_one_burst(redis_client):
+    # Given two workers' buckets for the same PayTraq company (burst 5, 1 request a second)
+    waits: list[float] = []
+    first = RedisTokenBucket(redis_client, "paytraq:bucket:x", rate=1.0, burst=5,
+                             sleep=waits.append)
+    second = RedisTokenBucket(redis_client, "paytraq:bucket:x", rate=1.0, burst=5,
+                              sleep=waits.append)
+    # When together they send six requests at once
+    for bucket in (first, second, first, second, first):
+        bucket.acquire(timeout=0.1)
+    # Then the sixth has to wait about a second for its token
+    with pytest.raises(RateBudgetExhausted):
+        second.acquire(timeout=0.1)
+    assert waits == []
+
+
+def test_the_daily_budget_is_counted_across_processes(redis_client):
+    day = lambda: "2026-11-27"  # noqa: E731
+    one = DailyBudget(3, "paytraq:budget:x", redis_client, today=day)
+    two = DailyBudget(3, "paytraq:budget:x", redis_client, today=day)
+    one.spend(), two.spend(), one.spend()
+    with pytest.raises(RateBudgetExhausted, match="daily API budget of 3 calls"):
+        two.spend()
+    assert one.used() == 3
+    tomorrow = DailyBudget(3, "paytraq:budget:x", redis_client, today=lambda: "2026-11-28")
+    assert tomorrow.spend() == 1
+
+
+def test_one_scheduler_leads_and_another_takes_over_when_it_stops(redis_client):
+    leader, standby = LeaderLock(redis_client, ttl=30), LeaderLock(redis_client, ttl=30)
+    assert leader.hold() is True
+    assert standby.hold() is False
+    assert leader.hold() is True  # renews its own lease
+    leader.release()
+    assert standby.hold() is True
+    assert leader.hold() is False
