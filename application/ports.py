@@ -228,6 +228,7 @@ class SkuUpdate:
     sku: str
     stock: int | None = None
     price: Decimal | None = None
+    sale_price: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,7 @@ class VariantUpdate:
     variant_handle: str
     stock: int | None = None
     price: Decimal | None = None
+    sale_price: Decimal | None = None
 
 
 class ShopPort(abc.ABC):

@@ -113,7 +113,8 @@ class FakeShop(ShopPort):
         for update in updates:
             if not update.sku:
                 raise PermanentError("a batch update by SKU needs a SKU")
-        items = [u for u in updates if u.stock is not None or u.price is not None]
+        items = [u for u in updates
+                 if u.stock is not None or u.price is not None or u.sale_price is not None]
         calls = math.ceil(len(items) / BATCH_LIMIT)
         for start in range(0, len(items), BATCH_LIMIT):
             self._call()
@@ -141,7 +142,7 @@ class FakeShop(ShopPort):
             for variant in raw.get("variants") or []:
                 update = changes.get(variant.get("variant_handle"))
                 if update is not None:
-                    _set_raw(variant, update.stock, update.price)
+                    _set_raw(variant, update.stock, update.price, update.sale_price)
             self.products[handle] = dataclasses.replace(product, variants=variants, raw=raw)
 
     def update_product(self, handle: str, stock: int | None = None,
@@ -172,7 +173,7 @@ class FakeShop(ShopPort):
                 raw = copy.deepcopy(product.raw)
                 for variant in raw.get("variants") or []:
                     if variant.get("sku") == update.sku:
-                        _set_raw(variant, update.stock, update.price)
+                        _set_raw(variant, update.stock, update.price, update.sale_price)
                 product = dataclasses.replace(product, raw=raw, variants=tuple(
                     _changed(v, update) if v.sku == update.sku else v for v in product.variants))
             self.products[handle] = product
@@ -187,12 +188,14 @@ def _changed(item, update):
         values["stock"] = int(update.stock)
     if update.price is not None:
         values["price"] = round2(update.price)
+    if getattr(update, "sale_price", None) is not None:
+        values["sale_price"] = round2(update.sale_price)
     if not values:
         return item
     if isinstance(item, ShopProduct):
         raw = copy.deepcopy(item.raw)
         if raw:
-            _set_raw(raw, update.stock, update.price)
+            _set_raw(raw, update.stock, update.price, update.sale_price)
         values["raw"] = raw
     elif isinstance(item, ShopVariant) and all(
             getattr(item, name) == value for name, value in values.items()):
@@ -200,11 +203,14 @@ def _changed(item, update):
     return dataclasses.replace(item, **values)
 
 
-def _set_raw(raw: dict, stock: int | None, price: Decimal | None) -> None:
+def _set_raw(raw: dict, stock: int | None, price: Decimal | None,
+             sale_price: Decimal | None = None) -> None:
     if stock is not None:
         raw["stock"] = int(stock)
     if price is not None:
         raw["price"] = round2(price)
+    if sale_price is not None:
+        raw["sale_price"] = round2(sale_price)
 
 
 def _utc(moment: datetime) -> datetime:

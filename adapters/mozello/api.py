@@ -182,6 +182,8 @@ def _sku_item(update: SkuUpdate) -> dict:
         item["stock"] = int(update.stock)
     if update.price is not None:
         item["price"] = round2(update.price)
+    if update.sale_price is not None:
+        item["sale_price"] = round2(update.sale_price)  # DECISIONS/U10: sale_price, not special_price
     return item
 
 
@@ -192,4 +194,6 @@ def _changed_variant(variant: dict, update: VariantUpdate | None) -> dict:
         changed["stock"] = int(update.stock)
     if update is not None and update.price is not None:
         changed["price"] = round2(update.price)
+    if update is not None and update.sale_price is not None:
+        changed["sale_price"] = round2(update.sale_price)
     return changed

@@ -213,7 +213,6 @@ class _Write:
 def _write(plan: StockSyncPlan, shop: ShopPort, journal: RunJournal, progress: Progress | None) -> None:
     """Write unit by unit, recording each. A permanent error (say, a product deleted meanwhile)
     fails its unit only; anything else stops the run: the rest is recorded as not attempted."""
-    _refuse_sale_prices(plan)
     writes, done, total = _writes(plan, shop), 0, len(plan.writes)
     _report(progress, done, total)
     for index, write in enumerate(writes):
@@ -242,21 +241,14 @@ def _writes(plan: StockSyncPlan, shop: ShopPort) -> list[_Write]:
 
 
 def _batch_by_sku(shop: ShopPort, batch: tuple[SkuDecision, ...]) -> Callable[[], object]:
-    updates = [SkuUpdate(d.sku, d.new_stock, d.new_price) for d in batch]
+    updates = [SkuUpdate(d.sku, d.new_stock, d.new_price, d.new_sale_price) for d in batch]
     return lambda: shop.update_by_sku(updates)
 
 
 def _variants_of(shop: ShopPort, handle: str, variants: tuple[SkuDecision, ...]) -> Callable[[], object]:
-    updates = [VariantUpdate(d.target, d.new_stock, d.new_price) for d in variants]
+    updates = [VariantUpdate(d.target, d.new_stock, d.new_price, d.new_sale_price)
+               for d in variants]
     return lambda: shop.update_variants(handle, updates)
-
-
-def _refuse_sale_prices(plan: StockSyncPlan) -> None:
-    """ShopPort's SkuUpdate and VariantUpdate carry no sale price yet: fail before any write
-    rather than write half of what 'sync sale price' asks for."""
-    if any(d.new_sale_price is not None for d in plan.writes):
-        raise PermanentError("'sync sale price' needs sale prices in Mozello writes, which the shop "
-                             "port cannot send yet; turn it off or run a dry run")
 
 
 def _result(decision: SkuDecision, action: str | None = None, message: str | None = None

@@ -91,16 +91,17 @@ def test_price_sync_without_a_price_group_fails_the_run_before_any_write():
     assert flow.mozello("a").stock == 0
 
 
-def test_sale_price_sync_is_refused_before_any_write_while_the_shop_port_cannot_send_it():
-    # Given a channel asking for sale prices too (SkuUpdate/VariantUpdate carry no sale price)
+def test_with_sale_price_sync_on_the_sale_price_follows_the_price_group_too():
+    # Given a channel asking for sale prices too
     settings = StockSyncSettings(sync_prices=True, price_group_id=RETAIL, sync_sale_price=True)
     flow = stock_scenario(settings, products=(
         mozello_product("A", stock=0, price="10.00", sale_price="7.00", handle="a"),))
     flow.paytraq_product("A", 3, retail="11.00")
-    # When synced, Then the run fails and nothing is half-written
-    with pytest.raises(PermanentError, match="sale price"):
-        flow.run()
-    assert (flow.mozello("a").stock, flow.mozello("a").price) == (0, D("10.00"))
+    # When synced
+    flow.run()
+    # Then stock, price and sale price are PayTraq's
+    product = flow.mozello("a")
+    assert (product.stock, product.price, product.sale_price) == (3, D("11.00"), D("11.00"))
 
 
 def test_a_dry_run_shows_the_sale_price_that_would_be_written():
