@@ -78,6 +78,7 @@ class PaymentRequest:
     money_account_id: str
     comment: str
     reference: str  # the Mozello order id: the natural key of this payment
+    sale_type: str | None = None  # when the caller knows it, PayTraq need not be asked
 
 
 @dataclass(frozen=True, slots=True)

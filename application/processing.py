@@ -1,14 +1,16 @@
 """Take one order as far as the channel's switches allow (the seed's automatic processing).
 
-Every step first asks PayTraq whether it already happened (the natural keys: DocumentRef =
-Mozello order id; a payment by document + order id; an e-mail by the document's message log),
-so replaying a message any number of times leaves PayTraq as one delivery would.
+Every step with an outside effect is idempotent by a natural key: the document by DocumentRef =
+Mozello order id (always asked before creating); approve/post by the status read back; the
+payment by document + order id (asked whenever an earlier attempt was written down before it
+was made); the e-mail by the document's message log. Replaying a message any number of times
+leaves PayTraq as one delivery would, at the fewest calls PayTraq's 1 request/s allows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import structlog
 
@@ -23,7 +25,7 @@ from application.ports import (
     SaleRecord,
 )
 from domain.documents import Document, build_document, document_comment
-from domain.inbox import DocumentRecord, InboxItem, PaymentRecord
+from domain.inbox import DocumentRecord, InboxItem, PaymentRecord, Step
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
 from domain.review import ReasonCode, ReviewReason
 from domain.settings import Channel
@@ -31,6 +33,9 @@ from domain.settings import Channel
 logger = structlog.get_logger()
 
 POSTED_TYPES = {"sales_invoice", "sales_receipt", "credit_note"}
+APPROVED_STATUS = {"sales_order": "in_process", "sales_proforma": "wait_payment",
+                   "sales_estimate": "in_process"}
+ADDING_PAYMENT = "adding_payment"
 
 
 @dataclass
@@ -159,9 +164,10 @@ class OrderProcessor:
         if sale.is_draft and self.settings.approve:
             if sale.sale_type in POSTED_TYPES:
                 self.accounting.post_sale(sale.id)
+                sale = replace(sale, status="wait_payment")
             else:
                 self.accounting.approve_sale(sale.id)
-            sale = self.accounting.get_sale(sale.id)
+                sale = replace(sale, status=APPROVED_STATUS.get(sale.sale_type, "in_process"))
         if not sale.is_draft and sale.status != "voided" and not self.item.is_finalised:
             self.item.document_finalised(sale.status, self.clock.now())
             self.commit()
@@ -192,8 +198,14 @@ class OrderProcessor:
                 )
             ]
         reference = self.order.order_id
-        receipt = self.accounting.find_payment(sale.id, reference)
+        # Only an earlier attempt can have booked it: ask PayTraq then, and never book twice.
+        receipt = (
+            self.accounting.find_payment(sale.id, reference) if self._declared(ADDING_PAYMENT)
+            else None
+        )
         if receipt is None:
+            self._declare(ADDING_PAYMENT, amount=self.order.total,
+                          money_account_id=mapping.money_account_id)
             receipt = self.accounting.add_payment(
                 sale.id,
                 PaymentRequest(
@@ -202,6 +214,7 @@ class OrderProcessor:
                     money_account_id=mapping.money_account_id,
                     comment=document_comment(self.order),
                     reference=reference,
+                    sale_type=sale.sale_type,
                 ),
             )
         self.item.payment_added(
@@ -213,6 +226,17 @@ class OrderProcessor:
         self.commit()
         logger.info("payment_added", amount=str(receipt.amount), overpayment=receipt.overpayment)
         return []
+
+    def _declared(self, intent: str) -> bool:
+        return any(step.name == intent for step in self.item.steps)
+
+    def _declare(self, intent: str, **detail: object) -> None:
+        """Write down, before an outside write, that it is about to happen: a retry after a
+        crash then knows to look in PayTraq first."""
+        self.item.steps.append(
+            Step(intent, self.clock.now(), {k: str(v) for k, v in detail.items()})
+        )
+        self.commit()
 
     # --- e-mail ------------------------------------------------------------------------
     def send_email(self, sale: SaleRecord) -> list[ReviewReason]:

@@ -257,8 +257,8 @@ class PayTraqClient(AccountingPort):
         return None
 
     def add_payment(self, sale_id: str, payment: PaymentRequest) -> PaymentReceipt:
-        sale = self.get_sale(sale_id)
-        overpayment = sale.sale_type == DocumentType.SALES_ORDER.value
+        sale_type = payment.sale_type or self.get_sale(sale_id).sale_type
+        overpayment = sale_type == DocumentType.SALES_ORDER.value
 
         def create() -> PaymentReceipt:
             body = self.http.post(_path("payment", sale_id), xml.payment_body(payment))
