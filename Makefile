@@ -1,12 +1,14 @@
 VENV ?= .venv
-PY := $(VENV)/bin/python
+VPY := $(VENV)/bin/python
+# bytecode caching on: test modules are not re-compiled on every run
+PY := env -u PYTHONDONTWRITEBYTECODE $(VPY)
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
 .PHONY: install test unit integration lint run demo bench clean
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(VPY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev]'
 	touch $(STAMP)
