@@ -20,6 +20,7 @@ logger = structlog.get_logger()
 SWEEP_AFTER = timedelta(minutes=5)
 RETRY_FAILED_AFTER = timedelta(minutes=15)
 MAX_SWEPT_ATTEMPTS = 20
+HEARTBEAT_SECONDS = 5
 
 
 class LeaderLock:
@@ -121,6 +122,18 @@ def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable
 
         return run
 
+    leader = {"now": lock.hold()}
+    logger.info("scheduler_leading" if leader["now"] else "scheduler_standing_by")
+
+    def heartbeat() -> None:
+        """Renew the lease (or take it over when the leader is gone)."""
+        leads = lock.hold()
+        if leads != leader["now"]:
+            logger.info("scheduler_leading" if leads else "scheduler_standing_by")
+            leader["now"] = leads
+
+    scheduler.add_job(heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat",
+                      max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.poll_all, "poll"), "interval", minutes=poll_minutes,
                       id="poll", max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.sweep, "sweep"), "interval", minutes=2, id="sweep",

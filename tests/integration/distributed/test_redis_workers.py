@@ -172,3 +172,29 @@ def test_a_worker_stopped_mid_flow_and_restarted_loses_nothing(deployment):
         assert len(sale.messages) == 1
     payments = [p for p in deployment.paytraq.state.payments.values()]
     assert sorted(p.sale_id for p in payments) == sorted(deployment.sales(i)[0].id for i in ids)
+
+
+def test_two_schedulers_elect_one_leader_and_stop_cleanly(tmp_path):
+    redis_url = require_redis().rsplit("/", 1)[0] + f"/{REDIS_DB}"
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    env = {**os.environ, "SALES_INBOX_REDIS_URL": redis_url,
+           "SALES_INBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "SALES_INBOX_SECRET_KEY": SecretBox.generate_key(),
+           "SALES_INBOX_VAR_DIR": str(tmp_path / "var"), "SALES_INBOX_SANDBOX": "off"}
+    processes = Processes(env, tmp_path)
+    try:
+        first = processes.start("scheduler")
+        wait_for(lambda: client.get("sales-inbox:scheduler") is not None, 30, "a leader")
+        lease = client.get("sales-inbox:scheduler")
+        second = processes.start("scheduler")
+        time.sleep(6)  # the second's heartbeat finds the lease taken
+        assert client.get("sales-inbox:scheduler") == lease
+        assert first.poll() is None and second.poll() is None
+        # When the leader stops, it hands over: the standby takes the lease at its next beat
+        assert processes.stop(first, timeout=30) == 0
+        wait_for(lambda: client.get("sales-inbox:scheduler") not in (None, lease), 20,
+                 "the standby to take over")
+        assert processes.stop(second, timeout=30) == 0
+    finally:
+        processes.stop_all()
