@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import click
 import dramatiq
 
-from adapters.memory.repositories import InMemoryUnitOfWork, MemoryStore
+from adapters.memory.extra_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
 from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox import PayTraqSandbox
 from adapters.sandbox_server import RunningServer, serve_in_thread
@@ -56,10 +56,10 @@ class DemoService:
         mozello = MozelloSandbox(seed_path=SEED_PATH).start()
         mozello.state.rate_limit.enabled = False
         mozello.state.webhooks.delay = 0
-        store = MemoryStore()
+        store = ExtendedMemoryStore()  # every repository the service uses, in memory
 
-        def uow_factory() -> InMemoryUnitOfWork:
-            return InMemoryUnitOfWork(store)
+        def uow_factory() -> InMemoryStorageUnitOfWork:
+            return InMemoryStorageUnitOfWork(store)
 
         config = dataclasses.replace(load_config({}), paytraq_api_url=paytraq.base_url,
                                      mozello_api_url=mozello.base_url)
