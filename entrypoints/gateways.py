@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from adapters.mailers.paytraq import PayTraqMailer
 from adapters.mozello.api import MozelloClient
 from adapters.outside_calls import OutsideCall
 from adapters.paytraq.api import PayTraqClient
+from adapters.ratelimit import RedisTokenBucket
 from application.ports import (
     AccountingPort,
     ChannelCredentials,
@@ -65,9 +67,16 @@ class ChannelGateways(Gateways):
         key = (channel_id, creds.mozello_api_key)
         with self._lock:
             if key not in self._shops:
+                options = dict(self.mozello_options)
+                if self.redis is not None and "limiters" not in options:
+                    # every process shares one budget per shop: 5/s and (4.9/s + 5) < 300/min
+                    name = hashlib.sha256(creds.mozello_api_key.encode()).hexdigest()[:24]
+                    options["limiters"] = [
+                        RedisTokenBucket(self.redis, f"mozello:bucket:{name}", 4.9, 5)
+                    ]
                 self._shops[key] = MozelloClient(
                     creds.mozello_api_key, self.mozello_url, observer=self._audit(channel_id),
-                    **self.mozello_options,
+                    **options,
                 )
             return self._shops[key]
 
