@@ -70,6 +70,7 @@ def open_storage(config: Config) -> Storage:
 
 def build_runtime(config: Config | None = None, storage: Storage | None = None) -> Runtime:
     """Storage, Redis when configured, and per-channel adapters."""
+    from adapters.storage.sent_mail_log import SqlSentMailLog
     from entrypoints.gateways import ChannelGateways
 
     config = config or load_config()
@@ -84,7 +85,7 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None) 
         paytraq_url=config.paytraq_api_url,
         mozello_url=config.mozello_api_url,
         redis=redis_client,
-        smtp_mailer_factory=smtp_mailer_factory(),
+        smtp_mailer_factory=smtp_mailer_factory(SqlSentMailLog(storage.engine)),
         paytraq_options={"rate": config.paytraq_rate, "burst": config.paytraq_burst},
     )
     from adapters.storage.locks import SqlLock

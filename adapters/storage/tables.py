@@ -180,3 +180,14 @@ catalogue_mirror = sa.Table(
     sa.Column("modified_at", sa.String(32), nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
 )
+
+sent_mail = sa.Table(
+    "sent_mail",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("document_id", ID, primary_key=True),
+    sa.Column("message_id", sa.String(300), nullable=False),
+    sa.Column("order_id", ID, nullable=False),
+    sa.Column("recipient", sa.String(320), nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=False),
+)
