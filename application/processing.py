@@ -55,7 +55,19 @@ class OrderProcessor:
 
     def run(self) -> None:
         sale = self.ensure_document()
-        if sale is None or not self.reconcile(sale):
+        if sale is None:
+            return
+        if sale.status == "voided":
+            self._hold([
+                ReviewReason.of(
+                    ReasonCode.DOCUMENT_VOIDED,
+                    f"PayTraq document {sale.id} of this order is voided: nothing more is done "
+                    "automatically; book the sale in PayTraq by hand if it still stands",
+                    document_id=sale.id,
+                )
+            ])
+            return
+        if not self.reconcile(sale):
             return
         sale = self.finalise(sale)
         problems = self.add_payment(sale) + self.send_email(sale)
@@ -151,7 +163,9 @@ class OrderProcessor:
                 return False
             self.item.reconciled(self.order.total, sale.total, now)
             return True
-        result = self.policy().reconcile(self.order, document, paytraq_total=sale.total)
+        result = self.policy().reconcile(
+            self.order, document, paytraq_total=sale.total, paytraq_taxes=sale.tax
+        )
         if isinstance(result, Mismatch):
             self.item.shop_total, self.item.paytraq_total = result.shop_total, result.paytraq_total
             self._hold([result.reason()])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.orders import SalesOrder
+from domain.orders import PaymentStatus, SalesOrder
 from domain.review import ReviewReason
 from domain.settings import ChannelSettings
 
@@ -29,7 +29,7 @@ ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
     S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.PAID: frozenset({S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.PAID: frozenset({S.APPROVED, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.EMAILED: frozenset({S.PAID, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.NEEDS_REVIEW: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.FAILED: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
@@ -128,6 +128,7 @@ class InboxItem:
         """A newer look at the same order (payment, dispatch...). True when anything changed."""
         if order.order_id != self.order_id:
             raise ValueError(f"snapshot of {order.order_id} given to item {self.order_id}")
+        order = self._never_back(order)
         if order == self.order:
             return False
         before = self.order
@@ -141,6 +142,15 @@ class InboxItem:
             )
         )
         return True
+
+    def _never_back(self, order: SalesOrder) -> SalesOrder:
+        """Mozello retries deliveries for up to 48 h and keeps no order between them: a late,
+        older snapshot must not undo a payment or a dispatch already seen."""
+        if self.order.is_paid and not order.is_paid:
+            order = replace(order, payment_status=PaymentStatus.PAID)
+        if self.order.dispatched and not order.dispatched:
+            order = replace(order, dispatched=True, archived=self.order.archived or order.archived)
+        return order
 
     def document_created(self, record: DocumentRecord, at: datetime) -> None:
         if self.document is not None:

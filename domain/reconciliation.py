@@ -113,13 +113,20 @@ class ReconciliationPolicy:
         return cls(settings.rounding_limit, key)
 
     def reconcile(
-        self, order: SalesOrder, document: Document, paytraq_total: Decimal | None = None
+        self,
+        order: SalesOrder,
+        document: Document,
+        paytraq_total: Decimal | None = None,
+        paytraq_taxes: Decimal | None = None,
     ) -> ReconciliationResult:
-        """Compare the shop's order with the document; `paytraq_total` is PayTraq's read-back
-        total of an existing document (it wins over the prediction: a person may have edited it)."""
+        """Compare the shop's order with the document to be created, or — given PayTraq's
+        read-back `paytraq_total` (and tax) of an existing document — with what PayTraq holds:
+        that wins over the prediction (a person may have edited it), and an existing document
+        is never adjusted, so it either matches to the cent or it does not."""
         totals = document.totals()
-        predicted = totals.total if paytraq_total is None else paytraq_total
-        paytraq_taxes = totals.tax
+        existing = paytraq_total is not None
+        predicted = paytraq_total if existing else totals.total
+        paytraq_taxes = totals.tax if paytraq_taxes is None else paytraq_taxes
         tolerance = CENT * self._priced_parts(document)
         taxes_off = abs(order.taxes - paytraq_taxes) > tolerance
         if order.total == predicted and not taxes_off:
@@ -129,7 +136,8 @@ class ReconciliationPolicy:
         cause = self._cause(order, document, predicted, tolerance)
         difference = order.total - predicted
         if (
-            cause is MismatchCause.ROUNDING
+            not existing
+            and cause is MismatchCause.ROUNDING
             and not taxes_off
             and self.rounding_tax_key is not None
             and abs(difference) <= self.rounding_limit

@@ -15,6 +15,8 @@ class ReasonCode(StrEnum):
     DELETED_AFTER_FINALISED = "deleted_after_finalised"
     PAYMENT_NEEDS_FINAL_DOCUMENT = "payment_needs_final_document"
     EMAIL_NOT_SENT = "email_not_sent"
+    DOCUMENT_VOIDED = "document_voided"
+    DELETED_AFTER_PAYMENT = "deleted_after_payment"
 
 
 @dataclass(frozen=True, slots=True)

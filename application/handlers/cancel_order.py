@@ -31,7 +31,20 @@ def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
             else accounting.find_sale_by_ref(cmd.order_id)
         )
         now = clock.now()
-        if sale is not None and not sale.is_draft and sale.status != "voided":
+        if sale is not None and sale.is_draft and item.payment is not None:
+            item.needs_review(
+                [
+                    ReviewReason.of(
+                        ReasonCode.DELETED_AFTER_PAYMENT,
+                        f"the order was deleted in Mozello, but its payment of "
+                        f"{item.payment.amount} is already booked in PayTraq (document {sale.id}):"
+                        " refund or reassign the money, then void the document",
+                        document_id=sale.id,
+                    )
+                ],
+                now,
+            )
+        elif sale is not None and not sale.is_draft and sale.status != "voided":
             item.needs_review(
                 [
                     ReviewReason.of(

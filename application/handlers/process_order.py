@@ -37,7 +37,8 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
             raise UnknownOrder(cmd.channel_id, cmd.order_id)
         if item.is_cancelled:
             return []
-        if not cmd.manual and not channel.settings.ready_to_process(item.order):
+        retrying = item.status.value == "failed" and item.error_transient
+        if not cmd.manual and not retrying and not channel.settings.ready_to_process(item.order):
             return []
         structlog.contextvars.bind_contextvars(channel=cmd.channel_id, order_id=cmd.order_id)
         if cmd.manual:

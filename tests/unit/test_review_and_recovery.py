@@ -135,3 +135,97 @@ def test_clients_are_matched_by_registration_number_before_vat_and_email():
     flow.receive(order(customer=buyer))
     (sale,) = flow.sales()
     assert sale.document.client_id == by_reg != by_email
+
+
+def test_raising_the_rounding_limit_later_does_not_pass_an_existing_mismatched_document():
+    # Given a document created while the rounding limit was off: 0.02 short of the shop total
+    nets = ["1.03", "1.12", "1.18", "1.36"]
+    lines = tuple(line(f"S{i}", n, inclusive=False) for i, n in enumerate(nets))
+    flow = pipeline(settings(document_type=DocumentType.SALES_INVOICE, **ALL_ON),
+                    skus=("S0", "S1", "S2", "S3"))
+    flow.receive(order(lines=lines, total="5.69", taxes="1.00"))
+    assert flow.item().status.value == "needs_review"
+    # When the limit is raised and the order processed again
+    with flow_uow(flow) as uow:
+        channel = uow.channels.get("shop-1")
+        uow.channels.update(replace(channel, settings=replace(channel.settings,
+                                                              rounding_limit=D("0.02"))))
+        uow.commit()
+    flow.process("M-1234567-101")
+    # Then the existing 5.67 document is still held: no posting, payment or e-mail
+    (sale,) = flow.sales()
+    assert (sale.status, sale.payments, sale.emailed_to) == ("draft", [], [])
+    assert flow.item().status.value == "needs_review"
+
+
+def test_a_voided_document_is_neither_paid_nor_emailed():
+    flow = pipeline(settings(trigger="received", approve=False, add_payment=True,
+                             send_email=True))
+    flow.receive(order(paid=False), event="ORDER_CREATED")
+    (sale,) = flow.sales()
+    flow.accounting.void_sale(sale.id)
+    flow.receive(order(paid=True), event="PAYMENT_CHANGED")
+    assert flow.accounting.overpayments == [] and sale.emailed_to == []
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    assert item.reasons[0].code.value == "document_voided"
+
+
+def test_an_order_paid_while_draft_can_still_be_approved_and_emailed_later():
+    # Given a sales order paid (overpayment) while Approve/Post is off
+    flow = pipeline(settings(approve=False, add_payment=True, send_email=True))
+    flow.receive(order(paid=True))
+    (sale,) = flow.sales()
+    assert flow.item().status.value == "paid" and sale.status == "draft"
+    # When the accountant approves it in PayTraq and the order is processed again
+    flow.accounting.approve_sale(sale.id)
+    flow.process("M-1234567-101")
+    # Then the inbox records the approval and sends the e-mail
+    assert sale.emailed_to == ["anna@example.com"]
+    assert flow.item().status.value == "emailed"
+
+
+def test_a_late_older_snapshot_does_not_undo_the_payment():
+    flow = pipeline(settings(auto_process=False, **ALL_ON))
+    flow.receive(order(paid=False), event="ORDER_CREATED")
+    flow.receive(order(paid=True), event="PAYMENT_CHANGED")
+    # an older DISPATCH_CHANGED, still pending, delivered late
+    flow.receive(replace(order(paid=False), dispatched=True), event="DISPATCH_CHANGED")
+    item = flow.item()
+    assert item.order.is_paid and item.order.dispatched
+    flow.process("M-1234567-101")
+    assert len(flow.accounting.overpayments) == 1
+
+
+def test_a_manual_process_that_timed_out_is_retried_by_the_workers():
+    from adapters.memory.accounting import transient
+    from application.errors import TransientError
+
+    flow = pipeline(settings(auto_process=False, **ALL_ON))
+    flow.receive(order())
+    flow.accounting.fail("create_sale", transient())
+    try:
+        flow.process("M-1234567-101")
+    except TransientError:
+        pass
+    assert flow.item().status.value == "failed"
+    # When the worker (or the sweeper) retries the message, not marked manual
+    flow.process("M-1234567-101", manual=False)
+    assert flow.item().status.value == "emailed"
+
+
+def test_deleting_a_paid_draft_order_is_flagged_not_silently_voided():
+    flow = pipeline(settings(approve=False, add_payment=True))
+    flow.receive(order(paid=True))
+    flow.receive(order(paid=True), event="ORDER_DELETED")
+    (sale,) = flow.sales()
+    assert sale.status == "draft"
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    assert item.reasons[0].code.value == "deleted_after_payment"
+
+
+def flow_uow(flow):
+    from adapters.memory.repositories import InMemoryUnitOfWork
+
+    return InMemoryUnitOfWork(flow.store)
