@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -72,6 +72,9 @@ class StockSyncSettings:
 @dataclass(frozen=True, slots=True)
 class ChannelSettings:
     auto_process: bool = False
+    # orders placed before automatic processing was switched on wait for a person: switching
+    # it on must not send the shop's history to PayTraq
+    auto_process_since: datetime | None = None
     trigger: Trigger = Trigger.PAID
     trigger_overrides: tuple[tuple[str, Trigger], ...] = ()
     document_type: DocumentType = DocumentType.SALES_ORDER
@@ -95,6 +98,8 @@ class ChannelSettings:
         """Automatic processing starts on receipt, or (the default, as PayTraq's own Mozello
         channel does) only once Mozello reports the order paid."""
         if not self.auto_process:
+            return False
+        if self.auto_process_since is not None and order.created_at < self.auto_process_since:
             return False
         return self.trigger_for(order.payment_method) == Trigger.RECEIVED or order.is_paid
 

@@ -12,6 +12,7 @@ from adapters.mozello.api import MozelloClient
 from adapters.mozello.notifications import EVENTS
 from adapters.paytraq.api import PayTraqClient
 from application.errors import AuthenticationFailed
+from application.handlers.poll_orders import WATERMARK as ORDERS_POLL_WATERMARK
 from application.ports import ChannelCredentials
 from domain.settings import (
     Channel,
@@ -61,6 +62,8 @@ def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
             Channel(channel_id, name, ChannelSettings()),
             ChannelCredentials(mozello_api_key, paytraq_api_key, paytraq_api_token),
         )
+        # the catch-up poll starts from now: the shop's order history is not imported
+        uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, runtime.clock.now())
         uow.commit()
     if as_json:
         click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path}))
@@ -149,6 +152,8 @@ def configure(channel_id, **options):
             settings = configured_settings(found.settings, options)
         except click.BadParameter as error:  # one clear line, not click's usage block
             fail(error.format_message())
+        if settings.auto_process and not found.settings.auto_process:
+            settings = replace(settings, auto_process_since=runtime.clock.now())
         uow.channels.update(replace(found, settings=settings))
         creds = configured_credentials(uow.channels.credentials(channel_id), options)
         uow.channels.set_credentials(channel_id, creds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import structlog
@@ -11,6 +12,7 @@ from adapters.mozello.api import MozelloClient
 from adapters.mozello.notifications import EVENTS
 from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox import PayTraqSandbox
+from application.handlers.poll_orders import WATERMARK as ORDERS_POLL_WATERMARK
 from application.ports import ChannelCredentials, UnitOfWork
 from domain.settings import (
     Channel,
@@ -86,6 +88,7 @@ def ensure_sandbox_channel(uow: UnitOfWork, sandboxes: Sandboxes, public_url: st
                     paytraq_api_token=sandboxes.paytraq.api_token,
                 ),
             )
+            uow.watermarks.set(SANDBOX_CHANNEL, ORDERS_POLL_WATERMARK, datetime.now(UTC))
             uow.commit()
     MozelloClient(sandboxes.mozello.api_key, sandboxes.mozello.base_url).set_notifications(
         f"{public_url}/webhooks/mozello/{SANDBOX_CHANNEL}", EVENTS

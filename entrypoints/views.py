@@ -50,6 +50,8 @@ def channel_view(channel: Channel, credentials: ChannelCredentials | None = None
         "webhook_path": webhook_path or f"/webhooks/mozello/{channel.id}",
         "settings": {
             "auto_process": s.auto_process,
+            "auto_process_since": s.auto_process_since.isoformat() if s.auto_process_since
+            else None,
             "trigger": s.trigger.value,
             "trigger_overrides": {m: t.value for m, t in s.trigger_overrides},
             "document_type": s.document_type.value,

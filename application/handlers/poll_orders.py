@@ -13,6 +13,7 @@ logger = structlog.get_logger()
 
 WATERMARK = "orders_poll"
 OVERLAP = timedelta(minutes=15)
+FIRST_POLL_WINDOW = timedelta(days=1)  # a channel without a watermark: never the whole history
 
 
 def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clock) -> list[Command]:
@@ -23,7 +24,9 @@ def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clo
         since = uow.watermarks.get(cmd.channel_id, WATERMARK)
     shop = gateways.shop(cmd.channel_id)
     # read Mozello first: no database transaction stays open across API calls
-    snapshots = list(shop.orders_modified_since(since - OVERLAP if since else None))
+    snapshots = list(shop.orders_modified_since(
+        since - OVERLAP if since else started - FIRST_POLL_WINDOW
+    ))
     follow_ups: list[Command] = []
     with uow:
         for shop_order in snapshots:

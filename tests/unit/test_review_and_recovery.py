@@ -229,3 +229,15 @@ def flow_uow(flow):
     from adapters.memory.repositories import InMemoryUnitOfWork
 
     return InMemoryUnitOfWork(flow.store)
+
+
+def test_orders_placed_before_automatic_processing_was_switched_on_wait_for_a_person():
+    from datetime import UTC, datetime
+
+    # Given automatic processing switched on after the order was placed (2026-01-15 09:12)
+    flow = pipeline(settings(auto_process_since=datetime(2026, 2, 1, tzinfo=UTC), **ALL_ON))
+    flow.receive(order())
+    assert flow.sales() == [] and flow.item().status.value == "received"
+    # and a person can still process it
+    flow.process("M-1234567-101")
+    assert flow.item().status.value == "emailed"

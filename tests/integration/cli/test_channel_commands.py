@@ -4,6 +4,7 @@ registered in Mozello, only the options given changed, secrets masked, every mis
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -81,6 +82,8 @@ def test_channel_configure_changes_every_option_given(create_channel):
     assert result.exit_code == 0, result.output
     shown = json.loads(invoke("channel", "show", channel_id, "--json").stdout)
     settings = shown["settings"]
+    # switching automatic processing on records when: older orders wait for a person
+    assert settings.pop("auto_process_since").startswith(str(datetime.now(UTC).year))
     assert settings | {"stock_sync": None} == {
         "auto_process": True, "trigger": "received",
         "trigger_overrides": {"banktransfer": "paid"},
