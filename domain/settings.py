@@ -99,7 +99,10 @@ class ChannelSettings:
         channel does) only once Mozello reports the order paid."""
         if not self.auto_process:
             return False
-        if self.auto_process_since is not None and order.created_at < self.auto_process_since:
+        if self.auto_process_since is not None and (
+            # Mozello's order times have whole seconds: the same second counts as after
+            order.created_at < self.auto_process_since.replace(microsecond=0)
+        ):
             return False
         return self.trigger_for(order.payment_method) == Trigger.RECEIVED or order.is_paid
 

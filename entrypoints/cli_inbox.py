@@ -7,6 +7,7 @@ import json
 import click
 
 from application.commands import ProcessOrder, RetryOrder
+from application.errors import SalesInboxError
 from domain.inbox import InboxStatus
 from entrypoints.cli_support import fail, runtime_for_cli
 from entrypoints.views import item_detail, item_summary
@@ -129,9 +130,16 @@ def retry(order_id, channel_id, all_failed):
     else:
         _, item = _one(order_id, channel_id)
         targets = [(item.channel_id, item.order_id)]
+    still_failing = 0
     for target_channel, target_order in targets:
-        runtime.bus().handle(RetryOrder(target_channel, target_order))
-    with runtime.uow_factory() as uow:
-        for target_channel, target_order in targets:
+        try:
+            runtime.bus().handle(RetryOrder(target_channel, target_order))
+        except SalesInboxError as error:  # one order's trouble does not stop the others
+            click.echo(f"{target_order}: still failing: {error}", err=True)
+            still_failing += 1
+            continue
+        with runtime.uow_factory() as uow:
             item = uow.inbox.get(target_channel, target_order)
-            click.echo(f"{target_order}: {item.status.value}")
+        click.echo(f"{target_order}: {item.status.value}")
+    if still_failing:
+        raise SystemExit(3)

@@ -29,6 +29,16 @@ class Config:
     var_dir: Path
     paytraq_rate: float = 1.0
     paytraq_burst: int = 5
+    api_token: str | None = None
+
+    def check_exposure(self, host: str) -> None:
+        """The JSON API reads orders and triggers PayTraq and Mozello writes: off the loopback
+        address it must be protected."""
+        if not self.api_token and host not in ("127.0.0.1", "localhost", "::1"):
+            raise ConfigError(
+                f"binding to {host} exposes the JSON API: set SALES_INBOX_API_TOKEN (clients "
+                "send `Authorization: Bearer <token>`)"
+            )
 
     @property
     def embedded(self) -> bool:
@@ -42,6 +52,7 @@ DOCUMENTED = {
     "SALES_INBOX_SECRET_KEY": "Fernet key for credentials at rest; unset → generated into var/",
     "SALES_INBOX_PUBLIC_URL": "public base URL Mozello calls (webhook URL = this + /webhooks/...)",
     "SALES_INBOX_HOST": "web bind address (127.0.0.1)",
+    "SALES_INBOX_API_TOKEN": "bearer token for /api/* and /metrics; required off 127.0.0.1",
     "SALES_INBOX_PORT": "web port (8000)",
     "SALES_INBOX_SANDBOX": "auto | on | off: built-in PayTraq and Mozello sandboxes",
     "SALES_INBOX_POLL_MINUTES": "catch-up poll interval per channel (10)",
@@ -118,4 +129,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         var_dir=var_dir,
         paytraq_rate=_float(env, "SALES_INBOX_PAYTRAQ_RATE", 1.0, 0.01, 1000.0),
         paytraq_burst=_int(env, "SALES_INBOX_PAYTRAQ_BURST", 5, 1, 1000),
+        api_token=env.get("SALES_INBOX_API_TOKEN", "").strip() or None,
     )

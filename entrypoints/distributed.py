@@ -43,6 +43,7 @@ def wsgi_app():
 
 def run_web(config: Config, host: str, port: int, workers: int) -> None:
     _require_redis(config, "web")
+    config.check_exposure(host)
     from entrypoints.runtime import open_storage
 
     open_storage(config)  # migrate once, before the workers fork

@@ -15,7 +15,7 @@ def fingerprint(channel_id: str, body: bytes) -> str:
     """Same event + same order (or product) snapshot = same fingerprint, whatever the escaping."""
     try:
         canonical = json.dumps(wire.decode(body), sort_keys=True, default=str).encode()
-    except ValueError:
+    except (ValueError, RecursionError):
         canonical = body
     return hashlib.sha256(channel_id.encode() + b"\0" + canonical).hexdigest()
 

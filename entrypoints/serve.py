@@ -20,6 +20,7 @@ logger = structlog.get_logger()
 
 
 def serve(config: Config) -> None:
+    config.check_exposure(config.host)
     storage = open_storage(config)
     sandboxes = None
     if wants_sandboxes(config, storage.uow_factory()):

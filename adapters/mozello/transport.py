@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import structlog
@@ -117,6 +117,10 @@ class MozelloTransport:
         """A path relative to /v1 (`store/products/`, `/store/products/?page_start=id:2`)
         or an absolute link, as the next-page links come."""
         if path_or_link.startswith(("http://", "https://")):
+            if urlsplit(path_or_link).netloc != urlsplit(self.base_url).netloc:
+                raise PermanentError(
+                    f"Mozello linked to another host ({urlsplit(path_or_link).netloc}); "
+                    "the API key is not sent there")
             return path_or_link
         return urljoin(self.base_url, path_or_link.lstrip("/"))
 

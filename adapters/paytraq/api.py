@@ -76,6 +76,9 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
+MAX_PAGES = 2_000  # 200,000 records
+
+
 def credential_hash(api_key: str) -> str:
     """A stable, non-reversible name for a credential pair (Redis keys never hold the key)."""
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:24]
@@ -302,14 +305,20 @@ class PayTraqClient(AccountingPort):
 
     # --- helpers -----------------------------------------------------------------------
     def _pages(self, path: str, params: dict[str, str]) -> Iterator[bytes]:
-        """0-based pages of 100; the last page is the first one holding fewer records."""
-        page = 0
-        while True:
+        """0-based pages of 100; the last page is the first one holding fewer records. A server
+        that ignores `page` (the same page again) or a list past MAX_PAGES stops the loop
+        instead of spending the daily budget."""
+        previous: bytes | None = None
+        for page in range(MAX_PAGES):
             body = self.http.get(path, {**params, "page": str(page)})
+            if body == previous:
+                raise PermanentError(f"PayTraq returned page {page} of {path} twice: paging "
+                                     "is not honoured, the list would never end")
             yield body
             if len(xml.parse(body)) < PAGE_SIZE:
                 return
-            page += 1
+            previous = body
+        raise PermanentError(f"PayTraq {path} has more than {MAX_PAGES} pages")
 
     def _write(self, what: str, write: Callable[[], T], existing: Callable[[], T | None] | None) -> T:
         """Write; after a lost answer, look for the result first and write again only if absent."""

@@ -50,6 +50,7 @@ class RetryPolicy:
     attempts: int = 5
     backoff: float = 0.5
     backoff_cap: float = 30.0
+    longest_wait: float = 60.0  # a longer Retry-After is left to the worker's own retry
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter, never shorter than the server's Retry-After."""
@@ -152,6 +153,14 @@ class PayTraqTransport:
         raise self._gave_up("POST", path, last)
 
     def pause(self, attempt: int, retry_after: float | None = None) -> None:
+        """Wait before the next attempt. A Retry-After longer than `longest_wait` (PayTraq's
+        daily quota, say) is not slept through while an order is held: the caller's worker
+        retries the whole step later instead."""
+        if retry_after is not None and retry_after > self.retry.longest_wait:
+            raise TransientError(
+                f"PayTraq asks to wait {retry_after:.0f} s before the next request",
+                retry_after,
+            )
         if attempt < self.retry.attempts:
             self._sleep(self.retry.delay(attempt, retry_after))
 

@@ -33,3 +33,10 @@ def test_a_wrong_setting_is_named_in_one_line(env, message):
     with pytest.raises(ConfigError, match=message) as error:
         load_config(env)
     assert "\n" not in str(error.value)
+
+
+def test_binding_off_loopback_needs_an_api_token():
+    with pytest.raises(ConfigError, match="SALES_INBOX_API_TOKEN"):
+        load_config({"SALES_INBOX_HOST": "0.0.0.0"}).check_exposure("0.0.0.0")
+    load_config({"SALES_INBOX_API_TOKEN": "t"}).check_exposure("0.0.0.0")
+    load_config({}).check_exposure("127.0.0.1")

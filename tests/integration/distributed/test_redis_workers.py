@@ -60,7 +60,8 @@ class Processes:
 def deployment(request, tmp_path):
     redis_url = require_redis().rsplit("/", 1)[0] + f"/{REDIS_DB}"
     redis.Redis.from_url(redis_url).flushdb()
-    backend = next(_backend(request.param, request, tmp_path))
+    backends = _backend(request.param, request, tmp_path)
+    backend = next(backends)
     key = SecretBox.generate_key()
     paytraq = PayTraqSandbox().start()
     paytraq.controls.rate_limit = None
@@ -95,12 +96,8 @@ def deployment(request, tmp_path):
         processes.stop_all()
         mozello.stop()
         paytraq.stop()
-        for _ in _backend_cleanup(backend):
+        for _ in backends:  # the backend's own teardown (engine disposed, tables emptied)
             pass
-
-
-def _backend_cleanup(backend):
-    yield
 
 
 class _Sandboxes:

@@ -90,3 +90,23 @@ def test_product_webhooks_keep_the_catalogue_mirror_fresh(service):
     service.join()
     assert requests.get(f"{service.base_url}/api/channels/{service.channel_id}/catalogue",
                         timeout=10).json() == []
+
+
+def test_an_unsigned_body_is_refused_and_not_kept(service):
+    answer = post(service, BODY, "bm90IHRoZSBzaWduYXR1cmU=")
+    assert answer.status_code == 401
+    (stored,) = deliveries(service)
+    assert stored.body == b"" and f"{len(BODY)} bytes" in stored.error
+
+
+def test_the_json_api_wants_the_token_when_one_is_configured(service):
+    import dataclasses
+
+    service.runtime.config = dataclasses.replace(service.runtime.config, api_token="s3cret-token")
+    url = f"{service.base_url}/api/inbox"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, headers={"Authorization": "Bearer nope"}, timeout=10).status_code == 401
+    assert requests.get(url, headers={"Authorization": "Bearer s3cret-token"},
+                        timeout=10).status_code == 200
+    # the webhook stays open to Mozello (its signature protects it)
+    assert post(service, BODY, sign(BODY, service.mozello.api_key)).status_code == 200
