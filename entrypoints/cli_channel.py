@@ -36,9 +36,12 @@ def channel() -> None:
 
 @channel.command("create")
 @click.option("--name", required=True)
-@click.option("--mozello-api-key", required=True)
-@click.option("--paytraq-api-key", required=True)
-@click.option("--paytraq-api-token", required=True)
+@click.option("--mozello-api-key", required=True, envvar="MOZELLO_API_KEY",
+              help="or MOZELLO_API_KEY (keeps it out of shell history)")
+@click.option("--paytraq-api-key", required=True, envvar="PAYTRAQ_API_KEY",
+              help="or PAYTRAQ_API_KEY")
+@click.option("--paytraq-api-token", required=True, envvar="PAYTRAQ_API_TOKEN",
+              help="or PAYTRAQ_API_TOKEN")
 @click.option("--json", "as_json", is_flag=True)
 def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
     """Validate the keys against both APIs, register the webhook, store the channel."""
@@ -136,7 +139,7 @@ def _choice(enum):
 @click.option("--smtp-host")
 @click.option("--smtp-port", type=click.IntRange(1, 65535))
 @click.option("--smtp-user")
-@click.option("--smtp-password")
+@click.option("--smtp-password", envvar="SMTP_PASSWORD", help="or SMTP_PASSWORD")
 @click.option("--smtp-from")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]))
 @click.option("--json", "as_json", is_flag=True)
