@@ -145,6 +145,9 @@ class AccountingPort(abc.ABC):
     def find_item_id(self, code: str) -> str | None:
         """The ItemID of the product whose Code equals `code` exactly."""
 
+    def forget_item(self, code: str) -> None:  # noqa: B027 - optional: most ports cache nothing
+        """Drop `code` from any cache of ItemIDs (PayTraq refused a cached one)."""
+
     @abc.abstractmethod
     def tax_keys(self) -> list[TaxKey]: ...
 

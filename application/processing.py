@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import structlog
 
@@ -24,6 +25,7 @@ from application.ports import (
     PaymentRequest,
     SaleRecord,
 )
+from application.storage_ports import SkuCache
 from domain.documents import Document, build_document, document_comment
 from domain.inbox import DocumentRecord, InboxItem, PaymentRecord, Step
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
@@ -36,6 +38,7 @@ POSTED_TYPES = {"sales_invoice", "sales_receipt", "credit_note"}
 APPROVED_STATUS = {"sales_order": "in_process", "sales_proforma": "wait_payment",
                    "sales_estimate": "in_process"}
 ADDING_PAYMENT = "adding_payment"
+SKU_CACHE_AGE = timedelta(days=1)
 
 
 @dataclass
@@ -47,6 +50,7 @@ class OrderProcessor:
     clients: ClientCache
     clock: Clock
     commit: Callable[[], None]
+    sku_cache: SkuCache | None = None
 
     def __post_init__(self) -> None:
         self.settings = self.channel.settings
@@ -87,10 +91,27 @@ class OrderProcessor:
     def policy(self) -> ReconciliationPolicy:
         return ReconciliationPolicy.for_settings(self.settings, self.tax_keys())
 
+    def item_id(self, sku: str) -> str | None:
+        """PayTraq's ItemID for a SKU: from the shared cache (a day at most), else PayTraq."""
+        cache, now = self.sku_cache, self.clock.now()
+        if cache is not None:
+            cached = cache.get(self.channel.id, sku, not_before=now - SKU_CACHE_AGE)
+            if cached:
+                return cached
+        found = self.accounting.find_item_id(sku)
+        if found and cache is not None:
+            cache.put(self.channel.id, sku, found, now)
+        return found
+
+    def forget_items(self) -> None:
+        for sku in {line.sku for line in self.order.lines if line.sku}:
+            self.accounting.forget_item(sku)
+            if self.sku_cache is not None:
+                self.sku_cache.forget(self.channel.id, sku)
+        self.commit()
+
     def build(self, client_id: str) -> tuple[Document | None, list[ReviewReason]]:
-        item_ids = {
-            line.sku: self.accounting.find_item_id(line.sku) for line in self.order.lines if line.sku
-        }
+        item_ids = {line.sku: self.item_id(line.sku) for line in self.order.lines if line.sku}
         draft = build_document(
             self.order,
             self.settings,
@@ -123,7 +144,11 @@ class OrderProcessor:
         result = self.policy().reconcile(self.order, document)
         if isinstance(result, MatchedWithAdjustment):
             document = document.with_adjustment(result.adjustment)
-        sale_id = self.accounting.create_sale(document)
+        try:
+            sale_id = self.accounting.create_sale(document)
+        except PermanentError:
+            self.forget_items()  # a product deleted in PayTraq: look its SKU up afresh next time
+            raise
         sale = self.accounting.get_sale(sale_id)
         self._record_document(sale, adopted=False)
         return sale

@@ -79,6 +79,7 @@ class FakeAccounting(AccountingPort):
         self.sales: dict[str, FakeSale] = {}
         self.overpayments: list[Overpayment] = []
         self.calls: list[str] = []
+        self.forgotten: list[str] = []
         self.calls_made = 0
         self._faults: dict[str, list[tuple[str, Exception]]] = {}
 
@@ -147,6 +148,9 @@ class FakeAccounting(AccountingPort):
         self._call("find_item_id")
         product = self.products.get(code)
         return product.item_id if product else None
+
+    def forget_item(self, code: str) -> None:
+        self.forgotten.append(code)
 
     def tax_keys(self) -> list[TaxKey]:
         self._call("tax_keys")

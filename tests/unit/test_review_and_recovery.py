@@ -241,3 +241,13 @@ def test_orders_placed_before_automatic_processing_was_switched_on_wait_for_a_pe
     # and a person can still process it
     flow.process("M-1234567-101")
     assert flow.item().status.value == "emailed"
+
+
+def test_a_refused_document_makes_its_skus_be_looked_up_afresh():
+    from application.errors import PermanentError
+
+    flow = pipeline(settings(**ALL_ON))
+    flow.accounting.fail("create_sale", PermanentError("Item 900001 not found"))
+    flow.receive(order())
+    assert flow.item().status.value == "failed"
+    assert flow.accounting.forgotten == ["TT-100"]
