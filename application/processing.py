@@ -101,6 +101,7 @@ class OrderProcessor:
         found = self.accounting.find_item_id(sku)
         if found and cache is not None:
             cache.put(self.channel.id, sku, found, now)
+            self.commit()  # never hold a write across the next API call
         return found
 
     def forget_items(self) -> None:

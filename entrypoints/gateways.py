@@ -12,6 +12,7 @@ from adapters.mozello.api import MozelloClient
 from adapters.outside_calls import OutsideCall
 from adapters.paytraq.api import PayTraqClient
 from adapters.ratelimit import RedisTokenBucket
+from adapters.storage.audit_writer import AuditWriter
 from application.ports import (
     AccountingPort,
     ChannelCredentials,
@@ -38,12 +39,13 @@ class ChannelGateways(Gateways):
         audit: bool = True,
     ):
         self.audit = audit
+        self._audit_writer: AuditWriter | None = None
         self.uow_factory = uow_factory
         self.paytraq_options = paytraq_options or {}
         self.mozello_options = mozello_options or {}
         self.paytraq_url, self.mozello_url, self.redis = paytraq_url, mozello_url, redis
         self.smtp_mailer_factory = smtp_mailer_factory
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._accounting: dict[tuple, AccountingPort] = {}
         self._shops: dict[tuple, ShopPort] = {}
 
@@ -81,18 +83,26 @@ class ChannelGateways(Gateways):
             return self._shops[key]
 
     def _audit(self, channel_id: str) -> Callable[[OutsideCall], None] | None:
-        """Record every outside call in the audit log, in a unit of work of its own (a
-        rollback of the business transaction must not erase what was sent)."""
+        """Record every outside call in the audit log — written by a background writer, apart
+        from the business transaction (its rollback must not erase what was sent) and without
+        making the call wait for the database."""
         if not self.audit:
             return None
+        with self._lock:
+            if self._audit_writer is None:
+                self._audit_writer = AuditWriter(self.uow_factory)
+        writer = self._audit_writer
 
         def record(call: OutsideCall) -> None:
-            with self.uow_factory() as uow:
-                uow.audit.record(AuditEntry(datetime.now(UTC), channel_id, call.api, call.method,
-                                            call.path, call.status, call.duration_ms, call.error))
-                uow.commit()
+            writer.record(AuditEntry(datetime.now(UTC), channel_id, call.api, call.method,
+                                     call.path, call.status, call.duration_ms, call.error))
 
         return record
+
+    def flush_audit(self) -> None:
+        if self._audit_writer is not None:
+            while self._audit_writer.flush():
+                pass
 
     def mailer(self, channel_id: str) -> MailerPort:
         with self.uow_factory() as uow:

@@ -79,6 +79,7 @@ def test_a_dropped_webhook_is_caught_up_by_the_poll(service):
 def test_every_outside_call_is_in_the_audit_log_without_secrets(service):
     order = service.mozello.place_order([("TT-100", 1)], paid=True)
     service.settle()
+    service.runtime.gateways.flush_audit()
     with service.runtime.uow_factory() as uow:
         entries = uow.audit.recent(service.channel_id, limit=200)
     apis = {e.api for e in entries}
