@@ -226,9 +226,9 @@ def test_deleting_a_paid_draft_order_is_flagged_not_silently_voided():
 
 
 def flow_uow(flow):
-    from adapters.memory.repositories import InMemoryUnitOfWork
+    from adapters.memory.extra_repositories import InMemoryStorageUnitOfWork
 
-    return InMemoryUnitOfWork(flow.store)
+    return InMemoryStorageUnitOfWork(flow.store)
 
 
 def test_orders_placed_before_automatic_processing_was_switched_on_wait_for_a_person():
