@@ -203,7 +203,7 @@ def independent_paytraq_total(items, include_tax, shipping):
     return Decimal(total) / 100
 
 
-@hsettings(max_examples=300, deadline=None)
+@hsettings(deadline=None)
 @given(
     items=st.lists(
         st.tuples(

@@ -159,19 +159,19 @@ settings_values = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(orders)
 def test_any_order_round_trips(order: SalesOrder):
     assert order_from_dict(through_json(order_to_dict(order))) == order
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(items)
 def test_any_inbox_item_round_trips(item: InboxItem):
     assert inbox_item_from_dict(through_json(inbox_item_to_dict(item))) == item
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(st.builds(Channel, id=text, name=text, settings=settings_values))
 def test_any_channel_round_trips(channel: Channel):
     assert channel_from_dict(through_json(channel_to_dict(channel))) == channel
