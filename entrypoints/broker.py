@@ -9,6 +9,8 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Middleware
 
+from entrypoints.metrics import MessageCounters, MessageMetrics
+
 
 class LogContext(Middleware):
     """Every message starts with a clean structlog context bound to its message id."""
@@ -29,6 +31,21 @@ class LogContext(Middleware):
     after_skip_message = after_process_message
 
 
+_counters: dict[str | None, MessageCounters] = {}
+
+
+def counters_for(redis_url: str | None) -> MessageCounters:
+    """The message counters of this deployment (shared through Redis when there is one)."""
+    if redis_url not in _counters:
+        client = None
+        if redis_url:
+            import redis
+
+            client = redis.Redis.from_url(redis_url)
+        _counters[redis_url] = MessageCounters(client)
+    return _counters[redis_url]
+
+
 def setup_broker(redis_url: str | None) -> dramatiq.Broker:
     if redis_url:
         broker: dramatiq.Broker = RedisBroker(url=redis_url)
@@ -36,5 +53,6 @@ def setup_broker(redis_url: str | None) -> dramatiq.Broker:
         broker = StubBroker()
         broker.emit_after("process_boot")
     broker.add_middleware(LogContext())
+    broker.add_middleware(MessageMetrics(counters_for(redis_url)))
     dramatiq.set_broker(broker)
     return broker

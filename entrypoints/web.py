@@ -16,7 +16,9 @@ from application.errors import SalesInboxError
 from application.ports import RawDelivery
 from application.stock_commands import SyncStock
 from domain.inbox import InboxStatus
+from entrypoints.broker import counters_for
 from entrypoints.intake import fingerprint
+from entrypoints.metrics import exposition
 from entrypoints.runtime import Runtime
 from entrypoints.views import channel_view, item_detail, item_summary, run_view
 
@@ -105,6 +107,7 @@ def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
                  "# TYPE sales_inbox_items gauge"]
         for (channel, status), count in sorted(counts.items()):
             lines.append(f'sales_inbox_items{{channel="{channel}",status="{status}"}} {count}')
+        lines += exposition(counters_for(runtime.config.redis_url))
         return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; version=0.0.4"}
 
     @app.get("/api/channels")

@@ -144,6 +144,12 @@ def test_orders_flow_through_gunicorn_redis_and_two_worker_processes(deployment)
     wait_for(lambda: set(deployment.statuses(ids).values()) == {"emailed"}, 120,
              f"orders to be processed: {deployment.statuses(ids)}")
     assert all(len(deployment.sales(i)) == 1 for i in ids)
+    # and the web process's /metrics sees what the worker processes did (through Redis)
+    metrics = requests.get(f"{deployment.web_url}/metrics", timeout=5).text
+    processed = [line for line in metrics.splitlines()
+                 if line.startswith('sales_inbox_messages_total{actor="process_order",'
+                                    'outcome="processed"}')]
+    assert processed and int(processed[0].rsplit(" ", 1)[1]) >= len(ids)
 
 
 def test_a_worker_stopped_mid_flow_and_restarted_loses_nothing(deployment):

@@ -101,3 +101,14 @@ def test_a_repeat_customers_order_costs_no_client_or_product_lookups(service):
     # the client search and creation, the product lookup and the tax keys are cached
     assert cost_second <= cost_first - 4
     assert len(service.paytraq.state.clients) == 1
+
+
+def test_metrics_count_inbox_items_and_worker_messages(service):
+    import requests
+
+    service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    text = requests.get(f"{service.base_url}/metrics", timeout=10).text
+    assert 'sales_inbox_items{channel="sandbox",status="emailed"} 1' in text
+    assert 'sales_inbox_messages_total{actor="process_order",outcome="processed"}' in text
+    assert 'sales_inbox_message_seconds_total{actor="receive_delivery"}' in text
