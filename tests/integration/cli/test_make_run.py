@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 import requests
@@ -16,7 +17,7 @@ import requests
 from tests.integration.cli.conftest import free_port, run_script
 from tests.integration.cli.servers import running, stop, wait_until
 
-REPO = "/work/main"
+REPO = str(Path(__file__).resolve().parents[3])  # this checkout, wherever it lives
 
 
 @pytest.fixture
