@@ -95,15 +95,13 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None) 
                    stock_lock=lock, order_lock=lock)
 
 
-def smtp_mailer_factory(sent_log=None, clock: Clock | None = None):
-    """SMTP e-mail for channels with email_via=smtp. One sent-mail log per process, so a
-    document is e-mailed once."""
-    from adapters.mailers.sent_log import InMemorySentMailLog
+def smtp_mailer_factory(sent_log, clock: Clock | None = None):
+    """SMTP e-mail for channels with email_via=smtp. `sent_log` is the deployment's shared
+    record (the database's), so every process sends a document at most once."""
     from adapters.mailers.smtp import smtp_mailer
 
-    log = sent_log or InMemorySentMailLog()
     clock = clock or SystemClock()
-    return lambda channel_id, creds, accounting: smtp_mailer(creds, accounting, log, clock)
+    return lambda channel_id, creds, accounting: smtp_mailer(creds, accounting, sent_log, clock)
 
 
 _current: Runtime | None = None

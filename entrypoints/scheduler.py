@@ -98,9 +98,7 @@ class Jobs:
             channels = [c for c in uow.channels.list() if c.active]
         for channel in channels:
             last = self.last_sync_started(channel.id) if self.last_sync_started else None
-            if channel.settings.stock_sync.daily and self.sync_due(
-                channel.settings.stock_sync, last, now
-            ):
+            if self.sync_due(channel.settings.stock_sync, last, now):
                 self.send_sync(channel.id)
                 started += 1
         return started

@@ -60,13 +60,11 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         except PermanentError as error:
             logger.warning("order_failed", error=str(error))
             item.failed(str(error), clock.now())
-            uow.commit()
         except Exception as error:
             logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
             item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
-            uow.commit()
             raise
-        finally:
+        finally:  # one commit on every path: the failure (if any) and the calls it cost
             calls = accounting.calls_in_this_thread() - calls_before
             item.paytraq_calls += calls
             uow.commit()

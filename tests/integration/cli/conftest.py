@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,10 +31,6 @@ SCRIPT = Path(sys.executable).with_name("sales-inbox")
 FAST = {"paytraq_options": {"rate": 200.0, "burst": 50}, "mozello_options": {"limiters": []}}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

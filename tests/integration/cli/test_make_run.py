@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.integration.cli.conftest import free_port, run_script
+from tests.integration.cli.conftest import run_script
 from tests.integration.cli.servers import running, stop, wait_until
+from tests.services import free_port
 
 REPO = str(Path(__file__).resolve().parents[3])  # this checkout, wherever it lives
 

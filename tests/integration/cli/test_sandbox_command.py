@@ -8,8 +8,8 @@ from adapters.mozello import wire
 from adapters.mozello.sandbox import SEED_PATH as MOZELLO_SEED
 from adapters.paytraq.sandbox_state import DEFAULT_SEED as PAYTRAQ_SEED
 from adapters.paytraq.sandbox_state import SandboxState
-from tests.integration.cli.conftest import free_port
 from tests.integration.cli.servers import running, stop, wait_until
+from tests.services import free_port
 
 
 def test_the_paytraq_sandbox_command_serves_the_seeded_company(tmp_path):

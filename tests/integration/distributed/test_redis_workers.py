@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,18 +19,14 @@ from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox import PayTraqSandbox
 from adapters.storage.crypto import SecretBox
 from adapters.storage.uow import SqlAlchemyUnitOfWork
-from entrypoints.sandbox_mode import SANDBOX_CHANNEL, ensure_sandbox_channel
+from entrypoints.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
-from tests.services import require_redis
+from tests.services import free_port, require_redis
 
 REDIS_DB = 14
 BIN = Path(sys.executable).with_name("sales-inbox")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Processes:
@@ -71,7 +66,7 @@ def deployment(request, tmp_path):
     port = free_port()
     web_url = f"http://127.0.0.1:{port}"
     uow = SqlAlchemyUnitOfWork(backend.engine, SecretBox(key))
-    ensure_sandbox_channel(uow, _Sandboxes(paytraq, mozello), web_url)
+    ensure_sandbox_channel(uow, Sandboxes(paytraq, mozello), web_url)
     env = {
         **os.environ,
         "SALES_INBOX_DATABASE_URL": backend.engine.url.render_as_string(hide_password=False),
@@ -98,11 +93,6 @@ def deployment(request, tmp_path):
         paytraq.stop()
         for _ in backends:  # the backend's own teardown (engine disposed, tables emptied)
             pass
-
-
-class _Sandboxes:
-    def __init__(self, paytraq, mozello):
-        self.paytraq, self.mozello = paytraq, mozello
 
 
 class Deployment:

@@ -17,7 +17,7 @@ from entrypoints.broker import setup_broker
 from entrypoints.config import load_config
 from entrypoints.gateways import ChannelGateways
 from entrypoints.runtime import Runtime, set_runtime
-from entrypoints.sandbox_mode import SANDBOX_CHANNEL, ensure_sandbox_channel
+from entrypoints.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
 from entrypoints.web import create_app
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
@@ -101,7 +101,7 @@ def service(tmp_path, storage):
     set_runtime(runtime)
     app = create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
     web = serve_in_thread(app)
-    ensure_sandbox_channel(uow_factory(), _Sandboxes(paytraq, mozello), web.base_url)
+    ensure_sandbox_channel(uow_factory(), Sandboxes(paytraq, mozello), web.base_url)
     worker = dramatiq.Worker(the_broker, worker_threads=2, worker_timeout=100)
     worker.start()
     try:
@@ -114,8 +114,3 @@ def service(tmp_path, storage):
         paytraq.stop()
         set_runtime(None)
 
-
-@dataclass
-class _Sandboxes:
-    paytraq: PayTraqSandbox
-    mozello: MozelloSandbox

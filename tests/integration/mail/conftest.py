@@ -6,7 +6,8 @@ from aiosmtpd.controller import Controller
 from adapters.clock import SteppingClock
 from adapters.mailers.sent_log import InMemorySentMailLog
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings
-from tests.integration.mail.smtp_server import Mailbox, free_port, self_signed_certificate
+from tests.integration.mail.smtp_server import Mailbox, self_signed_certificate
+from tests.services import free_port
 from tests.unit.mail.examples import SENDER, SENT_AT, PdfShelf
 
 

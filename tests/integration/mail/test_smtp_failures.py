@@ -8,7 +8,8 @@ import socket
 import pytest
 
 from application.errors import PermanentError, TransientError
-from tests.integration.mail.smtp_server import Login, Mailbox, free_port
+from tests.integration.mail.smtp_server import Login, Mailbox
+from tests.services import free_port
 from tests.unit.mail.examples import BUYER, a_sale, an_item
 
 pytestmark = pytest.mark.integration
