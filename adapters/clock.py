@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from application.ports import Clock
 
@@ -8,14 +8,3 @@ from application.ports import Clock
 class SystemClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-class SteppingClock(Clock):
-    """A clock for tests and the demo: starts at `start`, moves `step` on every reading."""
-
-    def __init__(self, start: datetime, step: timedelta = timedelta(seconds=1)):
-        self.current, self.step = start, step
-
-    def now(self) -> datetime:
-        self.current += self.step
-        return self.current

@@ -24,17 +24,17 @@ def _require_redis(config: Config, what: str) -> None:
 
 def wsgi_app():
     """The WSGI app for gunicorn workers (entrypoints.distributed:wsgi_app())."""
-    from entrypoints.broker import setup_broker
     from entrypoints.config import load_config
     from entrypoints.logs import configure_logging
     from entrypoints.runtime import build_runtime, set_runtime
-    from entrypoints.web import create_app
+    from entrypoints.web.app import create_app
+    from entrypoints.worker.broker import setup_broker
 
     configure_logging()
     config = load_config()
     runtime = build_runtime(config)
     setup_broker(config.redis_url)
-    from entrypoints import actors
+    from entrypoints.worker import actors
 
     runtime.dispatch = actors.dispatch
     set_runtime(runtime)
@@ -61,21 +61,21 @@ def run_worker(config: Config, processes: int, threads: int) -> None:
     open_storage(config)
     os.execvp(
         sys.executable,
-        [sys.executable, "-m", "dramatiq", "entrypoints.worker_boot", "--processes",
+        [sys.executable, "-m", "dramatiq", "entrypoints.worker.boot", "--processes",
          str(processes), "--threads", str(threads)],
     )
 
 
 def run_scheduler(config: Config) -> None:
     _require_redis(config, "scheduler")
-    from entrypoints.broker import setup_broker
     from entrypoints.runtime import build_runtime, set_runtime
-    from entrypoints.scheduler import Jobs, start_scheduler
     from entrypoints.serve import daily_sync_jobs
+    from entrypoints.worker.broker import setup_broker
+    from entrypoints.worker.scheduler import Jobs, start_scheduler
 
     runtime = build_runtime(config)
     setup_broker(config.redis_url)
-    from entrypoints import actors
+    from entrypoints.worker import actors
 
     runtime.dispatch = actors.dispatch
     set_runtime(runtime)

@@ -10,11 +10,15 @@ import dramatiq
 import structlog
 from werkzeug.serving import make_server
 
-from entrypoints.broker import setup_broker
 from entrypoints.config import Config
+from entrypoints.demo.sandbox_mode import (
+    ensure_sandbox_channel,
+    start_sandboxes,
+    wants_sandboxes,
+)
 from entrypoints.runtime import build_runtime, open_storage, set_runtime
-from entrypoints.sandbox_mode import ensure_sandbox_channel, start_sandboxes, wants_sandboxes
-from entrypoints.scheduler import Jobs, start_scheduler
+from entrypoints.worker.broker import setup_broker
+from entrypoints.worker.scheduler import Jobs, start_scheduler
 
 logger = structlog.get_logger()
 
@@ -40,7 +44,7 @@ def serve(config: Config) -> None:
         )
     runtime = build_runtime(config, storage)
     broker = setup_broker(config.redis_url)
-    from entrypoints import actors
+    from entrypoints.worker import actors
 
     runtime.dispatch = actors.dispatch
     set_runtime(runtime)
@@ -59,7 +63,7 @@ def serve(config: Config) -> None:
         )
         stop_scheduler = start_scheduler(runtime, jobs, config.poll_minutes)
 
-    from entrypoints.web import create_app
+    from entrypoints.web.app import create_app
 
     app = create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
     server = make_server(config.host, config.port, app, threaded=True)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from adapters.clock import SteppingClock
 from adapters.memory.accounting import FakeAccounting
-from adapters.memory.extra_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
+from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
 from application.bootstrap import bootstrap
 from application.commands import ProcessOrder, ReceiveOrder
 from application.ports import ChannelCredentials

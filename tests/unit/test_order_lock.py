@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.clock import SteppingClock
+from adapters.memory.clock import SteppingClock
 from adapters.memory.stock_repositories import InMemoryStockSyncLock
 from application.order_lock import ORDER_LOCK_TTL, OrderBusy, holding_order, lock_name
 

@@ -1,7 +1,7 @@
 """PayTraq's arithmetic, reproduced to the cent on every real document of the corpus.
 
 The corpus path comes from PAYTRAQ_SALES_CORPUS when set, so other corpora of the same format
-(see shared/data/README.md) can be checked with the same test.
+(see tests/fixtures/paytraq/real-sales.README.md) can be checked with the same test.
 """
 
 import json
@@ -20,7 +20,7 @@ from domain.paytraq_totals import (
     compute_totals,
 )
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "paytraq-real-sales.jsonl"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "paytraq" / "real-sales.jsonl"
 
 
 def corpus_path() -> Path:

@@ -226,7 +226,7 @@ def test_deleting_a_paid_draft_order_is_flagged_not_silently_voided():
 
 
 def flow_uow(flow):
-    from adapters.memory.extra_repositories import InMemoryStorageUnitOfWork
+    from adapters.memory.storage_repositories import InMemoryStorageUnitOfWork
 
     return InMemoryStorageUnitOfWork(flow.store)
 

@@ -6,7 +6,7 @@ import pytest
 
 from adapters.ratelimit import DailyBudget, RedisTokenBucket
 from application.errors import RateBudgetExhausted
-from entrypoints.scheduler import LeaderLock
+from entrypoints.worker.scheduler import LeaderLock
 
 
 @pytest.fixture

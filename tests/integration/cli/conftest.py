@@ -16,16 +16,16 @@ import pytest
 from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
 
-from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
-from adapters.paytraq.sandbox import PayTraqSandbox
-from adapters.sandbox_server import RunningServer, serve_in_thread
-from entrypoints import cli_support
-from entrypoints.cli import cli
+from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.sandbox_wsgi import RunningServer, serve_in_thread
+from entrypoints.cli.main import cli
+from entrypoints.cli import support as cli_support
 from entrypoints.config import load_config
-from entrypoints.intake import receive_command
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime, build_runtime, open_storage
-from entrypoints.web import create_app
+from entrypoints.web.app import create_app
+from entrypoints.web.intake import receive_command
 
 SCRIPT = Path(sys.executable).with_name("sales-inbox")
 FAST = {"paytraq_options": {"rate": 200.0, "burst": 50}, "mozello_options": {"limiters": []}}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from entrypoints.demo import DemoService, run_demo
+from entrypoints.demo.command import DemoService, run_demo
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def demo_service():
     from tests.integration.e2e.conftest import broker
 
     broker()
-    import entrypoints.actors  # noqa: F401
+    import entrypoints.worker.actors  # noqa: F401
     service = DemoService.start()
     try:
         yield service

@@ -5,9 +5,9 @@ from __future__ import annotations
 import requests
 
 from adapters.mozello import wire
-from adapters.mozello.sandbox import SEED_PATH as MOZELLO_SEED
-from adapters.paytraq.sandbox_state import DEFAULT_SEED as PAYTRAQ_SEED
-from adapters.paytraq.sandbox_state import SandboxState
+from adapters.mozello.sandbox.server import SEED_PATH as MOZELLO_SEED
+from adapters.paytraq.sandbox.state import DEFAULT_SEED as PAYTRAQ_SEED
+from adapters.paytraq.sandbox.state import SandboxState
 from tests.integration.cli.servers import running, stop, wait_until
 from tests.services import free_port
 

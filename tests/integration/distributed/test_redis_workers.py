@@ -15,11 +15,11 @@ import pytest
 import redis
 import requests
 
-from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
-from adapters.paytraq.sandbox import PayTraqSandbox
+from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.storage.crypto import SecretBox
 from adapters.storage.uow import SqlAlchemyUnitOfWork
-from entrypoints.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
+from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 from tests.services import free_port, require_redis
 

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 import dramatiq
 import pytest
 
-from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
-from adapters.paytraq.sandbox import PayTraqSandbox
-from adapters.sandbox_server import serve_in_thread
+from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.sandbox_wsgi import serve_in_thread
 from adapters.storage.locks import SqlLock
-from entrypoints.broker import setup_broker
 from entrypoints.config import load_config
+from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
 from entrypoints.gateways import ChannelGateways
 from entrypoints.runtime import Runtime, set_runtime
-from entrypoints.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
-from entrypoints.web import create_app
+from entrypoints.web.app import create_app
+from entrypoints.worker.broker import setup_broker
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 _BROKER = None
@@ -77,7 +77,7 @@ def storage(request, tmp_path):
 @pytest.fixture
 def service(tmp_path, storage):
     the_broker = broker()
-    from entrypoints import actors
+    from entrypoints.worker import actors
 
     uow_factory = storage.new_uow
 

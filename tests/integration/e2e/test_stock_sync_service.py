@@ -8,8 +8,8 @@ import requests
 
 from domain.settings import StockSyncSettings
 from domain.stock_sync import daily_sync_due
-from entrypoints.scheduler import Jobs
 from entrypoints.serve import daily_sync_jobs
+from entrypoints.worker.scheduler import Jobs
 
 
 def mozello_stock(service, sku: str):
@@ -60,7 +60,7 @@ def test_a_dry_run_writes_nothing(service):
 
 
 def test_the_daily_sync_fires_once_at_the_channels_local_time(service):
-    from entrypoints import actors  # after the fixture set up the broker
+    from entrypoints.worker import actors  # after the fixture set up the broker
 
     # Given the channel's daily sync at 06:00 Europe/Riga (04:00 UTC in winter)
     jobs = Jobs(service.runtime, send_process=lambda c, o: None, send_poll=lambda c: None,

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from aiosmtpd.controller import Controller
 
-from adapters.clock import SteppingClock
-from adapters.mailers.sent_log import InMemorySentMailLog
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings
+from adapters.memory.clock import SteppingClock
+from adapters.memory.sent_mail_log import InMemorySentMailLog
 from tests.integration.mail.smtp_server import Mailbox, self_signed_certificate
 from tests.services import free_port
 from tests.unit.mail.examples import SENDER, SENT_AT, PdfShelf

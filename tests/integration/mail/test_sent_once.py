@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.clock import SteppingClock
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings
+from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
 from adapters.memory.repositories import InMemoryUnitOfWork
 from application.bootstrap import bootstrap

@@ -10,8 +10,8 @@ import pytest
 
 from adapters.memory.shop import FakeShop
 from adapters.mozello.api import MozelloClient
-from adapters.mozello.sandbox import MozelloSandbox
-from adapters.mozello.sandbox_store import MozelloSandboxState
+from adapters.mozello.sandbox.server import MozelloSandbox
+from adapters.mozello.sandbox.store import MozelloSandboxState
 from adapters.mozello.schemas import load_product
 from adapters.mozello.transport import RetryPolicy
 from domain.orders import Customer, OrderLine, PaymentStatus, SalesOrder

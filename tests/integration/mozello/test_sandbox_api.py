@@ -149,7 +149,7 @@ def test_the_sandbox_storefront_places_an_order_over_http(sandbox):
 
 
 def test_the_seed_shop_loads_with_variants_and_an_untracked_product():
-    from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
+    from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 
     state = MozelloSandbox(seed_path=SEED_PATH).state
     products = [record.data for record in state.products.values()]

@@ -11,7 +11,7 @@ from flask import Flask, request
 
 from adapters.mozello.notifications import parse_notification
 from adapters.mozello.signature import verify
-from adapters.sandbox_server import serve_in_thread
+from adapters.sandbox_wsgi import serve_in_thread
 from tests.integration.mozello.conftest import API_KEY, client_for
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from adapters.memory.accounting import FakeAccounting
 from adapters.paytraq.api import PayTraqClient
-from adapters.paytraq.sandbox import PayTraqSandbox
-from adapters.paytraq.sandbox_faults import SandboxControls
-from adapters.paytraq.sandbox_state import DEFAULT_SEED, SandboxState
+from adapters.paytraq.sandbox.faults import SandboxControls
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.paytraq.sandbox.state import DEFAULT_SEED, SandboxState
 from adapters.paytraq.transport import RetryPolicy, Timeouts
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
 from application.ports import AccountingPort, NewClient

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Request, Response
 
 from adapters.mozello.api import MozelloClient
 from adapters.paytraq.api import PayTraqClient
-from adapters.sandbox_server import serve_in_thread
+from adapters.sandbox_wsgi import serve_in_thread
 from application.errors import PermanentError, TransientError
 
 

@@ -13,7 +13,7 @@ import redis as redis_lib
 from structlog.testing import capture_logs
 
 from adapters.paytraq.api import DAILY_LIMIT, PayTraqClient, credential_hash
-from adapters.paytraq.sandbox_faults import RateLimit
+from adapters.paytraq.sandbox.faults import RateLimit
 from adapters.paytraq.transport import RetryPolicy
 from adapters.ratelimit import DailyBudget, TokenBucket
 from application.errors import (

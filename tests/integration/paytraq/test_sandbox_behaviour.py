@@ -11,9 +11,9 @@ import pytest
 import requests
 
 from adapters.paytraq import xml
-from adapters.paytraq.sandbox import PayTraqSandbox
-from adapters.paytraq.sandbox_faults import RateLimit, SandboxControls
-from adapters.paytraq.sandbox_state import Product, SandboxState
+from adapters.paytraq.sandbox.faults import RateLimit, SandboxControls
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.paytraq.sandbox.state import Product, SandboxState
 from application.errors import PermanentError
 from application.ports import PaymentRequest
 from domain.documents import DocumentLine

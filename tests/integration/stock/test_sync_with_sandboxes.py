@@ -9,18 +9,18 @@ from decimal import ROUND_FLOOR, Decimal
 
 import pytest
 
-from adapters.clock import SteppingClock
-from adapters.memory.extra_repositories import InMemoryStorageUnitOfWork
+from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
 from adapters.memory.stock_repositories import InMemoryStockSyncLock
+from adapters.memory.storage_repositories import InMemoryStorageUnitOfWork
 from adapters.mozello.api import MozelloClient
-from adapters.mozello.sandbox import MozelloSandbox
-from adapters.mozello.sandbox_store import MozelloSandboxState
+from adapters.mozello.sandbox.server import MozelloSandbox
+from adapters.mozello.sandbox.store import MozelloSandboxState
 from adapters.mozello.transport import RetryPolicy as MozelloRetry
 from adapters.paytraq.api import PayTraqClient
-from adapters.paytraq.sandbox import PayTraqSandbox
-from adapters.paytraq.sandbox_faults import SandboxControls
-from adapters.paytraq.sandbox_state import Product, SandboxState
+from adapters.paytraq.sandbox.faults import SandboxControls
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.paytraq.sandbox.state import Product, SandboxState
 from adapters.paytraq.transport import RetryPolicy as PayTraqRetry
 from adapters.ratelimit import DailyBudget, NoRateLimit
 from application.handlers.sync_stock import sync_stock

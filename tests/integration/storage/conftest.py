@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from adapters.memory.extra_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
 from adapters.storage.crypto import SecretBox
 from adapters.storage.engine import make_engine
 from adapters.storage.migrate import migrate

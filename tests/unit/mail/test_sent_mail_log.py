@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.clock import SteppingClock
-from adapters.mailers.sent_log import InMemorySentMailLog
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings
+from adapters.memory.clock import SteppingClock
+from adapters.memory.sent_mail_log import InMemorySentMailLog
 from application.mail_ports import SentMail
 from tests.unit.mail.examples import BUYER, CHANNEL, SALE_ID, SENT_AT, PdfShelf, a_sale, an_item
 

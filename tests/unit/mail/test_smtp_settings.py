@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.clock import SteppingClock
-from adapters.mailers.sent_log import InMemorySentMailLog
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings, UnusableSmtpSettings, smtp_mailer
+from adapters.memory.clock import SteppingClock
+from adapters.memory.sent_mail_log import InMemorySentMailLog
 from application.errors import PermanentError
 from application.ports import ChannelCredentials
 from tests.unit.mail.examples import SENT_AT, PdfShelf, a_sale, an_item

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from adapters.mozello.sandbox_totals import PricedLine, discount_for, order_totals
+from adapters.mozello.sandbox.totals import PricedLine, discount_for, order_totals
 
 VAT = D(21)
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from adapters.clock import SteppingClock
 from adapters.memory.accounting import FakeAccounting
-from adapters.memory.extra_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
 from adapters.memory.shop import FakeShop
 from adapters.memory.stock_repositories import InMemoryStockSyncLock
+from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
 from application.handlers.sync_stock import Progress, sync_stock
 from application.ports import ChannelCredentials, NewClient, ShopProduct, ShopVariant
 from application.stock_commands import SyncStock

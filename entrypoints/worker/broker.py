@@ -1,5 +1,5 @@
 """The Dramatiq broker: Redis in the distributed mode, an in-process broker in embedded mode.
-Set it up before `entrypoints.actors` is imported."""
+Set it up before `entrypoints.worker.actors` is imported."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Middleware
 
-from entrypoints.metrics import MessageCounters, MessageMetrics
+from entrypoints.worker.metrics import MessageCounters, MessageMetrics
 
 
 class LogContext(Middleware):

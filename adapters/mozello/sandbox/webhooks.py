@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import requests
 
 from adapters.mozello import wire
-from adapters.mozello.sandbox_store import MozelloSandboxState
+from adapters.mozello.sandbox.store import MozelloSandboxState
 from adapters.mozello.signature import sign
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from adapters.mozello.sandbox_store import (
+from adapters.mozello.sandbox.store import (
     MozelloSandboxState,
     Record,
     SandboxRefusal,
     mozello_time,
 )
-from adapters.mozello.sandbox_totals import PricedLine, discount_for, order_totals
+from adapters.mozello.sandbox.totals import PricedLine, discount_for, order_totals
 from domain.money import ZERO, round2
 
 PAYMENT_STATUSES = ("pending", "paid", "failed")

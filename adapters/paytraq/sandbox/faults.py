@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Response, g, request
 
-from adapters.paytraq import sandbox_xml as wire
-from adapters.paytraq.sandbox_state import SandboxState
+from adapters.paytraq.sandbox import answer_xml as wire
+from adapters.paytraq.sandbox.state import SandboxState
 
 UNAUTHORIZED = "API credentials have not been provided or company license key is not valid"
 

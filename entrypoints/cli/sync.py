@@ -8,7 +8,7 @@ import click
 
 from application.handlers.sync_stock import sync_stock
 from application.stock_commands import SyncStock
-from entrypoints.cli_support import fail, runtime_for_cli
+from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import run_view
 
 SUMMARY_ORDER = ("updated", "would_update", "unchanged", "missing_in_mozello",

@@ -9,7 +9,7 @@ import click
 from application.commands import ProcessOrder, RetryOrder
 from application.errors import SalesInboxError
 from domain.inbox import InboxStatus
-from entrypoints.cli_support import fail, runtime_for_cli
+from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import item_detail, item_summary
 
 STATUS_LV = {

@@ -8,16 +8,16 @@ import structlog
 from application import commands
 from application.errors import PermanentError
 from application.stock_commands import SyncStock
-from entrypoints.broker import LogContext
-from entrypoints.intake import receive_command
 from entrypoints.runtime import get_runtime
+from entrypoints.web.intake import receive_command
+from entrypoints.worker.broker import LogContext
 
 logger = structlog.get_logger()
 
 if not any(isinstance(m, LogContext) for m in dramatiq.get_broker().middleware):
     raise ImportError(
-        "entrypoints.actors imported before the broker was set up: call "
-        "entrypoints.broker.setup_broker() first, or the actors bind to Dramatiq's default broker"
+        "entrypoints.worker.actors imported before the broker was set up: call "
+        "entrypoints.worker.broker.setup_broker() first, or the actors bind to Dramatiq's default broker"
     )
 
 RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=(PermanentError,))

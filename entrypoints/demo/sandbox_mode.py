@@ -10,8 +10,8 @@ import structlog
 
 from adapters.mozello.api import MozelloClient
 from adapters.mozello.notifications import EVENTS
-from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
-from adapters.paytraq.sandbox import PayTraqSandbox
+from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox.server import PayTraqSandbox
 from application.handlers.poll_orders import WATERMARK as ORDERS_POLL_WATERMARK
 from application.ports import ChannelCredentials, UnitOfWork
 from domain.settings import (

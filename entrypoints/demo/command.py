@@ -13,24 +13,24 @@ from dataclasses import dataclass
 import click
 import dramatiq
 
-from adapters.memory.extra_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
-from adapters.mozello.sandbox import SEED_PATH, MozelloSandbox
-from adapters.paytraq.sandbox import PayTraqSandbox
-from adapters.sandbox_server import RunningServer, serve_in_thread
-from entrypoints.broker import setup_broker
+from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.sandbox_wsgi import RunningServer, serve_in_thread
 from entrypoints.config import load_config
-from entrypoints.demo_orders import place_demo_orders
-from entrypoints.demo_table import demo_row, explain, render_table
+from entrypoints.demo.orders import place_demo_orders
+from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
+from entrypoints.demo.table import demo_row, explain, render_table
 from entrypoints.gateways import ChannelGateways
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime, set_runtime
-from entrypoints.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
+from entrypoints.worker.broker import setup_broker
 
 
 def _broker() -> dramatiq.Broker:
     """The in-process broker; the one the actors are bound to if they are imported already."""
-    if "entrypoints.actors" in sys.modules:
-        from entrypoints import actors
+    if "entrypoints.worker.actors" in sys.modules:
+        from entrypoints.worker import actors
 
         dramatiq.set_broker(actors.process_order.broker)
         return actors.process_order.broker
@@ -49,7 +49,7 @@ class DemoService:
     @classmethod
     def start(cls) -> DemoService:
         broker = _broker()
-        from entrypoints import actors
+        from entrypoints.worker import actors
 
         paytraq = PayTraqSandbox().start()
         paytraq.controls.rate_limit = None
@@ -97,7 +97,7 @@ class DemoService:
 
 
 def create_demo_app(runtime: Runtime, actors):
-    from entrypoints.web import create_app
+    from entrypoints.web.app import create_app
 
     return create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.mozello.sandbox import MozelloSandbox
+from adapters.mozello.sandbox.server import MozelloSandbox
 
 JANIS = {"name": "Jānis Ozols", "email": "janis.ozols@example.com", "phone": "+371 20000002"}
 LIGA = {"name": "Līga Kalniņa", "email": "liga.kalnina@example.com", "phone": "+371 20000003"}

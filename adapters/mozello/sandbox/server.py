@@ -13,18 +13,18 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from adapters.mozello import wire
-from adapters.mozello.sandbox_listing import page_of
-from adapters.mozello.sandbox_store import (
+from adapters.mozello.sandbox.listing import page_of
+from adapters.mozello.sandbox.store import (
     EVENTS,
     CallRecord,
     MozelloSandboxState,
     SandboxRefusal,
 )
-from adapters.mozello.sandbox_storefront import Storefront
-from adapters.mozello.sandbox_webhooks import WebhookOutbox
-from adapters.sandbox_server import RunningServer, serve_in_thread
+from adapters.mozello.sandbox.storefront import Storefront
+from adapters.mozello.sandbox.webhooks import WebhookOutbox
+from adapters.sandbox_wsgi import RunningServer, serve_in_thread
 
-SEED_PATH = Path(__file__).with_name("sandbox_seed.json")
+SEED_PATH = Path(__file__).with_name("seed.json")
 
 
 def _json(payload: Any, status: int = 200) -> Response:

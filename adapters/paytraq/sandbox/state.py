@@ -32,7 +32,7 @@ APPROVE_TO = {"sales_order": "in_process", "sales_proforma": "wait_payment",
 POST_TYPES = {"sales_invoice", "sales_receipt", "credit_note"}
 SALE_TYPES = set(APPROVE_TO) | POST_TYPES
 OPERATIONS = {"sell_goods", "sell_services", "other_income"}
-DEFAULT_SEED = Path(__file__).with_name("sandbox_seed.json")
+DEFAULT_SEED = Path(__file__).with_name("seed.json")
 
 
 class Refused(Exception):
@@ -184,7 +184,7 @@ class SandboxState:
     # --- seed and persistence ------------------------------------------------------------
     @classmethod
     def from_seed(cls, seed: dict) -> SandboxState:
-        from adapters.paytraq.sandbox_storage import load_into
+        from adapters.paytraq.sandbox.seed_file import load_into
 
         state = cls()
         load_into(state, seed)
@@ -196,7 +196,7 @@ class SandboxState:
             return cls.from_seed(json.load(handle))
 
     def save(self, path: str | Path) -> None:
-        from adapters.paytraq.sandbox_storage import dump
+        from adapters.paytraq.sandbox.seed_file import dump
 
         with self.lock:
             data = dump(self)

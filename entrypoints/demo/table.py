@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from adapters.paytraq.sandbox_state import SandboxState
+from adapters.paytraq.sandbox.state import SandboxState
 from domain.inbox import InboxItem
-from entrypoints.cli_inbox import STATUS_LV
-from entrypoints.demo_orders import PlacedOrder, ordered_text
+from entrypoints.cli.inbox import STATUS_LV
+from entrypoints.demo.orders import PlacedOrder, ordered_text
 
 DOCUMENT_LV = {"sales_order": "Pasūtījums", "sales_invoice": "Rēķins",
                "sales_proforma": "Avansa rēķins", "sales_receipt": "Čeks"}

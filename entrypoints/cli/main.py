@@ -9,11 +9,11 @@ import click
 import structlog
 
 from application.errors import SalesInboxError
-from entrypoints.cli_channel import channel
-from entrypoints.cli_inbox import inbox
-from entrypoints.cli_sync import sync
+from entrypoints.cli.channel import channel
+from entrypoints.cli.inbox import inbox
+from entrypoints.cli.sync import sync
 from entrypoints.config import ConfigError, load_config
-from entrypoints.demo import demo
+from entrypoints.demo.command import demo
 from entrypoints.logs import configure_logging
 
 
@@ -77,9 +77,9 @@ def scheduler():
 def sandbox(api, host, port, seed):
     """Run the PayTraq or Mozello sandbox (a faithful local imitation of the API)."""
     if api == "paytraq":
-        from adapters.paytraq.sandbox import run
+        from adapters.paytraq.sandbox.server import run
     else:
-        from adapters.mozello.sandbox import run
+        from adapters.mozello.sandbox.server import run
     run(host=host, port=port, seed_path=seed)
 
 

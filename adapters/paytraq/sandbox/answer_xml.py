@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from defusedxml import ElementTree as SafeET
 
-from adapters.paytraq.sandbox_state import (
+from adapters.paytraq.sandbox.state import (
     ChargeRow,
     Client,
     Line,

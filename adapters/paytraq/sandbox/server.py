@@ -9,11 +9,11 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, g, request
 from werkzeug.serving import make_server
 
-from adapters.paytraq import sandbox_sale_xml as sale_xml
-from adapters.paytraq import sandbox_xml as wire
-from adapters.paytraq.sandbox_faults import SandboxControls, install_controls
-from adapters.paytraq.sandbox_state import Refused, SandboxState
-from adapters.sandbox_server import RunningServer, serve_in_thread
+from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
+from adapters.paytraq.sandbox import answer_xml as wire
+from adapters.paytraq.sandbox import sale_xml
+from adapters.paytraq.sandbox.state import Refused, SandboxState
+from adapters.sandbox_wsgi import RunningServer, serve_in_thread
 
 PAGE_SIZE = 100
 XML = "application/xml"

@@ -1,15 +1,15 @@
 """Imported by `dramatiq` worker processes: broker first, then the actors."""
 
-from entrypoints.broker import setup_broker
 from entrypoints.config import load_config
 from entrypoints.logs import configure_logging
+from entrypoints.worker.broker import setup_broker
 
 configure_logging()
 _config = load_config()
 setup_broker(_config.redis_url)
 
-from entrypoints import actors  # noqa: E402,F401
 from entrypoints.runtime import build_runtime, set_runtime  # noqa: E402
+from entrypoints.worker import actors  # noqa: E402,F401
 
 _runtime = build_runtime(_config)
 _runtime.dispatch = actors.dispatch

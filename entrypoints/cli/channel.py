@@ -24,8 +24,8 @@ from domain.settings import (
     Trigger,
     UnknownSkuPolicy,
 )
-from entrypoints import cli_parsing as parse
-from entrypoints.cli_support import fail, runtime_for_cli
+from entrypoints.cli import parsing as parse
+from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import channel_view
 
 

@@ -8,7 +8,7 @@ import itertools
 from dataclasses import asdict
 from decimal import Decimal
 
-from adapters.paytraq.sandbox_state import (
+from adapters.paytraq.sandbox.state import (
     ChargeRow,
     Client,
     Line,

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from decimal import Decimal
 
-from adapters.paytraq.sandbox_state import Sale, SandboxState
-from adapters.paytraq.sandbox_xml import _el, money, to_bytes, unit_price
+from adapters.paytraq.sandbox.answer_xml import _el, money, to_bytes, unit_price
+from adapters.paytraq.sandbox.state import Sale, SandboxState
 
 REVENUE = {"AccountID": "2673477", "AccountCode": "6110", "AccountName": "Revenue from sales"}
 

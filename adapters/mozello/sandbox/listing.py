@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from adapters.mozello.sandbox_store import Record, SandboxRefusal
+from adapters.mozello.sandbox.store import Record, SandboxRefusal
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
