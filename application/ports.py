@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from domain.documents import Document
 from domain.inbox import InboxItem, InboxStatus
 from domain.orders import SalesOrder
@@ -344,6 +345,14 @@ class InboxRepository(abc.ABC):
     def list(
         self, channel_id: str | None = None, status: InboxStatus | None = None
     ) -> list[InboxItem]: ...
+
+    @abc.abstractmethod
+    def page(self, query: InboxQuery, limit: int = 50, after: Cursor | None = None) -> InboxPage:
+        """Newest first; at most `limit` items strictly older than `after`."""
+
+    @abc.abstractmethod
+    def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
+        """How many items match `query` (its status ignored), per status."""
 
 
 class ChannelRepository(abc.ABC):

@@ -8,6 +8,8 @@ import threading
 import uuid
 from datetime import datetime
 
+from adapters.memory.inbox_listing import counts_of, page_of
+from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports import (
     ChannelCredentials,
     ChannelRepository,
@@ -66,6 +68,16 @@ class _Inbox(InboxRepository):
             ),
             key=lambda i: i.received_at,
         )
+
+    def page(self, query: InboxQuery, limit: int = 50, after: Cursor | None = None) -> InboxPage:
+        with self.store.lock:
+            page = page_of(self.store.items.values(), query, limit, after)
+            return InboxPage(copy.deepcopy(page.items), page.next_cursor)
+
+    def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
+        with self.store.lock:
+            return counts_of(self.store.items.values(), query)
+
 
 
 class _Channels(ChannelRepository):

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from adapters.memory.inbox_listing import counts_of, page_of
 from adapters.memory.repositories import InMemoryUnitOfWork, MemoryStore
+from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository, SaleLines
 from application.storage_ports import (
     AuditEntry,
@@ -75,6 +77,15 @@ class _VersionedInbox(InboxRepository):
             if (channel_id is None or i.channel_id == channel_id) and (status is None or i.status is status)
         ]
         return sorted(wanted, key=lambda i: i.received_at)
+
+    def page(self, query: InboxQuery, limit: int = 50, after: Cursor | None = None) -> InboxPage:
+        with self.store.lock:
+            page = page_of(self.store.items.values(), query, limit, after)
+            return InboxPage(copy.deepcopy(page.items), page.next_cursor)
+
+    def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
+        with self.store.lock:
+            return counts_of(self.store.items.values(), query)
 
     def changed(self) -> dict[Key, InboxItem]:
         """New or changed items; raises when saving one would lose someone else's update."""

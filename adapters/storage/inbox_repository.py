@@ -7,10 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from adapters.storage.column_types import UtcDateTime
 from adapters.storage.rows import item_from_row, item_to_row
 from adapters.storage.tables import inbox_items
 from adapters.storage.transaction import Transaction
 from application.errors import UnknownChannel
+from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from application.storage_ports import ConcurrentUpdate, DuplicateInboxItem
 from domain.inbox import InboxItem, InboxStatus
@@ -54,6 +56,26 @@ class SqlInboxRepository(InboxRepository):
         if status is not None:
             statement = statement.where(inbox_items.c.status == InboxStatus(status).value)
         return [item_from_row(row) for row in self._tx.read(statement)]
+
+    def page(self, query: InboxQuery, limit: int = 50, after: Cursor | None = None) -> InboxPage:
+        limit = max(1, min(limit, MAX_PAGE))
+        order = (inbox_items.c.received_at, inbox_items.c.channel_id, inbox_items.c.order_id)
+        statement = sa.select(*_COLUMNS).where(*_filters(query))
+        if after is not None:
+            statement = statement.where(sa.tuple_(*order) < sa.tuple_(
+                sa.literal(after.received_at, UtcDateTime), sa.literal(after.channel_id),
+                sa.literal(after.order_id)))
+        statement = statement.order_by(*(c.desc() for c in order)).limit(limit + 1)
+        rows = self._tx.read(statement)
+        items = [item_from_row(row) for row in rows[:limit]]
+        more = len(rows) > limit
+        return InboxPage(items, Cursor.after_item(items[-1]).encode() if more else None)
+
+    def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
+        statement = (sa.select(inbox_items.c.status, sa.func.count().label("n"))
+                     .where(*_filters(query.without_status()))
+                     .group_by(inbox_items.c.status))
+        return {InboxStatus(row["status"]): row["n"] for row in self._tx.read(statement)}
 
     # --- called by the unit of work ---------------------------------------------------
     def flush(self) -> None:
@@ -99,6 +121,23 @@ class SqlInboxRepository(InboxRepository):
         )
         if self._tx.write(statement).rowcount != 1:
             raise ConcurrentUpdate(item.channel_id, item.order_id)
+
+
+def _filters(query: InboxQuery) -> list:
+    c = inbox_items.c
+    wanted = []
+    if query.channel_id is not None:
+        wanted.append(c.channel_id == query.channel_id)
+    if query.status is not None:
+        wanted.append(c.status == InboxStatus(query.status).value)
+    if query.received_from is not None:
+        wanted.append(c.received_at >= query.received_from)
+    if query.received_to is not None:
+        wanted.append(c.received_at < query.received_to)
+    if query.needle:
+        escaped = query.needle.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        wanted.append(c.search_text.like(f"%{escaped}%", escape="!"))
+    return wanted
 
 
 def _is_unique_violation(error: IntegrityError) -> bool:

@@ -7,6 +7,7 @@ import typing
 from typing import Any
 
 from adapters.storage.codec import decode, encode
+from application.inbox_listing import search_text
 from domain.inbox import InboxItem, InboxStatus
 
 _HINTS = typing.get_type_hints(InboxItem)
@@ -23,6 +24,7 @@ def item_to_row(item: InboxItem) -> dict[str, Any]:
         elif name == "status":
             value = InboxStatus(value).value
         row[name] = value
+    row["search_text"] = search_text(item)
     return row
 
 

@@ -62,7 +62,12 @@ inbox_items = sa.Table(
     sa.Column("paytraq_total", DecimalText),
     sa.Column("steps", sa.JSON, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("search_text", sa.Text, nullable=False, server_default=""),
     sa.UniqueConstraint("channel_id", "order_id", name="uq_inbox_items_channel_order"),
+    # the inbox listing: newest first, keyset-paged, by channel and/or status
+    sa.Index("ix_inbox_items_listing", "received_at", "channel_id", "order_id"),
+    sa.Index("ix_inbox_items_channel_listing", "channel_id", "received_at", "order_id"),
+    sa.Index("ix_inbox_items_status_listing", "status", "received_at", "channel_id", "order_id"),
 )
 
 raw_deliveries = sa.Table(

@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, g, request
 from werkzeug.serving import make_server
 
-from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
 from adapters.paytraq.sandbox import answer_xml as wire
 from adapters.paytraq.sandbox import sale_xml
+from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
 from adapters.paytraq.sandbox.state import Refused, SandboxState
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
 

@@ -19,8 +19,8 @@ from cryptography.fernet import Fernet
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
-from entrypoints.cli.main import cli
 from entrypoints.cli import support as cli_support
+from entrypoints.cli.main import cli
 from entrypoints.config import load_config
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime, build_runtime, open_storage
