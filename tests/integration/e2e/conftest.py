@@ -22,6 +22,8 @@ from entrypoints.worker.broker import setup_broker
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 _BROKER = None
+API_TOKEN = "e2e-api-token-0123456789"
+METRICS_TOKEN = "e2e-metrics-token-0123456789"
 
 
 def broker():
@@ -40,6 +42,8 @@ class Service:
     base_url: str
     worker: dramatiq.Worker
     channel_id: str = SANDBOX_CHANNEL
+    api_headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    metrics_headers = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
     def settle(self) -> None:
         """Deliver Mozello's queued notifications and wait for the workers to finish."""
@@ -90,6 +94,8 @@ def service(tmp_path, storage):
         load_config({"SALES_INBOX_VAR_DIR": str(tmp_path)}),
         paytraq_api_url=paytraq.base_url,
         mozello_api_url=mozello.base_url,
+        api_token=API_TOKEN,
+        metrics_token=METRICS_TOKEN,
     )
     # PayTraq allows about 1 request a second; the sandboxes here are local, so the tests
     # lift the client's pace (the limiter itself is tested in tests/integration/paytraq).
