@@ -6,9 +6,12 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import structlog
 from flask import current_app, jsonify, request
 
 from entrypoints.runtime import Runtime
+
+logger = structlog.get_logger()
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def _bearer(token: str | None) -> bool:
 
 
 def _refuse(reason: str):
+    """401, logged with the path and the real client address (never what was sent)."""
+    logger.warning("request_refused", status=401, reason=reason)
     answer = jsonify(error=reason)
     answer.headers["WWW-Authenticate"] = 'Bearer realm="sales-inbox"'
     return answer, 401

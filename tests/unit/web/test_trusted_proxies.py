@@ -67,3 +67,20 @@ def test_addresses_and_networks_are_read_as_one_trusted_hop():
     assert proxies.hops == 1
     assert proxies.trusts("10.1.2.3") and proxies.trusts("::1")
     assert not proxies.trusts("192.168.0.1") and not proxies.trusts("not-an-address")
+
+
+def test_a_refused_request_is_logged_with_the_real_client_and_never_the_token_sent():
+    from structlog.contextvars import merge_contextvars
+    from structlog.testing import capture_logs
+
+    # Given the app behind one trusted proxy
+    client = web_app(API_TOKEN=API_TOKEN, TRUSTED_PROXIES="1").test_client()
+    # When a client from the internet tries a guessed token
+    with capture_logs(processors=[merge_contextvars]) as logs:
+        client.get("/api/inbox", headers={**FORWARDED, **bearer("guessed-token-123456")},
+                   environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    # Then the refusal is logged with its real address and the path, without the guess
+    (refused,) = [entry for entry in logs if entry["event"] == "request_refused"]
+    assert (refused["client"], refused["path"], refused["status"]) == (
+        "203.0.113.7", "/api/inbox", 401)
+    assert "guessed-token" not in repr(logs)
