@@ -8,33 +8,18 @@ every other one says 401, or (a page) sends the browser to the login page."""
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing import Rule
 
-from tests.unit.web.app_builder import API_TOKEN, LOCAL, METRICS_TOKEN, bearer, web_app
-
-# by the last part of the endpoint name: the health probe, Mozello's signed webhook, static
-# files and the login page; nothing else may answer an anonymous request
-OPEN = {"healthz", "mozello_webhook", "static", "login"}
-PROXIED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
-           "X-Forwarded-Host": "inbox.example.lv"}
-WAYS_IN = {"from 127.0.0.1": {}, "through a trusted proxy": PROXIED}
-
-
-def requests_for(app) -> list[tuple[Rule, str, str]]:
-    """(rule, method, path) for every route and method, arguments filled with a placeholder."""
-    adapter = app.url_map.bind("localhost")
-    found = []
-    for rule in app.url_map.iter_rules():
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            path = adapter.build(rule.endpoint, dict.fromkeys(rule.arguments, "x1"), method=method)
-            found.append((rule, method, path))
-    return found
-
-
-def refused(answer) -> bool:
-    if answer.status_code == 401:
-        return True
-    return answer.status_code in (302, 303) and "login" in answer.headers.get("Location", "")
+from tests.unit.web.app_builder import (
+    API_TOKEN,
+    LOCAL,
+    METRICS_TOKEN,
+    OPEN,
+    WAYS_IN,
+    bearer,
+    refused,
+    requests_for,
+    web_app,
+)
 
 
 @pytest.mark.parametrize("way_in", WAYS_IN)

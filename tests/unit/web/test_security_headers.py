@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.web.app_builder import API_TOKEN, LOCAL, bearer, web_app
-from tests.unit.web.test_anonymous_access import requests_for
+from tests.unit.web.app_builder import API_TOKEN, LOCAL, bearer, requests_for, web_app
 
 EXPECTED = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; "
