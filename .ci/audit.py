@@ -97,11 +97,15 @@ def run_audit(ignored: list[str]) -> dict | None:
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         requirements = audited_set(Path(scratch))
-        command = [str(pip_audit()), "-r", str(requirements), "--no-deps", "--disable-pip",
-                   "--progress-spinner", "off", "-f", "json", "-o", str(report)]
-        for vuln_id in ignored:
-            command += ["--ignore-vuln", vuln_id]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        try:
+            command = [str(pip_audit()), "-r", str(requirements), "--no-deps", "--disable-pip",
+                       "--progress-spinner", "off", "-f", "json", "-o", str(report)]
+            for vuln_id in ignored:
+                command += ["--ignore-vuln", vuln_id]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        except (subprocess.SubprocessError, OSError) as error:
+            warn(f"pip-audit could not be installed or run: {error}")
+            return None
         if not report.exists():
             tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
             warn(f"pip-audit could not run: {tail}")
