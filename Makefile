@@ -5,12 +5,13 @@ PY := env -u PYTHONDONTWRITEBYTECODE $(VPY)
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install test unit integration lint run demo bench clean
+.PHONY: install test unit integration lint run demo bench clean lock audit
 
-$(STAMP): pyproject.toml
+# the versions in requirements.lock (the set CI tests and audits); `make lock` refreshes it
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(VPY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -40,5 +41,18 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+## make lock: requirements.lock refreshed to the newest versions pyproject.toml allows (commit it)
+lock:
+	test -x $(VPY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade --upgrade-strategy eager -e '.[dev]'
+	{ echo "# The locked dependency set: CI installs it (pip -c) and audits it (.ci/audit.py)."; \
+	  echo "# Refresh: \`make lock\` (newest versions pyproject.toml allows), then commit this file."; \
+	  $(PIP) freeze --exclude-editable; } > requirements.lock
+	touch $(STAMP)
+
+## make audit: known vulnerabilities in requirements.lock (pip-audit; accepted ones in .ci/audit-ignore)
+audit:
+	python3 .ci/audit.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache var
+	rm -rf $(VENV) .venv-audit .pytest_cache .ruff_cache var

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from entrypoints.web.proxies import TrustedProxies, parse_trusted_proxies
+
+MIN_TOKEN_LENGTH = 16
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class ConfigError(Exception):
@@ -30,15 +35,34 @@ class Config:
     paytraq_rate: float = 1.0
     paytraq_burst: int = 5
     api_token: str | None = None
+    old_secret_keys: tuple[str, ...] = ()
+    metrics_token: str | None = None
+    metrics_public: bool = False
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
 
     def check_exposure(self, host: str) -> None:
-        """The JSON API reads orders and triggers PayTraq and Mozello writes: off the loopback
-        address it must be protected."""
-        if not self.api_token and host not in ("127.0.0.1", "localhost", "::1"):
+        """Every route but /healthz and the signed webhook needs credentials wherever we bind;
+        but a bare count of trusted proxies believes the X-Forwarded-* headers of whoever
+        connects, so off the loopback address the proxies must be named."""
+        proxies = self.trusted_proxies
+        if proxies.hops and not proxies.networks and host not in LOOPBACK:
             raise ConfigError(
-                f"binding to {host} exposes the JSON API: set SALES_INBOX_API_TOKEN (clients "
-                "send `Authorization: Bearer <token>`)"
+                f"binding to {host} with SALES_INBOX_TRUSTED_PROXIES={proxies.hops} lets any "
+                "client forge X-Forwarded-For: list the proxies' addresses instead (e.g. "
+                "SALES_INBOX_TRUSTED_PROXIES=10.0.0.5) or bind to 127.0.0.1"
             )
+
+    @property
+    def secret_keys(self) -> str | None:
+        """The keys the credential box accepts, the encrypting one first (None: the key file)."""
+        if not self.secret_key:
+            return None
+        return ",".join((self.secret_key, *self.old_secret_keys))
+
+    @property
+    def https(self) -> bool:
+        """Served over HTTPS (directly or behind a proxy): cookies are sent over HTTPS only."""
+        return self.public_url.startswith("https://")
 
     @property
     def embedded(self) -> bool:
@@ -52,7 +76,11 @@ DOCUMENTED = {
     "SALES_INBOX_SECRET_KEY": "Fernet key for credentials at rest; unset → generated into var/",
     "SALES_INBOX_PUBLIC_URL": "public base URL Mozello calls (webhook URL = this + /webhooks/...)",
     "SALES_INBOX_HOST": "web bind address (127.0.0.1)",
-    "SALES_INBOX_API_TOKEN": "bearer token for /api/* and /metrics; required off 127.0.0.1",
+    "SALES_INBOX_OLD_SECRET_KEYS": "previous Fernet keys, comma-separated, read during a rotation",
+    "SALES_INBOX_API_TOKEN": "bearer token for /api/*; unset → /api/* answers only a session",
+    "SALES_INBOX_METRICS_TOKEN": "bearer token Prometheus sends for /metrics",
+    "SALES_INBOX_METRICS_PUBLIC": "1 → /metrics open to anyone who reaches it (no token)",
+    "SALES_INBOX_TRUSTED_PROXIES": "proxies in front: a count of hops, or their addresses",
     "SALES_INBOX_PORT": "web port (8000)",
     "SALES_INBOX_SANDBOX": "auto | on | off: built-in PayTraq and Mozello sandboxes",
     "SALES_INBOX_POLL_MINUTES": "catch-up poll interval per channel (10)",
@@ -92,6 +120,37 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     return value
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def _secrets(env: Mapping[str, str]) -> dict:
+    """The keys and tokens; a token too short to resist guessing is refused."""
+    secret_key = env.get("SALES_INBOX_SECRET_KEY", "").strip() or None
+    old = tuple(k.strip() for k in env.get("SALES_INBOX_OLD_SECRET_KEYS", "").split(",")
+                if k.strip())
+    if old and not secret_key:
+        raise ConfigError("SALES_INBOX_OLD_SECRET_KEYS needs SALES_INBOX_SECRET_KEY (the new key)")
+    tokens = {}
+    for name, setting in (("api_token", "SALES_INBOX_API_TOKEN"),
+                          ("metrics_token", "SALES_INBOX_METRICS_TOKEN")):
+        token = env.get(setting, "").strip() or None
+        if token is not None and len(token) < MIN_TOKEN_LENGTH:
+            raise ConfigError(f"{setting} must be at least {MIN_TOKEN_LENGTH} characters "
+                              "(make one with `openssl rand -hex 32`)")
+        tokens[name] = token
+    metrics_public = _flag(env, "SALES_INBOX_METRICS_PUBLIC")
+    if metrics_public and tokens["metrics_token"]:
+        raise ConfigError("set SALES_INBOX_METRICS_TOKEN or SALES_INBOX_METRICS_PUBLIC=1, not both")
+    return {"secret_key": secret_key, "old_secret_keys": old, "metrics_public": metrics_public,
+            **tokens}
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     var_dir = Path(env.get("SALES_INBOX_VAR_DIR", "var"))
@@ -116,7 +175,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     return Config(
         database_url=database_url,
         redis_url=redis_url,
-        secret_key=env.get("SALES_INBOX_SECRET_KEY", "").strip() or None,
         secret_key_file=var_dir / "secret.key",
         public_url=public_url.rstrip("/"),
         host=host,
@@ -129,5 +187,13 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         var_dir=var_dir,
         paytraq_rate=_float(env, "SALES_INBOX_PAYTRAQ_RATE", 1.0, 0.01, 1000.0),
         paytraq_burst=_int(env, "SALES_INBOX_PAYTRAQ_BURST", 5, 1, 1000),
-        api_token=env.get("SALES_INBOX_API_TOKEN", "").strip() or None,
+        trusted_proxies=_trusted_proxies(env),
+        **_secrets(env),
     )
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> TrustedProxies:
+    try:
+        return parse_trusted_proxies(env.get("SALES_INBOX_TRUSTED_PROXIES", ""))
+    except ValueError as error:
+        raise ConfigError(f"SALES_INBOX_TRUSTED_PROXIES {error}") from None

@@ -50,7 +50,11 @@ def run_web(config: Config, host: str, port: int, workers: int) -> None:
     os.execvp(
         sys.executable,
         [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-         "--graceful-timeout", "30", "entrypoints.distributed:wsgi_app()"],
+         "--graceful-timeout", "30",
+         # X-Forwarded-* are believed in one place only: SALES_INBOX_TRUSTED_PROXIES (the app's
+         # ProxyFix), not gunicorn's own default of trusting 127.0.0.1
+         "--forwarded-allow-ips", "",
+         "entrypoints.distributed:wsgi_app()"],
     )
 
 

@@ -45,6 +45,7 @@ class Runtime:
 class Storage:
     engine: object
     uow_factory: Callable[[], UnitOfWork]
+    secrets: object | None = None  # the SecretBox: only `sales-inbox keys` reaches past the uow
 
 
 def open_storage(config: Config) -> Storage:
@@ -59,13 +60,13 @@ def open_storage(config: Config) -> Storage:
     migrate(engine)
     box = load_secret_box(
         None if config.secret_key else config.secret_key_file,
-        {"SALES_INBOX_SECRET_KEY": config.secret_key or ""},
+        {"SALES_INBOX_SECRET_KEY": config.secret_keys or ""},
     )
 
     def uow_factory() -> UnitOfWork:
         return SqlAlchemyUnitOfWork(engine, box)
 
-    return Storage(engine, uow_factory)
+    return Storage(engine, uow_factory, box)
 
 
 def build_runtime(config: Config | None = None, storage: Storage | None = None) -> Runtime:

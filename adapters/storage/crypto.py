@@ -1,8 +1,9 @@
 """Channel credentials encrypted at rest with Fernet.
 
 The key comes from SALES_INBOX_SECRET_KEY (several keys, comma-separated, for rotation: the first
-encrypts, all decrypt). In embedded mode without that variable, a key is generated once into a
-file readable only by its owner (mode 0600) and reused on every later start."""
+encrypts, all decrypt; entrypoints/config.py appends SALES_INBOX_OLD_SECRET_KEYS after it). In
+embedded mode without that variable, a key is generated once into a file readable only by its
+owner (mode 0600) and reused on every later start. key_rotation.py re-encrypts stored rows."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class SecretBox:
     """Encrypts and decrypts bytes. Holds the key, never shows it."""
 
     def __init__(self, keys: str | bytes, source: str = ENV_KEY):
-        self._fernet = _fernet(keys, source)
+        self._fernets = _fernets(keys, source)
+        self._fernet = MultiFernet(self._fernets)
         self._source = source
 
     def encrypt(self, plaintext: bytes) -> bytes:
@@ -32,10 +34,28 @@ class SecretBox:
         try:
             return self._fernet.decrypt(bytes(token))
         except InvalidToken:
-            raise SecretKeyError(
-                f"stored credentials cannot be decrypted: the key in {self._source} is not the "
-                "one they were encrypted with"
-            ) from None
+            raise self._unreadable() from None
+
+    def is_current(self, token: bytes) -> bool:
+        """Encrypted under the first (the encrypting) key."""
+        try:
+            self._fernets[0].decrypt(bytes(token))
+        except InvalidToken:
+            return False
+        return True
+
+    def rotate(self, token: bytes) -> bytes:
+        """The same plaintext, encrypted again under the first key (readable by any key)."""
+        try:
+            return self._fernet.rotate(bytes(token))
+        except InvalidToken:
+            raise self._unreadable() from None
+
+    def _unreadable(self) -> SecretKeyError:
+        return SecretKeyError(
+            f"stored credentials cannot be decrypted: the key in {self._source} is not the "
+            "one they were encrypted with"
+        )
 
     def __repr__(self) -> str:
         return "SecretBox(***)"
@@ -45,13 +65,13 @@ class SecretBox:
         return Fernet.generate_key().decode("ascii")
 
 
-def _fernet(keys: str | bytes, source: str) -> MultiFernet:
+def _fernets(keys: str | bytes, source: str) -> list[Fernet]:
     text = keys.decode("ascii", "replace") if isinstance(keys, bytes) else keys
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts:
         raise SecretKeyError(f"{source} is empty")
     try:
-        return MultiFernet([Fernet(part) for part in parts])
+        return [Fernet(part) for part in parts]
     except (ValueError, TypeError):
         raise SecretKeyError(
             f"{source} is not a valid Fernet key (32 url-safe base64-encoded bytes); "

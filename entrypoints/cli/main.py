@@ -11,6 +11,7 @@ import structlog
 from application.errors import SalesInboxError
 from entrypoints.cli.channel import channel
 from entrypoints.cli.inbox import inbox
+from entrypoints.cli.keys import keys
 from entrypoints.cli.sync import sync
 from entrypoints.config import ConfigError, load_config
 from entrypoints.demo.command import demo
@@ -85,6 +86,7 @@ def sandbox(api, host, port, seed):
 
 cli.add_command(channel)
 cli.add_command(inbox)
+cli.add_command(keys)
 cli.add_command(sync)
 cli.add_command(demo)
 

@@ -6,8 +6,9 @@ import structlog
 from flask import Flask, request
 
 from entrypoints.runtime import Runtime
-from entrypoints.web import api, ops, webhook
-from entrypoints.web.context import WebContext, require_api_token
+from entrypoints.web import api, headers, ops, webhook
+from entrypoints.web.context import WebContext, require_credentials
+from entrypoints.web.proxies import TrustedProxyFix
 
 MAX_BODY = 2 * 1024 * 1024
 
@@ -15,17 +16,26 @@ MAX_BODY = 2 * 1024 * 1024
 def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
     """`enqueue_delivery(channel_id, delivery_id)` hands a stored delivery to the workers."""
     app = Flask("sales_inbox")
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    config = runtime.config
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        # the session cookie: never read by scripts, not sent by other sites' forms, and over
+        # HTTPS only when the deployment is served over HTTPS
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.https,
+        PREFERRED_URL_SCHEME="https" if config.https else "http",
+    )
     app.extensions["sales_inbox"] = WebContext(runtime, enqueue_delivery)
+    app.wsgi_app = TrustedProxyFix(app.wsgi_app, config.trusted_proxies)
 
     @app.before_request
     def bind_request():
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(path=request.path)
-        if request.path.startswith(("/api/", "/metrics")):
-            return require_api_token()
-        return None
+        structlog.contextvars.bind_contextvars(path=request.path, client=request.remote_addr)
+        return require_credentials()
 
+    headers.install(app)
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(ops.blueprint)

@@ -35,8 +35,51 @@ def test_a_wrong_setting_is_named_in_one_line(env, message):
     assert "\n" not in str(error.value)
 
 
-def test_binding_off_loopback_needs_an_api_token():
-    with pytest.raises(ConfigError, match="SALES_INBOX_API_TOKEN"):
-        load_config({"SALES_INBOX_HOST": "0.0.0.0"}).check_exposure("0.0.0.0")
-    load_config({"SALES_INBOX_API_TOKEN": "t"}).check_exposure("0.0.0.0")
-    load_config({}).check_exposure("127.0.0.1")
+TOKEN = "a" * 32
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SALES_INBOX_API_TOKEN": "short"}, "SALES_INBOX_API_TOKEN must be at least 16"),
+        ({"SALES_INBOX_METRICS_TOKEN": "short"}, "SALES_INBOX_METRICS_TOKEN must be at least 16"),
+        ({"SALES_INBOX_METRICS_PUBLIC": "maybe"}, "SALES_INBOX_METRICS_PUBLIC must be 1 or 0"),
+        ({"SALES_INBOX_METRICS_PUBLIC": "1", "SALES_INBOX_METRICS_TOKEN": TOKEN}, "not both"),
+        ({"SALES_INBOX_OLD_SECRET_KEYS": "k"}, "needs SALES_INBOX_SECRET_KEY"),
+        ({"SALES_INBOX_TRUSTED_PROXIES": "nginx"}, "must be a count or addresses"),
+        ({"SALES_INBOX_TRUSTED_PROXIES": "9"}, "from 0 to 5"),
+    ],
+)
+def test_a_wrong_security_setting_is_named_in_one_line(env, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(env)
+
+
+def test_old_secret_keys_are_read_after_the_new_one():
+    # Given a rotation in progress
+    config = load_config({"SALES_INBOX_SECRET_KEY": "new",
+                          "SALES_INBOX_OLD_SECRET_KEYS": "older, oldest"})
+    # Then the box gets the new key first (it encrypts) and the old ones after it
+    assert config.secret_keys == "new,older,oldest"
+
+
+def test_the_session_cookie_is_secure_when_served_over_https():
+    assert load_config({"SALES_INBOX_PUBLIC_URL": "https://inbox.example.lv"}).https is True
+    assert load_config({}).https is False
+
+
+def test_a_count_of_trusted_proxies_off_loopback_is_refused():
+    # Given one trusted proxy by count: whoever connects is believed
+    config = load_config({"SALES_INBOX_TRUSTED_PROXIES": "1"})
+    # When binding where others can connect, Then the start is refused
+    with pytest.raises(ConfigError, match="list the proxies' addresses"):
+        config.check_exposure("0.0.0.0")
+    # but on the loopback address only the local proxy can connect
+    config.check_exposure("127.0.0.1")
+    # and named proxies are safe anywhere
+    load_config({"SALES_INBOX_TRUSTED_PROXIES": "10.0.0.5"}).check_exposure("0.0.0.0")
+
+
+def test_no_token_set_means_nothing_is_reachable_by_token():
+    config = load_config({})
+    assert (config.api_token, config.metrics_token, config.metrics_public) == (None, None, False)

@@ -25,6 +25,7 @@ from tests.services import free_port, require_redis
 
 REDIS_DB = 14
 BIN = Path(sys.executable).with_name("sales-inbox")
+METRICS_TOKEN = "distributed-metrics-token-0123"
 
 
 
@@ -79,6 +80,7 @@ def deployment(request, tmp_path):
         "PAYTRAQ_API_URL": paytraq.base_url,
         "MOZELLO_API_URL": mozello.base_url,
         "SALES_INBOX_LOG_FORMAT": "json",
+        "SALES_INBOX_METRICS_TOKEN": METRICS_TOKEN,
     }
     processes = Processes(env, tmp_path)
     try:
@@ -135,7 +137,8 @@ def test_orders_flow_through_gunicorn_redis_and_two_worker_processes(deployment)
              f"orders to be processed: {deployment.statuses(ids)}")
     assert all(len(deployment.sales(i)) == 1 for i in ids)
     # and the web process's /metrics sees what the worker processes did (through Redis)
-    metrics = requests.get(f"{deployment.web_url}/metrics", timeout=5).text
+    metrics = requests.get(f"{deployment.web_url}/metrics", timeout=5,
+                           headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     processed = [line for line in metrics.splitlines()
                  if line.startswith('sales_inbox_messages_total{actor="process_order",'
                                     'outcome="processed"}')]

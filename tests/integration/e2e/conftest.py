@@ -18,10 +18,13 @@ from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_san
 from entrypoints.gateways import ChannelGateways
 from entrypoints.runtime import Runtime, set_runtime
 from entrypoints.web.app import create_app
+from entrypoints.web.proxies import parse_trusted_proxies
 from entrypoints.worker.broker import setup_broker
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 _BROKER = None
+API_TOKEN = "e2e-api-token-0123456789"
+METRICS_TOKEN = "e2e-metrics-token-0123456789"
 
 
 def broker():
@@ -39,7 +42,10 @@ class Service:
     mozello: MozelloSandbox
     base_url: str
     worker: dramatiq.Worker
+    app: object = None
     channel_id: str = SANDBOX_CHANNEL
+    api_headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    metrics_headers = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
     def settle(self) -> None:
         """Deliver Mozello's queued notifications and wait for the workers to finish."""
@@ -90,6 +96,9 @@ def service(tmp_path, storage):
         load_config({"SALES_INBOX_VAR_DIR": str(tmp_path)}),
         paytraq_api_url=paytraq.base_url,
         mozello_api_url=mozello.base_url,
+        api_token=API_TOKEN,
+        metrics_token=METRICS_TOKEN,
+        trusted_proxies=parse_trusted_proxies("127.0.0.1"),  # as behind nginx on this host
     )
     # PayTraq allows about 1 request a second; the sandboxes here are local, so the tests
     # lift the client's pace (the limiter itself is tested in tests/integration/paytraq).
@@ -105,7 +114,7 @@ def service(tmp_path, storage):
     worker = dramatiq.Worker(the_broker, worker_threads=2, worker_timeout=100)
     worker.start()
     try:
-        yield Service(runtime, paytraq, mozello, web.base_url, worker)
+        yield Service(runtime, paytraq, mozello, web.base_url, worker, app)
     finally:
         worker.stop()
         the_broker.flush_all()

@@ -108,7 +108,8 @@ def test_metrics_count_inbox_items_and_worker_messages(service):
 
     service.mozello.place_order([("TT-100", 1)], paid=True)
     service.settle()
-    text = requests.get(f"{service.base_url}/metrics", timeout=10).text
+    text = requests.get(f"{service.base_url}/metrics", headers=service.metrics_headers,
+                        timeout=10).text
     assert 'sales_inbox_items{channel="sandbox",status="emailed"} 1' in text
     assert 'sales_inbox_messages_total{actor="process_order",outcome="processed"}' in text
     assert 'sales_inbox_message_seconds_total{actor="receive_delivery"}' in text

@@ -33,13 +33,14 @@ def test_the_sync_button_makes_mozello_stock_paytraq_stock_minus_approved_orders
     service.settle()
     on_hand = paytraq_product(service, "TT-100").stock["1"]
     # When the shop owner presses "Sinhronizēt"
-    answer = requests.post(f"{service.base_url}/api/channels/{service.channel_id}/sync", timeout=10)
+    answer = requests.post(f"{service.base_url}/api/channels/{service.channel_id}/sync",
+                           headers=service.api_headers, timeout=10)
     assert answer.status_code == 202
     service.join()
     # Then Mozello offers what PayTraq has, less what approved orders hold
     assert mozello_stock(service, "TT-100") == int(on_hand) - 2
     runs = requests.get(f"{service.base_url}/api/channels/{service.channel_id}/sync",
-                        timeout=10).json()
+                        headers=service.api_headers, timeout=10).json()
     assert runs[0]["status"] == "succeeded" and runs[0]["summary"]["updated"] >= 1
     # And prices follow the retail price group
     price = paytraq_product(service, "WS-01").prices["1476"]
@@ -50,12 +51,13 @@ def test_the_sync_button_makes_mozello_stock_paytraq_stock_minus_approved_orders
 def test_a_dry_run_writes_nothing(service):
     before = mozello_stock(service, "NB-A5")
     answer = requests.post(
-        f"{service.base_url}/api/channels/{service.channel_id}/sync?dry_run=1", timeout=10)
+        f"{service.base_url}/api/channels/{service.channel_id}/sync?dry_run=1",
+        headers=service.api_headers, timeout=10)
     assert answer.status_code == 202
     service.join()
     assert mozello_stock(service, "NB-A5") == before
     runs = requests.get(f"{service.base_url}/api/channels/{service.channel_id}/sync",
-                        timeout=10).json()
+                        headers=service.api_headers, timeout=10).json()
     assert runs[0]["dry_run"] is True and runs[0]["summary"].get("would_update", 0) >= 1
 
 

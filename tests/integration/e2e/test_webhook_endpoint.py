@@ -82,14 +82,14 @@ def test_product_webhooks_keep_the_catalogue_mirror_fresh(service):
         assert post(service, body, sign(body, service.mozello.api_key)).status_code == 200
     service.join()
     mirror = requests.get(f"{service.base_url}/api/channels/{service.channel_id}/catalogue",
-                          timeout=10).json()
+                          headers=service.api_headers, timeout=10).json()
     assert [(p["sku"], p["stock"]) for p in mirror] == [("A-9", 1)]
     deleted = (b'{"event":"PRODUCT_DELETED","product":{"handle":"uid-9","sku":"A-9",'
                b'"price":"11","stock":1,"modified_at":"2026-01-01 11:00:00"}}')
     post(service, deleted, sign(deleted, service.mozello.api_key))
     service.join()
     assert requests.get(f"{service.base_url}/api/channels/{service.channel_id}/catalogue",
-                        timeout=10).json() == []
+                        headers=service.api_headers, timeout=10).json() == []
 
 
 def test_an_unsigned_body_is_refused_and_not_kept(service):
@@ -99,14 +99,17 @@ def test_an_unsigned_body_is_refused_and_not_kept(service):
     assert stored.body == b"" and f"{len(BODY)} bytes" in stored.error
 
 
-def test_the_json_api_wants_the_token_when_one_is_configured(service):
-    import dataclasses
-
-    service.runtime.config = dataclasses.replace(service.runtime.config, api_token="s3cret-token")
+def test_the_served_app_on_127_0_0_1_answers_nothing_without_a_token(service):
+    # Given the app served on 127.0.0.1 (as behind a reverse proxy on the same host)
     url = f"{service.base_url}/api/inbox"
+    # When a client asks without the token, or with a wrong one, Then 401
     assert requests.get(url, timeout=10).status_code == 401
     assert requests.get(url, headers={"Authorization": "Bearer nope"}, timeout=10).status_code == 401
-    assert requests.get(url, headers={"Authorization": "Bearer s3cret-token"},
-                        timeout=10).status_code == 200
-    # the webhook stays open to Mozello (its signature protects it)
+    assert requests.get(f"{service.base_url}/metrics", headers=service.api_headers,
+                        timeout=10).status_code == 401
+    # and with the token, the API answers
+    assert requests.get(url, headers=service.api_headers, timeout=10).status_code == 200
+    # while /healthz says only that it is up, and the webhook stays open to Mozello (its
+    # signature protects it)
+    assert requests.get(f"{service.base_url}/healthz", timeout=10).json() == {"status": "ok"}
     assert post(service, BODY, sign(BODY, service.mozello.api_key)).status_code == 200
