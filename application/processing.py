@@ -24,8 +24,8 @@ from application.ports import (
     MailerPort,
     PaymentRequest,
     SaleRecord,
+    SkuCache,
 )
-from application.storage_ports import SkuCache
 from domain.documents import Document, build_document, document_comment
 from domain.inbox import DocumentRecord, InboxItem, PaymentRecord, Step
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
@@ -50,7 +50,7 @@ class OrderProcessor:
     clients: ClientCache
     clock: Clock
     commit: Callable[[], None]
-    sku_cache: SkuCache | None = None
+    sku_cache: SkuCache
 
     def __post_init__(self) -> None:
         self.settings = self.channel.settings

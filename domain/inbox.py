@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.errors import IllegalInboxTransition
 from domain.orders import PaymentStatus, SalesOrder
 from domain.review import ReviewReason
 from domain.settings import ChannelSettings
@@ -35,12 +36,6 @@ ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
     S.FAILED: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.CANCELLED: frozenset(),
 }
-
-
-class IllegalInboxTransition(Exception):
-    def __init__(self, order_id: str, current: InboxStatus, wanted: InboxStatus):
-        super().__init__(f"order {order_id}: cannot go from {current} to {wanted}")
-        self.current, self.wanted = current, wanted
 
 
 @dataclass(slots=True)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from domain.errors import FloatAmountRefused
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-class FloatAmountRefused(TypeError):
-    """A float reached the money code: its binary value is not the amount the shop meant."""
 
 
 def to_decimal(value: Decimal | int | str) -> Decimal:

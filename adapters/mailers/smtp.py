@@ -28,8 +28,15 @@ from email.utils import format_datetime, parseaddr
 import structlog
 
 from application.errors import PermanentError, SalesInboxError, TransientError
-from application.mail_ports import SentMail, SentMailLog
-from application.ports import AccountingPort, ChannelCredentials, Clock, MailerPort, SaleRecord
+from application.ports import (
+    AccountingPort,
+    ChannelCredentials,
+    Clock,
+    MailerPort,
+    SaleRecord,
+    SentMail,
+    SentMailLog,
+)
 from domain.inbox import InboxItem
 
 log = structlog.get_logger(__name__)

@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 import requests
 import structlog
 
+from adapters.errors import AmbiguousWrite
 from adapters.outside_calls import CallObserver, OutsideCall, report
 from adapters.paytraq import xml
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
@@ -33,10 +34,6 @@ from application.errors import (
 log = structlog.get_logger(__name__)
 
 XML_CONTENT_TYPE = "application/xml"
-
-
-class AmbiguousWrite(TransientError):
-    """A POST was sent and no answer came back: PayTraq may or may not have done it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from defusedxml import ElementTree as SafeET
 
+from adapters.errors import UnreadableAnswer
 from application.ports import (
     ClientRecord,
     NewClient,
@@ -43,10 +44,6 @@ class BookedPayment:
     amount: Decimal
     comment: str
     sale_id: str
-
-
-class UnreadableAnswer(ValueError):
-    """PayTraq answered 200 with a body that is not the XML we expect."""
 
 
 # --- formatting -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from adapters.storage.errors import SecretKeyError
+from adapters.errors import SecretKeyError
 
 ENV_KEY = "SALES_INBOX_SECRET_KEY"
 DEFAULT_KEY_FILE = Path("var/secret.key")

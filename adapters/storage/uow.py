@@ -13,10 +13,10 @@ from adapters.storage.delivery_repository import SqlDeliveryRepository
 from adapters.storage.inbox_repository import SqlInboxRepository
 from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
 from adapters.storage.transaction import Transaction
-from application.storage_ports import StorageUnitOfWork
+from application.ports import UnitOfWork
 
 
-class SqlAlchemyUnitOfWork(StorageUnitOfWork):
+class SqlAlchemyUnitOfWork(UnitOfWork):
     """`SqlAlchemyUnitOfWork(make_engine(), load_secret_box())`; one per message or request.
 
     Inbox items read through `uow.inbox` are written on `commit()`, with a version check

@@ -53,7 +53,7 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
             uow.clients,
             clock,
             uow.commit,
-            getattr(uow, "sku_cache", None),
+            uow.sku_cache,
         )
         try:
             processor.run()

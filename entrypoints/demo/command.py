@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import click
 import dramatiq
 
-from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
@@ -56,10 +57,10 @@ class DemoService:
         mozello = MozelloSandbox(seed_path=SEED_PATH).start()
         mozello.state.rate_limit.enabled = False
         mozello.state.webhooks.delay = 0
-        store = ExtendedMemoryStore()  # every repository the service uses, in memory
+        store = MemoryStore()  # every repository the service uses, in memory
 
-        def uow_factory() -> InMemoryStorageUnitOfWork:
-            return InMemoryStorageUnitOfWork(store)
+        def uow_factory() -> InMemoryUnitOfWork:
+            return InMemoryUnitOfWork(store)
 
         config = dataclasses.replace(load_config({}), paytraq_api_url=paytraq.base_url,
                                      mozello_api_url=mozello.base_url)
