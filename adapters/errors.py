@@ -3,7 +3,7 @@ act on, without secrets; each is transient or permanent as the application layer
 
 from __future__ import annotations
 
-from application.errors import PermanentError, TransientError
+from application.errors import PermanentError, TransientError, UnreadableDelivery
 
 # --- PayTraq ---------------------------------------------------------------------------
 
@@ -23,7 +23,7 @@ class InvalidShopData(PermanentError):
     """Mozello answered with an order or product we cannot read."""
 
 
-class InvalidNotification(PermanentError):
+class InvalidNotification(UnreadableDelivery):
     """The body is not a Mozello notification we can read; retrying will not change that."""
 
 

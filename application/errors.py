@@ -33,6 +33,10 @@ class NotFound(PermanentError):
     """The thing asked for does not exist."""
 
 
+class UnreadableDelivery(PermanentError):
+    """A webhook body that is not a notification we can read; retrying will not change that."""
+
+
 class UnknownChannel(NotFound):
     def __init__(self, channel_id: str):
         super().__init__(f"no channel {channel_id!r}")

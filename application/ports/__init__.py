@@ -51,6 +51,7 @@ from application.ports.storage import (
     UnitOfWork,
     WatermarkRepository,
 )
+from application.ports.webhooks import DeliveryHeading, WebhookReader
 
 __all__ = [
     "AccountingPort", "AuditEntry", "AuditLog", "CatalogueMirror", "ChannelCredentials",
@@ -61,4 +62,5 @@ __all__ = [
     "SentMailLog", "ShopOrder", "ShopPort", "ShopProduct", "ShopVariant", "SkuCache",
     "SkuUpdate", "StockRunRepository", "StockSyncResult", "StockSyncRun", "StockSyncStatus",
     "UnitOfWork", "VariantUpdate", "WatermarkRepository", "without_secrets",
+    "DeliveryHeading", "WebhookReader",
 ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dramatiq
 import structlog
 
+from adapters.mozello.webhooks import receive_command
 from application import commands
 from application.errors import PermanentError
 from application.stock_commands import SyncStock
 from entrypoints.runtime import get_runtime
-from entrypoints.web.intake import receive_command
 from entrypoints.worker.broker import LogContext
 
 logger = structlog.get_logger()

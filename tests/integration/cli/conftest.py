@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
 
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.mozello.webhooks import receive_command
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
 from entrypoints import runtime as runtime_module
@@ -25,7 +26,6 @@ from entrypoints.config import load_config
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime, build_runtime, open_storage
 from entrypoints.web.app import create_app
-from entrypoints.web.intake import receive_command
 
 SCRIPT = Path(sys.executable).with_name("sales-inbox")
 FAST = {"paytraq_options": {"rate": 200.0, "burst": 50}, "mozello_options": {"limiters": []}}
