@@ -7,12 +7,12 @@ including "the write happened but the answer was lost", to prove the handlers id
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from adapters.outside_calls import mentions
 from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
@@ -240,7 +240,7 @@ class FakeAccounting(AccountingPort):
         self._call("find_payment")
         sale = self._sale(sale_id)
         for payment in sale.payments:
-            if _mentions(payment.comment, reference):
+            if mentions(payment.comment, reference):
                 return PaymentReceipt(payment.amount, False, payment.paytraq_id)
         for advance in self.overpayments:
             if advance.sale_id == sale_id and advance.reference == reference:
@@ -326,11 +326,6 @@ class FakeAccounting(AccountingPort):
             for p in self.products.values()
             if price_group_id in p.prices
         ]
-
-
-def _mentions(comment: str, reference: str) -> bool:
-    """The reference as a whole token of the comment (M-1-10 is not in "… [M-1-101]")."""
-    return re.search(rf"(?<![\w-]){re.escape(reference)}(?![\w-])", comment) is not None
 
 
 def transient(message: str = "PayTraq did not answer in time") -> TransientError:

@@ -8,7 +8,6 @@ the client looks for the result before it writes again; it never repeats a creat
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -104,7 +103,7 @@ class PayTraqClient(AccountingPort):
         item_cache_size: int = 10_000,
         observer: CallObserver | None = None,
     ):
-        base_url = base_url or os.environ.get("PAYTRAQ_API_URL") or DEFAULT_BASE_URL
+        base_url = base_url or DEFAULT_BASE_URL
         name = credential_hash(api_key)
         if limiter is None:
             limiter = (

@@ -6,7 +6,6 @@ parsed with defusedxml; amounts are Decimal and formatted the way PayTraq writes
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from defusedxml import ElementTree as SafeET
 
 from adapters.errors import UnreadableAnswer
+from adapters.outside_calls import mentions
 from application.ports import (
     ClientRecord,
     NewClient,
@@ -230,14 +230,6 @@ def decimal(element: ET.Element | None, path: str, default: Decimal = ZERO) -> D
 
 def optional(value: str) -> str | None:
     return value or None
-
-
-def mentions(comment: str, reference: str) -> bool:
-    """True when `reference` appears in `comment` as a whole token (M-1-10 is not in M-1-101)."""
-    if not reference:
-        return False
-    pattern = rf"(?<![\w-]){re.escape(reference)}(?![\w-])"
-    return re.search(pattern, comment) is not None
 
 
 def created_id(body: bytes, wanted: str) -> str:

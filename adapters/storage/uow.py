@@ -17,7 +17,7 @@ from application.ports import UnitOfWork
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
-    """`SqlAlchemyUnitOfWork(make_engine(), load_secret_box())`; one per message or request.
+    """`SqlAlchemyUnitOfWork(make_engine(), load_secret_box(key_file, {"SALES_INBOX_SECRET_KEY": key}))`; one per message or request.
 
     Inbox items read through `uow.inbox` are written on `commit()`, with a version check
     (ConcurrentUpdate when someone else saved the item first); everything else is written at
