@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.errors import DomainError
 from domain.review import ReviewReason
 
 
@@ -19,6 +20,10 @@ class TransientError(SalesInboxError):
 
 class PermanentError(SalesInboxError):
     """Validation or configuration: retrying will not help until a person changes something."""
+
+
+# What no retry can fix: our permanent errors, and a domain rule the same input breaks again.
+PERMANENT_ERRORS: tuple[type[Exception], ...] = (PermanentError, DomainError)
 
 
 class RateBudgetExhausted(TransientError):

@@ -30,13 +30,11 @@ from domain.documents import Document, build_document, document_comment
 from domain.inbox import DocumentRecord, InboxItem, PaymentRecord, Step
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
 from domain.review import ReasonCode, ReviewReason
+from domain.sale_status import is_posted_type, status_when_finalised
 from domain.settings import Channel
 
 logger = structlog.get_logger()
 
-POSTED_TYPES = {"sales_invoice", "sales_receipt", "credit_note"}
-APPROVED_STATUS = {"sales_order": "in_process", "sales_proforma": "wait_payment",
-                   "sales_estimate": "in_process"}
 ADDING_PAYMENT = "adding_payment"
 SKU_CACHE_AGE = timedelta(days=1)
 
@@ -61,7 +59,7 @@ class OrderProcessor:
         sale = self.ensure_document()
         if sale is None:
             return
-        if sale.status == "voided":
+        if sale.is_voided:
             self._hold([
                 ReviewReason.of(
                     ReasonCode.DOCUMENT_VOIDED,
@@ -201,21 +199,20 @@ class OrderProcessor:
 
     # --- approve / post ----------------------------------------------------------------
     def finalise(self, sale: SaleRecord) -> SaleRecord:
-        if sale.is_draft and self.settings.approve:
-            if sale.sale_type in POSTED_TYPES:
+        if sale.is_draft and self.item.owes(self.settings).finalise:
+            if is_posted_type(sale.sale_type):
                 self.accounting.post_sale(sale.id)
-                sale = replace(sale, status="wait_payment")
             else:
                 self.accounting.approve_sale(sale.id)
-                sale = replace(sale, status=APPROVED_STATUS.get(sale.sale_type, "in_process"))
-        if not sale.is_draft and sale.status != "voided" and not self.item.is_finalised:
+            sale = replace(sale, status=status_when_finalised(sale.sale_type))
+        if not sale.is_draft and not sale.is_voided and not self.item.is_finalised:
             self.item.document_finalised(sale.status, self.clock.now())
             self.commit()
         return sale
 
     # --- payment -----------------------------------------------------------------------
     def add_payment(self, sale: SaleRecord) -> list[ReviewReason]:
-        if not self.settings.add_payment or not self.order.is_paid or self.item.payment:
+        if not self.item.owes(self.settings).payment:
             return []
         method = self.order.payment_method
         mapping = self.settings.payment_mapping_for(method)
@@ -280,7 +277,7 @@ class OrderProcessor:
 
     # --- e-mail ------------------------------------------------------------------------
     def send_email(self, sale: SaleRecord) -> list[ReviewReason]:
-        if not self.settings.send_email or self.item.emailed_at is not None or sale.is_draft:
+        if not self.item.owes(self.settings).email:
             return []
         to = self.order.customer.email.strip()
         if not to:

@@ -64,6 +64,18 @@ class PaymentRecord:
     paytraq_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """What automatic processing still owes an order with a document, by the channel's switches."""
+
+    finalise: bool = False  # approve or post the document
+    payment: bool = False
+    email: bool = False
+
+    def __bool__(self) -> bool:
+        return self.finalise or self.payment or self.email
+
+
 @dataclass(slots=True)
 class InboxItem:
     channel_id: str
@@ -239,11 +251,16 @@ class InboxItem:
             return False
         if self.document is None:
             return settings.ready_to_process(self.order)
-        if settings.approve and not self.is_finalised:
-            return True
-        if settings.add_payment and self.order.is_paid and self.payment is None:
-            return True
-        return settings.send_email and self.is_finalised and self.emailed_at is None
+        return bool(self.owes(settings))
+
+    def owes(self, settings: ChannelSettings) -> Owed:
+        """The steps still owed: approve/post when the channel approves; the payment once the
+        order is paid; the e-mail once the document is final."""
+        return Owed(
+            finalise=settings.approve and not self.is_finalised,
+            payment=settings.add_payment and self.order.is_paid and self.payment is None,
+            email=settings.send_email and self.is_finalised and self.emailed_at is None,
+        )
 
     def cancel(self, at: datetime) -> None:
         if self.status is S.CANCELLED:

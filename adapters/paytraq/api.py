@@ -43,6 +43,7 @@ from application.ports import (
 )
 from domain.documents import Document
 from domain.paytraq_totals import TaxKey
+from domain.sale_status import APPROVED_OR_LATER, POSTED_OR_LATER, SaleStatus
 from domain.settings import DocumentType
 
 # --- every PayTraq path Sales Inbox calls. [MCP]/[INF] ones follow DECISIONS.md ------------
@@ -68,8 +69,6 @@ DEFAULT_BASE_URL = "https://go.paytraq.com/api/"
 DAILY_LIMIT = 5000  # P12
 RATE, BURST = 1.0, 5  # P12
 
-APPROVED = {"in_process", "wait_payment", "paid", "done"}
-POSTED = {"wait_payment", "paid", "done"}
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -217,15 +216,15 @@ class PayTraqClient(AccountingPort):
         return xml.sale_record(self.http.get(_path("sale", sale_id)))
 
     def approve_sale(self, sale_id: str) -> None:
-        self._transition(sale_id, "approve", APPROVED)
+        self._transition(sale_id, "approve", APPROVED_OR_LATER)
 
     def post_sale(self, sale_id: str) -> None:
-        self._transition(sale_id, "post", POSTED)
+        self._transition(sale_id, "post", POSTED_OR_LATER)
 
     def void_sale(self, sale_id: str) -> None:
-        self._transition(sale_id, "void", {"voided"})
+        self._transition(sale_id, "void", {SaleStatus.VOIDED})
 
-    def _transition(self, sale_id: str, action: str, reached: set[str]) -> None:
+    def _transition(self, sale_id: str, action: str, reached: frozenset | set) -> None:
         """Repeating a transition is safe once the sale's status says whether it happened."""
 
         def done() -> bool | None:
@@ -290,9 +289,9 @@ class PayTraqClient(AccountingPort):
     def approved_orders(self) -> list[SaleSummary]:
         return [
             summary
-            for page in self._pages(PATHS["sales"], {"status": "in_process"})
+            for page in self._pages(PATHS["sales"], {"status": SaleStatus.IN_PROCESS.value})
             for summary in xml.sale_summaries(page)
-            if summary.status == "in_process"  # the server may map filters loosely (§7.5)
+            if summary.status == SaleStatus.IN_PROCESS  # the server may map filters loosely (§7.5)
         ]
 
     def sale_lines(self, sale_id: str) -> SaleLines:

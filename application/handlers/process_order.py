@@ -3,7 +3,7 @@ from __future__ import annotations
 import structlog
 
 from application.commands import ProcessOrder
-from application.errors import PermanentError, UnknownChannel, UnknownOrder
+from application.errors import PERMANENT_ERRORS, UnknownChannel, UnknownOrder
 from application.events import Event, OrderProcessed
 from application.order_lock import holding_order
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
@@ -57,7 +57,7 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         )
         try:
             processor.run()
-        except PermanentError as error:
+        except PERMANENT_ERRORS as error:
             logger.warning("order_failed", error=str(error))
             item.failed(str(error), clock.now())
         except Exception as error:

@@ -139,10 +139,9 @@ class RunJournal:
 
 def _plan(channel: Channel, uow: UnitOfWork, gateways: Gateways) -> StockSyncPlan:
     settings, warehouse_id = channel.settings.stock_sync, channel.settings.warehouse_id
-    if not warehouse_id:
-        raise PermanentError("choose the channel's PayTraq warehouse before syncing stock")
-    if settings.sync_prices and not settings.price_group_id:
-        raise PermanentError("'sync prices' is on but no PayTraq price group is chosen")
+    problems = channel.settings.stock_sync_problems()
+    if problems:
+        raise PermanentError("; ".join(problems))
     accounting = gateways.accounting(channel.id)
     on_hand = [(row.code, row.qty) for row in accounting.warehouse_stock(warehouse_id)]
     reserved = reserved_by_sku(_reserved_lines(accounting, uow, channel.id, warehouse_id))

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from domain.documents import Document
 from domain.paytraq_totals import TaxKey
+from domain.sale_status import SaleStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class SaleRecord:
     id: str
     ref: str
     sale_type: str
-    status: str
+    status: str  # a SaleStatus
     total: Decimal
     amount_due: Decimal
     client_id: str = ""
@@ -63,7 +64,11 @@ class SaleRecord:
 
     @property
     def is_draft(self) -> bool:
-        return self.status == "draft"
+        return self.status == SaleStatus.DRAFT
+
+    @property
+    def is_voided(self) -> bool:
+        return self.status == SaleStatus.VOIDED
 
 
 @dataclass(frozen=True, slots=True)

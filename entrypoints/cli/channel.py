@@ -215,8 +215,9 @@ def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
         sync = replace(sync, daily=o["daily_sync"])
     if o.get("daily_sync_time"):
         sync = replace(sync, daily_time=parse.clock_time(o["daily_sync_time"]))
-    if sync.sync_prices and not sync.price_group_id:
-        raise click.BadParameter("--sync-prices needs --price-group-id (the PayTraq price group)")
+    problems = sync.problems()
+    if problems:
+        raise click.BadParameter(f"{'; '.join(problems)}: --sync-prices needs --price-group-id")
     changes["stock_sync"] = sync
     return replace(settings, **changes)
 
