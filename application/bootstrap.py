@@ -30,7 +30,6 @@ COMMAND_HANDLERS = {
 EVENT_HANDLERS = {
     events.OrderChanged: [process_when_ready],
     events.OrderDeleted: [cancel_deleted],
-    events.OrderProcessed: [],
 }
 
 

@@ -9,7 +9,6 @@ from enum import StrEnum
 
 from domain.money import ZERO
 from domain.orders import SalesOrder
-from domain.sale_status import is_posted_type
 
 
 class DocumentType(StrEnum):
@@ -18,10 +17,6 @@ class DocumentType(StrEnum):
     SALES_PROFORMA = "sales_proforma"
     SALES_RECEIPT = "sales_receipt"
 
-    @property
-    def is_posted(self) -> bool:
-        """Invoices and receipts are posted to the ledger; the others are approved."""
-        return is_posted_type(self.value)
 
     @property
     def payment_is_overpayment(self) -> bool:

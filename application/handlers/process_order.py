@@ -4,7 +4,7 @@ import structlog
 
 from application.commands import ProcessOrder
 from application.errors import PERMANENT_ERRORS, UnknownChannel, UnknownOrder
-from application.events import Event, OrderProcessed
+from application.events import Event
 from application.order_lock import holding_order
 from application.order_steps.pipeline import run_order_steps
 from application.order_steps.run import OrderRun
@@ -44,7 +44,7 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         run = OrderRun(item, channel, gateways.accounting(channel.id), gateways.mailer(channel.id),
                        uow.clients, uow.sku_cache, clock, uow.commit)
         _run_and_record(run, uow)
-        return [OrderProcessed(cmd.channel_id, cmd.order_id, item.status.value)]
+        return []
 
 
 def _run_and_record(run: OrderRun, uow: UnitOfWork) -> None:
