@@ -11,8 +11,9 @@ from urllib.parse import quote
 from marshmallow import ValidationError
 
 from adapters.errors import InvalidShopData
+from adapters.mozello.fields import MOZELLO_TIME
 from adapters.mozello.notifications import EVENTS
-from adapters.mozello.schemas import MOZELLO_TIME, describe_errors, load_order, load_product
+from adapters.mozello.schemas import describe_errors, load_order, load_product
 from adapters.mozello.transport import MozelloTransport
 from application.errors import NotFound, PermanentError
 from application.ports import ShopOrder, ShopPort, ShopProduct, SkuUpdate, VariantUpdate
