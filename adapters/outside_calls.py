@@ -1,9 +1,81 @@
-"""Every call to an outside API, reported to an observer (the audit log) — secrets never."""
+"""What every call to an outside API shares, whichever API it is: timeouts, the retry and
+backoff policy, reading Retry-After, knowing whether a request ever left, finding our reference
+in the other side's free text, and the report of each call to an observer (the audit log) —
+secrets never."""
 
 from __future__ import annotations
 
+import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import requests
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5  # tries of a call that is safe to repeat
+    backoff: float = 0.5  # first wait in seconds; doubles each time
+    backoff_cap: float = 30.0
+    longest_wait: float = 60.0  # a longer Retry-After is left to the worker's own retry
+    blocked_waits: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0)  # waits after a rate-limit block
+    jitter: bool = True
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Exponential backoff (with jitter), never shorter than the server's Retry-After."""
+        wait = min(self.backoff_cap, self.backoff * 2 ** (attempt - 1))
+        if self.jitter:
+            wait *= random.uniform(0.5, 1.0)
+        return max(wait, retry_after or 0.0)
+
+
+DEFAULT_TIMEOUTS = Timeouts()
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header (seconds or an HTTP date) as seconds from now."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def never_connected(exc: requests.RequestException) -> bool:
+    """True when the request surely never reached the server (so repeating a write is safe)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__name__ == "NewConnectionError":
+            return True
+        cause = getattr(cause, "reason", None) or cause.__context__
+    return False
+
+
+def mentions(comment: str, reference: str) -> bool:
+    """True when `reference` appears in `comment` as a whole token (M-1-10 is not in M-1-101)."""
+    if not reference:
+        return False
+    pattern = rf"(?<![\w-]){re.escape(reference)}(?![\w-])"
+    return re.search(pattern, comment) is not None
 
 
 @dataclass(frozen=True, slots=True)

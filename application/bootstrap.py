@@ -17,7 +17,6 @@ from application.handlers.sync_stock import sync_stock_on_bus
 from application.messagebus import MessageBus
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
 from application.stock_commands import SyncStock
-from application.stock_ports import StockSyncLock
 
 COMMAND_HANDLERS = {
     commands.ReceiveOrder: receive_order,
@@ -31,7 +30,6 @@ COMMAND_HANDLERS = {
 EVENT_HANDLERS = {
     events.OrderChanged: [process_when_ready],
     events.OrderDeleted: [cancel_deleted],
-    events.OrderProcessed: [],
 }
 
 
@@ -46,7 +44,7 @@ def bootstrap(
     gateways: Gateways,
     clock: Clock,
     send: Callable[[commands.Command], bool] | None = None,
-    stock_lock: StockSyncLock | None = None,
+    stock_lock: ExpiringLock | None = None,
     order_lock: ExpiringLock | None = None,
 ) -> MessageBus:
     """A bus for one message or request: one unit of work, never shared between threads."""

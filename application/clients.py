@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import re
 
+from application.errors import ClientDataInvalid
 from application.ports import AccountingPort, ClientCache, ClientRecord, NewClient
 from domain.orders import Customer
 from domain.review import ReasonCode, ReviewReason
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class ClientDataInvalid(Exception):
-    def __init__(self, reason: ReviewReason):
-        super().__init__(reason.message)
-        self.reason = reason
 
 
 def _digits(value: str) -> str:

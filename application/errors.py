@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from domain.errors import DomainError
+from domain.review import ReviewReason
+
 
 class SalesInboxError(Exception):
     """Base of every error Sales Inbox raises on purpose."""
@@ -19,6 +22,10 @@ class PermanentError(SalesInboxError):
     """Validation or configuration: retrying will not help until a person changes something."""
 
 
+# What no retry can fix: our permanent errors, and a domain rule the same input breaks again.
+PERMANENT_ERRORS: tuple[type[Exception], ...] = (PermanentError, DomainError)
+
+
 class RateBudgetExhausted(TransientError):
     """The API's daily call budget is spent; work resumes after the budget resets."""
 
@@ -31,6 +38,10 @@ class NotFound(PermanentError):
     """The thing asked for does not exist."""
 
 
+class UnreadableDelivery(PermanentError):
+    """A webhook body that is not a notification we can read; retrying will not change that."""
+
+
 class UnknownChannel(NotFound):
     def __init__(self, channel_id: str):
         super().__init__(f"no channel {channel_id!r}")
@@ -41,3 +52,49 @@ class UnknownOrder(NotFound):
     def __init__(self, channel_id: str, order_id: str):
         super().__init__(f"no order {order_id!r} in channel {channel_id!r}")
         self.channel_id, self.order_id = channel_id, order_id
+
+
+# --- work that collides with other work: a retry after a moment succeeds ------------------
+
+
+class ConcurrentUpdate(TransientError):
+    """Someone else saved the same inbox item first; load it again and redo the step."""
+
+    def __init__(self, channel_id: str, order_id: str):
+        super().__init__(
+            f"order {order_id!r} of channel {channel_id!r} was changed by someone else; retry"
+        )
+        self.channel_id, self.order_id = channel_id, order_id
+
+
+class DuplicateInboxItem(ConcurrentUpdate):
+    """A second item for an order already in the inbox (two deliveries raced); a retry finds it."""
+
+
+class StorageBusy(TransientError):
+    """A lock held by another worker was not released in time."""
+
+
+class OrderBusy(TransientError):
+    """Another worker is processing this order right now; retry after it has finished."""
+
+    def __init__(self, channel_id: str, order_id: str):
+        super().__init__(f"order {order_id!r} of channel {channel_id!r} is being processed "
+                         "by another worker", retry_after=2.0)
+
+
+class StockSyncAlreadyRunning(TransientError):
+    """Another stock sync of the channel holds the lock; try again when it has finished."""
+
+    def __init__(self, channel_id: str):
+        super().__init__(f"a stock sync of channel {channel_id!r} is already running")
+        self.channel_id = channel_id
+
+
+class ClientDataInvalid(Exception):
+    """The buyer's data cannot make a PayTraq client (no name, a malformed e-mail): the order
+    waits for a person, with the reason."""
+
+    def __init__(self, reason: ReviewReason):
+        super().__init__(reason.message)
+        self.reason = reason

@@ -20,9 +20,3 @@ class OrderDeleted(Event):
     channel_id: str
     order_id: str
 
-
-@dataclass(frozen=True)
-class OrderProcessed(Event):
-    channel_id: str
-    order_id: str
-    status: str

@@ -8,18 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from application.errors import TransientError
+from application.errors import OrderBusy
 from application.ports import Clock, ExpiringLock
 
 ORDER_LOCK_TTL = timedelta(minutes=15)
-
-
-class OrderBusy(TransientError):
-    """Another worker is processing this order right now; retry after it has finished."""
-
-    def __init__(self, channel_id: str, order_id: str):
-        super().__init__(f"order {order_id!r} of channel {channel_id!r} is being processed "
-                         "by another worker", retry_after=2.0)
 
 
 def lock_name(channel_id: str, order_id: str) -> str:

@@ -146,78 +146,16 @@ def build_document(
     document_date: date,
 ) -> DocumentDraft:
     """Turn an order into a PayTraq sale, or say exactly what stops it."""
-    problems: list[ReviewReason] = []
-
-    def key_for(rate: Decimal | None, what: str) -> TaxKey | None:
-        key_id = settings.tax_key_for(rate)
-        shown = f"{rate}%" if rate is not None else "no VAT rate"
-        if key_id is None:
-            problems.append(
-                ReviewReason.of(
-                    ReasonCode.UNMAPPED_TAX_RATE,
-                    f"VAT rate {shown} on {what} has no PayTraq tax key in the channel's tax mapping",
-                    rate=str(rate),
-                )
-            )
-            return None
-        key = tax_keys.get(key_id)
-        if key is None:
-            problems.append(
-                ReviewReason.of(
-                    ReasonCode.UNMAPPED_TAX_RATE,
-                    f"tax key {key_id} mapped for VAT rate {shown} does not exist in PayTraq",
-                    rate=str(rate),
-                    tax_key=key_id,
-                )
-            )
-        return key
-
-    lines: list[DocumentLine] = []
-    for line in order.lines:
-        key = key_for(line.vat_rate, f"'{line.name}'")
-        item_id = item_ids.get(line.sku) if line.sku else None
-        if item_id is None and settings.unknown_sku is UnknownSkuPolicy.HOLD:
-            shown = line.sku or "(no SKU)"
-            problems.append(
-                ReviewReason.of(
-                    ReasonCode.UNKNOWN_SKU,
-                    f"SKU {shown} of '{line.name}' is not a PayTraq product code",
-                    sku=line.sku,
-                )
-            )
-        if key is not None:
-            lines.append(
-                DocumentLine(
-                    line.sku, item_id, line_description(line), line.quantity, line.unit_price, key
-                )
-            )
-
+    keys = _TaxKeys(settings, tax_keys)
+    lines = _lines(order, settings, item_ids, keys)
     shipping = None
     if order.shipping is not None and order.shipping.price:
-        key = key_for(order.shipping.vat_rate, "shipping")
+        key = keys.key_for(order.shipping.vat_rate, "shipping")
         if key is not None:
             shipping = ShippingCharge(order.shipping.price, key)
-
-    adjustments: list[Adjustment] = []
-    if order.discount_amount and lines:
-        weights: dict[str, Decimal] = {}
-        keys_by_id: dict[str, TaxKey] = {}
-        for doc_line in lines:
-            keys_by_id[doc_line.tax_key.id] = doc_line.tax_key
-            weights[doc_line.tax_key.id] = (
-                weights.get(doc_line.tax_key.id, ZERO) + doc_line.priced().total
-            )
-        code = order.discount.code if order.discount else ""
-        label = f"Discount code {code}" if code else "Discount"
-        for key_id, share in split_proportionally(order.discount_amount, weights).items():
-            adjustments.append(
-                Adjustment(AdjustmentType.DISCOUNT, share, keys_by_id[key_id], label)
-            )
-
-    if problems:
-        return DocumentDraft(None, tuple(problems))
+    if keys.problems:
+        return DocumentDraft(None, tuple(keys.problems))
     customer = order.customer
-    ship_to = ", ".join(p for p in (customer.name, customer.phone) if p)
     return DocumentDraft(
         Document(
             document_ref=order.order_id,
@@ -229,10 +167,72 @@ def build_document(
             include_tax=order.prices_include_vat,
             lines=tuple(lines),
             shipping=shipping,
-            adjustments=tuple(adjustments),
+            adjustments=tuple(_discounts(order, lines)),
             comment=document_comment(order),
             warehouse_id=settings.warehouse_id,
-            ship_to=ship_to,
+            ship_to=", ".join(p for p in (customer.name, customer.phone) if p),
             delivery_address=order.delivery_address or customer.billing_address,
         )
     )
+
+
+class _TaxKeys:
+    """The PayTraq tax key of each VAT rate, collecting a review reason for each one missing
+    (and, in the same list, whatever else stops the document)."""
+
+    def __init__(self, settings: ChannelSettings, tax_keys: Mapping[str, TaxKey]):
+        self.settings, self.tax_keys = settings, tax_keys
+        self.problems: list[ReviewReason] = []
+
+    def key_for(self, rate: Decimal | None, what: str) -> TaxKey | None:
+        key_id = self.settings.tax_key_for(rate)
+        shown = f"{rate}%" if rate is not None else "no VAT rate"
+        if key_id is None:
+            self.problems.append(ReviewReason.of(
+                ReasonCode.UNMAPPED_TAX_RATE,
+                f"VAT rate {shown} on {what} has no PayTraq tax key in the channel's tax mapping",
+                rate=str(rate),
+            ))
+            return None
+        key = self.tax_keys.get(key_id)
+        if key is None:
+            self.problems.append(ReviewReason.of(
+                ReasonCode.UNMAPPED_TAX_RATE,
+                f"tax key {key_id} mapped for VAT rate {shown} does not exist in PayTraq",
+                rate=str(rate),
+                tax_key=key_id,
+            ))
+        return key
+
+
+def _lines(order: SalesOrder, settings: ChannelSettings, item_ids: Mapping[str, str | None],
+           keys: _TaxKeys) -> list[DocumentLine]:
+    lines: list[DocumentLine] = []
+    for line in order.lines:
+        key = keys.key_for(line.vat_rate, f"'{line.name}'")
+        item_id = item_ids.get(line.sku) if line.sku else None
+        if item_id is None and settings.unknown_sku is UnknownSkuPolicy.HOLD:
+            keys.problems.append(ReviewReason.of(
+                ReasonCode.UNKNOWN_SKU,
+                f"SKU {line.sku or '(no SKU)'} of '{line.name}' is not a PayTraq product code",
+                sku=line.sku,
+            ))
+        if key is not None:
+            lines.append(DocumentLine(line.sku, item_id, line_description(line), line.quantity,
+                                      line.unit_price, key))
+    return lines
+
+
+def _discounts(order: SalesOrder, lines: list[DocumentLine]) -> list[Adjustment]:
+    """The order's discount, split over the lines' tax keys in proportion to their totals."""
+    if not order.discount_amount or not lines:
+        return []
+    weights: dict[str, Decimal] = {}
+    keys_by_id: dict[str, TaxKey] = {}
+    for doc_line in lines:
+        keys_by_id[doc_line.tax_key.id] = doc_line.tax_key
+        weights[doc_line.tax_key.id] = weights.get(doc_line.tax_key.id, ZERO) + doc_line.priced().total
+    code = order.discount.code if order.discount else ""
+    label = f"Discount code {code}" if code else "Discount"
+    return [Adjustment(AdjustmentType.DISCOUNT, share, keys_by_id[key_id], label)
+            for key_id, share in split_proportionally(order.discount_amount, weights).items()]

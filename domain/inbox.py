@@ -1,72 +1,23 @@
-"""An inbox item: one Mozello order of one channel, and every step taken for it."""
+"""An inbox item: one Mozello order of one channel, and every step taken for it.
+
+Its statuses are in domain/inbox_status.py, its records in domain/inbox_records.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
+from domain.errors import IllegalInboxTransition
+from domain.inbox_records import DocumentRecord, Owed, PaymentRecord, Step
+from domain.inbox_status import ALLOWED, InboxStatus
 from domain.orders import PaymentStatus, SalesOrder
 from domain.review import ReviewReason
 from domain.settings import ChannelSettings
 
-
-class InboxStatus(StrEnum):
-    RECEIVED = "received"
-    DOCUMENT_CREATED = "document_created"
-    APPROVED = "approved"
-    PAID = "paid"
-    EMAILED = "emailed"
-    NEEDS_REVIEW = "needs_review"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
 S = InboxStatus
-_PROGRESS = {S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
-ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
-    S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.PAID: frozenset({S.APPROVED, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.EMAILED: frozenset({S.PAID, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.NEEDS_REVIEW: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.FAILED: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.CANCELLED: frozenset(),
-}
-
-
-class IllegalInboxTransition(Exception):
-    def __init__(self, order_id: str, current: InboxStatus, wanted: InboxStatus):
-        super().__init__(f"order {order_id}: cannot go from {current} to {wanted}")
-        self.current, self.wanted = current, wanted
-
-
-@dataclass(slots=True)
-class Step:
-    name: str
-    at: datetime
-    detail: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class DocumentRecord:
-    id: str
-    ref: str
-    sale_type: str
-    status: str = "draft"
-    total: Decimal | None = None
-    adopted: bool = False
-
-
-@dataclass(slots=True)
-class PaymentRecord:
-    amount: Decimal
-    money_account_id: str
-    overpayment: bool
-    at: datetime
-    paytraq_id: str | None = None
+__all__ = ["DocumentRecord", "InboxItem", "InboxStatus", "Owed", "PaymentRecord", "Step",
+           "IllegalInboxTransition"]
 
 
 @dataclass(slots=True)
@@ -232,6 +183,14 @@ class InboxItem:
             self._move(self.progress_status(), at, "retry")
             self.error = None
 
+    def wants_processing(self, settings: ChannelSettings, requested_by_person: bool) -> bool:
+        """Whether to run the order steps now: a person asked, or a transient failure is being
+        retried, or the channel's trigger is met. A cancelled order never."""
+        if self.is_cancelled:
+            return False
+        retrying = self.status is S.FAILED and self.error_transient
+        return requested_by_person or retrying or settings.ready_to_process(self.order)
+
     def awaits_work(self, settings: ChannelSettings) -> bool:
         """Whether automatic processing still owes this order a step (for the sweeper that
         re-enqueues orders a dead worker left half-way). Review and permanent failures wait
@@ -244,11 +203,16 @@ class InboxItem:
             return False
         if self.document is None:
             return settings.ready_to_process(self.order)
-        if settings.approve and not self.is_finalised:
-            return True
-        if settings.add_payment and self.order.is_paid and self.payment is None:
-            return True
-        return settings.send_email and self.is_finalised and self.emailed_at is None
+        return bool(self.owes(settings))
+
+    def owes(self, settings: ChannelSettings) -> Owed:
+        """The steps still owed: approve/post when the channel approves; the payment once the
+        order is paid; the e-mail once the document is final."""
+        return Owed(
+            finalise=settings.approve and not self.is_finalised,
+            payment=settings.add_payment and self.order.is_paid and self.payment is None,
+            email=settings.send_email and self.is_finalised and self.emailed_at is None,
+        )
 
     def cancel(self, at: datetime) -> None:
         if self.status is S.CANCELLED:

@@ -64,10 +64,6 @@ class OrderLine:
     variant_handle: str | None = None
     variant: tuple[str, ...] = ()
 
-    @property
-    def gross_value(self) -> Decimal:
-        """Quantity times unit price, unrounded, on the shop's price basis."""
-        return self.quantity * self.unit_price
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +113,3 @@ class SalesOrder:
     def discount_amount(self) -> Decimal:
         return self.discount.amount if self.discount else ZERO
 
-    @property
-    def vat_rates(self) -> frozenset[Decimal | None]:
-        rates = {line.vat_rate for line in self.lines}
-        if self.shipping is not None and self.shipping.price:
-            rates.add(self.shipping.vat_rate)
-        return frozenset(rates)

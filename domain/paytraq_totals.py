@@ -87,8 +87,6 @@ class DocumentTotals:
     def tax(self) -> Decimal:
         return sum((row.tax for row in self.taxes), ZERO)
 
-    def row_for(self, key_id: str) -> TaxRow | None:
-        return next((row for row in self.taxes if row.tax_key.id == key_id), None)
 
 
 def line_total(qty: Decimal, price: Decimal, discount_pct: Decimal = ZERO) -> Decimal:

@@ -76,9 +76,6 @@ class Mismatch:
         """What the shop charged minus what PayTraq computes."""
         return self.shop_total - self.paytraq_total
 
-    @property
-    def taxes_difference(self) -> Decimal:
-        return self.shop_taxes - self.paytraq_taxes
 
     def reason(self) -> ReviewReason:
         return ReviewReason.of(

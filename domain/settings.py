@@ -17,10 +17,6 @@ class DocumentType(StrEnum):
     SALES_PROFORMA = "sales_proforma"
     SALES_RECEIPT = "sales_receipt"
 
-    @property
-    def is_posted(self) -> bool:
-        """Invoices and receipts are posted to the ledger; the others are approved."""
-        return self in (DocumentType.SALES_INVOICE, DocumentType.SALES_RECEIPT)
 
     @property
     def payment_is_overpayment(self) -> bool:
@@ -68,6 +64,12 @@ class StockSyncSettings:
     track_untracked: bool = False
     sync_sale_price: bool = False
 
+    def problems(self) -> list[str]:
+        """What keeps these settings from working, in words for the shop owner."""
+        if self.sync_prices and not self.price_group_id:
+            return ["'sync prices' is on but no PayTraq price group is chosen"]
+        return []
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelSettings:
@@ -90,6 +92,12 @@ class ChannelSettings:
     rounding_limit: Decimal = ZERO
     stock_sync: StockSyncSettings = field(default_factory=StockSyncSettings)
     email_via: EmailVia = EmailVia.PAYTRAQ
+
+    def stock_sync_problems(self) -> list[str]:
+        """What keeps a stock sync of this channel from running, in words for the shop owner."""
+        missing = [] if self.warehouse_id else [
+            "choose the channel's PayTraq warehouse before syncing stock"]
+        return missing + self.stock_sync.problems()
 
     def trigger_for(self, payment_method: str) -> Trigger:
         return dict(self.trigger_overrides).get(payment_method, self.trigger)

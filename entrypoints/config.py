@@ -70,30 +70,6 @@ class Config:
         return self.redis_url is None
 
 
-DOCUMENTED = {
-    "SALES_INBOX_DATABASE_URL": "database URL; default sqlite file var/sales-inbox.sqlite3",
-    "SALES_INBOX_REDIS_URL": "Redis URL; set → distributed mode (RedisBroker); unset → embedded",
-    "SALES_INBOX_SECRET_KEY": "Fernet key for credentials at rest; unset → generated into var/",
-    "SALES_INBOX_PUBLIC_URL": "public base URL Mozello calls (webhook URL = this + /webhooks/...)",
-    "SALES_INBOX_HOST": "web bind address (127.0.0.1)",
-    "SALES_INBOX_OLD_SECRET_KEYS": "previous Fernet keys, comma-separated, read during a rotation",
-    "SALES_INBOX_API_TOKEN": "bearer token for /api/*; unset → /api/* answers only a session",
-    "SALES_INBOX_METRICS_TOKEN": "bearer token Prometheus sends for /metrics",
-    "SALES_INBOX_METRICS_PUBLIC": "1 → /metrics open to anyone who reaches it (no token)",
-    "SALES_INBOX_TRUSTED_PROXIES": "proxies in front: a count of hops, or their addresses",
-    "SALES_INBOX_PORT": "web port (8000)",
-    "SALES_INBOX_SANDBOX": "auto | on | off: built-in PayTraq and Mozello sandboxes",
-    "SALES_INBOX_POLL_MINUTES": "catch-up poll interval per channel (10)",
-    "SALES_INBOX_WORKER_THREADS": "worker threads in embedded mode (4)",
-    "SALES_INBOX_LOG_FORMAT": "auto | json | console",
-    "SALES_INBOX_LOG_LEVEL": "DEBUG | INFO | WARNING",
-    "SALES_INBOX_PAYTRAQ_RATE": "PayTraq requests a second per company (1.0; raise only for sandboxes)",
-    "SALES_INBOX_PAYTRAQ_BURST": "PayTraq burst (5)",
-    "PAYTRAQ_API_URL": "PayTraq API base (https://go.paytraq.com/api/)",
-    "MOZELLO_API_URL": "Mozello Store API base (https://api.mozello.com/v1/)",
-}
-
-
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:

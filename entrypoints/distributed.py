@@ -24,21 +24,12 @@ def _require_redis(config: Config, what: str) -> None:
 
 def wsgi_app():
     """The WSGI app for gunicorn workers (entrypoints.distributed:wsgi_app())."""
+    from entrypoints.bootstrap import start_process
     from entrypoints.config import load_config
-    from entrypoints.logs import configure_logging
-    from entrypoints.runtime import build_runtime, set_runtime
     from entrypoints.web.app import create_app
-    from entrypoints.worker.broker import setup_broker
 
-    configure_logging()
-    config = load_config()
-    runtime = build_runtime(config)
-    setup_broker(config.redis_url)
-    from entrypoints.worker import actors
-
-    runtime.dispatch = actors.dispatch
-    set_runtime(runtime)
-    return create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
+    process = start_process(load_config())
+    return create_app(process.runtime, process.enqueue_delivery)
 
 
 def run_web(config: Config, host: str, port: int, workers: int) -> None:
@@ -72,20 +63,12 @@ def run_worker(config: Config, processes: int, threads: int) -> None:
 
 def run_scheduler(config: Config) -> None:
     _require_redis(config, "scheduler")
-    from entrypoints.runtime import build_runtime, set_runtime
-    from entrypoints.serve import daily_sync_jobs
-    from entrypoints.worker.broker import setup_broker
-    from entrypoints.worker.scheduler import Jobs, start_scheduler
+    from entrypoints.bootstrap import start_process
+    from entrypoints.worker.scheduler import scheduled_jobs, start_scheduler
 
-    runtime = build_runtime(config)
-    setup_broker(config.redis_url)
-    from entrypoints.worker import actors
-
-    runtime.dispatch = actors.dispatch
-    set_runtime(runtime)
-    jobs = Jobs(runtime, send_process=lambda c, o: actors.process_order.send(c, o),
-                send_poll=lambda c: actors.poll_orders.send(c), **daily_sync_jobs(actors, runtime))
-    stop = start_scheduler(runtime, jobs, config.poll_minutes)
+    process = start_process(config)
+    stop = start_scheduler(process.runtime, scheduled_jobs(process.runtime, process.actors),
+                           config.poll_minutes)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())

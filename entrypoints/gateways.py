@@ -15,13 +15,13 @@ from adapters.ratelimit import RedisTokenBucket
 from adapters.storage.audit_writer import AuditWriter
 from application.ports import (
     AccountingPort,
+    AuditEntry,
     ChannelCredentials,
     Gateways,
     MailerPort,
     ShopPort,
     UnitOfWork,
 )
-from application.storage_ports import AuditEntry
 from domain.settings import EmailVia
 
 

@@ -11,7 +11,7 @@ from adapters.clock import SystemClock
 from application.bootstrap import bootstrap
 from application.commands import Command
 from application.messagebus import MessageBus
-from application.ports import Clock, Gateways, UnitOfWork
+from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
 from entrypoints.config import Config, load_config
 
 logger = structlog.get_logger()
@@ -25,19 +25,13 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     redis: object | None = None
     dispatch: Callable[[Command], bool] | None = None
-    stock_lock: object | None = None
-    order_lock: object | None = None
+    stock_lock: ExpiringLock | None = None
+    order_lock: ExpiringLock | None = None
 
     def bus(self) -> MessageBus:
-        """A fresh bus and unit of work for one message or request."""
-        send = None
-        if self.dispatch is not None:
-            dispatch = self.dispatch
-
-            def send(command: Command) -> bool:
-                return dispatch(command)
-
-        return bootstrap(self.uow_factory(), self.gateways, self.clock, send=send,
+        """A fresh bus and unit of work for one message or request. With a dispatcher (the
+        worker actors), follow-up commands become broker messages; without, they run in-line."""
+        return bootstrap(self.uow_factory(), self.gateways, self.clock, send=self.dispatch,
                          stock_lock=self.stock_lock, order_lock=self.order_lock)
 
 
@@ -69,8 +63,10 @@ def open_storage(config: Config) -> Storage:
     return Storage(engine, uow_factory, box)
 
 
-def build_runtime(config: Config | None = None, storage: Storage | None = None) -> Runtime:
-    """Storage, Redis when configured, and per-channel adapters."""
+def build_runtime(config: Config | None = None, storage: Storage | None = None,
+                  dispatch: Callable[[Command], bool] | None = None) -> Runtime:
+    """Storage, Redis when configured, and per-channel adapters. Processes start through
+    entrypoints/bootstrap.py; the CLI uses this directly (no broker: follow-ups run in-line)."""
     from adapters.storage.sent_mail_log import SqlSentMailLog
     from entrypoints.gateways import ChannelGateways
 
@@ -92,7 +88,7 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None) 
     from adapters.storage.locks import SqlLock
 
     lock = SqlLock(storage.engine)
-    return Runtime(config, storage.uow_factory, gateways, redis=redis_client,
+    return Runtime(config, storage.uow_factory, gateways, redis=redis_client, dispatch=dispatch,
                    stock_lock=lock, order_lock=lock)
 
 
@@ -105,7 +101,7 @@ def smtp_mailer_factory(sent_log, clock: Clock | None = None):
     return lambda channel_id, creds, accounting: smtp_mailer(creds, accounting, sent_log, clock)
 
 
-_current: Runtime | None = None
+_current: Runtime | None = None  # the process's one runtime: the actors and the CLI reach it
 
 
 def set_runtime(runtime: Runtime | None) -> None:

@@ -10,15 +10,17 @@ import dramatiq
 import structlog
 from werkzeug.serving import make_server
 
+from entrypoints.bootstrap import Process, start_process
 from entrypoints.config import Config
 from entrypoints.demo.sandbox_mode import (
+    Sandboxes,
     ensure_sandbox_channel,
     start_sandboxes,
     wants_sandboxes,
 )
-from entrypoints.runtime import build_runtime, open_storage, set_runtime
-from entrypoints.worker.broker import setup_broker
-from entrypoints.worker.scheduler import Jobs, start_scheduler
+from entrypoints.runtime import Storage, open_storage
+from entrypoints.web.app import create_app
+from entrypoints.worker.scheduler import scheduled_jobs, start_scheduler
 
 logger = structlog.get_logger()
 
@@ -26,80 +28,68 @@ logger = structlog.get_logger()
 def serve(config: Config) -> None:
     config.check_exposure(config.host)
     storage = open_storage(config)
-    sandboxes = None
-    if wants_sandboxes(config, storage.uow_factory()):
-        sandboxes = start_sandboxes()
+    sandboxes = _sandboxes_if_wanted(config, storage)
+    if sandboxes is not None:
         config = replace(config, paytraq_api_url=sandboxes.paytraq.base_url,
                          mozello_api_url=sandboxes.mozello.base_url)
-        logger.warning(
-            "SANDBOX MODE: no real PayTraq/Mozello credentials are configured, so Sales Inbox "
-            "talks to its built-in sandboxes",
-            paytraq_sandbox=sandboxes.paytraq.base_url,
-            mozello_sandbox=sandboxes.mozello.base_url,
-        )
-        logger.warning(
-            "place a sandbox order: curl -X POST "
-            f"{sandboxes.mozello.base_url.removesuffix('v1/')}sandbox/orders/ -H 'Content-Type: "
-            "application/json' -d '{\"items\": [[\"TT-100\", 1]], \"paid\": true}'"
-        )
-    runtime = build_runtime(config, storage)
-    broker = setup_broker(config.redis_url)
-    from entrypoints.worker import actors
-
-    runtime.dispatch = actors.dispatch
-    set_runtime(runtime)
+    process = start_process(config, storage)
     if sandboxes is not None:
         ensure_sandbox_channel(storage.uow_factory(), sandboxes, config.public_url)
-
-    worker = stop_scheduler = None
-    if config.embedded:
-        worker = dramatiq.Worker(broker, worker_threads=config.worker_threads)
-        worker.start()
-        jobs = Jobs(
-            runtime,
-            send_process=lambda c, o: actors.process_order.send(c, o),
-            send_poll=lambda c: actors.poll_orders.send(c),
-            **daily_sync_jobs(actors, runtime),
-        )
-        stop_scheduler = start_scheduler(runtime, jobs, config.poll_minutes)
-
-    from entrypoints.web.app import create_app
-
-    app = create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
-    server = make_server(config.host, config.port, app, threaded=True)
+    stop_workers = _start_embedded_workers(process, config) if config.embedded else None
+    server = make_server(config.host, config.port,
+                         create_app(process.runtime, process.enqueue_delivery), threaded=True)
     logger.info("serving", url=f"http://{config.host}:{server.server_port}",
                 mode="embedded" if config.embedded else "distributed",
                 database=config.database_url.split("://")[0])
+    _stop_on_signals(server)
+    try:
+        server.serve_forever()
+    finally:
+        if stop_workers:
+            stop_workers()
+        if sandboxes is not None:
+            sandboxes.stop()
+        logger.info("stopped")
 
+
+def _sandboxes_if_wanted(config: Config, storage: Storage) -> Sandboxes | None:
+    """The built-in sandboxes, when no real PayTraq/Mozello is configured (`make run`)."""
+    if not wants_sandboxes(config, storage.uow_factory()):
+        return None
+    sandboxes = start_sandboxes()
+    logger.warning(
+        "SANDBOX MODE: no real PayTraq/Mozello credentials are configured, so Sales Inbox "
+        "talks to its built-in sandboxes",
+        paytraq_sandbox=sandboxes.paytraq.base_url,
+        mozello_sandbox=sandboxes.mozello.base_url,
+    )
+    logger.warning(
+        "place a sandbox order: curl -X POST "
+        f"{sandboxes.mozello.base_url.removesuffix('v1/')}sandbox/orders/ -H 'Content-Type: "
+        "application/json' -d '{\"items\": [[\"TT-100\", 1]], \"paid\": true}'"
+    )
+    return sandboxes
+
+
+def _start_embedded_workers(process: Process, config: Config):
+    """Worker threads on the in-process broker and the scheduler; returns how to stop both."""
+    worker = dramatiq.Worker(process.broker, worker_threads=config.worker_threads)
+    worker.start()
+    stop_scheduler = start_scheduler(process.runtime,
+                                     scheduled_jobs(process.runtime, process.actors),
+                                     config.poll_minutes)
+
+    def stop() -> None:
+        stop_scheduler()
+        worker.stop(timeout=30_000)
+
+    return stop
+
+
+def _stop_on_signals(server) -> None:
     def shutdown(signum, frame):
         logger.info("shutting_down", signal=signum)
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
-    try:
-        server.serve_forever()
-    finally:
-        if stop_scheduler:
-            stop_scheduler()
-        if worker is not None:
-            worker.stop(timeout=30_000)
-        if sandboxes is not None:
-            sandboxes.stop()
-        logger.info("stopped")
-
-
-def daily_sync_jobs(actors, runtime) -> dict:
-    """The daily stock sync: due at each channel's local time, once a day."""
-    from domain.stock_sync import daily_sync_due
-
-    def last_sync_started(channel_id: str):
-        with runtime.uow_factory() as uow:
-            runs = [r for r in uow.stock_runs.list(channel_id, limit=50) if not r.dry_run]
-        return runs[0].started_at if runs else None
-
-    return {
-        "send_sync": lambda c: actors.sync_stock.send(c, False),
-        "sync_due": daily_sync_due,
-        "last_sync_started": last_sync_started,
-    }

@@ -7,12 +7,12 @@ including "the write happened but the answer was lost", to prove the handlers id
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from adapters.outside_calls import mentions
 from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
@@ -31,9 +31,7 @@ from application.ports import (
 from domain.documents import Document
 from domain.money import ZERO
 from domain.paytraq_totals import TaxKey
-
-APPROVE_TO = {"sales_order": "in_process", "sales_proforma": "wait_payment", "sales_estimate": "in_process"}
-POST_TYPES = {"sales_invoice", "sales_receipt"}
+from domain.sale_status import SaleStatus, is_posted_type, status_when_finalised
 
 
 @dataclass
@@ -208,10 +206,10 @@ class FakeAccounting(AccountingPort):
         fault = self._call("approve_sale")
         sale = self._sale(sale_id)
         kind = sale.document.sale_type.value
-        if kind not in APPROVE_TO:
+        if is_posted_type(kind):
             raise PermanentError(f"a {kind} is posted, not approved")
-        if sale.status == "draft":
-            sale.status = APPROVE_TO[kind]
+        if sale.status == SaleStatus.DRAFT:
+            sale.status = status_when_finalised(kind)
             self._touch(sale)
         self._after(fault)
 
@@ -219,10 +217,10 @@ class FakeAccounting(AccountingPort):
         fault = self._call("post_sale")
         sale = self._sale(sale_id)
         kind = sale.document.sale_type.value
-        if kind not in POST_TYPES:
+        if not is_posted_type(kind):
             raise PermanentError(f"a {kind} is approved, not posted")
-        if sale.status == "draft":
-            sale.status = "wait_payment"
+        if sale.status == SaleStatus.DRAFT:
+            sale.status = status_when_finalised(kind)
             self._touch(sale)
         self._after(fault)
 
@@ -231,7 +229,7 @@ class FakeAccounting(AccountingPort):
         sale = self._sale(sale_id)
         if sale.payments:
             raise PermanentError(f"Document {sale.document.document_ref} has payments")
-        sale.status = "voided"
+        sale.status = SaleStatus.VOIDED
         self._touch(sale)
         self._after(fault)
 
@@ -240,7 +238,7 @@ class FakeAccounting(AccountingPort):
         self._call("find_payment")
         sale = self._sale(sale_id)
         for payment in sale.payments:
-            if _mentions(payment.comment, reference):
+            if mentions(payment.comment, reference):
                 return PaymentReceipt(payment.amount, False, payment.paytraq_id)
         for advance in self.overpayments:
             if advance.sale_id == sale_id and advance.reference == reference:
@@ -326,11 +324,6 @@ class FakeAccounting(AccountingPort):
             for p in self.products.values()
             if price_group_id in p.prices
         ]
-
-
-def _mentions(comment: str, reference: str) -> bool:
-    """The reference as a whole token of the comment (M-1-10 is not in "… [M-1-101]")."""
-    return re.search(rf"(?<![\w-]){re.escape(reference)}(?![\w-])", comment) is not None
 
 
 def transient(message: str = "PayTraq did not answer in time") -> TransientError:

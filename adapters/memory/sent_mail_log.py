@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from application.mail_ports import SentMail, SentMailLog
+from application.ports import SentMail, SentMailLog
 
 
 class InMemorySentMailLog(SentMailLog):

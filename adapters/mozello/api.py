@@ -10,8 +10,10 @@ from urllib.parse import quote
 
 from marshmallow import ValidationError
 
+from adapters.errors import InvalidShopData
+from adapters.mozello.fields import MOZELLO_TIME
 from adapters.mozello.notifications import EVENTS
-from adapters.mozello.schemas import MOZELLO_TIME, describe_errors, load_order, load_product
+from adapters.mozello.schemas import describe_errors, load_order, load_product
 from adapters.mozello.transport import MozelloTransport
 from application.errors import NotFound, PermanentError
 from application.ports import ShopOrder, ShopPort, ShopProduct, SkuUpdate, VariantUpdate
@@ -19,10 +21,6 @@ from domain.money import round2
 
 PAGE_SIZE = 100
 BATCH_LIMIT = 1000  # items per batch_update_by_sku call (spec §1.5)
-
-
-class InvalidShopData(PermanentError):
-    """Mozello answered with an order or product we cannot read."""
 
 
 class MozelloClient(ShopPort):

@@ -7,9 +7,9 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from adapters.errors import InvalidNotification
 from adapters.mozello import wire
 from adapters.mozello.schemas import describe_errors, load_order, load_product
-from application.errors import PermanentError
 from application.ports import ShopProduct
 from domain.orders import SalesOrder
 
@@ -20,10 +20,6 @@ EVENTS = ORDER_EVENTS + PRODUCT_EVENTS
 # An order body without these keys is an abbreviated snapshot (the official PAYMENT_CHANGED
 # example carries only `payment_status`): keep it raw and let the handler fetch the order.
 FULL_ORDER_KEYS = ("created_at", "cart", "total")
-
-
-class InvalidNotification(PermanentError):
-    """The body is not a Mozello notification we can read; retrying will not change that."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,10 @@ The API key is sent in the Authorization header only; it never appears in logs o
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -25,7 +23,14 @@ import requests
 import structlog
 
 from adapters.mozello import wire
-from adapters.outside_calls import CallObserver, OutsideCall, report
+from adapters.outside_calls import (
+    DEFAULT_TIMEOUTS,
+    CallObserver,
+    OutsideCall,
+    RetryPolicy,
+    Timeouts,
+    report,
+)
 from adapters.ratelimit import RateLimiter, TokenBucket
 from application.errors import (
     AuthenticationFailed,
@@ -40,18 +45,7 @@ log = structlog.get_logger()
 DEFAULT_BASE_URL = "https://api.mozello.com/v1/"
 
 
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    connect: float = 5.0
-    read: float = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    attempts: int = 4  # tries of an idempotent call that meets a 5xx or a timeout
-    backoff: float = 0.5  # first wait in seconds; doubles each time
-    max_backoff: float = 30.0
-    blocked_waits: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0)  # waits after a 403 block
+MOZELLO_RETRY = RetryPolicy(attempts=4, jitter=False)
 
 
 class SlidingWindowLimit(RateLimiter):
@@ -95,13 +89,13 @@ class MozelloTransport:
         *,
         session: requests.Session | None = None,
         limiters: Sequence[RateLimiter] | None = None,
-        timeouts: Timeouts = Timeouts(),
-        retry: RetryPolicy = RetryPolicy(),
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        retry: RetryPolicy = MOZELLO_RETRY,
         sleep: Callable[[float], None] = time.sleep,
         observer: CallObserver | None = None,
     ):
         self.observer = observer
-        base = base_url or os.environ.get("MOZELLO_API_URL") or DEFAULT_BASE_URL
+        base = base_url or DEFAULT_BASE_URL
         self.base_url = base if base.endswith("/") else base + "/"
         self._api_key = api_key
         self._session = session or requests.Session()
@@ -139,7 +133,7 @@ class MozelloTransport:
                 reason = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                 if not idempotent or failures >= self.retry.attempts:
                     raise TransientError(f"Mozello {method} {self._path(url)} {reason}") from None
-                self._sleep(self._backoff(failures))
+                self._sleep(self.retry.delay(failures))
                 continue
             status = response.status_code
             if status in (403, 429):
@@ -156,7 +150,7 @@ class MozelloTransport:
                     raise TransientError(
                         f"Mozello {method} {self._path(url)} failed with HTTP {status}: "
                         f"{self._message(response)}")
-                self._sleep(self._backoff(failures))
+                self._sleep(self.retry.delay(failures))
                 continue
             return self._answer(method, url, response)
 
@@ -223,5 +217,3 @@ class MozelloTransport:
         path = url[len(self.base_url) - 1:] if url.startswith(self.base_url) else url
         return self._redact(path.split("?", 1)[0])
 
-    def _backoff(self, failures: int) -> float:
-        return min(self.retry.max_backoff, self.retry.backoff * 2 ** (failures - 1))

@@ -3,12 +3,14 @@
 Writes are idempotent by their natural keys: a sale by its DocumentRef (the Mozello order id), a
 payment by its sale and the order reference in its Comment. After a write whose answer was lost,
 the client looks for the result before it writes again; it never repeats a create blindly.
+
+Over 250 lines on purpose: one module per outside API (STYLE.md 9), so every PayTraq operation
+the order flow and the stock sync use is read in one place; paths are in paths.py, the shared
+rate limits in limits.py, the XML in bodies.py and xml.py, HTTP in transport.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -18,8 +20,18 @@ from typing import TypeVar
 import requests
 import structlog
 
-from adapters.outside_calls import CallObserver
-from adapters.paytraq import xml
+from adapters.outside_calls import CallObserver, mentions
+from adapters.paytraq import bodies, xml
+from adapters.paytraq.limits import (
+    BURST,
+    DAILY_LIMIT,
+    RATE,
+    credential_hash,
+    shared_bucket,
+    shared_budget,
+)
+from adapters.paytraq.paths import PATHS
+from adapters.paytraq.paths import path as _path
 from adapters.paytraq.transport import (
     DEFAULT_RETRY,
     DEFAULT_TIMEOUTS,
@@ -28,7 +40,7 @@ from adapters.paytraq.transport import (
     RetryPolicy,
     Timeouts,
 )
-from adapters.ratelimit import DailyBudget, RateLimiter, RedisTokenBucket, TokenBucket
+from adapters.ratelimit import DailyBudget, RateLimiter, RedisTokenBucket
 from application.errors import PermanentError, TransientError
 from application.ports import (
     AccountingPort,
@@ -44,44 +56,18 @@ from application.ports import (
 )
 from domain.documents import Document
 from domain.paytraq_totals import TaxKey
+from domain.sale_status import APPROVED_OR_LATER, POSTED_OR_LATER, SaleStatus
 from domain.settings import DocumentType
 
-# --- every PayTraq path Sales Inbox calls. [MCP]/[INF] ones follow DECISIONS.md ------------
-PATHS = {
-    "clients": "clients",  # GET ?query=&page=          [CODE R3,R5]
-    "client_create": "client",  # POST <Client>         [CODE R4,R5]
-    "products": "products",  # GET ?query= | ?WarehouseID=&page=   [CODE R4]
-    "tax_keys": "taxKeys",  # GET                       [MCP] P9
-    "sales": "sales",  # GET ?query= | ?status=&page=    [CODE R2][MCP] P1, P7
-    "sale": "sale/{id}",  # GET                         [OBS R1]
-    "sale_create": "sale",  # POST <Sale>               [CODE R3] P2
-    "approve": "sale/{id}/approve",  # POST <Document/> [MCP] P3
-    "post": "sale/{id}/post",  # POST <Document/>       [MCP] P3
-    "void": "sale/{id}/void",  # POST <Document/>       [MCP] P3
-    "payment": "sale/{id}/payment",  # POST <Payment>   [MCP] P4
-    "payments": "payments",  # GET ?query=&page=        [MCP] docs/decisions/paytraq-payments-lookup.md
-    "send": "sale/{id}/send",  # POST <Send>            [MCP] P5
-    "pdf": "sale/{id}/pdf",  # GET → application/pdf    [MCP] docs/decisions/paytraq-payments-lookup.md
-    "price_list": "productPriceList/{id}",  # GET ?page= [MCP] P8
-}
 PAGE_SIZE = 100  # §1.5: 100 records a page, 0-based, stop on a short page
 DEFAULT_BASE_URL = "https://go.paytraq.com/api/"
-DAILY_LIMIT = 5000  # P12
-RATE, BURST = 1.0, 5  # P12
 
-APPROVED = {"in_process", "wait_payment", "paid", "done"}
-POSTED = {"wait_payment", "paid", "done"}
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
 MAX_PAGES = 2_000  # 200,000 records
-
-
-def credential_hash(api_key: str) -> str:
-    """A stable, non-reversible name for a credential pair (Redis keys never hold the key)."""
-    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:24]
 
 
 class PayTraqClient(AccountingPort):
@@ -104,7 +90,7 @@ class PayTraqClient(AccountingPort):
         item_cache_size: int = 10_000,
         observer: CallObserver | None = None,
     ):
-        base_url = base_url or os.environ.get("PAYTRAQ_API_URL") or DEFAULT_BASE_URL
+        base_url = base_url or DEFAULT_BASE_URL
         name = credential_hash(api_key)
         if limiter is None:
             limiter = (
@@ -152,7 +138,7 @@ class PayTraqClient(AccountingPort):
             return None
 
         def create() -> str:
-            body = self.http.post(PATHS["client_create"], xml.client_body(client))
+            body = self.http.post(PATHS["client_create"], bodies.client_body(client))
             return xml.created_id(body, "ClientID")
 
         return self._write(f"create client {client.name!r}", create, existing if keys else None)
@@ -204,7 +190,7 @@ class PayTraqClient(AccountingPort):
 
         def create() -> str:
             try:
-                body = self.http.post(PATHS["sale_create"], xml.sale_body(document))
+                body = self.http.post(PATHS["sale_create"], bodies.sale_body(document))
             except PermanentError:
                 for line in document.lines:  # a stale ItemID must be looked up again next time
                     if line.sku:
@@ -218,15 +204,15 @@ class PayTraqClient(AccountingPort):
         return xml.sale_record(self.http.get(_path("sale", sale_id)))
 
     def approve_sale(self, sale_id: str) -> None:
-        self._transition(sale_id, "approve", APPROVED)
+        self._transition(sale_id, "approve", APPROVED_OR_LATER)
 
     def post_sale(self, sale_id: str) -> None:
-        self._transition(sale_id, "post", POSTED)
+        self._transition(sale_id, "post", POSTED_OR_LATER)
 
     def void_sale(self, sale_id: str) -> None:
-        self._transition(sale_id, "void", {"voided"})
+        self._transition(sale_id, "void", {SaleStatus.VOIDED})
 
-    def _transition(self, sale_id: str, action: str, reached: set[str]) -> None:
+    def _transition(self, sale_id: str, action: str, reached: frozenset | set) -> None:
         """Repeating a transition is safe once the sale's status says whether it happened."""
 
         def done() -> bool | None:
@@ -234,7 +220,7 @@ class PayTraqClient(AccountingPort):
 
         def send() -> bool:
             try:
-                self.http.post(_path(action, sale_id), xml.empty_document_body())
+                self.http.post(_path(action, sale_id), bodies.empty_document_body())
             except PermanentError as refused:
                 if done():  # already approved/posted/voided earlier: nothing left to do
                     return True
@@ -249,13 +235,13 @@ class PayTraqClient(AccountingPort):
         overpayment = sale.sale_type == DocumentType.SALES_ORDER.value
         if not overpayment:
             for payment in sale.payments:
-                if xml.mentions(payment.comment, reference):
+                if mentions(payment.comment, reference):
                     return PaymentReceipt(payment.amount, False, payment.paytraq_id)
             if all(payment.comment for payment in sale.payments):
                 return None  # every payment shows its comment, and none is ours
         for page in self._pages(PATHS["payments"], {"query": reference}):
             for booked in xml.booked_payments(page):
-                if booked.sale_id == sale_id and xml.mentions(booked.comment, reference):
+                if booked.sale_id == sale_id and mentions(booked.comment, reference):
                     return PaymentReceipt(booked.amount, overpayment, booked.id or None)
         return None
 
@@ -264,7 +250,7 @@ class PayTraqClient(AccountingPort):
         overpayment = sale_type == DocumentType.SALES_ORDER.value
 
         def create() -> PaymentReceipt:
-            body = self.http.post(_path("payment", sale_id), xml.payment_body(payment))
+            body = self.http.post(_path("payment", sale_id), bodies.payment_body(payment))
             return PaymentReceipt(payment.amount, overpayment, xml.optional_created_id(body))
 
         return self._write(
@@ -276,7 +262,7 @@ class PayTraqClient(AccountingPort):
     # --- e-mail and PDF ------------------------------------------------------------------
     def send_sale(self, sale_id: str, email: str | None = None) -> None:
         """Not repeated after a lost answer: a second e-mail is worse than a retried job."""
-        self.http.post(_path("send", sale_id), xml.send_body(email))
+        self.http.post(_path("send", sale_id), bodies.send_body(email))
 
     def sale_pdf(self, sale_id: str) -> bytes:
         return self.http.get(_path("pdf", sale_id))
@@ -291,9 +277,9 @@ class PayTraqClient(AccountingPort):
     def approved_orders(self) -> list[SaleSummary]:
         return [
             summary
-            for page in self._pages(PATHS["sales"], {"status": "in_process"})
+            for page in self._pages(PATHS["sales"], {"status": SaleStatus.IN_PROCESS.value})
             for summary in xml.sale_summaries(page)
-            if summary.status == "in_process"  # the server may map filters loosely (§7.5)
+            if summary.status == SaleStatus.IN_PROCESS  # the server may map filters loosely (§7.5)
         ]
 
     def sale_lines(self, sale_id: str) -> SaleLines:
@@ -336,30 +322,3 @@ class PayTraqClient(AccountingPort):
                     log.info("paytraq.write_found_after_lost_answer", what=what)
                     return found
         raise TransientError(f"PayTraq: {what} unconfirmed after {attempts} attempts")
-
-
-def _path(name: str, ident: str) -> str:
-    return PATHS[name].format(id=requests.utils.quote(str(ident), safe=""))
-
-
-_buckets: dict[str, TokenBucket] = {}
-_budgets: dict[str, DailyBudget] = {}
-_buckets_lock = threading.Lock()
-
-
-def shared_bucket(name: str, rate: float, burst: int) -> TokenBucket:
-    """One in-process bucket per credential pair, shared by every client and thread using it."""
-    with _buckets_lock:
-        bucket = _buckets.get(name)
-        if bucket is None or (bucket.rate, bucket.burst) != (rate, burst):
-            bucket = _buckets[name] = TokenBucket(rate, burst)
-        return bucket
-
-
-def shared_budget(name: str, limit: int) -> DailyBudget:
-    """One in-process daily counter per credential pair (with Redis: one for all processes)."""
-    with _buckets_lock:
-        budget = _budgets.get(name)
-        if budget is None or budget.limit != limit:
-            budget = _budgets[name] = DailyBudget(limit, f"paytraq:budget:{name}")
-        return budget

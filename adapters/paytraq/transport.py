@@ -9,18 +9,24 @@ exception message.
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import requests
 import structlog
 
-from adapters.outside_calls import CallObserver, OutsideCall, report
+from adapters.errors import AmbiguousWrite
+from adapters.outside_calls import (
+    DEFAULT_TIMEOUTS,
+    CallObserver,
+    OutsideCall,
+    RetryPolicy,
+    Timeouts,
+    never_connected,
+    report,
+    retry_after_seconds,
+)
 from adapters.paytraq import xml
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
 from application.errors import (
@@ -35,31 +41,6 @@ log = structlog.get_logger(__name__)
 XML_CONTENT_TYPE = "application/xml"
 
 
-class AmbiguousWrite(TransientError):
-    """A POST was sent and no answer came back: PayTraq may or may not have done it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    connect: float = 5.0
-    read: float = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    attempts: int = 5
-    backoff: float = 0.5
-    backoff_cap: float = 30.0
-    longest_wait: float = 60.0  # a longer Retry-After is left to the worker's own retry
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Exponential backoff with jitter, never shorter than the server's Retry-After."""
-        wait = min(self.backoff_cap, self.backoff * 2 ** (attempt - 1))
-        wait *= random.uniform(0.5, 1.0)
-        return max(wait, retry_after or 0.0)
-
-
-DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetryPolicy()
 
 
@@ -69,33 +50,6 @@ class _NotSent(TransientError):
 
 class _NoAnswer(TransientError):
     """Sent, but no usable answer (timeout, dropped connection, 5xx)."""
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _never_connected(exc: requests.RequestException) -> bool:
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    cause: BaseException | None = exc
-    while cause is not None:
-        if type(cause).__name__ == "NewConnectionError":
-            return True
-        cause = getattr(cause, "reason", None) or cause.__context__
-    return False
 
 
 class PayTraqTransport:
@@ -191,7 +145,7 @@ class PayTraqTransport:
             )
         except requests.RequestException as exc:
             self._log(method, path, None, started, attempt, error=type(exc).__name__)
-            kind = _NotSent if _never_connected(exc) else _NoAnswer
+            kind = _NotSent if never_connected(exc) else _NoAnswer
             raise kind(self.redact(f"PayTraq {method} {path}: {type(exc).__name__}")) from None
         self._log(method, path, response.status_code, started, attempt)
         return self._answer(method, path, response)

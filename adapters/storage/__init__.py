@@ -1,9 +1,9 @@
 """Storage adapter: SQLAlchemy Core tables behind the repository ports, Alembic migrations and
 credentials encrypted at rest.
 
-    engine = make_engine()            # SALES_INBOX_DATABASE_URL, else var/sales-inbox.sqlite3
+    engine = make_engine(url)         # the configured URL, else var/sales-inbox.sqlite3
     migrate(engine)                   # alembic upgrade head; safe to call on every start
-    uow = SqlAlchemyUnitOfWork(engine, load_secret_box())
+    uow = SqlAlchemyUnitOfWork(engine, load_secret_box(key_file, {"SALES_INBOX_SECRET_KEY": key}))
 """
 
 from adapters.storage.crypto import SecretBox, load_secret_box

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from adapters.storage.tables import audit_log
 from adapters.storage.transaction import Transaction
-from application.storage_ports import AuditEntry, AuditLog
+from application.ports import AuditEntry, AuditLog
 
 _COLUMNS = [c for c in audit_log.columns if c.name != "id"]
 MAX_ERROR = 2000

@@ -10,13 +10,13 @@ from collections.abc import Callable
 
 import structlog
 
-from application.storage_ports import AuditEntry, StorageUnitOfWork
+from application.ports import AuditEntry, UnitOfWork
 
 logger = structlog.get_logger()
 
 
 class AuditWriter:
-    def __init__(self, uow_factory: Callable[[], StorageUnitOfWork], batch: int = 200,
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], batch: int = 200,
                  interval: float = 0.5):
         self.uow_factory, self.batch, self.interval = uow_factory, batch, interval
         self._queue: queue.Queue[AuditEntry] = queue.Queue(maxsize=100_000)

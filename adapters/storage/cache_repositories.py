@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from adapters.storage.tables import client_cache, sku_cache, watermarks
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
-from application.ports import ClientCache, WatermarkRepository
-from application.storage_ports import SkuCache
+from application.ports import ClientCache, SkuCache, WatermarkRepository
 
 
 class SqlClientCache(ClientCache):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from adapters.storage.tables import catalogue_mirror as mirror
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
-from application.storage_ports import CatalogueMirror, MirroredProduct
+from application.ports import CatalogueMirror, MirroredProduct
 
 
 class SqlCatalogueMirror(CatalogueMirror):

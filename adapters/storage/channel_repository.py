@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from adapters.errors import ChannelAlreadyExists
 from adapters.storage.crypto import SecretBox
-from adapters.storage.errors import ChannelAlreadyExists
 from adapters.storage.serialisation import (
     credentials_from_dict,
     credentials_to_dict,

@@ -39,18 +39,24 @@ def encode(value: Any, hint: Any) -> Any:
     inner = _optional(hint)
     if inner is not None:
         return encode(value, inner)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return [encode(v, args[0]) for v in value]
-        return [encode(v, a) for v, a in zip(value, args, strict=True)]
-    if origin is list:
-        return [encode(v, args[0]) for v in value]
-    if origin is dict:
-        return {encode(k, args[0]): encode(v, args[1]) for k, v in value.items()}
+    if typing.get_origin(hint) in (tuple, list, dict):
+        return _encode_collection(value, hint)
     if dataclasses.is_dataclass(hint):
         hints = _hints(hint)
         return {f.name: encode(getattr(value, f.name), hints[f.name]) for f in dataclasses.fields(hint)}
+    return _encode_scalar(value, hint)
+
+
+def _encode_collection(value: Any, hint: Any) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is dict:
+        return {encode(k, args[0]): encode(v, args[1]) for k, v in value.items()}
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        return [encode(v, a) for v, a in zip(value, args, strict=True)]
+    return [encode(v, args[0]) for v in value]
+
+
+def _encode_scalar(value: Any, hint: Any) -> Any:
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint(value).value
     if hint is Decimal:
@@ -78,21 +84,29 @@ def decode(data: Any, hint: Any) -> Any:
     inner = _optional(hint)
     if inner is not None:
         return decode(data, inner)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(v, args[0]) for v in data)
-        return tuple(decode(v, a) for v, a in zip(data, args, strict=True))
-    if origin is list:
-        return [decode(v, args[0]) for v in data]
-    if origin is dict:
-        return {decode(k, args[0]): decode(v, args[1]) for k, v in data.items()}
+    if typing.get_origin(hint) in (tuple, list, dict):
+        return _decode_collection(data, hint)
     if dataclasses.is_dataclass(hint):
         hints = _hints(hint)
         unknown = set(data) - set(hints)
         if unknown:
             raise ValueError(f"unknown fields for {hint.__name__}: {sorted(unknown)}")
         return hint(**{name: decode(v, hints[name]) for name, v in data.items()})
+    return _decode_scalar(data, hint)
+
+
+def _decode_collection(data: Any, hint: Any) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is dict:
+        return {decode(k, args[0]): decode(v, args[1]) for k, v in data.items()}
+    if origin is list:
+        return [decode(v, args[0]) for v in data]
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(decode(v, args[0]) for v in data)
+    return tuple(decode(v, a) for v, a in zip(data, args, strict=True))
+
+
+def _decode_scalar(data: Any, hint: Any) -> Any:
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint(data)
     if hint is Decimal:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from adapters.storage.errors import SecretKeyError
+from adapters.errors import SecretKeyError
 
 ENV_KEY = "SALES_INBOX_SECRET_KEY"
 DEFAULT_KEY_FILE = Path("var/secret.key")
@@ -83,9 +83,10 @@ def load_secret_box(
     key_file: str | Path | None = DEFAULT_KEY_FILE,
     environ: Mapping[str, str] | None = None,
 ) -> SecretBox:
-    """The box for SALES_INBOX_SECRET_KEY; else (embedded mode, `key_file` given) the key file's,
-    made on first use. Without either, a SecretKeyError says what to set."""
-    environ = os.environ if environ is None else environ
+    """The box for SALES_INBOX_SECRET_KEY in `environ` (the settings entrypoints/config.py read;
+    this module never reads the process environment); else (embedded mode, `key_file` given) the
+    key file's, made on first use. Without either, a SecretKeyError says what to set."""
+    environ = {} if environ is None else environ
     configured = environ.get(ENV_KEY, "").strip()
     if configured:
         return SecretBox(configured)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 
-ENV_URL = "SALES_INBOX_DATABASE_URL"
 DEFAULT_URL = "sqlite:///var/sales-inbox.sqlite3"
 BEGIN_MODE = "sales_inbox.begin"  # Connection.info key: "BEGIN IMMEDIATE" for the write lock
 
 
 def database_url(url: str | URL | None = None) -> URL:
-    """The URL given, else SALES_INBOX_DATABASE_URL, else the SQLite file var/sales-inbox.sqlite3.
-    `postgresql://` and `postgres://` mean psycopg 3."""
-    parsed = make_url(url or os.environ.get(ENV_URL) or DEFAULT_URL)
+    """The URL given (entrypoints/config.py reads SALES_INBOX_DATABASE_URL), else the SQLite
+    file var/sales-inbox.sqlite3. `postgresql://` and `postgres://` mean psycopg 3."""
+    parsed = make_url(url or DEFAULT_URL)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed

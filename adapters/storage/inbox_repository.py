@@ -11,10 +11,9 @@ from adapters.storage.column_types import UtcDateTime
 from adapters.storage.rows import item_from_row, item_to_row
 from adapters.storage.tables import inbox_items
 from adapters.storage.transaction import Transaction
-from application.errors import UnknownChannel
+from application.errors import ConcurrentUpdate, DuplicateInboxItem, UnknownChannel
 from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
-from application.storage_ports import ConcurrentUpdate, DuplicateInboxItem
 from domain.inbox import InboxItem, InboxStatus
 
 Key = tuple[str, str]

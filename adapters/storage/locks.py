@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.tables import locks
-from application.stock_ports import StockSyncLock
+from application.ports import ExpiringLock
 
 
-class SqlLock(StockSyncLock):
+class SqlLock(ExpiringLock):
     def __init__(self, engine: sa.Engine):
         self.engine = engine
 

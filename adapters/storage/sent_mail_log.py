@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.tables import sent_mail
-from application.mail_ports import SentMail, SentMailLog
+from application.ports import SentMail, SentMailLog
 
 
 class SqlSentMailLog(SentMailLog):

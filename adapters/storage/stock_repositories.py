@@ -12,8 +12,9 @@ from adapters.storage.codec import decode, encode
 from adapters.storage.tables import sales_cache, stock_sync_results, stock_sync_runs
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
-from application.ports import SaleLine, SaleLines
-from application.storage_ports import (
+from application.ports import (
+    SaleLine,
+    SaleLines,
     SalesCache,
     StockRunRepository,
     StockSyncResult,

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from adapters.storage.engine import BEGIN_MODE
-from application.storage_ports import StorageBusy
+from application.errors import StorageBusy
 
 _PG_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock, serialization
 _SQLITE_LOCKED = ("database is locked", "database is busy", "database table is locked")

@@ -13,11 +13,11 @@ from adapters.storage.delivery_repository import SqlDeliveryRepository
 from adapters.storage.inbox_repository import SqlInboxRepository
 from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
 from adapters.storage.transaction import Transaction
-from application.storage_ports import StorageUnitOfWork
+from application.ports import UnitOfWork
 
 
-class SqlAlchemyUnitOfWork(StorageUnitOfWork):
-    """`SqlAlchemyUnitOfWork(make_engine(), load_secret_box())`; one per message or request.
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    """`SqlAlchemyUnitOfWork(make_engine(), load_secret_box(key_file, {"SALES_INBOX_SECRET_KEY": key}))`; one per message or request.
 
     Inbox items read through `uow.inbox` are written on `commit()`, with a version check
     (ConcurrentUpdate when someone else saved the item first); everything else is written at

@@ -44,7 +44,7 @@ def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
                 ],
                 now,
             )
-        elif sale is not None and not sale.is_draft and sale.status != "voided":
+        elif sale is not None and not sale.is_draft and not sale.is_voided:
             item.needs_review(
                 [
                     ReviewReason.of(

@@ -3,11 +3,12 @@ from __future__ import annotations
 import structlog
 
 from application.commands import ProcessOrder
-from application.errors import PermanentError, UnknownChannel, UnknownOrder
-from application.events import Event, OrderProcessed
+from application.errors import PERMANENT_ERRORS, UnknownChannel, UnknownOrder
+from application.events import Event
 from application.order_lock import holding_order
+from application.order_steps.pipeline import run_order_steps
+from application.order_steps.run import OrderRun
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
-from application.processing import OrderProcessor
 
 logger = structlog.get_logger()
 
@@ -35,38 +36,32 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=lock_row)
         if item is None:
             raise UnknownOrder(cmd.channel_id, cmd.order_id)
-        if item.is_cancelled:
-            return []
-        retrying = item.status.value == "failed" and item.error_transient
-        if not cmd.manual and not retrying and not channel.settings.ready_to_process(item.order):
+        if not item.wants_processing(channel.settings, requested_by_person=cmd.manual):
             return []
         structlog.contextvars.bind_contextvars(channel=cmd.channel_id, order_id=cmd.order_id)
         if cmd.manual:
             item.retry(clock.now())
-        accounting = gateways.accounting(channel.id)
-        calls_before = accounting.calls_in_this_thread()
-        processor = OrderProcessor(
-            item,
-            channel,
-            accounting,
-            gateways.mailer(channel.id),
-            uow.clients,
-            clock,
-            uow.commit,
-            getattr(uow, "sku_cache", None),
-        )
-        try:
-            processor.run()
-        except PermanentError as error:
-            logger.warning("order_failed", error=str(error))
-            item.failed(str(error), clock.now())
-        except Exception as error:
-            logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
-            item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
-            raise
-        finally:  # one commit on every path: the failure (if any) and the calls it cost
-            calls = accounting.calls_in_this_thread() - calls_before
-            item.paytraq_calls += calls
-            uow.commit()
-            logger.info("order_processed", status=item.status.value, paytraq_calls=calls)
-        return [OrderProcessed(cmd.channel_id, cmd.order_id, item.status.value)]
+        run = OrderRun(item, channel, gateways.accounting(channel.id), gateways.mailer(channel.id),
+                       uow.clients, uow.sku_cache, clock, uow.commit)
+        _run_and_record(run, uow)
+        return []
+
+
+def _run_and_record(run: OrderRun, uow: UnitOfWork) -> None:
+    """Run the steps; a failure is recorded on the item with its kind, and every path ends in
+    one commit with the PayTraq calls it cost."""
+    item, clock, calls_before = run.item, run.clock, run.accounting.calls_in_this_thread()
+    try:
+        run_order_steps(run)
+    except PERMANENT_ERRORS as error:
+        logger.warning("order_failed", error=str(error))
+        item.failed(str(error), clock.now())
+    except Exception as error:
+        logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
+        item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
+        raise
+    finally:
+        calls = run.accounting.calls_in_this_thread() - calls_before
+        item.paytraq_calls += calls
+        uow.commit()
+        logger.info("order_processed", status=item.status.value, paytraq_calls=calls)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from application.commands import RecordProduct
-from application.storage_ports import MirroredProduct, StorageUnitOfWork
+from application.ports import MirroredProduct, UnitOfWork
 
 PRODUCT_DELETED = "PRODUCT_DELETED"
 
 
-def record_product(cmd: RecordProduct, uow: StorageUnitOfWork) -> None:
+def record_product(cmd: RecordProduct, uow: UnitOfWork) -> None:
     """Mirror the product; a body older than what the mirror holds (by `modified_at`) is a
     late duplicate and changes nothing."""
     with uow:

@@ -15,26 +15,24 @@ from decimal import Decimal
 
 import structlog
 
-from application.errors import PermanentError, UnknownChannel
+from application.errors import PermanentError, StockSyncAlreadyRunning, UnknownChannel
 from application.ports import (
     AccountingPort,
     Clock,
+    ExpiringLock,
     Gateways,
     SaleLines,
     SaleSummary,
     ShopPort,
     ShopProduct,
     SkuUpdate,
-    VariantUpdate,
-)
-from application.stock_commands import SyncStock
-from application.stock_ports import StockSyncAlreadyRunning, StockSyncLock
-from application.storage_ports import (
     StockSyncResult,
     StockSyncRun,
     StockSyncStatus,
-    StorageUnitOfWork,
+    UnitOfWork,
+    VariantUpdate,
 )
+from application.stock_commands import SyncStock
 from domain.settings import Channel
 from domain.stock import reserved_by_sku
 from domain.stock_sync import (
@@ -59,10 +57,10 @@ UPDATED, WOULD_UPDATE, ERROR, NOT_ATTEMPTED = "updated", "would_update", "error"
 
 def sync_stock(
     cmd: SyncStock,
-    uow: StorageUnitOfWork,
+    uow: UnitOfWork,
     gateways: Gateways,
     clock: Clock,
-    stock_lock: StockSyncLock,
+    stock_lock: ExpiringLock,
     progress: Progress | None = None,
 ) -> StockSyncRun:
     with uow:
@@ -91,8 +89,8 @@ def sync_stock(
 
 
 def sync_stock_on_bus(
-    cmd: SyncStock, uow: StorageUnitOfWork, gateways: Gateways, clock: Clock,
-    stock_lock: StockSyncLock,
+    cmd: SyncStock, uow: UnitOfWork, gateways: Gateways, clock: Clock,
+    stock_lock: ExpiringLock,
 ) -> list:
     """The message bus's entry: the bus expects follow-up messages, not a result; the run is in
     `uow.stock_runs` (latest for the channel)."""
@@ -103,12 +101,12 @@ def sync_stock_on_bus(
 class RunJournal:
     """The stored run: each result is committed when known; the summary counts them."""
 
-    def __init__(self, uow: StorageUnitOfWork, run: StockSyncRun, clock: Clock):
+    def __init__(self, uow: UnitOfWork, run: StockSyncRun, clock: Clock):
         self.uow, self.run, self.clock = uow, run, clock
         self.counts: Counter[str] = Counter()
 
     @classmethod
-    def open(cls, uow: StorageUnitOfWork, channel_id: str, clock: Clock, dry_run: bool) -> RunJournal:
+    def open(cls, uow: UnitOfWork, channel_id: str, clock: Clock, dry_run: bool) -> RunJournal:
         with uow:
             run = uow.stock_runs.start(channel_id, clock.now(), dry_run)
             uow.commit()
@@ -139,12 +137,11 @@ class RunJournal:
 # --- reading both sides -----------------------------------------------------------------------
 
 
-def _plan(channel: Channel, uow: StorageUnitOfWork, gateways: Gateways) -> StockSyncPlan:
+def _plan(channel: Channel, uow: UnitOfWork, gateways: Gateways) -> StockSyncPlan:
     settings, warehouse_id = channel.settings.stock_sync, channel.settings.warehouse_id
-    if not warehouse_id:
-        raise PermanentError("choose the channel's PayTraq warehouse before syncing stock")
-    if settings.sync_prices and not settings.price_group_id:
-        raise PermanentError("'sync prices' is on but no PayTraq price group is chosen")
+    problems = channel.settings.stock_sync_problems()
+    if problems:
+        raise PermanentError("; ".join(problems))
     accounting = gateways.accounting(channel.id)
     on_hand = [(row.code, row.qty) for row in accounting.warehouse_stock(warehouse_id)]
     reserved = reserved_by_sku(_reserved_lines(accounting, uow, channel.id, warehouse_id))
@@ -156,7 +153,7 @@ def _plan(channel: Channel, uow: StorageUnitOfWork, gateways: Gateways) -> Stock
 
 
 def _reserved_lines(
-    accounting: AccountingPort, uow: StorageUnitOfWork, channel_id: str, warehouse_id: str
+    accounting: AccountingPort, uow: UnitOfWork, channel_id: str, warehouse_id: str
 ) -> list[tuple[str, Decimal]]:
     """The lines of approved sales orders of the warehouse. An order whose `updated` stamp is the
     one cached is not fetched again; orders no longer approved leave the cache."""
@@ -182,7 +179,7 @@ def _still_current(sale: SaleLines | None, order: SaleSummary) -> bool:
     return sale is not None and order.updated is not None and sale.updated == order.updated
 
 
-def _remember(uow: StorageUnitOfWork, channel_id: str, sales: list[SaleLines],
+def _remember(uow: UnitOfWork, channel_id: str, sales: list[SaleLines],
               keep_only: list[str] | None = None) -> None:
     with uow:
         for sale in sales:

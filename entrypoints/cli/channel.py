@@ -21,6 +21,7 @@ from domain.settings import (
     EmailVia,
     Operation,
     PaymentMapping,
+    StockSyncSettings,
     Trigger,
     UnknownSkuPolicy,
 )
@@ -173,31 +174,18 @@ SIMPLE = ("auto_process", "approve", "add_payment", "send_email", "warehouse_id"
 
 
 def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
+    """The channel's settings with the command's options applied; BadParameter names a bad one."""
     changes: dict = {k: o[k] for k in SIMPLE if o.get(k) is not None}
     if o.get("trigger"):
         changes["trigger"] = Trigger(o["trigger"])
-    if o.get("trigger_override"):
-        overrides = dict(settings.trigger_overrides)
-        for value in o["trigger_override"]:
-            method, trigger = parse.pair(value, "a trigger override")
-            if trigger not in ("received", "paid"):
-                raise click.BadParameter(f"trigger in {value!r} must be received or paid")
-            overrides[method] = Trigger(trigger)
-        changes["trigger_overrides"] = tuple(sorted(overrides.items()))
     for name, enum in (("document_type", DocumentType), ("operation", Operation),
                        ("unknown_sku", UnknownSkuPolicy), ("email_via", EmailVia)):
         if o.get(name):
             changes[name] = enum(o[name])
+    if o.get("trigger_override"):
+        changes["trigger_overrides"] = _trigger_overrides(settings, o["trigger_override"])
     if o.get("payment_map") or o.get("merchant_account"):
-        mappings = {m.method: m for m in settings.payment_mappings}
-        for value in o.get("payment_map") or ():
-            method, account = parse.pair(value, "a payment mapping")
-            mappings[method] = PaymentMapping(method, account)
-        for method in o.get("merchant_account") or ():
-            if method not in mappings:
-                raise click.BadParameter(f"payment method {method!r} is not mapped")
-            mappings[method] = replace(mappings[method], merchant_account=True)
-        changes["payment_mappings"] = tuple(mappings[m] for m in sorted(mappings))
+        changes["payment_mappings"] = _payment_mappings(settings, o)
     if o.get("tax_map"):
         taxes = dict(settings.tax_keys)
         for value in o["tax_map"]:
@@ -206,7 +194,33 @@ def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
         changes["tax_keys"] = tuple(sorted(taxes.items()))
     if o.get("rounding_limit") is not None:
         changes["rounding_limit"] = parse.amount(o["rounding_limit"])
-    sync = settings.stock_sync
+    changes["stock_sync"] = _stock_sync(settings.stock_sync, o)
+    return replace(settings, **changes)
+
+
+def _trigger_overrides(settings: ChannelSettings, values) -> tuple:
+    overrides = dict(settings.trigger_overrides)
+    for value in values:
+        method, trigger = parse.pair(value, "a trigger override")
+        if trigger not in tuple(Trigger):
+            raise click.BadParameter(f"trigger in {value!r} must be received or paid")
+        overrides[method] = Trigger(trigger)
+    return tuple(sorted(overrides.items()))
+
+
+def _payment_mappings(settings: ChannelSettings, o: dict) -> tuple[PaymentMapping, ...]:
+    mappings = {m.method: m for m in settings.payment_mappings}
+    for value in o.get("payment_map") or ():
+        method, account = parse.pair(value, "a payment mapping")
+        mappings[method] = PaymentMapping(method, account)
+    for method in o.get("merchant_account") or ():
+        if method not in mappings:
+            raise click.BadParameter(f"payment method {method!r} is not mapped")
+        mappings[method] = replace(mappings[method], merchant_account=True)
+    return tuple(mappings[m] for m in sorted(mappings))
+
+
+def _stock_sync(sync: StockSyncSettings, o: dict) -> StockSyncSettings:
     if o.get("sync_prices") is not None:
         sync = replace(sync, sync_prices=o["sync_prices"])
     if o.get("price_group_id"):
@@ -215,10 +229,10 @@ def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
         sync = replace(sync, daily=o["daily_sync"])
     if o.get("daily_sync_time"):
         sync = replace(sync, daily_time=parse.clock_time(o["daily_sync_time"]))
-    if sync.sync_prices and not sync.price_group_id:
-        raise click.BadParameter("--sync-prices needs --price-group-id (the PayTraq price group)")
-    changes["stock_sync"] = sync
-    return replace(settings, **changes)
+    problems = sync.problems()
+    if problems:
+        raise click.BadParameter(f"{'; '.join(problems)}: --sync-prices needs --price-group-id")
+    return sync
 
 
 def configured_credentials(creds: ChannelCredentials, o: dict) -> ChannelCredentials:

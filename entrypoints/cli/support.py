@@ -6,17 +6,13 @@ from typing import NoReturn
 
 import click
 
-from entrypoints.runtime import Runtime, build_runtime
-
-_runtime: Runtime | None = None
+from entrypoints.runtime import Runtime, get_runtime
 
 
 def runtime_for_cli() -> Runtime:
-    """Storage and adapters, no broker: commands run their follow-ups in-line."""
-    global _runtime
-    if _runtime is None:
-        _runtime = build_runtime()
-    return _runtime
+    """The process's runtime: storage and adapters, no broker, so commands run their
+    follow-ups in-line."""
+    return get_runtime()
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -7,16 +7,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import sys
 from dataclasses import dataclass
 
 import click
 import dramatiq
 
-from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
+from entrypoints.bootstrap import start_process
 from entrypoints.config import load_config
 from entrypoints.demo.orders import place_demo_orders
 from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
@@ -24,17 +25,7 @@ from entrypoints.demo.table import demo_row, explain, render_table
 from entrypoints.gateways import ChannelGateways
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime, set_runtime
-from entrypoints.worker.broker import setup_broker
-
-
-def _broker() -> dramatiq.Broker:
-    """The in-process broker; the one the actors are bound to if they are imported already."""
-    if "entrypoints.worker.actors" in sys.modules:
-        from entrypoints.worker import actors
-
-        dramatiq.set_broker(actors.process_order.broker)
-        return actors.process_order.broker
-    return setup_broker(None)
+from entrypoints.web.app import create_app
 
 
 @dataclass
@@ -48,32 +39,32 @@ class DemoService:
 
     @classmethod
     def start(cls) -> DemoService:
-        broker = _broker()
-        from entrypoints.worker import actors
-
         paytraq = PayTraqSandbox().start()
         paytraq.controls.rate_limit = None
         mozello = MozelloSandbox(seed_path=SEED_PATH).start()
         mozello.state.rate_limit.enabled = False
         mozello.state.webhooks.delay = 0
-        store = ExtendedMemoryStore()  # every repository the service uses, in memory
+        store = MemoryStore()  # every repository the service uses, in memory
 
-        def uow_factory() -> InMemoryStorageUnitOfWork:
-            return InMemoryStorageUnitOfWork(store)
+        def uow_factory() -> InMemoryUnitOfWork:
+            return InMemoryUnitOfWork(store)
 
         config = dataclasses.replace(load_config({}), paytraq_api_url=paytraq.base_url,
                                      mozello_api_url=mozello.base_url)
         gateways = ChannelGateways(uow_factory, paytraq.base_url, mozello.base_url,
                                    paytraq_options={"rate": 200.0, "burst": 50},
                                    mozello_options={"limiters": []})
-        runtime = Runtime(config, uow_factory, gateways, dispatch=actors.dispatch)
-        set_runtime(runtime)
-        web = serve_in_thread(create_demo_app(runtime, actors))
+        process = start_process(
+            config, make_runtime=lambda dispatch: Runtime(config, uow_factory, gateways,
+                                                          dispatch=dispatch),
+            configure_log=False,
+        )
+        web = serve_in_thread(create_app(process.runtime, process.enqueue_delivery))
         sandboxes = Sandboxes(paytraq, mozello)
         ensure_sandbox_channel(uow_factory(), sandboxes, web.base_url)
-        worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
+        worker = dramatiq.Worker(process.broker, worker_threads=2, worker_timeout=100)
         worker.start()
-        return cls(sandboxes, runtime, web, worker)
+        return cls(sandboxes, process.runtime, web, worker)
 
     def settle(self) -> None:
         """Deliver Mozello's queued notifications; wait until the workers are idle."""
@@ -94,12 +85,6 @@ class DemoService:
         self.web.stop()
         self.sandboxes.stop()
         set_runtime(None)
-
-
-def create_demo_app(runtime: Runtime, actors):
-    from entrypoints.web.app import create_app
-
-    return create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
 
 
 def run_demo(service: DemoService) -> list[dict]:

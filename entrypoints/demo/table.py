@@ -22,10 +22,9 @@ def _money(value) -> str | None:
 
 
 def demo_row(placed: PlacedOrder, item: InboxItem | None, paytraq: SandboxState) -> dict:
+    """One row of the demo table: the Mozello order, its PayTraq document and payment, the inbox."""
     order = placed.order
     sales = [s for s in paytraq.sales.values() if s.ref == placed.order_id]
-    sale = sales[-1] if sales else None
-    payments = [p for p in paytraq.payments.values() if sale and p.sale_id == sale.id]
     return {
         "order_id": placed.order_id,
         "scenario": placed.demo.scenario,
@@ -35,18 +34,33 @@ def demo_row(placed: PlacedOrder, item: InboxItem | None, paytraq: SandboxState)
         "mozello_payment_method": order["payment_method"],
         "mozello_payment_status": order["payment_status"],
         "paytraq_documents": len(sales),
-        "paytraq_document_id": sale.id if sale else None,
-        "paytraq_document_type": sale.sale_type if sale else None,
-        "paytraq_document_status": sale.status if sale else None,
-        "paytraq_total": _money(paytraq.totals(sale).total) if sale else None,
-        "paytraq_client_id": sale.client_id if sale else None,
-        "payment_amount": _money(sum(p.amount for p in payments)) if payments else None,
-        "payment_money_account": payments[0].money_account_id if payments else None,
-        "payment_overpayment": payments[0].overpayment if payments else None,
-        "emailed_to": sale.messages[-1].to if sale and sale.messages else None,
+        **_paytraq_columns(sales[-1] if sales else None, paytraq),
         "inbox_status": item.status.value if item else None,
         "reason": "",
     }
+
+
+def _paytraq_columns(sale, paytraq: SandboxState) -> dict:
+    """The document, payment and e-mail columns of the order's latest PayTraq document."""
+    if sale is None:
+        return dict.fromkeys(PAYTRAQ_COLUMNS)
+    payments = [p for p in paytraq.payments.values() if p.sale_id == sale.id]
+    return {
+        "paytraq_document_id": sale.id,
+        "paytraq_document_type": sale.sale_type,
+        "paytraq_document_status": sale.status,
+        "paytraq_total": _money(paytraq.totals(sale).total),
+        "paytraq_client_id": sale.client_id,
+        "payment_amount": _money(sum(p.amount for p in payments)) if payments else None,
+        "payment_money_account": payments[0].money_account_id if payments else None,
+        "payment_overpayment": payments[0].overpayment if payments else None,
+        "emailed_to": sale.messages[-1].to if sale.messages else None,
+    }
+
+
+PAYTRAQ_COLUMNS = ("paytraq_document_id", "paytraq_document_type", "paytraq_document_status",
+                   "paytraq_total", "paytraq_client_id", "payment_amount", "payment_money_account",
+                   "payment_overpayment", "emailed_to")
 
 
 def explain(rows: list[dict], items: dict[str, InboxItem | None]) -> None:

@@ -1,15 +1,16 @@
-"""Dramatiq actors: thin — decode ids, build a command, hand it to a fresh bus."""
+"""Dramatiq actors: thin — decode ids, build a command, hand it to a fresh bus. Each actor's
+name is explicit: it is the broker's routing key, whatever the handlers are called."""
 
 from __future__ import annotations
 
 import dramatiq
 import structlog
 
+from adapters.mozello.webhooks import receive_command
 from application import commands
-from application.errors import PermanentError
+from application.errors import PERMANENT_ERRORS
 from application.stock_commands import SyncStock
 from entrypoints.runtime import get_runtime
-from entrypoints.web.intake import receive_command
 from entrypoints.worker.broker import LogContext
 
 logger = structlog.get_logger()
@@ -20,10 +21,12 @@ if not any(isinstance(m, LogContext) for m in dramatiq.get_broker().middleware):
         "entrypoints.worker.broker.setup_broker() first, or the actors bind to Dramatiq's default broker"
     )
 
-RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=(PermanentError,))
+# Transient errors (timeouts, 5xx, 429, busy locks) are retried with backoff; permanent ones
+# and broken domain rules are not: the same message would fail the same way again.
+RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=PERMANENT_ERRORS)
 
 
-@dramatiq.actor(queue_name="orders", time_limit=60_000, **RETRIES)
+@dramatiq.actor(actor_name="receive_delivery", queue_name="orders", time_limit=60_000, **RETRIES)
 def receive_delivery(channel_id: str, delivery_id: str) -> None:
     runtime = get_runtime()
     with runtime.uow_factory() as uow:
@@ -36,22 +39,22 @@ def receive_delivery(channel_id: str, delivery_id: str) -> None:
         runtime.bus().handle(command)
 
 
-@dramatiq.actor(queue_name="orders", time_limit=300_000, **RETRIES)
+@dramatiq.actor(actor_name="process_order", queue_name="orders", time_limit=300_000, **RETRIES)
 def process_order(channel_id: str, order_id: str, manual: bool = False) -> None:
     get_runtime().bus().handle(commands.ProcessOrder(channel_id, order_id, manual))
 
 
-@dramatiq.actor(queue_name="orders", time_limit=120_000, **RETRIES)
+@dramatiq.actor(actor_name="cancel_order", queue_name="orders", time_limit=120_000, **RETRIES)
 def cancel_order(channel_id: str, order_id: str) -> None:
     get_runtime().bus().handle(commands.CancelOrder(channel_id, order_id))
 
 
-@dramatiq.actor(queue_name="polls", time_limit=600_000, max_retries=3, throws=(PermanentError,))
+@dramatiq.actor(actor_name="poll_orders", queue_name="polls", time_limit=600_000, max_retries=3, throws=PERMANENT_ERRORS)
 def poll_orders(channel_id: str) -> None:
     get_runtime().bus().handle(commands.PollOrders(channel_id))
 
 
-@dramatiq.actor(queue_name="stock", time_limit=3_600_000, max_retries=3, throws=(PermanentError,))
+@dramatiq.actor(actor_name="sync_stock", queue_name="stock", time_limit=3_600_000, max_retries=3, throws=PERMANENT_ERRORS)
 def sync_stock(channel_id: str, dry_run: bool = False) -> None:
     get_runtime().bus().handle(SyncStock(channel_id, dry_run))
 

@@ -104,6 +104,26 @@ class Jobs:
         return started
 
 
+def scheduled_jobs(runtime: Runtime, actors) -> Jobs:
+    """The jobs, each sending its work to the actors: catch-up polls, the sweeper's re-enqueues
+    and each channel's daily stock sync (due at the channel's local time, once a day)."""
+    from domain.stock_sync import daily_sync_due
+
+    def last_sync_started(channel_id: str):
+        with runtime.uow_factory() as uow:
+            runs = [r for r in uow.stock_runs.list(channel_id, limit=50) if not r.dry_run]
+        return runs[0].started_at if runs else None
+
+    return Jobs(
+        runtime,
+        send_process=lambda c, o: actors.process_order.send(c, o),
+        send_poll=lambda c: actors.poll_orders.send(c),
+        send_sync=lambda c: actors.sync_stock.send(c, False),
+        sync_due=daily_sync_due,
+        last_sync_started=last_sync_started,
+    )
+
+
 def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable[[], None]:
     """Start the background scheduler; returns a function that stops it."""
     lock = LeaderLock(runtime.redis)

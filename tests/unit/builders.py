@@ -9,7 +9,8 @@ from decimal import Decimal
 from adapters.memory.accounting import FakeAccounting
 from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
-from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
 from application.bootstrap import bootstrap
 from application.commands import ProcessOrder, ReceiveOrder
 from application.ports import ChannelCredentials
@@ -102,13 +103,13 @@ def settings(**overrides) -> ChannelSettings:
 class Pipeline:
     """Sales Inbox wired over in-memory fakes, as the unit tests drive it."""
 
-    store: ExtendedMemoryStore
+    store: MemoryStore
     accounting: FakeAccounting
     clock: SteppingClock
     channel_id: str = "shop-1"
 
     def bus(self):
-        return bootstrap(InMemoryStorageUnitOfWork(self.store), StaticGateways(self.accounting), self.clock)
+        return bootstrap(InMemoryUnitOfWork(self.store), StaticGateways(self.accounting), self.clock)
 
     def receive(self, snapshot: SalesOrder, event: str = "PAYMENT_CHANGED", source: str = "webhook"):
         self.bus().handle(ReceiveOrder(self.channel_id, snapshot, event, source=source))
@@ -117,7 +118,7 @@ class Pipeline:
         self.bus().handle(ProcessOrder(self.channel_id, order_id, manual=manual))
 
     def item(self, order_id: str = "M-1234567-101"):
-        with InMemoryStorageUnitOfWork(self.store) as uow:
+        with InMemoryUnitOfWork(self.store) as uow:
             return uow.inbox.get(self.channel_id, order_id)
 
     def sales(self, ref: str = "M-1234567-101"):
@@ -126,11 +127,11 @@ class Pipeline:
 
 def pipeline(channel_settings: ChannelSettings | None = None, skus: tuple[str, ...] = ("TT-100",)
              ) -> Pipeline:
-    store = ExtendedMemoryStore()
+    store = MemoryStore()
     accounting = FakeAccounting(TAX_KEYS, money_accounts=[GATEWAY_ACCOUNT, "5002"])
     for sku in skus:
         accounting.add_product(sku, f"Product {sku}", stock={"1": D("10")})
-    uow = InMemoryStorageUnitOfWork(store)
+    uow = InMemoryUnitOfWork(store)
     with uow:
         uow.channels.add(
             Channel("shop-1", "Demo shop", channel_settings or settings()),

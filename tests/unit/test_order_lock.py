@@ -5,12 +5,13 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.memory.clock import SteppingClock
-from adapters.memory.stock_repositories import InMemoryStockSyncLock
-from application.order_lock import ORDER_LOCK_TTL, OrderBusy, holding_order, lock_name
+from adapters.memory.locks import InMemoryLock
+from application.errors import OrderBusy
+from application.order_lock import ORDER_LOCK_TTL, holding_order, lock_name
 
 
 def test_a_second_worker_on_the_same_order_is_told_to_retry():
-    lock, clock = InMemoryStockSyncLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
+    lock, clock = InMemoryLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
     with holding_order(lock, "shop", "M-1", clock):
         with pytest.raises(OrderBusy):
             with holding_order(lock, "shop", "M-1", clock):
@@ -22,7 +23,7 @@ def test_a_second_worker_on_the_same_order_is_told_to_retry():
 
 
 def test_a_lock_left_by_a_dead_worker_expires():
-    lock, clock = InMemoryStockSyncLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
+    lock, clock = InMemoryLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
     lock.acquire(lock_name("shop", "M-1"), "dead-worker", clock.now(), ORDER_LOCK_TTL)
     clock.current += ORDER_LOCK_TTL
     with holding_order(lock, "shop", "M-1", clock):

@@ -226,9 +226,9 @@ def test_deleting_a_paid_draft_order_is_flagged_not_silently_voided():
 
 
 def flow_uow(flow):
-    from adapters.memory.storage_repositories import InMemoryStorageUnitOfWork
+    from adapters.memory.uow import InMemoryUnitOfWork
 
-    return InMemoryStorageUnitOfWork(flow.store)
+    return InMemoryUnitOfWork(flow.store)
 
 
 def test_orders_placed_before_automatic_processing_was_switched_on_wait_for_a_person():

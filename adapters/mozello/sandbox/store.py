@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from adapters.mozello.schemas import MOZELLO_TIME
+from adapters.mozello.fields import MOZELLO_TIME
 
 EVENTS = ("ORDER_CREATED", "ORDER_DELETED", "PAYMENT_CHANGED", "DISPATCH_CHANGED",
           "PRODUCT_CHANGED", "PRODUCT_DELETED", "STOCK_CHANGED")

@@ -26,11 +26,9 @@ from domain.paytraq_totals import (
     TaxKey,
     compute_totals,
 )
+from domain.sale_status import REACHED_WHEN_FINALISED, is_posted_type, status_when_finalised
 
-APPROVE_TO = {"sales_order": "in_process", "sales_proforma": "wait_payment",
-              "sales_estimate": "in_process"}
-POST_TYPES = {"sales_invoice", "sales_receipt", "credit_note"}
-SALE_TYPES = set(APPROVE_TO) | POST_TYPES
+SALE_TYPES = set(REACHED_WHEN_FINALISED)
 OPERATIONS = {"sell_goods", "sell_services", "other_income"}
 DEFAULT_SEED = Path(__file__).with_name("seed.json")
 
@@ -354,18 +352,18 @@ class SandboxState:
     def approve(self, sale_id: str) -> None:
         with self.lock:
             sale = self.sale(sale_id)
-            if sale.sale_type not in APPROVE_TO:
+            if is_posted_type(sale.sale_type):
                 raise Refused(f"A {sale.sale_type} is posted, not approved")
             self._require_draft(sale, "approved")
-            self._set_status(sale, APPROVE_TO[sale.sale_type])
+            self._set_status(sale, status_when_finalised(sale.sale_type))
 
     def post(self, sale_id: str) -> None:
         with self.lock:
             sale = self.sale(sale_id)
-            if sale.sale_type not in POST_TYPES:
+            if not is_posted_type(sale.sale_type):
                 raise Refused(f"A {sale.sale_type} is approved, not posted")
             self._require_draft(sale, "posted")
-            self._set_status(sale, "wait_payment")
+            self._set_status(sale, status_when_finalised(sale.sale_type))
 
     def void(self, sale_id: str) -> None:
         with self.lock:

@@ -17,15 +17,15 @@ from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
 
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.mozello.webhooks import receive_command
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
-from entrypoints.cli import support as cli_support
+from entrypoints import runtime as runtime_module
 from entrypoints.cli.main import cli
 from entrypoints.config import load_config
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime, build_runtime, open_storage
 from entrypoints.web.app import create_app
-from entrypoints.web.intake import receive_command
 
 SCRIPT = Path(sys.executable).with_name("sales-inbox")
 FAST = {"paytraq_options": {"rate": 200.0, "burst": 50}, "mozello_options": {"limiters": []}}
@@ -77,7 +77,7 @@ def env(tmp_path, sandboxes, monkeypatch) -> dict[str, str]:
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(cli_support, "_runtime", None)
+    monkeypatch.setattr(runtime_module, "_current", None)
     yield values
     configure_logging(json_output=False, level="WARNING")  # CliRunner's stderr is gone
 
@@ -154,5 +154,5 @@ SANDBOX_OPTIONS = (
 def fast_cli(env, monkeypatch) -> Runtime:
     """The CLI's own runtime over the test's database, with the PayTraq pace lifted."""
     runtime = _fast(build_runtime(load_config(env)))
-    monkeypatch.setattr(cli_support, "_runtime", runtime)
+    monkeypatch.setattr(runtime_module, "_current", runtime)
     return runtime

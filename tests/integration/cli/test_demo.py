@@ -12,12 +12,6 @@ from entrypoints.demo.command import DemoService, run_demo
 
 @pytest.fixture
 def demo_service():
-    # The actors bind to one broker per process, when first imported: let it be the e2e tests'
-    # in-process broker, which the demo then reuses.
-    from tests.integration.e2e.conftest import broker
-
-    broker()
-    import entrypoints.worker.actors  # noqa: F401
     service = DemoService.start()
     try:
         yield service

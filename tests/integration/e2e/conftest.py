@@ -13,26 +13,17 @@ from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.sandbox_wsgi import serve_in_thread
 from adapters.storage.locks import SqlLock
+from entrypoints.bootstrap import start_process
 from entrypoints.config import load_config
 from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
 from entrypoints.gateways import ChannelGateways
-from entrypoints.runtime import Runtime, set_runtime
+from entrypoints.runtime import Runtime
 from entrypoints.web.app import create_app
 from entrypoints.web.proxies import parse_trusted_proxies
-from entrypoints.worker.broker import setup_broker
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
-_BROKER = None
 API_TOKEN = "e2e-api-token-0123456789"
 METRICS_TOKEN = "e2e-metrics-token-0123456789"
-
-
-def broker():
-    global _BROKER
-    if _BROKER is None:
-        _BROKER = setup_broker(None)
-    dramatiq.set_broker(_BROKER)
-    return _BROKER
 
 
 @dataclass
@@ -82,11 +73,7 @@ def storage(request, tmp_path):
 
 @pytest.fixture
 def service(tmp_path, storage):
-    the_broker = broker()
-    from entrypoints.worker import actors
-
     uow_factory = storage.new_uow
-
     paytraq = PayTraqSandbox().start()
     paytraq.controls.rate_limit = None
     mozello = MozelloSandbox(seed_path=SEED_PATH).start()
@@ -105,21 +92,24 @@ def service(tmp_path, storage):
     gateways = ChannelGateways(uow_factory, paytraq.base_url, mozello.base_url,
                                paytraq_options={"rate": 200.0, "burst": 50},
                                mozello_options={"limiters": []})
-    runtime = Runtime(config, uow_factory, gateways, dispatch=actors.dispatch,
-                      stock_lock=SqlLock(storage.engine), order_lock=SqlLock(storage.engine))
-    set_runtime(runtime)
-    app = create_app(runtime, lambda c, d: actors.receive_delivery.send(c, d))
+    process = start_process(
+        config,
+        make_runtime=lambda dispatch: Runtime(
+            config, uow_factory, gateways, dispatch=dispatch,
+            stock_lock=SqlLock(storage.engine), order_lock=SqlLock(storage.engine)),
+        configure_log=False,
+    )
+    app = create_app(process.runtime, process.enqueue_delivery)
     web = serve_in_thread(app)
     ensure_sandbox_channel(uow_factory(), Sandboxes(paytraq, mozello), web.base_url)
-    worker = dramatiq.Worker(the_broker, worker_threads=2, worker_timeout=100)
+    worker = dramatiq.Worker(process.broker, worker_threads=2, worker_timeout=100)
     worker.start()
     try:
-        yield Service(runtime, paytraq, mozello, web.base_url, worker, app)
+        yield Service(process.runtime, paytraq, mozello, web.base_url, worker, app)
     finally:
         worker.stop()
-        the_broker.flush_all()
+        process.broker.flush_all()
         web.stop()
         mozello.stop()
         paytraq.stop()
-        set_runtime(None)
-
+        process.stop()

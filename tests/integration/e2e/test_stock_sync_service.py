@@ -8,8 +8,7 @@ import requests
 
 from domain.settings import StockSyncSettings
 from domain.stock_sync import daily_sync_due
-from entrypoints.serve import daily_sync_jobs
-from entrypoints.worker.scheduler import Jobs
+from entrypoints.worker.scheduler import scheduled_jobs
 
 
 def mozello_stock(service, sku: str):
@@ -65,8 +64,7 @@ def test_the_daily_sync_fires_once_at_the_channels_local_time(service):
     from entrypoints.worker import actors  # after the fixture set up the broker
 
     # Given the channel's daily sync at 06:00 Europe/Riga (04:00 UTC in winter)
-    jobs = Jobs(service.runtime, send_process=lambda c, o: None, send_poll=lambda c: None,
-                **daily_sync_jobs(actors, service.runtime))
+    jobs = scheduled_jobs(service.runtime, actors)
     service.runtime.clock = FixedClock(datetime(2026, 1, 15, 3, 59, tzinfo=UTC))
     assert jobs.daily_sync() == 0
     # When the clock passes 06:00 local time

@@ -8,7 +8,7 @@ import pytest
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings
 from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
-from adapters.memory.repositories import InMemoryUnitOfWork
+from adapters.memory.uow import InMemoryUnitOfWork
 from application.bootstrap import bootstrap
 from application.commands import ProcessOrder, ReceiveOrder
 from domain.review import ReasonCode

@@ -11,8 +11,8 @@ import pytest
 
 from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
-from adapters.memory.stock_repositories import InMemoryStockSyncLock
-from adapters.memory.storage_repositories import InMemoryStorageUnitOfWork
+from adapters.memory.locks import InMemoryLock
+from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.mozello.api import MozelloClient
 from adapters.mozello.sandbox.server import MozelloSandbox
 from adapters.mozello.sandbox.store import MozelloSandboxState
@@ -24,9 +24,8 @@ from adapters.paytraq.sandbox.state import Product, SandboxState
 from adapters.paytraq.transport import RetryPolicy as PayTraqRetry
 from adapters.ratelimit import DailyBudget, NoRateLimit
 from application.handlers.sync_stock import sync_stock
-from application.ports import ChannelCredentials, NewClient
+from application.ports import ChannelCredentials, NewClient, StockSyncStatus
 from application.stock_commands import SyncStock
-from application.storage_ports import StockSyncStatus
 from domain.documents import Document, DocumentLine
 from domain.paytraq_totals import TaxKey
 from domain.settings import (
@@ -158,8 +157,8 @@ class Channel_:
     """The channel in in-memory storage, synced through the real HTTP clients."""
 
     def __init__(self, paytraq: PayTraqSandbox, mozello: MozelloSandbox):
-        self.uow = InMemoryStorageUnitOfWork()
-        self.lock = InMemoryStockSyncLock()
+        self.uow = InMemoryUnitOfWork()
+        self.lock = InMemoryLock()
         self.clock = SteppingClock(datetime(2026, 2, 2, 4, 0, tzinfo=UTC))
         self.gateways = StaticGateways(paytraq_client(paytraq), mozello_client(mozello))
         settings = ChannelSettings(warehouse_id=WAREHOUSE, stock_sync=StockSyncSettings(

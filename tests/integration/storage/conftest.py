@@ -10,20 +10,21 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.storage.crypto import SecretBox
 from adapters.storage.engine import make_engine
 from adapters.storage.migrate import migrate
 from adapters.storage.tables import metadata
 from adapters.storage.uow import SqlAlchemyUnitOfWork
-from application.storage_ports import StorageUnitOfWork
+from application.ports import UnitOfWork
 from tests.services import require_postgres
 
 
 @dataclass
 class Backend:
     name: str
-    new_uow: Callable[..., StorageUnitOfWork]
+    new_uow: Callable[..., UnitOfWork]
     engine: sa.Engine | None = None  # None: in memory
 
 
@@ -60,8 +61,8 @@ def _sql_backend(name: str, engine: sa.Engine) -> Backend:
 
 def _backend(kind: str, request: pytest.FixtureRequest, tmp_path) -> Iterator[Backend]:
     if kind == "memory":
-        store = ExtendedMemoryStore()
-        yield Backend("memory", lambda lock_timeout=10.0: InMemoryStorageUnitOfWork(store))
+        store = MemoryStore()
+        yield Backend("memory", lambda lock_timeout=10.0: InMemoryUnitOfWork(store))
     elif kind == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'sales-inbox.sqlite3'}")
         migrate(engine)

@@ -8,13 +8,12 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from adapters.errors import SecretKeyError
 from adapters.storage.crypto import SecretBox
-from adapters.storage.errors import SecretKeyError
 from adapters.storage.tables import channel_credentials
 from adapters.storage.uow import SqlAlchemyUnitOfWork
-from application.errors import UnknownChannel
+from application.errors import StorageBusy, UnknownChannel
 from application.ports import ChannelCredentials
-from application.storage_ports import StorageBusy
 from domain.inbox import InboxStatus
 from tests.unit.storage.examples import T0, full_item, rich_channel
 

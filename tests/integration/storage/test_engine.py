@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.storage.engine import ENV_URL, database_url, make_engine
+from adapters.storage.engine import database_url, make_engine
 
 pytestmark = pytest.mark.integration
 
 
 def test_without_configuration_the_database_is_a_sqlite_file_under_var(monkeypatch):
-    monkeypatch.delenv(ENV_URL, raising=False)
+    monkeypatch.setenv("SALES_INBOX_DATABASE_URL", "postgresql://u@db/ignored")  # not read here
     assert database_url().render_as_string() == "sqlite:///var/sales-inbox.sqlite3"
 
 
-def test_a_plain_postgresql_url_means_psycopg_3(monkeypatch):
-    monkeypatch.setenv(ENV_URL, "postgresql://u@db/inbox")
-    assert database_url().drivername == "postgresql+psycopg"
+def test_a_plain_postgresql_url_means_psycopg_3():
+    assert database_url("postgresql://u@db/inbox").drivername == "postgresql+psycopg"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(tmp_path):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from adapters.errors import SecretKeyError
 from adapters.storage.crypto import SecretBox
-from adapters.storage.errors import SecretKeyError
 from adapters.storage.key_rotation import key_usage, rotate_credentials
 from adapters.storage.tables import channel_credentials
 from adapters.storage.uow import SqlAlchemyUnitOfWork

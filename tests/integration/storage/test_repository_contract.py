@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from application.ports import ChannelCredentials, RawDelivery
-from application.storage_ports import (
+from application.errors import ConcurrentUpdate, DuplicateInboxItem
+from application.ports import (
     AuditEntry,
-    ConcurrentUpdate,
-    DuplicateInboxItem,
+    ChannelCredentials,
+    RawDelivery,
     StockSyncResult,
     StockSyncStatus,
 )

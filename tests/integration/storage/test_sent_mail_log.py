@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.storage.sent_mail_log import SqlSentMailLog
-from application.mail_ports import SentMail
+from application.ports import SentMail
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 T0 = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)

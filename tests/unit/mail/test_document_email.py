@@ -7,7 +7,7 @@ from email.parser import BytesParser
 
 import pytest
 
-from adapters.mailers.smtp import document_email
+from adapters.mailers.document_email import document_email
 from application.errors import PermanentError
 from tests.unit.mail.examples import BUYER, ORDER_ID, PDF, SENDER, SENT_AT, a_sale, an_item
 

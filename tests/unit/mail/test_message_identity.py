@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.mailers.smtp import attachment_name, message_id
+from adapters.mailers.document_email import attachment_name, message_id
 
 
 def test_same_channel_and_document_always_give_the_same_message_id():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings
 from adapters.memory.clock import SteppingClock
 from adapters.memory.sent_mail_log import InMemorySentMailLog
-from application.mail_ports import SentMail
+from application.ports import SentMail
 from tests.unit.mail.examples import BUYER, CHANNEL, SALE_ID, SENT_AT, PdfShelf, a_sale, an_item
 
 

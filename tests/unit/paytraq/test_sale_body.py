@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from adapters.paytraq import xml
+from adapters.paytraq import bodies, xml
 from domain.documents import Adjustment, Document, DocumentLine, ShippingCharge
 from domain.orders import Address
 from domain.paytraq_totals import AdjustmentType, TaxKey
@@ -39,7 +39,7 @@ INVOICE = Document(
 
 
 def body(document: Document = INVOICE) -> ET.Element:
-    return ET.fromstring(xml.sale_body(document))
+    return ET.fromstring(bodies.sale_body(document))
 
 
 def tags(element: ET.Element | None) -> list[str]:
@@ -107,15 +107,15 @@ def test_shipping_and_adjustments_carry_amounts_and_their_own_tax_keys():
 
 
 def test_amounts_round_half_up_to_cents_and_prices_keep_up_to_three_decimals():
-    assert [xml.amount(Decimal(v)) for v in ("2", "0.005", "2.675", "-1.005")] == [
+    assert [bodies.amount(Decimal(v)) for v in ("2", "0.005", "2.675", "-1.005")] == [
         "2.00", "0.01", "2.68", "-1.01"]
-    assert [xml.price(Decimal(v)) for v in ("12.5", "3.298", "3.2985", "4")] == [
+    assert [bodies.price(Decimal(v)) for v in ("12.5", "3.298", "3.2985", "4")] == [
         "12.50", "3.298", "3.299", "4.00"]
-    assert xml.qty(Decimal("2")) == "2.00"
+    assert bodies.qty(Decimal("2")) == "2.00"
 
 
 def test_the_body_is_utf8_xml_with_latvian_letters_intact():
-    raw = xml.sale_body(INVOICE)
+    raw = bodies.sale_body(INVOICE)
     assert raw.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
     assert "Jānis Bērziņš".encode() in raw
 
@@ -124,13 +124,13 @@ def test_a_payment_body_carries_the_order_reference_in_its_comment():
     from application.ports import PaymentRequest
 
     request = PaymentRequest(Decimal("22.2"), date(2026, 2, 4), "5011", "Payment Gateway", "M-1-101")
-    payment = ET.fromstring(xml.payment_body(request))
+    payment = ET.fromstring(bodies.payment_body(request))
     assert tags(payment) == ["PaymentDate", "Amount", "MoneyAccountID", "Comment"]
     assert [xml.text(payment, t) for t in tags(payment)] == [
         "2026-02-04", "22.20", "5011", "Payment Gateway [M-1-101]"]
 
 
 def test_a_reference_counts_only_as_a_whole_token():
-    assert xml.mentions("Payment Gateway [M-1-101]", "M-1-101")
-    assert not xml.mentions("Payment Gateway [M-1-101]", "M-1-10")
-    assert not xml.mentions("Payment Gateway [M-1-101]", "1-101")
+    assert bodies.mentions("Payment Gateway [M-1-101]", "M-1-101")
+    assert not bodies.mentions("Payment Gateway [M-1-101]", "M-1-10")
+    assert not bodies.mentions("Payment Gateway [M-1-101]", "1-101")

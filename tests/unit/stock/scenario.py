@@ -10,13 +10,20 @@ from decimal import Decimal
 from adapters.memory.accounting import FakeAccounting
 from adapters.memory.clock import SteppingClock
 from adapters.memory.gateways import StaticGateways
+from adapters.memory.locks import InMemoryLock
 from adapters.memory.shop import FakeShop
-from adapters.memory.stock_repositories import InMemoryStockSyncLock
-from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
 from application.handlers.sync_stock import Progress, sync_stock
-from application.ports import ChannelCredentials, NewClient, ShopProduct, ShopVariant
+from application.ports import (
+    ChannelCredentials,
+    NewClient,
+    ShopProduct,
+    ShopVariant,
+    StockSyncResult,
+    StockSyncRun,
+)
 from application.stock_commands import SyncStock
-from application.storage_ports import StockSyncResult, StockSyncRun
 from domain.documents import Document, DocumentLine
 from domain.paytraq_totals import TaxKey
 from domain.settings import (
@@ -56,8 +63,8 @@ def _d(value: str | None) -> Decimal | None:
 class StockScenario:
     accounting: FakeAccounting
     shop: FakeShop
-    store: ExtendedMemoryStore = field(default_factory=ExtendedMemoryStore)
-    lock: InMemoryStockSyncLock = field(default_factory=InMemoryStockSyncLock)
+    store: MemoryStore = field(default_factory=MemoryStore)
+    lock: InMemoryLock = field(default_factory=InMemoryLock)
     clock: SteppingClock = field(
         default_factory=lambda: SteppingClock(datetime(2026, 2, 2, 6, 0, tzinfo=UTC)))
     channel_id: str = CHANNEL
@@ -94,8 +101,8 @@ class StockScenario:
                           StaticGateways(self.accounting, self.shop), self.clock, self.lock,
                           progress)
 
-    def uow(self) -> InMemoryStorageUnitOfWork:
-        return InMemoryStorageUnitOfWork(self.store)
+    def uow(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.store)
 
     def stored_run(self, run_id: str) -> StockSyncRun:
         with self.uow() as uow:

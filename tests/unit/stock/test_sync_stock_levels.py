@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from application.handlers import sync_stock as sync_stock_handler
-from application.storage_ports import StockSyncStatus
+from application.ports import StockSyncStatus
 from domain.settings import StockSyncSettings
 from tests.unit.stock.scenario import (
     OTHER_WAREHOUSE,

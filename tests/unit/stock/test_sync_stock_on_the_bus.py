@@ -6,8 +6,8 @@ from adapters.memory.gateways import StaticGateways
 from application.bootstrap import inject
 from application.handlers.sync_stock import sync_stock_on_bus
 from application.messagebus import MessageBus
+from application.ports import StockSyncStatus
 from application.stock_commands import SyncStock
-from application.storage_ports import StockSyncStatus
 from tests.unit.stock.scenario import mozello_product, stock_scenario
 
 

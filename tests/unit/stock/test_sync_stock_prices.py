@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from application.errors import PermanentError
-from application.storage_ports import StockSyncStatus
+from application.ports import StockSyncStatus
 from domain.settings import StockSyncSettings
 from tests.unit.stock.scenario import (
     RETAIL,

@@ -6,10 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from application.errors import TransientError, UnknownChannel
+from application.errors import StockSyncAlreadyRunning, TransientError, UnknownChannel
 from application.handlers import sync_stock as sync_stock_handler
-from application.stock_ports import StockSyncAlreadyRunning
-from application.storage_ports import StockSyncStatus
+from application.ports import StockSyncStatus
 from tests.unit.stock.scenario import (
     mozello_product,
     mozello_variant,

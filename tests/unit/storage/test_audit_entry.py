@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from application.storage_ports import AuditEntry
+from application.ports import AuditEntry
 
 
 def test_secret_query_parameters_are_masked_when_the_entry_is_made():

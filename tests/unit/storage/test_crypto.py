@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
+from adapters.errors import SecretKeyError
 from adapters.storage.crypto import ENV_KEY, SecretBox, load_secret_box
-from adapters.storage.errors import SecretKeyError
 from application.errors import PermanentError
 
 

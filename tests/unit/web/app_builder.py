@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import Rule
 
-from adapters.memory.storage_repositories import ExtendedMemoryStore, InMemoryStorageUnitOfWork
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
 from entrypoints.config import load_config
 from entrypoints.runtime import Runtime
 from entrypoints.web.app import create_app
@@ -43,8 +44,8 @@ def web_app(**settings: str) -> Flask:
     """`settings`: SALES_INBOX_* variables without the prefix, e.g. TRUSTED_PROXIES="1"."""
     env = {f"SALES_INBOX_{name}": value for name, value in settings.items()}
     config = load_config(env)
-    store = ExtendedMemoryStore()
-    runtime = Runtime(config, lambda: InMemoryStorageUnitOfWork(store), gateways=None)
+    store = MemoryStore()
+    runtime = Runtime(config, lambda: InMemoryUnitOfWork(store), gateways=None)
     delivered: list[tuple[str, str]] = []
     app = create_app(runtime, lambda c, d: delivered.append((c, d)))
     app.testing = True

@@ -1,4 +1,6 @@
-"""From a stored webhook delivery to a ReceiveOrder command."""
+"""Mozello's webhooks as the application reads them: the signature over the raw bytes, the
+event and order named by the body, the fingerprint that recognises a repeated delivery, and the
+command a stored delivery becomes."""
 
 from __future__ import annotations
 
@@ -7,8 +9,27 @@ import json
 
 from adapters.mozello import wire
 from adapters.mozello.notifications import Notification, parse_notification
+from adapters.mozello.signature import verify
 from application.commands import Command, ReceiveOrder, RecordProduct
-from application.ports import RawDelivery, ShopPort
+from application.ports import DeliveryHeading, RawDelivery, ShopPort, WebhookReader
+
+SIGNATURE_HEADER = "X-Mozello-Hash"
+
+
+class MozelloWebhookReader(WebhookReader):
+    kept_headers = ("Content-Type", "X-Mozello-API-Version", "X-Mozello-Alias", SIGNATURE_HEADER,
+                    "User-Agent")
+    signature_header = SIGNATURE_HEADER
+
+    def is_signed(self, body: bytes, headers: dict[str, str], api_key: str) -> bool:
+        return verify(body, headers.get(SIGNATURE_HEADER), api_key)
+
+    def heading(self, body: bytes) -> DeliveryHeading:
+        notification = parse_notification(body)
+        return DeliveryHeading(notification.event, notification.order_id)
+
+    def fingerprint(self, channel_id: str, body: bytes) -> str:
+        return fingerprint(channel_id, body)
 
 
 def fingerprint(channel_id: str, body: bytes) -> str:

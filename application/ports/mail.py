@@ -1,8 +1,8 @@
-"""The record of e-mails Sales Inbox sent itself: a document is e-mailed at most once.
+"""E-mailing the sale document to the buyer, and the record of e-mails Sales Inbox sent itself.
 
 PayTraq keeps its own MessageLog; when the shop's SMTP server sends the document instead,
-nothing outside remembers it, so the mailer asks this log before sending and writes to it as
-soon as the server has accepted the message.
+nothing outside remembers it, so the mailer asks the sent-mail log before sending and writes to
+it as soon as the server has accepted the message: a document is e-mailed at most once.
 """
 
 from __future__ import annotations
@@ -10,6 +10,20 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 from datetime import datetime
+
+from application.ports.accounting import SaleRecord
+from domain.inbox import InboxItem
+
+
+class MailerPort(abc.ABC):
+    via: str = "paytraq"
+
+    @abc.abstractmethod
+    def send_document(self, item: InboxItem, sale: SaleRecord, to: str) -> None:
+        """Send the sale document to the client, at most once per document."""
+
+    @abc.abstractmethod
+    def already_sent(self, item: InboxItem, sale: SaleRecord) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

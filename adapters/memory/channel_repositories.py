@@ -1,0 +1,133 @@
+"""In-memory channels, raw deliveries, the client cache and watermarks. Writes wait for the unit
+of work's commit() (`apply`), exactly as they would in a database."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from adapters.memory.store import MemoryStore
+from application.ports import (
+    ChannelCredentials,
+    ChannelRepository,
+    ClientCache,
+    DeliveryRepository,
+    RawDelivery,
+    WatermarkRepository,
+)
+from domain.settings import Channel
+
+
+class MemoryChannels(ChannelRepository):
+    def __init__(self, store: MemoryStore):
+        self.store = store
+        self.changed: dict[str, Channel] = {}
+        self.changed_credentials: dict[str, ChannelCredentials] = {}
+
+    def get(self, channel_id: str) -> Channel | None:
+        return self.changed.get(channel_id) or self.store.channels.get(channel_id)
+
+    def add(self, channel: Channel, credentials: ChannelCredentials) -> None:
+        self.changed[channel.id] = channel
+        self.changed_credentials[channel.id] = credentials
+
+    def update(self, channel: Channel) -> None:
+        self.changed[channel.id] = channel
+
+    def list(self) -> list[Channel]:
+        merged = {**self.store.channels, **self.changed}
+        return sorted(merged.values(), key=lambda c: c.name)
+
+    def credentials(self, channel_id: str) -> ChannelCredentials:
+        return self.changed_credentials.get(channel_id) or self.store.credentials[channel_id]
+
+    def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None:
+        self.changed_credentials[channel_id] = credentials
+
+    def apply(self) -> None:
+        self.store.channels.update(self.changed)
+        self.store.credentials.update(self.changed_credentials)
+        self.discard()
+
+    def discard(self) -> None:
+        self.changed, self.changed_credentials = {}, {}
+
+
+
+class MemoryDeliveries(DeliveryRepository):
+    def __init__(self, store: MemoryStore):
+        self.store = store
+        self.new: list[RawDelivery] = []
+
+    def add(self, delivery: RawDelivery) -> RawDelivery:
+        with self.store.lock:
+            known = {
+                (d.channel_id, d.fingerprint)
+                for d in self.store.deliveries + self.new
+                if d.error is None
+            }
+        delivery.duplicate = (
+            delivery.error is None and (delivery.channel_id, delivery.fingerprint) in known
+        )
+        delivery.id = delivery.id or uuid.uuid4().hex
+        self.new.append(delivery)
+        return delivery
+
+    def list(self, channel_id: str) -> list[RawDelivery]:
+        with self.store.lock:
+            return [d for d in self.store.deliveries if d.channel_id == channel_id]
+
+    def get(self, delivery_id: str) -> RawDelivery | None:
+        with self.store.lock:
+            known = self.store.deliveries + self.new
+        return next((d for d in known if d.id == delivery_id), None)
+
+    def apply(self) -> None:
+        self.store.deliveries.extend(self.new)
+        self.discard()
+
+    def discard(self) -> None:
+        self.new = []
+
+
+
+class MemoryClientCache(ClientCache):
+    def __init__(self, store: MemoryStore):
+        self.store = store
+        self.new: dict[tuple[str, str], str] = {}
+
+    def get(self, channel_id: str, match_key: str) -> str | None:
+        key = (channel_id, match_key)
+        return self.new.get(key) or self.store.clients.get(key)
+
+    def put(self, channel_id: str, match_key: str, client_id: str) -> None:
+        self.new[(channel_id, match_key)] = client_id
+
+    def apply(self) -> None:
+        self.store.clients.update(self.new)
+        self.discard()
+
+    def discard(self) -> None:
+        self.new = {}
+
+
+
+class MemoryWatermarks(WatermarkRepository):
+    def __init__(self, store: MemoryStore):
+        self.store = store
+        self.new: dict[tuple[str, str], datetime] = {}
+
+    def get(self, channel_id: str, name: str) -> datetime | None:
+        key = (channel_id, name)
+        return self.new.get(key) or self.store.watermarks.get(key)
+
+    def set(self, channel_id: str, name: str, value: datetime) -> None:
+        self.new[(channel_id, name)] = value
+
+    def apply(self) -> None:
+        self.store.watermarks.update(self.new)
+        self.discard()
+
+    def discard(self) -> None:
+        self.new = {}
+

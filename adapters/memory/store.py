@@ -1,0 +1,37 @@
+"""What a database would hold, in memory; shared by every unit of work made from it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from application.ports import (
+    AuditEntry,
+    ChannelCredentials,
+    MirroredProduct,
+    RawDelivery,
+    SaleLines,
+    StockSyncResult,
+    StockSyncRun,
+)
+from domain.inbox import InboxItem
+from domain.settings import Channel
+
+Key = tuple[str, str]
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.items: dict[Key, InboxItem] = {}
+        self.channels: dict[str, Channel] = {}
+        self.credentials: dict[str, ChannelCredentials] = {}
+        self.deliveries: list[RawDelivery] = []
+        self.clients: dict[Key, str] = {}
+        self.watermarks: dict[Key, datetime] = {}
+        self.skus: dict[Key, tuple[str, datetime]] = {}
+        self.audit: list[AuditEntry] = []
+        self.runs: dict[str, StockSyncRun] = {}
+        self.results: dict[str, list[StockSyncResult]] = {}
+        self.sales: dict[Key, SaleLines] = {}
+        self.catalogue: dict[Key, MirroredProduct] = {}

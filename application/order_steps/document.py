@@ -1,0 +1,57 @@
+"""Step: the order's PayTraq document — the one recorded, else one PayTraq already has with the
+order id as DocumentRef (adopted), else a new draft for the found or created client."""
+
+from __future__ import annotations
+
+import structlog
+
+from application.clients import find_or_create_client
+from application.errors import ClientDataInvalid, PermanentError
+from application.order_steps.drafting import draft, forget_items, policy
+from application.order_steps.run import OrderRun
+from application.ports import SaleRecord
+from domain.inbox import DocumentRecord
+from domain.reconciliation import MatchedWithAdjustment
+
+logger = structlog.get_logger()
+
+
+def ensure_document(run: OrderRun) -> bool:
+    if run.item.document is not None:
+        run.sale = run.accounting.get_sale(run.item.document.id)
+        return True
+    existing = run.accounting.find_sale_by_ref(run.order.order_id)
+    if existing is not None:
+        _record(run, existing, adopted=True)
+        return True
+    try:
+        client_id = find_or_create_client(run.order.customer, run.accounting, run.clients,
+                                          run.channel.id)
+    except ClientDataInvalid as invalid:
+        return run.hold([invalid.reason])
+    run.commit()  # the client cache: never hold a write across the next API calls
+    return _create(run, client_id)
+
+
+def _create(run: OrderRun, client_id: str) -> bool:
+    document, problems = draft(run, client_id)
+    if document is None:
+        return run.hold(problems)
+    result = policy(run).reconcile(run.order, document)
+    if isinstance(result, MatchedWithAdjustment):
+        document = document.with_adjustment(result.adjustment)
+    try:
+        sale_id = run.accounting.create_sale(document)
+    except PermanentError:
+        forget_items(run)  # a product deleted in PayTraq: look its SKU up afresh next time
+        raise
+    _record(run, run.accounting.get_sale(sale_id), adopted=False)
+    return True
+
+
+def _record(run: OrderRun, sale: SaleRecord, adopted: bool) -> None:
+    record = DocumentRecord(sale.id, sale.ref, sale.sale_type, sale.status, sale.total, adopted)
+    run.item.document_created(record, run.clock.now())
+    run.commit()
+    run.sale = sale
+    logger.info("document_created", document_id=sale.id, adopted=adopted, total=str(sale.total))

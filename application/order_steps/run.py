@@ -1,0 +1,75 @@
+"""One run of the order steps: what every step reads (the item, the channel, the adapters) and
+what the steps hand on to each other (the PayTraq sale, the problems found so far)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import structlog
+
+from application.ports import AccountingPort, ClientCache, Clock, MailerPort, SaleRecord, SkuCache
+from domain.inbox import InboxItem, Step
+from domain.orders import SalesOrder
+from domain.paytraq_totals import TaxKey
+from domain.review import ReviewReason
+from domain.settings import Channel, ChannelSettings
+
+logger = structlog.get_logger()
+
+
+@dataclass
+class OrderRun:
+    item: InboxItem
+    channel: Channel
+    accounting: AccountingPort
+    mailer: MailerPort
+    clients: ClientCache
+    sku_cache: SkuCache
+    clock: Clock
+    commit: Callable[[], None]  # every write is committed before the next outside call
+    sale: SaleRecord | None = None  # the order's PayTraq document, once found or made
+    problems: list[ReviewReason] = field(default_factory=list)  # for a person; the run goes on
+    _tax_keys: dict[str, TaxKey] | None = None
+
+    @property
+    def settings(self) -> ChannelSettings:
+        return self.channel.settings
+
+    @property
+    def order(self) -> SalesOrder:
+        return self.item.order
+
+    def tax_keys(self) -> dict[str, TaxKey]:
+        """PayTraq's tax keys, asked once per run."""
+        if self._tax_keys is None:
+            self._tax_keys = {key.id: key for key in self.accounting.tax_keys()}
+        return self._tax_keys
+
+    def hold(self, reasons: list[ReviewReason]) -> bool:
+        """Stop here: the item waits for a person, with the reasons. Returns False (stop)."""
+        self.item.needs_review(reasons, self.clock.now())
+        self.commit()
+        logger.info("order_needs_review", reasons=[r.code.value for r in reasons])
+        return False
+
+    def declared(self, intent: str) -> bool:
+        """Whether an earlier attempt wrote down that it was about to do `intent`."""
+        return any(step.name == intent for step in self.item.steps)
+
+    def declare(self, intent: str, **detail: object) -> None:
+        """Write down, before an outside write, that it is about to happen: a retry after a
+        crash then knows to look in PayTraq first."""
+        self.item.steps.append(
+            Step(intent, self.clock.now(), {k: str(v) for k, v in detail.items()})
+        )
+        self.commit()
+
+    def finish(self) -> None:
+        """Every step ran: the problems found go to review, or the review is cleared."""
+        now = self.clock.now()
+        if self.problems:
+            self.item.needs_review(self.problems, now)
+        else:
+            self.item.clear_review(now)
+        self.commit()

@@ -1,0 +1,66 @@
+"""Ports: what the application needs from the outside world, one module per outside world.
+Adapters implement these ABCs; the in-memory fakes (adapters/memory) implement them too, for
+the demo and the unit tests. Every public name is importable from `application.ports`."""
+
+from application.ports.accounting import (
+    AccountingPort,
+    ClientRecord,
+    NewClient,
+    PaymentReceipt,
+    PaymentRequest,
+    PriceEntry,
+    ProductStock,
+    SaleLine,
+    SaleLines,
+    SalePayment,
+    SaleRecord,
+    SaleSummary,
+)
+from application.ports.audit import AuditEntry, AuditLog, without_secrets
+from application.ports.caches import (
+    CatalogueMirror,
+    ClientCache,
+    MirroredProduct,
+    SalesCache,
+    SkuCache,
+)
+from application.ports.clock import Clock
+from application.ports.gateways import Gateways
+from application.ports.locks import ExpiringLock
+from application.ports.mail import MailerPort, SentMail, SentMailLog
+from application.ports.shop import (
+    ShopOrder,
+    ShopPort,
+    ShopProduct,
+    ShopVariant,
+    SkuUpdate,
+    VariantUpdate,
+)
+from application.ports.stock_runs import (
+    StockRunRepository,
+    StockSyncResult,
+    StockSyncRun,
+    StockSyncStatus,
+)
+from application.ports.storage import (
+    ChannelCredentials,
+    ChannelRepository,
+    DeliveryRepository,
+    InboxRepository,
+    RawDelivery,
+    UnitOfWork,
+    WatermarkRepository,
+)
+from application.ports.webhooks import DeliveryHeading, WebhookReader
+
+__all__ = [
+    "AccountingPort", "AuditEntry", "AuditLog", "CatalogueMirror", "ChannelCredentials",
+    "ChannelRepository", "ClientCache", "ClientRecord", "Clock", "DeliveryRepository",
+    "ExpiringLock", "Gateways", "InboxRepository", "MailerPort", "MirroredProduct", "NewClient",
+    "PaymentReceipt", "PaymentRequest", "PriceEntry", "ProductStock", "RawDelivery", "SaleLine",
+    "SaleLines", "SalePayment", "SaleRecord", "SaleSummary", "SalesCache", "SentMail",
+    "SentMailLog", "ShopOrder", "ShopPort", "ShopProduct", "ShopVariant", "SkuCache",
+    "SkuUpdate", "StockRunRepository", "StockSyncResult", "StockSyncRun", "StockSyncStatus",
+    "UnitOfWork", "VariantUpdate", "WatermarkRepository", "without_secrets",
+    "DeliveryHeading", "WebhookReader",
+]

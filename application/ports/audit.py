@@ -1,0 +1,49 @@
+"""The audit log: every call made to an outside API, secrets masked."""
+
+from __future__ import annotations
+
+import abc
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_SECRET_NAME = re.compile(r"key|token|secret|pass|auth|signature", re.IGNORECASE)
+
+
+def without_secrets(path: str) -> str:
+    """The path with the values of secret-looking query parameters masked."""
+    parts = urlsplit(path)
+    if not parts.query:
+        return path
+    query = [
+        (name, "***" if _SECRET_NAME.search(name) else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One call to an outside API. Secret query parameters are masked on construction."""
+
+    at: datetime
+    channel_id: str | None
+    api: str
+    method: str
+    path: str
+    status: int | None
+    duration_ms: int
+    error: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", without_secrets(self.path))
+
+
+class AuditLog(abc.ABC):
+    @abc.abstractmethod
+    def record(self, entry: AuditEntry) -> None: ...
+
+    @abc.abstractmethod
+    def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Newest first."""

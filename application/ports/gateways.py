@@ -1,0 +1,22 @@
+"""Per-channel access to the outside world: each channel has its own credentials and limits."""
+
+from __future__ import annotations
+
+import abc
+
+from application.ports.accounting import AccountingPort
+from application.ports.mail import MailerPort
+from application.ports.shop import ShopPort
+
+
+class Gateways(abc.ABC):
+    """Builds the adapters of one channel (its credentials, its rate limits)."""
+
+    @abc.abstractmethod
+    def accounting(self, channel_id: str) -> AccountingPort: ...
+
+    @abc.abstractmethod
+    def shop(self, channel_id: str) -> ShopPort: ...
+
+    @abc.abstractmethod
+    def mailer(self, channel_id: str) -> MailerPort: ...

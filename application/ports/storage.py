@@ -1,0 +1,136 @@
+"""Storage: the inbox, the channels, the raw webhook deliveries, and the one unit of work that
+holds every repository of a message or request (adapters/storage in SQL, adapters/memory)."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.inbox_listing import Cursor, InboxPage, InboxQuery
+from application.ports.audit import AuditLog
+from application.ports.caches import CatalogueMirror, ClientCache, SalesCache, SkuCache
+from application.ports.stock_runs import StockRunRepository
+from domain.inbox import InboxItem, InboxStatus
+from domain.settings import Channel
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCredentials:
+    mozello_api_key: str = ""
+    paytraq_api_key: str = ""
+    paytraq_api_token: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_security: str = "starttls"
+
+    def __repr__(self) -> str:  # secrets never reach logs through repr
+        return "ChannelCredentials(***)"
+
+
+@dataclass(slots=True)
+class RawDelivery:
+    """A webhook body exactly as received, kept before anything is answered."""
+
+    channel_id: str
+    body: bytes
+    headers: dict[str, str]
+    received_at: datetime
+    fingerprint: str
+    event: str = ""
+    order_id: str | None = None
+    id: str | None = None
+    duplicate: bool = False
+    error: str | None = None
+
+
+class InboxRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, channel_id: str, order_id: str, for_update: bool = False) -> InboxItem | None: ...
+
+    @abc.abstractmethod
+    def add(self, item: InboxItem) -> None: ...
+
+    @abc.abstractmethod
+    def list(
+        self, channel_id: str | None = None, status: InboxStatus | None = None
+    ) -> list[InboxItem]: ...
+
+    @abc.abstractmethod
+    def page(self, query: InboxQuery, limit: int = 50, after: Cursor | None = None) -> InboxPage:
+        """Newest first; at most `limit` items strictly older than `after`."""
+
+    @abc.abstractmethod
+    def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
+        """How many items match `query` (its status ignored), per status."""
+
+
+class ChannelRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, channel_id: str) -> Channel | None: ...
+
+    @abc.abstractmethod
+    def add(self, channel: Channel, credentials: ChannelCredentials) -> None: ...
+
+    @abc.abstractmethod
+    def update(self, channel: Channel) -> None: ...
+
+    @abc.abstractmethod
+    def list(self) -> list[Channel]: ...
+
+    @abc.abstractmethod
+    def credentials(self, channel_id: str) -> ChannelCredentials: ...
+
+    @abc.abstractmethod
+    def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None: ...
+
+
+class DeliveryRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, delivery: RawDelivery) -> RawDelivery:
+        """Store it; marks `duplicate` when the same fingerprint was stored before."""
+
+    @abc.abstractmethod
+    def list(self, channel_id: str) -> list[RawDelivery]: ...
+
+    @abc.abstractmethod
+    def get(self, delivery_id: str) -> RawDelivery | None: ...
+
+
+class WatermarkRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, channel_id: str, name: str) -> datetime | None: ...
+
+    @abc.abstractmethod
+    def set(self, channel_id: str, name: str, value: datetime) -> None: ...
+
+
+class UnitOfWork(abc.ABC):
+    """Every repository of one message or request, committed or rolled back together. One per
+    message or request, never shared between threads; leaving it without commit() rolls back."""
+
+    inbox: InboxRepository
+    channels: ChannelRepository
+    deliveries: DeliveryRepository
+    clients: ClientCache
+    watermarks: WatermarkRepository
+    sku_cache: SkuCache
+    audit: AuditLog
+    stock_runs: StockRunRepository
+    sales_cache: SalesCache
+    catalogue: CatalogueMirror
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...

@@ -1,0 +1,30 @@
+"""An inbox item's status, and which status may follow which."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InboxStatus(StrEnum):
+    RECEIVED = "received"
+    DOCUMENT_CREATED = "document_created"
+    APPROVED = "approved"
+    PAID = "paid"
+    EMAILED = "emailed"
+    NEEDS_REVIEW = "needs_review"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+S = InboxStatus
+_PROGRESS = {S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
+ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
+    S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.PAID: frozenset({S.APPROVED, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.EMAILED: frozenset({S.PAID, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.NEEDS_REVIEW: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.FAILED: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+}
