@@ -354,6 +354,10 @@ class InboxRepository(abc.ABC):
     def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
         """How many items match `query` (its status ignored), per status."""
 
+    def payment_methods(self, channel_id: str) -> set[str]:
+        """Every Mozello payment method seen in the channel's orders (storage may do better)."""
+        return {i.order.payment_method for i in self.list(channel_id) if i.order.payment_method}
+
 
 class ChannelRepository(abc.ABC):
     @abc.abstractmethod
@@ -385,6 +389,10 @@ class DeliveryRepository(abc.ABC):
 
     @abc.abstractmethod
     def get(self, delivery_id: str) -> RawDelivery | None: ...
+
+    def last_received_at(self, channel_id: str) -> datetime | None:
+        """When the channel's newest webhook arrived (storage may answer without the bodies)."""
+        return max((d.received_at for d in self.list(channel_id)), default=None)
 
 
 class ClientCache(abc.ABC):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -48,6 +49,12 @@ class SqlDeliveryRepository(DeliveryRepository):
             .order_by(raw_deliveries.c.received_at, raw_deliveries.c.id)
         )
         return [_delivery(row) for row in self._tx.read(statement)]
+
+    def last_received_at(self, channel_id: str) -> datetime | None:
+        statement = sa.select(sa.func.max(raw_deliveries.c.received_at).label("at")).where(
+            raw_deliveries.c.channel_id == channel_id)
+        rows = self._tx.read(statement)
+        return rows[0]["at"] if rows else None  # max() keeps the column's type: UTC-aware
 
     def get(self, delivery_id: str) -> RawDelivery | None:
         rows = self._tx.read(sa.select(raw_deliveries).where(raw_deliveries.c.id == delivery_id))
