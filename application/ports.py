@@ -379,6 +379,13 @@ class ChannelRepository(abc.ABC):
     def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None: ...
 
 
+POLL_EVENT = "POLL"  # the event of a delivery the catch-up poll stored
+
+
+def is_webhook(delivery: RawDelivery) -> bool:
+    return delivery.event != POLL_EVENT and delivery.error is None
+
+
 class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, delivery: RawDelivery) -> RawDelivery:
@@ -390,9 +397,10 @@ class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def get(self, delivery_id: str) -> RawDelivery | None: ...
 
-    def last_received_at(self, channel_id: str) -> datetime | None:
-        """When the channel's newest webhook arrived (storage may answer without the bodies)."""
-        return max((d.received_at for d in self.list(channel_id)), default=None)
+    def last_webhook_at(self, channel_id: str) -> datetime | None:
+        """When Mozello last delivered a webhook that was accepted — not the catch-up poll's
+        snapshots, not refused bodies (storage may answer without reading the bodies)."""
+        return max((d.received_at for d in self.list(channel_id) if is_webhook(d)), default=None)
 
 
 class ClientCache(abc.ABC):

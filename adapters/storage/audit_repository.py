@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from datetime import datetime
+
+import sqlalchemy as sa
 
 from adapters.storage.tables import audit_log
 from adapters.storage.transaction import Transaction

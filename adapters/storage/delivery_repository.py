@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from adapters.storage.tables import raw_deliveries
 from adapters.storage.transaction import Transaction
-from application.ports import DeliveryRepository, RawDelivery
+from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
 
 
 class SqlDeliveryRepository(DeliveryRepository):
@@ -50,9 +50,10 @@ class SqlDeliveryRepository(DeliveryRepository):
         )
         return [_delivery(row) for row in self._tx.read(statement)]
 
-    def last_received_at(self, channel_id: str) -> datetime | None:
+    def last_webhook_at(self, channel_id: str) -> datetime | None:
         statement = sa.select(sa.func.max(raw_deliveries.c.received_at).label("at")).where(
-            raw_deliveries.c.channel_id == channel_id)
+            raw_deliveries.c.channel_id == channel_id, raw_deliveries.c.event != POLL_EVENT,
+            raw_deliveries.c.error.is_(None))
         rows = self._tx.read(statement)
         return rows[0]["at"] if rows else None  # max() keeps the column's type: UTC-aware
 

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import replace
 
 import click
 
-from adapters.mozello.api import MozelloClient
-from adapters.mozello.notifications import EVENTS
-from adapters.paytraq.api import PayTraqClient
-from application.errors import AuthenticationFailed
-from application.handlers.poll_orders import WATERMARK as ORDERS_POLL_WATERMARK
+from application.channel_setup import NewChannel, create_channel
+from application.errors import InvalidInput
 from application.ports import ChannelCredentials
 from domain.settings import (
-    Channel,
     ChannelSettings,
     DocumentType,
     EmailVia,
@@ -26,6 +21,7 @@ from domain.settings import (
 )
 from entrypoints.cli import parsing as parse
 from entrypoints.cli.support import fail, runtime_for_cli
+from entrypoints.gateways import connector_for
 from entrypoints.views import channel_view
 
 
@@ -47,31 +43,17 @@ def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
     """Validate the keys against both APIs, register the webhook, store the channel."""
     runtime = runtime_for_cli()
     config = runtime.config
-    shop = MozelloClient(mozello_api_key, config.mozello_api_url)
-    accounting = PayTraqClient(paytraq_api_key, paytraq_api_token, config.paytraq_api_url)
+    new = NewChannel(name, mozello_api_key, paytraq_api_key, paytraq_api_token)
     try:
-        shop.validate_key()
-    except AuthenticationFailed:
-        fail("Mozello rejected the API key (Store → Store settings → API in Mozello)")
-    try:
-        accounting.tax_keys()
-    except AuthenticationFailed:
-        fail("PayTraq rejected the API key/token (Settings → API in PayTraq)")
-    channel_id = uuid.uuid4().hex[:12]
-    webhook_path = f"/webhooks/mozello/{channel_id}"
-    shop.set_notifications(config.public_url + webhook_path, EVENTS)
-    with runtime.uow_factory() as uow:
-        uow.channels.add(
-            Channel(channel_id, name, ChannelSettings()),
-            ChannelCredentials(mozello_api_key, paytraq_api_key, paytraq_api_token),
-        )
-        # the catch-up poll starts from now: the shop's order history is not imported
-        uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, runtime.clock.now())
-        uow.commit()
+        created = create_channel(new, runtime.uow_factory(), connector_for(config), runtime.clock,
+                                 config.public_url)
+    except InvalidInput as refused:
+        fail(next(iter(refused.fields.values()))[0])
     if as_json:
-        click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path}))
+        click.echo(json.dumps({"id": created.id, "webhook_path": created.webhook_path}))
     else:
-        click.echo(f"channel {channel_id} created; Mozello notifies {config.public_url}{webhook_path}")
+        click.echo(f"channel {created.id} created; Mozello notifies "
+                   f"{config.public_url}{created.webhook_path}")
 
 
 @channel.command("list")

@@ -402,15 +402,22 @@ def test_payment_methods_seen_in_a_channels_orders_are_listed_once_each(uow):
         assert uow.inbox.payment_methods("nobody") == set()
 
 
-def test_the_last_webhook_of_a_channel_is_its_newest_delivery(uow):
+def test_the_last_webhook_of_a_channel_is_its_newest_accepted_webhook(uow):
+    # Given two webhooks of shop-a, then a poll snapshot and a refused body, and shop-b's webhook
+    polled = delivery("shop-a", "fp-4", T0 + timedelta(hours=3))
+    polled.event = "POLL"
+    refused = delivery("shop-a", "", T0 + timedelta(hours=4))
+    refused.error = "missing or bad X-Mozello-Hash signature"
     with uow:
-        assert uow.deliveries.last_received_at("shop-a") is None
-        uow.deliveries.add(delivery("shop-a", "fp-1", T0 + timedelta(hours=2)))
-        uow.deliveries.add(delivery("shop-a", "fp-2", T0))
-        uow.deliveries.add(delivery("shop-b", "fp-3", T0 + timedelta(days=1)))
+        assert uow.deliveries.last_webhook_at("shop-a") is None
+        for stored in (delivery("shop-a", "fp-1", T0 + timedelta(hours=2)),
+                       delivery("shop-a", "fp-2", T0), polled, refused,
+                       delivery("shop-b", "fp-3", T0 + timedelta(days=1))):
+            uow.deliveries.add(stored)
         uow.commit()
+    # Then shop-a's last webhook is the newest one Mozello delivered and was accepted
     with uow:
-        assert uow.deliveries.last_received_at("shop-a") == T0 + timedelta(hours=2)
+        assert uow.deliveries.last_webhook_at("shop-a") == T0 + timedelta(hours=2)
 
 
 def test_paytraq_calls_are_counted_per_channel_since_a_moment(uow):

@@ -1,0 +1,88 @@
+"""The JSON API on the real web app and real SQLite storage, its channel connected to the PayTraq
+and Mozello sandboxes (in this process), work done in-process (no broker): Flask's test client."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import pytest
+
+from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.storage.locks import SqlLock
+from application.commands import PollOrders
+from entrypoints.config import load_config
+from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
+from entrypoints.gateways import ChannelGateways
+from entrypoints.runtime import Runtime
+from entrypoints.web.app import create_app
+from tests.integration.storage.conftest import _backend
+
+NOWHERE = "http://127.0.0.1:9"  # Mozello's webhooks go nowhere: these tests poll instead
+
+
+@dataclass
+class Api:
+    client: object
+    runtime: Runtime
+    paytraq: PayTraqSandbox
+    mozello: MozelloSandbox
+    app: object
+    channel_id: str = SANDBOX_CHANNEL
+
+    def get(self, path: str, **options):
+        return self.client.get(f"/api{path}", **options)
+
+    def post(self, path: str, **options):
+        return self.client.post(f"/api{path}", **options)
+
+    def put(self, path: str, **options):
+        return self.client.put(f"/api{path}", **options)
+
+    def order(self, items=(("TT-100", 1),), **options) -> dict:
+        """An order placed in the Mozello sandbox and caught by the poll (processed if the
+        channel's switches say so)."""
+        placed = self.mozello.place_order(list(items), **options)
+        self.runtime.bus().handle(PollOrders(self.channel_id))
+        return placed
+
+    def configure(self, **changes) -> None:
+        with self.runtime.uow_factory() as uow:
+            channel = uow.channels.get(self.channel_id)
+            uow.channels.update(dataclasses.replace(
+                channel, settings=dataclasses.replace(channel.settings, **changes)))
+            uow.commit()
+
+
+@pytest.fixture
+def sandboxes():
+    paytraq = PayTraqSandbox().start()
+    paytraq.controls.rate_limit = None
+    mozello = MozelloSandbox(seed_path=SEED_PATH).start()
+    mozello.state.rate_limit.enabled = False
+    yield Sandboxes(paytraq, mozello)
+    mozello.stop()
+    paytraq.stop()
+
+
+@pytest.fixture
+def api(request, tmp_path, sandboxes):
+    storage_gen = _backend("sqlite", request, tmp_path)
+    storage = next(storage_gen)
+    config = dataclasses.replace(
+        load_config({"SALES_INBOX_VAR_DIR": str(tmp_path)}),
+        paytraq_api_url=sandboxes.paytraq.base_url, mozello_api_url=sandboxes.mozello.base_url,
+        paytraq_rate=500.0, paytraq_burst=100, public_url=NOWHERE,
+    )
+    gateways = ChannelGateways(storage.new_uow, sandboxes.paytraq.base_url,
+                               sandboxes.mozello.base_url,
+                               paytraq_options={"rate": 500.0, "burst": 100},
+                               mozello_options={"limiters": []})
+    lock = SqlLock(storage.engine)
+    runtime = Runtime(config, storage.new_uow, gateways, stock_lock=lock, order_lock=lock)
+    app = create_app(runtime, lambda channel_id, delivery_id: None)
+    ensure_sandbox_channel(storage.new_uow(), sandboxes, NOWHERE)
+    yield Api(app.test_client(), runtime, sandboxes.paytraq, sandboxes.mozello, app)
+    gateways.flush_audit()
+    next(storage_gen, None)
