@@ -21,6 +21,7 @@ ERRORS = {
     409: "Conflict: someone else is working on it, or the flow's rules do not allow it now",
     503: "PayTraq or Mozello is unreachable or over its limits; try again after Retry-After",
 }
+PATH_EXAMPLES = {"channel_id": {"example": "sandbox"}}  # the built-in sandbox channel of `make run`
 TAGS = [
     {"name": "inbox", "description": "Orders as they go from Mozello to PayTraq"},
     {"name": "channels", "description": "Shops: connection, settings, choices"},
@@ -60,7 +61,7 @@ def _openapi_path(rule: str) -> str:
 def _operation(operation: Operation) -> dict:
     parameters: list[dict] = [
         {"in": "path", "name": name, "required": True,
-         "schema": {"type": "string", "minLength": 1}}
+         "schema": {"type": "string", "minLength": 1, **PATH_EXAMPLES.get(name, {})}}
         for name in operation.path_names
     ]
     if operation.query is not None:

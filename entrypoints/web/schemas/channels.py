@@ -123,7 +123,8 @@ class SettingsChangeSchema(InputSchema):
     warehouse_id = identifier()
     unknown_sku = fields.Enum(UnknownSkuPolicy, by_value=True)
     rounding_limit = fields.Decimal(places=2, rounding=ROUND_HALF_UP,
-                                    validate=validate.Range(0, 100))
+                                    validate=validate.Range(0, 100),
+                                    metadata={"minimum": 0, "maximum": 100})
     email_via = fields.Enum(EmailVia, by_value=True)
     sync_prices = fields.Boolean()
     price_group_id = identifier()

@@ -31,8 +31,9 @@ def identifier(required: bool = False, **options) -> fields.String:
 
 class ErrorSchema(Schema):
     error = fields.String(required=True, metadata={"description": "what went wrong, in words"})
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "bad input: field name → its messages"})
+    field_errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                               data_key="fields",
+                               metadata={"description": "bad input: field name → its messages"})
 
 
 class QueuedSchema(Schema):

@@ -15,6 +15,9 @@ from entrypoints.web.schemas.common import AMOUNT, INSTANT, InputSchema, Schema,
 nullable = {"allow_none": True}
 
 
+DAY_PATTERN = r"^2\d{3}-\d{2}-\d{2}$"
+
+
 def plausible_day(day: date) -> None:
     if not 2000 <= day.year <= 2999:
         raise ValidationError("Choose a day between the years 2000 and 2999.")
@@ -74,10 +77,10 @@ class InboxFilterSchema(InputSchema):
     """The filters of the inbox listing and of its counts."""
 
     channel = text(64, metadata={"description": "only this channel's items"})
-    received_from = fields.Date(validate=plausible_day,
-                                metadata={"description": "first day, Europe/Riga time"})
-    received_to = fields.Date(validate=plausible_day,
-                              metadata={"description": "last day (included), Europe/Riga time"})
+    received_from = fields.Date(validate=plausible_day, metadata={
+        "description": "first day, Europe/Riga time", "pattern": DAY_PATTERN})
+    received_to = fields.Date(validate=plausible_day, metadata={
+        "description": "last day (included), Europe/Riga time", "pattern": DAY_PATTERN})
     q = text(200, metadata={"description": "text in the order id, buyer's name or e-mail"})
 
     @post_load

@@ -4,20 +4,26 @@ and Mozello sandboxes (in this process), work done in-process (no broker): Flask
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.storage.crypto import SecretBox
+from adapters.storage.engine import make_engine
 from adapters.storage.locks import SqlLock
+from adapters.storage.migrate import migrate
+from adapters.storage.uow import SqlAlchemyUnitOfWork
 from application.commands import PollOrders
 from entrypoints.config import load_config
 from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
 from entrypoints.gateways import ChannelGateways
 from entrypoints.runtime import Runtime
 from entrypoints.web.app import create_app
-from tests.integration.storage.conftest import _backend
 
 NOWHERE = "http://127.0.0.1:9"  # Mozello's webhooks go nowhere: these tests poll instead
 
@@ -55,34 +61,42 @@ class Api:
             uow.commit()
 
 
-@pytest.fixture
-def sandboxes():
+@contextmanager
+def running_api(directory: Path) -> Iterator[Api]:
+    """The app on a fresh SQLite file in `directory`, with the sandbox channel."""
     paytraq = PayTraqSandbox().start()
     paytraq.controls.rate_limit = None
     mozello = MozelloSandbox(seed_path=SEED_PATH).start()
     mozello.state.rate_limit.enabled = False
-    yield Sandboxes(paytraq, mozello)
-    mozello.stop()
-    paytraq.stop()
+    engine = make_engine(f"sqlite:///{directory / 'sales-inbox.sqlite3'}")
+    migrate(engine)
+    box = SecretBox(SecretBox.generate_key())
+
+    def new_uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(engine, box)
+
+    config = dataclasses.replace(
+        load_config({"SALES_INBOX_VAR_DIR": str(directory)}),
+        paytraq_api_url=paytraq.base_url, mozello_api_url=mozello.base_url,
+        paytraq_rate=500.0, paytraq_burst=100, public_url=NOWHERE,
+    )
+    gateways = ChannelGateways(new_uow, paytraq.base_url, mozello.base_url,
+                               paytraq_options={"rate": 500.0, "burst": 100},
+                               mozello_options={"limiters": []})
+    lock = SqlLock(engine)
+    runtime = Runtime(config, new_uow, gateways, stock_lock=lock, order_lock=lock)
+    app = create_app(runtime, lambda channel_id, delivery_id: None)
+    ensure_sandbox_channel(new_uow(), Sandboxes(paytraq, mozello), NOWHERE)
+    try:
+        yield Api(app.test_client(), runtime, paytraq, mozello, app)
+    finally:
+        gateways.flush_audit()
+        mozello.stop()
+        paytraq.stop()
+        engine.dispose()
 
 
 @pytest.fixture
-def api(request, tmp_path, sandboxes):
-    storage_gen = _backend("sqlite", request, tmp_path)
-    storage = next(storage_gen)
-    config = dataclasses.replace(
-        load_config({"SALES_INBOX_VAR_DIR": str(tmp_path)}),
-        paytraq_api_url=sandboxes.paytraq.base_url, mozello_api_url=sandboxes.mozello.base_url,
-        paytraq_rate=500.0, paytraq_burst=100, public_url=NOWHERE,
-    )
-    gateways = ChannelGateways(storage.new_uow, sandboxes.paytraq.base_url,
-                               sandboxes.mozello.base_url,
-                               paytraq_options={"rate": 500.0, "burst": 100},
-                               mozello_options={"limiters": []})
-    lock = SqlLock(storage.engine)
-    runtime = Runtime(config, storage.new_uow, gateways, stock_lock=lock, order_lock=lock)
-    app = create_app(runtime, lambda channel_id, delivery_id: None)
-    ensure_sandbox_channel(storage.new_uow(), sandboxes, NOWHERE)
-    yield Api(app.test_client(), runtime, sandboxes.paytraq, sandboxes.mozello, app)
-    gateways.flush_audit()
-    next(storage_gen, None)
+def api(tmp_path) -> Iterator[Api]:
+    with running_api(tmp_path) as running:
+        yield running
