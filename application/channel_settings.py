@@ -80,7 +80,7 @@ def update_channel_settings(channel_id: str, change: SettingsChange, uow: UnitOf
         if settings.auto_process and not channel.settings.auto_process:
             settings = replace(settings, auto_process_since=clock.now())
         credentials = changed_credentials(uow.channels.credentials(channel_id), change)
-        errors = settings_errors(settings, credentials)
+        errors = settings_errors(settings, credentials, change)
         warnings: list[str] = []
         if change.tax_map is not None or change.rounding_tax_key:
             tax_keys, warning = _paytraq_tax_keys(gateways, channel_id)
@@ -130,8 +130,8 @@ def changed_credentials(credentials: ChannelCredentials,
     return replace(credentials, **given) if given else credentials
 
 
-def settings_errors(settings: ChannelSettings,
-                    credentials: ChannelCredentials) -> dict[str, list[str]]:
+def settings_errors(settings: ChannelSettings, credentials: ChannelCredentials,
+                    change: SettingsChange) -> dict[str, list[str]]:
     """The rules between fields, keyed by the field a person has to change."""
     errors: dict[str, list[str]] = {}
     mapped = {m.method for m in settings.payment_mappings}
@@ -140,8 +140,7 @@ def settings_errors(settings: ChannelSettings,
         errors["payment_map"] = [f"choose a money account for {', '.join(unmapped)}"]
     if any(not key for _, key in settings.tax_keys):
         errors["tax_map"] = ["choose a PayTraq tax key for every VAT rate"]
-    wanted_merchant = {m.method for m in settings.payment_mappings if m.merchant_account}
-    if wanted_merchant - mapped:
+    if set(change.merchant_accounts or ()) - mapped:
         errors["merchant_accounts"] = ["only a mapped payment method can be a merchant account"]
     if settings.stock_sync.sync_prices and not settings.stock_sync.price_group_id:
         errors["price_group_id"] = ["price sync needs the PayTraq price group to read"]
