@@ -27,6 +27,11 @@ SMTP_FIELDS = ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_fro
                "smtp_security")
 
 
+def canonical_rate(rate: Decimal) -> Decimal:
+    """One form per VAT rate (21, not 21.0 or 2.1E+1): the tax map's keys compare and show alike."""
+    return rate.normalize() if rate != rate.to_integral() else Decimal(int(rate))
+
+
 @dataclass(frozen=True)
 class SettingsChange:
     """What a person changed; None keeps the stored value, "" clears an optional id."""
@@ -140,10 +145,12 @@ def settings_errors(settings: ChannelSettings, credentials: ChannelCredentials,
         errors["payment_map"] = [f"choose a money account for {', '.join(unmapped)}"]
     if any(not key for _, key in settings.tax_keys):
         errors["tax_map"] = ["choose a PayTraq tax key for every VAT rate"]
-    if set(change.merchant_accounts or ()) - mapped:
-        errors["merchant_accounts"] = ["only a mapped payment method can be a merchant account"]
+    not_mapped = sorted(set(change.merchant_accounts or ()) - mapped)
+    if not_mapped:
+        errors["merchant_accounts"] = [f"payment method {m!r} is not mapped to a money account"
+                                       for m in not_mapped]
     if settings.stock_sync.sync_prices and not settings.stock_sync.price_group_id:
-        errors["price_group_id"] = ["price sync needs the PayTraq price group to read"]
+        errors["price_group_id"] = ["price sync needs the PayTraq price group to read prices from"]
     if settings.rounding_limit > 0 and not settings.rounding_tax_key:
         errors["rounding_tax_key"] = ["a rounding limit needs the no-VAT tax key of the "
                                       "adjustment"]

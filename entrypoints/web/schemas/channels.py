@@ -4,11 +4,11 @@ settings form offers."""
 from __future__ import annotations
 
 from datetime import time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from marshmallow import ValidationError, fields, post_load, validate
 
-from application.channel_settings import SettingsChange
+from application.channel_settings import SettingsChange, canonical_rate
 from application.channel_setup import NewChannel
 from domain.settings import DocumentType, EmailVia, Operation, Trigger, UnknownSkuPolicy
 from entrypoints.web.schemas.common import INSTANT, InputSchema, Schema, identifier, text
@@ -22,6 +22,11 @@ RATE = validate.Regexp(r"^\d{1,2}(\.\d{1,2})?$", error="A VAT rate in percent, e
 CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="A time of day as HH:MM.")
 E_MAIL = validate.Regexp(r"^$|^[^@\s]{1,64}@[^@\s]{1,255}$", error="Not an e-mail address.")
 HOST = validate.Regexp(r"^$|^[A-Za-z0-9.-]{1,253}$", error="Not a host name.")
+
+
+def in_cents(amount: Decimal) -> None:
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError("An amount in cents: at most two decimals.")
 
 
 class StockSyncViewSchema(Schema):
@@ -122,9 +127,9 @@ class SettingsChangeSchema(InputSchema):
     rounding_tax_key = identifier()
     warehouse_id = identifier()
     unknown_sku = fields.Enum(UnknownSkuPolicy, by_value=True)
-    rounding_limit = fields.Decimal(places=2, rounding=ROUND_HALF_UP,
-                                    validate=validate.Range(0, 100),
-                                    metadata={"minimum": 0, "maximum": 100})
+    rounding_limit = fields.Decimal(validate=[validate.Range(0, 100), in_cents],
+                                    metadata={"minimum": 0, "maximum": 100,
+                                              "multipleOf": 0.01})
     email_via = fields.Enum(EmailVia, by_value=True)
     sync_prices = fields.Boolean()
     price_group_id = identifier()
@@ -140,10 +145,10 @@ class SettingsChangeSchema(InputSchema):
     @post_load
     def _change(self, data: dict, **_) -> SettingsChange:
         if "tax_map" in data:
-            rates = [Decimal(rate) for rate in data["tax_map"]]
-            if len(set(rates)) != len(rates):
+            taxes = {canonical_rate(Decimal(rate)): key for rate, key in data["tax_map"].items()}
+            if len(taxes) != len(data["tax_map"]):
                 raise ValidationError({"tax_map": ["The same VAT rate is given twice."]})
-            data["tax_map"] = {Decimal(rate): key for rate, key in data["tax_map"].items()}
+            data["tax_map"] = taxes
         if "daily_sync_time" in data:
             data["daily_sync_time"] = time.fromisoformat(data["daily_sync_time"])
         return SettingsChange(**data)
