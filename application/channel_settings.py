@@ -81,19 +81,24 @@ def update_channel_settings(channel_id: str, change: SettingsChange, uow: UnitOf
         channel = uow.channels.get(channel_id)
         if channel is None:
             raise UnknownChannel(channel_id)
-        settings = changed_settings(channel.settings, change)
-        if settings.auto_process and not channel.settings.auto_process:
-            settings = replace(settings, auto_process_since=clock.now())
-        credentials = changed_credentials(uow.channels.credentials(channel_id), change)
-        errors = settings_errors(settings, credentials, change)
-        warnings: list[str] = []
-        if change.tax_map is not None or change.rounding_tax_key:
-            tax_keys, warning = _paytraq_tax_keys(gateways, channel_id)
-            warnings += [warning] if warning else []
-            errors.update(tax_key_errors(settings, tax_keys or []) if tax_keys is not None else {})
-        if errors:
-            raise InvalidInput(errors)
-        saved = replace(channel, settings=settings)
+        stored_credentials = uow.channels.credentials(channel_id)
+    settings = changed_settings(channel.settings, change)
+    if settings.auto_process and not channel.settings.auto_process:
+        settings = replace(settings, auto_process_since=clock.now())
+    credentials = changed_credentials(stored_credentials, change)
+    errors = settings_errors(settings, credentials, change)
+    warnings: list[str] = []
+    if change.tax_map is not None or change.rounding_tax_key:
+        # asked outside any database transaction: PayTraq may take its time
+        tax_keys, warning = _paytraq_tax_keys(gateways, channel_id)
+        if tax_keys is None:
+            warnings.append(warning)
+        else:
+            errors.update(tax_key_errors(settings, tax_keys))
+    if errors:
+        raise InvalidInput(errors)
+    saved = replace(channel, settings=settings)
+    with uow:
         uow.channels.update(saved)
         uow.channels.set_credentials(channel_id, credentials)
         uow.commit()

@@ -57,7 +57,7 @@ def endpoint(blueprint: Blueprint, rule: str, method: str = "GET", *, tag: str,
         doc = (view.__doc__ or "").strip().split("\n\n", 1)
         operation = Operation(rule, method.lower(), doc[0].replace("\n", " "),
                               doc[1] if len(doc) > 1 else "", tag, answers,
-                              _with_input_errors(errors, query, body), query, body,
+                              _with_standard_errors(errors), query, body,
                               headers or {})
         OPERATIONS.append(operation)
 
@@ -80,9 +80,9 @@ def endpoint(blueprint: Blueprint, rule: str, method: str = "GET", *, tag: str,
     return decorate
 
 
-def _with_input_errors(errors: tuple[int, ...], query, body) -> tuple[int, ...]:
-    wanted = set(errors) | set(AUTH_ERRORS) | {400}  # unknown query parameters are refused
-    return tuple(sorted(wanted))
+def _with_standard_errors(errors: tuple[int, ...]) -> tuple[int, ...]:
+    """Every endpoint may answer 400 (unknown query parameters are refused), 401 and 403."""
+    return tuple(sorted(set(errors) | set(AUTH_ERRORS) | {400}))
 
 
 def _json_body() -> object:
