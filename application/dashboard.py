@@ -37,6 +37,7 @@ class Dashboard:
     totals: dict[InboxStatus, int]  # over all time
     needs_review: list[InboxItem]  # the newest few
     paytraq_calls_today: int  # since 00:00 UTC, when PayTraq's budget resets
+    paytraq_calls_last_hour: int  # the current pace
     paytraq_daily_budget: int  # per channel (per PayTraq credential pair)
     channels: list[ChannelHealth]
 
@@ -52,12 +53,14 @@ def dashboard(uow: StorageUnitOfWork, clock: Clock, daily_budget: int, days: int
         totals = uow.inbox.count_by_status(InboxQuery())
         review = uow.inbox.page(InboxQuery(status=InboxStatus.NEEDS_REVIEW), REVIEW_SAMPLE).items
         calls = uow.audit.count_since("paytraq", utc_midnight)
+        last_hour = sum(uow.audit.count_since("paytraq", now - timedelta(hours=1)).values())
         channels = [
             ChannelHealth(c, uow.deliveries.last_webhook_at(c.id), uow.stock_runs.latest(c.id),
                           calls.get(c.id, 0))
             for c in uow.channels.list()
         ]
-    return Dashboard(per_day, totals, review, sum(calls.values()), daily_budget, channels)
+    return Dashboard(per_day, totals, review, sum(calls.values()), last_hour, daily_budget,
+                     channels)
 
 
 def _day(uow: StorageUnitOfWork, day: date, timezone: str) -> DayCounts:

@@ -40,7 +40,7 @@ def test_paytraq_calls_count_since_utc_midnight_and_channels_show_their_last_web
     p.clock.current = EVENING
     with InMemoryStorageUnitOfWork(p.store) as uow:
         midnight = EVENING.replace(hour=0, minute=0)
-        for at in (midnight - timedelta(seconds=1), EVENING - timedelta(hours=1)):
+        for at in (midnight - timedelta(seconds=1), EVENING - timedelta(hours=1, seconds=1)):
             uow.audit.record(AuditEntry(at, p.channel_id, "paytraq", "GET", "/api/sale/1", 200, 9))
         uow.deliveries.add(RawDelivery(p.channel_id, b"{}", {}, EVENING - timedelta(hours=2),
                                        "fp", "ORDER_CREATED", "M-1"))
@@ -49,6 +49,7 @@ def test_paytraq_calls_count_since_utc_midnight_and_channels_show_their_last_web
         uow.commit()
     board = dashboard(InMemoryStorageUnitOfWork(p.store), p.clock, 5000, days=1)
     assert (board.paytraq_calls_today, board.paytraq_daily_budget) == (1, 5000)
+    assert board.paytraq_calls_last_hour == 0  # the one call today was over an hour ago
     (health,) = board.channels
     assert health.paytraq_calls_today == 1
     assert health.last_webhook_at == EVENING - timedelta(hours=2)

@@ -28,6 +28,7 @@ def dashboard(query):
         "needs_review": board.totals.get(InboxStatus.NEEDS_REVIEW, 0),
         "review_items": [item_summary(i) for i in board.needs_review],
         "paytraq_calls": {"used_today": board.paytraq_calls_today,
+                          "last_hour": board.paytraq_calls_last_hour,
                           "daily_budget": board.paytraq_daily_budget},
         "channels": [
             {"id": h.channel.id, "name": h.channel.name, "active": h.channel.active,

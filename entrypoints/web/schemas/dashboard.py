@@ -23,6 +23,7 @@ class DaySchema(Schema):
 
 class PayTraqCallsSchema(Schema):
     used_today = fields.Integer(required=True, metadata={"description": "since 00:00 UTC"})
+    last_hour = fields.Integer(required=True, metadata={"description": "the current pace"})
     daily_budget = fields.Integer(required=True, metadata={
         "description": "per channel (PayTraq counts per API key pair)"})
 
