@@ -34,6 +34,16 @@ class AuthenticationFailed(PermanentError):
     """The API rejected the channel's credentials."""
 
 
+class InvalidInput(PermanentError):
+    """What a person entered breaks a rule; `fields` names each field with its messages, so a
+    form or an API client can show every error at once. Nothing was saved."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("; ".join(f"{name}: {' '.join(messages)}"
+                                   for name, messages in sorted(fields.items())))
+        self.fields = fields
+
+
 class NotFound(PermanentError):
     """The thing asked for does not exist."""
 

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 from adapters.mailers.paytraq import PayTraqMailer
 from adapters.mozello.api import MozelloClient
+from adapters.mozello.notifications import EVENTS
 from adapters.outside_calls import OutsideCall
 from adapters.paytraq.api import PayTraqClient
 from adapters.ratelimit import RedisTokenBucket
 from adapters.storage.audit_writer import AuditWriter
+from application.channel_setup import Connector
 from application.ports import (
     AccountingPort,
     AuditEntry,
@@ -113,3 +115,27 @@ class ChannelGateways(Gateways):
                 raise LookupError("SMTP e-mail is not available in this process")
             return self.smtp_mailer_factory(channel_id, self._credentials(channel_id), accounting)
         return PayTraqMailer(accounting)
+
+
+class CredentialConnector(Connector):
+    """Clients for credentials not stored yet (a channel being created), at the configured URLs
+    and the configured PayTraq pace."""
+
+    webhook_events = EVENTS
+
+    def __init__(self, paytraq_url: str | None, mozello_url: str | None,
+                 paytraq_options: dict | None = None):
+        self.paytraq_url, self.mozello_url = paytraq_url, mozello_url
+        self.paytraq_options = paytraq_options or {}
+
+    def shop(self, credentials: ChannelCredentials) -> ShopPort:
+        return MozelloClient(credentials.mozello_api_key, self.mozello_url)
+
+    def accounting(self, credentials: ChannelCredentials) -> AccountingPort:
+        return PayTraqClient(credentials.paytraq_api_key, credentials.paytraq_api_token,
+                             self.paytraq_url, **self.paytraq_options)
+
+
+def connector_for(config) -> CredentialConnector:
+    return CredentialConnector(config.paytraq_api_url, config.mozello_api_url,
+                               {"rate": config.paytraq_rate, "burst": config.paytraq_burst})

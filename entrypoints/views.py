@@ -8,6 +8,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from enum import Enum
 
+from application.channel_setup import webhook_path as channel_webhook_path
 from application.ports import ChannelCredentials
 from domain.inbox import InboxItem
 from domain.settings import Channel
@@ -47,7 +48,7 @@ def channel_view(channel: Channel, credentials: ChannelCredentials | None = None
         "id": channel.id,
         "name": channel.name,
         "active": channel.active,
-        "webhook_path": webhook_path or f"/webhooks/mozello/{channel.id}",
+        "webhook_path": webhook_path or channel_webhook_path(channel.id),
         "settings": {
             "auto_process": s.auto_process,
             "auto_process_since": s.auto_process_since.isoformat() if s.auto_process_since
@@ -60,6 +61,7 @@ def channel_view(channel: Channel, credentials: ChannelCredentials | None = None
             "add_payment": s.add_payment,
             "send_email": s.send_email,
             "payment_map": {m.method: m.money_account_id for m in s.payment_mappings},
+            "merchant_accounts": [m.method for m in s.payment_mappings if m.merchant_account],
             "tax_map": {str(rate): key for rate, key in s.tax_keys},
             "rounding_tax_key": s.rounding_tax_key,
             "warehouse_id": s.warehouse_id,

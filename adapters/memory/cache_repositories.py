@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -60,6 +61,11 @@ class MemoryAuditLog(AuditLog):
             entries = [*self.store.audit, *self.new]
         wanted = [e for e in entries if channel_id is None or e.channel_id == channel_id]
         return sorted(wanted, key=lambda e: e.at, reverse=True)[:limit]
+
+    def count_since(self, api: str, since: datetime) -> dict[str | None, int]:
+        with self.store.lock:
+            entries = [*self.store.audit, *self.new]
+        return dict(Counter(e.channel_id for e in entries if e.api == api and e.at >= since))
 
     def apply(self) -> None:
         self.store.audit.extend(self.new)

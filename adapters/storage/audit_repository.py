@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from adapters.storage.tables import audit_log
@@ -27,3 +29,9 @@ class SqlAuditLog(AuditLog):
         if channel_id is not None:
             statement = statement.where(audit_log.c.channel_id == channel_id)
         return [AuditEntry(**row) for row in self._tx.read(statement.limit(limit))]
+
+    def count_since(self, api: str, since: datetime) -> dict[str | None, int]:
+        statement = (sa.select(audit_log.c.channel_id, sa.func.count().label("n"))
+                     .where(audit_log.c.api == api, audit_log.c.at >= since)
+                     .group_by(audit_log.c.channel_id))
+        return {row["channel_id"]: row["n"] for row in self._tx.read(statement)}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from adapters.storage.tables import raw_deliveries
 from adapters.storage.transaction import Transaction
-from application.ports import DeliveryRepository, RawDelivery
+from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
 
 
 class SqlDeliveryRepository(DeliveryRepository):
@@ -48,6 +49,13 @@ class SqlDeliveryRepository(DeliveryRepository):
             .order_by(raw_deliveries.c.received_at, raw_deliveries.c.id)
         )
         return [_delivery(row) for row in self._tx.read(statement)]
+
+    def last_webhook_at(self, channel_id: str) -> datetime | None:
+        statement = sa.select(sa.func.max(raw_deliveries.c.received_at).label("at")).where(
+            raw_deliveries.c.channel_id == channel_id, raw_deliveries.c.event != POLL_EVENT,
+            raw_deliveries.c.error.is_(None))
+        rows = self._tx.read(statement)
+        return rows[0]["at"] if rows else None  # max() keeps the column's type: UTC-aware
 
     def get(self, delivery_id: str) -> RawDelivery | None:
         rows = self._tx.read(sa.select(raw_deliveries).where(raw_deliveries.c.id == delivery_id))

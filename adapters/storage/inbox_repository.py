@@ -76,6 +76,12 @@ class SqlInboxRepository(InboxRepository):
                      .group_by(inbox_items.c.status))
         return {InboxStatus(row["status"]): row["n"] for row in self._tx.read(statement)}
 
+    def payment_methods(self, channel_id: str) -> set[str]:
+        method = inbox_items.c.order["payment_method"].as_string()
+        statement = (sa.select(method.label("method")).distinct()
+                     .where(inbox_items.c.channel_id == channel_id))
+        return {row["method"] for row in self._tx.read(statement) if row["method"]}
+
     # --- called by the unit of work ---------------------------------------------------
     def flush(self) -> None:
         """Write every new or changed item; the versions move on only in `committed()`."""

@@ -7,7 +7,7 @@ from datetime import timedelta
 import structlog
 
 from application.commands import Command, PollOrders, ReceiveOrder
-from application.ports import Clock, Gateways, RawDelivery, UnitOfWork
+from application.ports import POLL_EVENT, Clock, Gateways, RawDelivery, UnitOfWork
 
 logger = structlog.get_logger()
 
@@ -42,7 +42,7 @@ def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clo
                     headers={"X-Sales-Inbox-Source": "poll"},
                     received_at=started,
                     fingerprint=hashlib.sha256(b"POLL" + body).hexdigest(),
-                    event="POLL",
+                    event=POLL_EVENT,
                     order_id=order.order_id,
                 )
             )

@@ -43,6 +43,7 @@ from application.ports.stock_runs import (
     StockSyncStatus,
 )
 from application.ports.storage import (
+    POLL_EVENT,
     ChannelCredentials,
     ChannelRepository,
     DeliveryRepository,
@@ -50,10 +51,13 @@ from application.ports.storage import (
     RawDelivery,
     UnitOfWork,
     WatermarkRepository,
+    is_webhook,
 )
 from application.ports.webhooks import DeliveryHeading, WebhookReader
 
 __all__ = [
+    "POLL_EVENT",
+    "is_webhook",
     "AccountingPort", "AuditEntry", "AuditLog", "CatalogueMirror", "ChannelCredentials",
     "ChannelRepository", "ClientCache", "ClientRecord", "Clock", "DeliveryRepository",
     "ExpiringLock", "Gateways", "InboxRepository", "MailerPort", "MirroredProduct", "NewClient",

@@ -47,3 +47,7 @@ class AuditLog(abc.ABC):
     @abc.abstractmethod
     def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         """Newest first."""
+
+    @abc.abstractmethod
+    def count_since(self, api: str, since: datetime) -> dict[str | None, int]:
+        """Calls to `api` at or after `since`, per channel."""

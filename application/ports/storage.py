@@ -67,6 +67,10 @@ class InboxRepository(abc.ABC):
     def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
         """How many items match `query` (its status ignored), per status."""
 
+    def payment_methods(self, channel_id: str) -> set[str]:
+        """Every Mozello payment method seen in the channel's orders (storage may do better)."""
+        return {i.order.payment_method for i in self.list(channel_id) if i.order.payment_method}
+
 
 class ChannelRepository(abc.ABC):
     @abc.abstractmethod
@@ -88,6 +92,13 @@ class ChannelRepository(abc.ABC):
     def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None: ...
 
 
+POLL_EVENT = "POLL"  # the event of a delivery the catch-up poll stored
+
+
+def is_webhook(delivery: RawDelivery) -> bool:
+    return delivery.event != POLL_EVENT and delivery.error is None
+
+
 class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, delivery: RawDelivery) -> RawDelivery:
@@ -98,6 +109,11 @@ class DeliveryRepository(abc.ABC):
 
     @abc.abstractmethod
     def get(self, delivery_id: str) -> RawDelivery | None: ...
+
+    def last_webhook_at(self, channel_id: str) -> datetime | None:
+        """When Mozello last delivered a webhook that was accepted — not the catch-up poll's
+        snapshots, not refused bodies (storage may answer without reading the bodies)."""
+        return max((d.received_at for d in self.list(channel_id) if is_webhook(d)), default=None)
 
 
 class WatermarkRepository(abc.ABC):

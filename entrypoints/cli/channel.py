@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import json
-import uuid
-from dataclasses import replace
 
 import click
 
-from adapters.mozello.api import MozelloClient
-from adapters.mozello.notifications import EVENTS
-from adapters.paytraq.api import PayTraqClient
-from application.errors import AuthenticationFailed
-from application.handlers.poll_orders import WATERMARK as ORDERS_POLL_WATERMARK
-from application.ports import ChannelCredentials
+from application.channel_settings import SettingsChange, update_channel_settings
+from application.channel_setup import NewChannel, create_channel
+from application.errors import InvalidInput
 from domain.settings import (
-    Channel,
     ChannelSettings,
     DocumentType,
     EmailVia,
     Operation,
-    PaymentMapping,
-    StockSyncSettings,
     Trigger,
     UnknownSkuPolicy,
 )
 from entrypoints.cli import parsing as parse
 from entrypoints.cli.support import fail, runtime_for_cli
+from entrypoints.gateways import connector_for
 from entrypoints.views import channel_view
 
 
@@ -48,31 +41,17 @@ def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
     """Validate the keys against both APIs, register the webhook, store the channel."""
     runtime = runtime_for_cli()
     config = runtime.config
-    shop = MozelloClient(mozello_api_key, config.mozello_api_url)
-    accounting = PayTraqClient(paytraq_api_key, paytraq_api_token, config.paytraq_api_url)
+    new = NewChannel(name, mozello_api_key, paytraq_api_key, paytraq_api_token)
     try:
-        shop.validate_key()
-    except AuthenticationFailed:
-        fail("Mozello rejected the API key (Store → Store settings → API in Mozello)")
-    try:
-        accounting.tax_keys()
-    except AuthenticationFailed:
-        fail("PayTraq rejected the API key/token (Settings → API in PayTraq)")
-    channel_id = uuid.uuid4().hex[:12]
-    webhook_path = f"/webhooks/mozello/{channel_id}"
-    shop.set_notifications(config.public_url + webhook_path, EVENTS)
-    with runtime.uow_factory() as uow:
-        uow.channels.add(
-            Channel(channel_id, name, ChannelSettings()),
-            ChannelCredentials(mozello_api_key, paytraq_api_key, paytraq_api_token),
-        )
-        # the catch-up poll starts from now: the shop's order history is not imported
-        uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, runtime.clock.now())
-        uow.commit()
+        created = create_channel(new, runtime.uow_factory(), connector_for(config), runtime.clock,
+                                 config.public_url)
+    except InvalidInput as refused:
+        fail(next(iter(refused.fields.values()))[0])
     if as_json:
-        click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path}))
+        click.echo(json.dumps({"id": created.id, "webhook_path": created.webhook_path}))
     else:
-        click.echo(f"channel {channel_id} created; Mozello notifies {config.public_url}{webhook_path}")
+        click.echo(f"channel {created.id} created; Mozello notifies "
+                   f"{config.public_url}{created.webhook_path}")
 
 
 @channel.command("list")
@@ -150,96 +129,63 @@ def configure(channel_id, **options):
     runtime = runtime_for_cli()
     with runtime.uow_factory() as uow:
         found = uow.channels.get(channel_id)
-        if found is None:
-            fail(f"no channel {channel_id!r}")
-        try:
-            settings = configured_settings(found.settings, options)
-        except click.BadParameter as error:  # one clear line, not click's usage block
-            fail(error.format_message())
-        if settings.auto_process and not found.settings.auto_process:
-            settings = replace(settings, auto_process_since=runtime.clock.now())
-        uow.channels.update(replace(found, settings=settings))
-        creds = configured_credentials(uow.channels.credentials(channel_id), options)
-        uow.channels.set_credentials(channel_id, creds)
-        uow.commit()
-        view = channel_view(replace(found, settings=settings), creds)
+    if found is None:
+        fail(f"no channel {channel_id!r}")
+    try:
+        change = settings_change(found.settings, options)
+    except click.BadParameter as error:  # one clear line, not click's usage block
+        fail(error.format_message())
+    try:
+        saved = update_channel_settings(channel_id, change, runtime.uow_factory(),
+                                        runtime.gateways, runtime.clock)
+    except InvalidInput as refused:
+        fail("; ".join(f"{OPTION_OF.get(name, '--' + name.replace('_', '-'))}: {' '.join(texts)}"
+                       for name, texts in sorted(refused.fields.items())))
+    for warning in saved.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
+        view = channel_view(saved.channel, saved.credentials)
         click.echo(json.dumps(view, indent=2, ensure_ascii=False))
     else:
         click.echo(f"channel {channel_id} configured")
 
 
-SIMPLE = ("auto_process", "approve", "add_payment", "send_email", "warehouse_id",
-          "rounding_tax_key")
+OPTION_OF = {"merchant_accounts": "--merchant-account", "tax_map": "--tax-map",
+             "payment_map": "--payment-map"}
+PASSED_AS_GIVEN = ("auto_process", "approve", "add_payment", "send_email", "warehouse_id",
+                   "rounding_tax_key", "sync_prices", "price_group_id", "daily_sync",
+                   "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
+                   "smtp_security")
+ENUMS = {"trigger": Trigger, "document_type": DocumentType, "operation": Operation,
+         "unknown_sku": UnknownSkuPolicy, "email_via": EmailVia}
 
 
-def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
-    """The channel's settings with the command's options applied; BadParameter names a bad one."""
-    changes: dict = {k: o[k] for k in SIMPLE if o.get(k) is not None}
-    if o.get("trigger"):
-        changes["trigger"] = Trigger(o["trigger"])
-    for name, enum in (("document_type", DocumentType), ("operation", Operation),
-                       ("unknown_sku", UnknownSkuPolicy), ("email_via", EmailVia)):
-        if o.get(name):
-            changes[name] = enum(o[name])
+def settings_change(settings: ChannelSettings, o: dict) -> SettingsChange:
+    """The options given, as a change; repeated mappings add to the stored ones."""
+    changes: dict = {k: o[k] for k in PASSED_AS_GIVEN if o.get(k) is not None}
+    changes |= {name: enum(o[name]) for name, enum in ENUMS.items() if o.get(name)}
     if o.get("trigger_override"):
-        changes["trigger_overrides"] = _trigger_overrides(settings, o["trigger_override"])
+        overrides = dict(settings.trigger_overrides)
+        for value in o["trigger_override"]:
+            method, trigger = parse.pair(value, "a trigger override")
+            if trigger not in ("received", "paid"):
+                raise click.BadParameter(f"trigger in {value!r} must be received or paid")
+            overrides[method] = Trigger(trigger)
+        changes["trigger_overrides"] = overrides
     if o.get("payment_map") or o.get("merchant_account"):
-        changes["payment_mappings"] = _payment_mappings(settings, o)
+        accounts = {m.method: m.money_account_id for m in settings.payment_mappings}
+        accounts |= dict(parse.pair(v, "a payment mapping") for v in o.get("payment_map") or ())
+        merchant = {m.method for m in settings.payment_mappings if m.merchant_account}
+        changes["payment_map"] = accounts
+        changes["merchant_accounts"] = sorted(merchant | set(o.get("merchant_account") or ()))
     if o.get("tax_map"):
         taxes = dict(settings.tax_keys)
         for value in o["tax_map"]:
             rate, key = parse.pair(value, "a tax mapping")
             taxes[parse.rate(rate)] = key
-        changes["tax_keys"] = tuple(sorted(taxes.items()))
+        changes["tax_map"] = taxes
     if o.get("rounding_limit") is not None:
         changes["rounding_limit"] = parse.amount(o["rounding_limit"])
-    changes["stock_sync"] = _stock_sync(settings.stock_sync, o)
-    return replace(settings, **changes)
-
-
-def _trigger_overrides(settings: ChannelSettings, values) -> tuple:
-    overrides = dict(settings.trigger_overrides)
-    for value in values:
-        method, trigger = parse.pair(value, "a trigger override")
-        if trigger not in tuple(Trigger):
-            raise click.BadParameter(f"trigger in {value!r} must be received or paid")
-        overrides[method] = Trigger(trigger)
-    return tuple(sorted(overrides.items()))
-
-
-def _payment_mappings(settings: ChannelSettings, o: dict) -> tuple[PaymentMapping, ...]:
-    mappings = {m.method: m for m in settings.payment_mappings}
-    for value in o.get("payment_map") or ():
-        method, account = parse.pair(value, "a payment mapping")
-        mappings[method] = PaymentMapping(method, account)
-    for method in o.get("merchant_account") or ():
-        if method not in mappings:
-            raise click.BadParameter(f"payment method {method!r} is not mapped")
-        mappings[method] = replace(mappings[method], merchant_account=True)
-    return tuple(mappings[m] for m in sorted(mappings))
-
-
-def _stock_sync(sync: StockSyncSettings, o: dict) -> StockSyncSettings:
-    if o.get("sync_prices") is not None:
-        sync = replace(sync, sync_prices=o["sync_prices"])
-    if o.get("price_group_id"):
-        sync = replace(sync, price_group_id=o["price_group_id"])
-    if o.get("daily_sync") is not None:
-        sync = replace(sync, daily=o["daily_sync"])
     if o.get("daily_sync_time"):
-        sync = replace(sync, daily_time=parse.clock_time(o["daily_sync_time"]))
-    problems = sync.problems()
-    if problems:
-        raise click.BadParameter(f"{'; '.join(problems)}: --sync-prices needs --price-group-id")
-    return sync
-
-
-def configured_credentials(creds: ChannelCredentials, o: dict) -> ChannelCredentials:
-    changes = {
-        name: o[name]
-        for name in ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
-                     "smtp_security")
-        if o.get(name) is not None
-    }
-    return replace(creds, **changes) if changes else creds
+        changes["daily_sync_time"] = parse.clock_time(o["daily_sync_time"])
+    return SettingsChange(**changes)

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
+from application.channel_settings import canonical_rate
+
 MAPPING = re.compile(r"^\s*([^=\s]+)\s*=\s*([^=\s]+)\s*$")
 
 
@@ -32,7 +34,7 @@ def rate(value: str) -> Decimal:
         raise click.BadParameter(f"{value!r} is not a VAT rate (e.g. 21 or 12.5)") from None
     if not result.is_finite() or not 0 <= result <= 100:
         raise click.BadParameter(f"VAT rate {value!r} must be between 0 and 100")
-    return result.normalize() if result != result.to_integral() else Decimal(int(result))
+    return canonical_rate(result)
 
 
 def amount(value: str) -> Decimal:

@@ -90,6 +90,7 @@ def test_channel_configure_changes_every_option_given(create_channel):
         "document_type": "sales_invoice", "operation": "sell_services", "approve": True,
         "add_payment": True, "send_email": True,
         "payment_map": {"banktransfer": "5013", "gateway": "5011", "paypal": "5012"},
+        "merchant_accounts": ["gateway"],
         "tax_map": {"0": "100000", "12": "100012", "21": "100021"},
         "rounding_tax_key": "100099", "warehouse_id": "1", "unknown_sku": "free_text_line",
         "rounding_limit": "0.02", "email_via": "smtp", "stock_sync": None,
@@ -126,7 +127,9 @@ def test_channel_configure_keeps_the_options_not_given(create_channel):
     (("--rounding-limit", "-0.01"), "amount '-0.01' must be zero or positive"),
     (("--rounding-limit", "0.001"), "must be zero or positive, in cents"),
     (("--merchant-account", "cod"), "payment method 'cod' is not mapped"),
-    (("--sync-prices",), "--sync-prices needs --price-group-id"),
+    (("--sync-prices",), "--price-group-id: price sync needs the PayTraq price group"),
+    (("--email-via", "smtp"), "--smtp-from: sending by SMTP needs this; --smtp-host: sending"),
+    (("--tax-map", "21=100012"), "--tax-map: 21%: tax key 100012 (PVN 12%) is 12%, not 21%"),
 ])
 def test_channel_configure_refuses_a_bad_value_in_one_line(create_channel, option, message):
     # Given a channel

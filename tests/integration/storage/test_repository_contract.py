@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -380,3 +381,54 @@ def test_times_come_back_as_the_same_instants_in_utc(uow):
         back = uow.watermarks.get("shop-a", "orders")
     assert back == T0 and back.utcoffset() is not None
     assert back.astimezone(UTC) == T0.astimezone(UTC)
+
+
+# --- what the dashboard and the channel settings ask ------------------------------------------
+
+
+def test_payment_methods_seen_in_a_channels_orders_are_listed_once_each(uow):
+    # Given three orders of shop-a (two paid by gateway, one by paypal) and one of shop-b
+    paypal = full_item("shop-a", "M-2")
+    paypal.order = dataclasses.replace(paypal.order, payment_method="paypal")
+    elsewhere = full_item("shop-b", "M-9")
+    elsewhere.order = dataclasses.replace(elsewhere.order, payment_method="cod")
+    with uow:
+        for item in (full_item("shop-a", "M-1"), full_item("shop-a", "M-3"), paypal, elsewhere):
+            uow.inbox.add(item)
+        uow.commit()
+    # When the channel's payment methods are asked for, Then each method appears once
+    with uow:
+        assert uow.inbox.payment_methods("shop-a") == {full_item().order.payment_method, "paypal"}
+        assert uow.inbox.payment_methods("nobody") == set()
+
+
+def test_the_last_webhook_of_a_channel_is_its_newest_accepted_webhook(uow):
+    # Given two webhooks of shop-a, then a poll snapshot and a refused body, and shop-b's webhook
+    polled = delivery("shop-a", "fp-4", T0 + timedelta(hours=3))
+    polled.event = "POLL"
+    refused = delivery("shop-a", "", T0 + timedelta(hours=4))
+    refused.error = "missing or bad X-Mozello-Hash signature"
+    with uow:
+        assert uow.deliveries.last_webhook_at("shop-a") is None
+        for stored in (delivery("shop-a", "fp-1", T0 + timedelta(hours=2)),
+                       delivery("shop-a", "fp-2", T0), polled, refused,
+                       delivery("shop-b", "fp-3", T0 + timedelta(days=1))):
+            uow.deliveries.add(stored)
+        uow.commit()
+    # Then shop-a's last webhook is the newest one Mozello delivered and was accepted
+    with uow:
+        assert uow.deliveries.last_webhook_at("shop-a") == T0 + timedelta(hours=2)
+
+
+def test_paytraq_calls_are_counted_per_channel_since_a_moment(uow):
+    # Given PayTraq calls before and after midnight, and a Mozello call
+    midnight = T0.replace(hour=0, minute=0, second=0, microsecond=0)
+    with uow:
+        for at, channel in ((midnight - timedelta(seconds=1), "shop-a"), (midnight, "shop-a"),
+                            (midnight + timedelta(hours=1), "shop-a"), (T0, "shop-b")):
+            uow.audit.record(AuditEntry(at, channel, "paytraq", "GET", "/api/taxKeys", 200, 5))
+        uow.audit.record(AuditEntry(T0, "shop-a", "mozello", "GET", "/store/", 200, 5))
+        uow.commit()
+    # When today's PayTraq calls are counted, Then only those since midnight count, per channel
+    with uow:
+        assert uow.audit.count_since("paytraq", midnight) == {"shop-a": 2, "shop-b": 1}
