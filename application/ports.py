@@ -13,6 +13,7 @@ from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from domain.documents import Document
 from domain.inbox import InboxItem, InboxStatus
 from domain.orders import SalesOrder
+from domain.owed_work import OwedWork
 from domain.paytraq_totals import TaxKey
 from domain.settings import Channel
 
@@ -353,6 +354,16 @@ class InboxRepository(abc.ABC):
     @abc.abstractmethod
     def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
         """How many items match `query` (its status ignored), per status."""
+
+    @abc.abstractmethod
+    def count_by_channel_and_status(self) -> dict[tuple[str, InboxStatus], int]:
+        """Every item counted once, by channel and status (for /metrics)."""
+
+    @abc.abstractmethod
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
+                      ) -> list[InboxItem]:
+        """The channel's items `owed` admits, last changed (updated_at, else received_at) before
+        `touched_before`, oldest change first: what the sweeper considers."""
 
 
 class ChannelRepository(abc.ABC):

@@ -8,7 +8,12 @@ import threading
 import uuid
 from datetime import datetime
 
-from adapters.memory.inbox_listing import counts_of, page_of
+from adapters.memory.inbox_listing import (
+    awaiting_of,
+    counts_by_channel_of,
+    counts_of,
+    page_of,
+)
 from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports import (
     ChannelCredentials,
@@ -21,6 +26,7 @@ from application.ports import (
     WatermarkRepository,
 )
 from domain.inbox import InboxItem, InboxStatus
+from domain.owed_work import OwedWork
 from domain.settings import Channel
 
 
@@ -77,6 +83,16 @@ class _Inbox(InboxRepository):
     def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
         with self.store.lock:
             return counts_of(self.store.items.values(), query)
+
+    def count_by_channel_and_status(self) -> dict[tuple[str, InboxStatus], int]:
+        with self.store.lock:
+            return counts_by_channel_of(self.store.items.values())
+
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
+                      ) -> list[InboxItem]:
+        with self.store.lock:
+            return copy.deepcopy(awaiting_of(self.store.items.values(), channel_id, owed,
+                                             touched_before))
 
 
 

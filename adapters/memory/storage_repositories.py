@@ -12,7 +12,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from adapters.memory.inbox_listing import counts_of, page_of
+from adapters.memory.inbox_listing import (
+    awaiting_of,
+    counts_by_channel_of,
+    counts_of,
+    page_of,
+)
 from adapters.memory.repositories import InMemoryUnitOfWork, MemoryStore
 from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository, SaleLines
@@ -32,6 +37,7 @@ from application.storage_ports import (
     StorageUnitOfWork,
 )
 from domain.inbox import InboxItem, InboxStatus
+from domain.owed_work import OwedWork
 
 Key = tuple[str, str]
 
@@ -86,6 +92,16 @@ class _VersionedInbox(InboxRepository):
     def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
         with self.store.lock:
             return counts_of(self.store.items.values(), query)
+
+    def count_by_channel_and_status(self) -> dict[tuple[str, InboxStatus], int]:
+        with self.store.lock:
+            return counts_by_channel_of(self.store.items.values())
+
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
+                      ) -> list[InboxItem]:
+        with self.store.lock:
+            return copy.deepcopy(awaiting_of(self.store.items.values(), channel_id, owed,
+                                             touched_before))
 
     def changed(self) -> dict[Key, InboxItem]:
         """New or changed items; raises when saving one would lose someone else's update."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from application.storage_ports import ConcurrentUpdate, DuplicateInboxItem
 from domain.inbox import InboxItem, InboxStatus
+from domain.owed_work import OwedWork
 
 Key = tuple[str, str]
 _COLUMNS = [c for c in inbox_items.columns if c.name != "id"]
@@ -76,6 +78,32 @@ class SqlInboxRepository(InboxRepository):
                      .where(*_filters(query.without_status()))
                      .group_by(inbox_items.c.status))
         return {InboxStatus(row["status"]): row["n"] for row in self._tx.read(statement)}
+
+    def count_by_channel_and_status(self) -> dict[tuple[str, InboxStatus], int]:
+        c = inbox_items.c
+        statement = (sa.select(c.channel_id, c.status, sa.func.count().label("n"))
+                     .group_by(c.channel_id, c.status))
+        return {(row["channel_id"], InboxStatus(row["status"])): row["n"]
+                for row in self._tx.read(statement)}
+
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
+                      ) -> list[InboxItem]:
+        c = inbox_items.c
+        wanted = [c.status.in_([s.value for s in owed.waiting])] if owed.waiting else []
+        if owed.any_progress:
+            missing = [column for column, asked in ((c.finalised_at.is_(None), owed.unfinalised),
+                                                    (_json_null(c.payment), owed.unpaid),
+                                                    (c.emailed_at.is_(None), owed.unemailed))
+                       if asked]
+            wanted.append(sa.and_(c.status.in_([s.value for s in owed.progress]), sa.or_(*missing)))
+        if not wanted:
+            return []
+        last_change = sa.func.coalesce(c.updated_at, c.received_at)
+        statement = (sa.select(*_COLUMNS)
+                     .where(c.channel_id == channel_id, sa.or_(*wanted),
+                            last_change < sa.literal(touched_before, UtcDateTime))
+                     .order_by(last_change))
+        return [item_from_row(row) for row in self._tx.read(statement)]
 
     # --- called by the unit of work ---------------------------------------------------
     def flush(self) -> None:
@@ -138,6 +166,11 @@ def _filters(query: InboxQuery) -> list:
         escaped = query.needle.replace("!", "!!").replace("%", "!%").replace("_", "!_")
         wanted.append(c.search_text.like(f"%{escaped}%", escape="!"))
     return wanted
+
+
+def _json_null(column: sa.Column) -> sa.ColumnElement[bool]:
+    """A JSON column holding nothing: SQL NULL, or the JSON `null` that None is stored as."""
+    return sa.or_(column.is_(None), sa.cast(column, sa.Text) == "null")
 
 
 def _is_unique_violation(error: IntegrityError) -> bool:

@@ -13,6 +13,7 @@ from datetime import timedelta
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from domain.owed_work import OwedWork
 from entrypoints.runtime import Runtime
 
 logger = structlog.get_logger()
@@ -68,20 +69,20 @@ class Jobs:
         return len(channels)
 
     def sweep(self) -> int:
+        """Re-enqueue items a dead worker left half-way. Only the items that may still owe a step
+        and were last changed before the threshold are read (a query, however large the inbox)."""
         now = self.runtime.clock.now()
         sent = 0
         with self.runtime.uow_factory() as uow:
-            channels = {c.id: c for c in uow.channels.list() if c.active}
-            items = uow.inbox.list()
-        for item in items:
-            channel = channels.get(item.channel_id)
-            if channel is None or not item.awaits_work(channel.settings):
+            channels = [c for c in uow.channels.list() if c.active]
+            stale = [(channel, item) for channel in channels for item in uow.inbox.awaiting_work(
+                channel.id, OwedWork.of(channel.settings), now - SWEEP_AFTER)]
+        for channel, item in stale:
+            if not item.awaits_work(channel.settings):
                 continue
             age = now - (item.updated_at or item.received_at)
-            if item.status.value == "failed":
-                if age < RETRY_FAILED_AFTER or item.attempts >= MAX_SWEPT_ATTEMPTS:
-                    continue
-            elif age < SWEEP_AFTER:
+            if item.status.value == "failed" and (
+                    age < RETRY_FAILED_AFTER or item.attempts >= MAX_SWEPT_ATTEMPTS):
                 continue
             self.send_process(item.channel_id, item.order_id)
             sent += 1
