@@ -392,6 +392,10 @@ class DeliveryRepository(abc.ABC):
         """Store it; marks `duplicate` when the same fingerprint was stored before."""
 
     @abc.abstractmethod
+    def prune(self, received_before: datetime, limit: int) -> int:
+        """Forget at most `limit` deliveries received before then; how many were forgotten."""
+
+    @abc.abstractmethod
     def list(self, channel_id: str) -> list[RawDelivery]: ...
 
     @abc.abstractmethod

@@ -91,6 +91,10 @@ class AuditLog(abc.ABC):
     def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         """Newest first."""
 
+    @abc.abstractmethod
+    def prune(self, before: datetime, limit: int) -> int:
+        """Forget at most `limit` entries older than `before`; how many were forgotten."""
+
 
 # --- stock sync runs ---------------------------------------------------------------------
 
@@ -154,6 +158,11 @@ class StockRunRepository(abc.ABC):
     @abc.abstractmethod
     def list(self, channel_id: str, limit: int = 20) -> list[StockSyncRun]:
         """Newest first."""
+
+    @abc.abstractmethod
+    def prune_results(self, started_before: datetime, limit: int) -> int:
+        """Forget at most `limit` per-SKU results of runs started before then (the runs and their
+        summaries stay); how many were forgotten."""
 
     def latest(self, channel_id: str) -> StockSyncRun | None:
         runs = self.list(channel_id, limit=1)

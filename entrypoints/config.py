@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+
+from application.retention import RetentionPolicy
 
 
 class ConfigError(Exception):
@@ -30,6 +33,7 @@ class Config:
     paytraq_rate: float = 1.0
     paytraq_burst: int = 5
     api_token: str | None = None
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
 
     def check_exposure(self, host: str) -> None:
         """The JSON API reads orders and triggers PayTraq and Mozello writes: off the loopback
@@ -61,6 +65,9 @@ DOCUMENTED = {
     "SALES_INBOX_LOG_LEVEL": "DEBUG | INFO | WARNING",
     "SALES_INBOX_PAYTRAQ_RATE": "PayTraq requests a second per company (1.0; raise only for sandboxes)",
     "SALES_INBOX_PAYTRAQ_BURST": "PayTraq burst (5)",
+    "SALES_INBOX_KEEP_DELIVERIES_DAYS": "days raw webhook bodies are kept (90; 0 = for ever)",
+    "SALES_INBOX_KEEP_AUDIT_DAYS": "days the audit log of outside calls is kept (90; 0 = for ever)",
+    "SALES_INBOX_KEEP_SYNC_RESULTS_DAYS": "days per-SKU stock-sync results are kept (30; 0 = for ever)",
     "PAYTRAQ_API_URL": "PayTraq API base (https://go.paytraq.com/api/)",
     "MOZELLO_API_URL": "Mozello Store API base (https://api.mozello.com/v1/)",
 }
@@ -90,6 +97,20 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _days(env: Mapping[str, str], name: str, default: timedelta | None) -> timedelta | None:
+    days = _int(env, name, default.days if default else 0, 0, 3650)
+    return timedelta(days=days) if days else None
+
+
+def _retention(env: Mapping[str, str]) -> RetentionPolicy:
+    kept = RetentionPolicy()
+    return RetentionPolicy(
+        deliveries=_days(env, "SALES_INBOX_KEEP_DELIVERIES_DAYS", kept.deliveries),
+        audit=_days(env, "SALES_INBOX_KEEP_AUDIT_DAYS", kept.audit),
+        sync_results=_days(env, "SALES_INBOX_KEEP_SYNC_RESULTS_DAYS", kept.sync_results),
+    )
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
@@ -130,4 +151,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         paytraq_rate=_float(env, "SALES_INBOX_PAYTRAQ_RATE", 1.0, 0.01, 1000.0),
         paytraq_burst=_int(env, "SALES_INBOX_PAYTRAQ_BURST", 5, 1, 1000),
         api_token=env.get("SALES_INBOX_API_TOKEN", "").strip() or None,
+        retention=_retention(env),
     )

@@ -127,6 +127,7 @@ class _Deliveries(DeliveryRepository):
     def __init__(self, store: MemoryStore):
         self.store = store
         self.new: list[RawDelivery] = []
+        self.pruned: list[RawDelivery] = []
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
         with self.store.lock:
@@ -145,6 +146,12 @@ class _Deliveries(DeliveryRepository):
     def list(self, channel_id: str) -> list[RawDelivery]:
         with self.store.lock:
             return [d for d in self.store.deliveries if d.channel_id == channel_id]
+
+    def prune(self, received_before: datetime, limit: int) -> int:
+        with self.store.lock:
+            old = [d for d in self.store.deliveries if d.received_at < received_before][:limit]
+        self.pruned.extend(old)
+        return len(old)
 
     def get(self, delivery_id: str) -> RawDelivery | None:
         with self.store.lock:
@@ -203,13 +210,16 @@ class InMemoryUnitOfWork(UnitOfWork):
             self.store.channels.update(self.channels.changed)
             self.store.credentials.update(self.channels.changed_credentials)
             self.store.deliveries.extend(self.deliveries.new)
+            gone = {id(d) for d in self.deliveries.pruned}
+            self.store.deliveries[:] = [d for d in self.store.deliveries if id(d) not in gone]
             self.store.clients.update(self.clients.new)
             self.store.watermarks.update(self.watermarks.new)
         self.channels.changed, self.channels.changed_credentials = {}, {}
         self.deliveries.new, self.clients.new, self.watermarks.new = [], {}, {}
+        self.deliveries.pruned = []
         self.committed += 1
 
     def rollback(self) -> None:
-        self.inbox.seen = {}
+        self.inbox.seen, self.deliveries.pruned = {}, []
         self.channels.changed, self.channels.changed_credentials = {}, {}
         self.deliveries.new, self.clients.new, self.watermarks.new = [], {}, {}

@@ -148,6 +148,7 @@ class _AuditLog(AuditLog):
     def __init__(self, store: ExtendedMemoryStore):
         self.store = store
         self.new: list[AuditEntry] = []
+        self.pruned: list[AuditEntry] = []
 
     def record(self, entry: AuditEntry) -> None:
         self.new.append(entry)
@@ -158,7 +159,14 @@ class _AuditLog(AuditLog):
         wanted = [e for e in entries if channel_id is None or e.channel_id == channel_id]
         return sorted(wanted, key=lambda e: e.at, reverse=True)[:limit]
 
+    def prune(self, before: datetime, limit: int) -> int:
+        with self.store.lock:
+            self.pruned = [e for e in self.store.audit if e.at < before][:limit]
+        return len(self.pruned)
+
     def apply(self) -> None:
+        gone = {id(e) for e in self.pruned}
+        self.store.audit[:] = [e for e in self.store.audit if id(e) not in gone]
         self.store.audit.extend(self.new)
 
 
@@ -167,6 +175,7 @@ class _StockRuns(StockRunRepository):
         self.store = store
         self.new: dict[str, StockSyncRun] = {}
         self.new_results: dict[str, list[StockSyncResult]] = {}
+        self.pruned: dict[str, int] = {}  # run id -> how many of its first results go
 
     def start(self, channel_id: str, started_at: datetime, dry_run: bool) -> StockSyncRun:
         run = StockSyncRun(uuid.uuid4().hex, channel_id, started_at, dry_run)
@@ -204,8 +213,19 @@ class _StockRuns(StockRunRepository):
         wanted = [r for r in runs if r.channel_id == channel_id]
         return sorted(wanted, key=lambda r: (r.started_at, r.id), reverse=True)[:limit]
 
+    def prune_results(self, started_before: datetime, limit: int) -> int:
+        old = [r.id for r in self.store.runs.values() if r.started_at < started_before]
+        for run_id in old:
+            results = self.store.results.get(run_id, [])
+            take = min(len(results), limit - sum(self.pruned.values()))
+            if take:
+                self.pruned[run_id] = take
+        return sum(self.pruned.values())
+
     def apply(self) -> None:
         self.store.runs.update(self.new)
+        for run_id, count in self.pruned.items():
+            del self.store.results[run_id][:count]
         for run_id, results in self.new_results.items():
             self.store.results.setdefault(run_id, []).extend(results)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
+from adapters.storage.column_types import UtcDateTime
 from adapters.storage.tables import audit_log
 from adapters.storage.transaction import Transaction
 from application.storage_ports import AuditEntry, AuditLog
@@ -27,3 +30,8 @@ class SqlAuditLog(AuditLog):
         if channel_id is not None:
             statement = statement.where(audit_log.c.channel_id == channel_id)
         return [AuditEntry(**row) for row in self._tx.read(statement.limit(limit))]
+
+    def prune(self, before: datetime, limit: int) -> int:
+        oldest = (sa.select(audit_log.c.id)
+                  .where(audit_log.c.at < sa.literal(before, UtcDateTime)).limit(limit))
+        return self._tx.write(sa.delete(audit_log).where(audit_log.c.id.in_(oldest))).rowcount

@@ -84,6 +84,7 @@ raw_deliveries = sa.Table(
     sa.Column("duplicate", sa.Boolean, nullable=False),
     sa.Column("error", sa.Text),
     sa.Index("ix_raw_deliveries_channel_fingerprint", "channel_id", "fingerprint"),
+    sa.Index("ix_raw_deliveries_received_at", "received_at"),  # retention
 )
 
 client_cache = sa.Table(
@@ -155,6 +156,7 @@ audit_log = sa.Table(
     sa.Column("duration_ms", sa.Integer, nullable=False),
     sa.Column("error", sa.Text),
     sa.Index("ix_audit_log_channel_at", "channel_id", "at"),
+    sa.Index("ix_audit_log_at", "at"),  # retention
 )
 
 sales_cache = sa.Table(

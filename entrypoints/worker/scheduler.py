@@ -13,6 +13,7 @@ from datetime import timedelta
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from application.retention import prune_old_records
 from domain.owed_work import OwedWork
 from entrypoints.runtime import Runtime
 
@@ -22,6 +23,7 @@ SWEEP_AFTER = timedelta(minutes=5)
 RETRY_FAILED_AFTER = timedelta(minutes=15)
 MAX_SWEPT_ATTEMPTS = 20
 HEARTBEAT_SECONDS = 5
+RETENTION_HOUR, RETENTION_MINUTE = 2, 40  # UTC, daily: a quiet hour for a Latvian shop
 
 
 class LeaderLock:
@@ -105,6 +107,12 @@ class Jobs:
         return started
 
 
+    def prune_old_records(self) -> dict[str, int]:
+        """Raw deliveries, the audit log and stock-sync results past their retention."""
+        return prune_old_records(self.runtime.uow_factory(), self.runtime.clock,
+                                 self.runtime.config.retention)
+
+
 def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable[[], None]:
     """Start the background scheduler; returns a function that stops it."""
     lock = LeaderLock(runtime.redis)
@@ -139,6 +147,8 @@ def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable
                       max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.daily_sync, "daily_sync"), "interval", minutes=1,
                       id="daily_sync", max_instances=1, coalesce=True)
+    scheduler.add_job(leading(jobs.prune_old_records, "retention"), "cron", hour=RETENTION_HOUR,
+                      minute=RETENTION_MINUTE, id="retention", max_instances=1, coalesce=True)
     scheduler.start()
     logger.info("scheduler_started", poll_minutes=poll_minutes)
     stopped = threading.Event()
