@@ -52,7 +52,7 @@ class SqlStockRuns(StockRunRepository):
     def add_results(self, run_id: str, results: Iterable[StockSyncResult]) -> None:
         rows = [{**_result_row(result), "run_id": run_id} for result in results]
         if rows:
-            self._tx.write(sa.insert(stock_sync_results).values(rows))
+            self._tx.write(sa.insert(stock_sync_results), rows)
 
     def finish(
         self,

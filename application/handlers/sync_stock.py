@@ -55,6 +55,8 @@ BATCH_SIZE = 1000  # Mozello's limit per batch_update_by_sku call
 CACHE_EVERY = 25  # approved orders' lines are saved this often while fetching
 
 UPDATED, WOULD_UPDATE, ERROR, NOT_ATTEMPTED = "updated", "would_update", "error", "not_attempted"
+# counted on the run, but not stored one row per SKU: nothing changed, nothing to look at
+COUNTED_ONLY = frozenset({Outcome.UNCHANGED.value, Outcome.UNTRACKED.value, Outcome.SKIPPED.value})
 
 
 def sync_stock(
@@ -75,13 +77,14 @@ def sync_stock(
     try:
         journal = RunJournal.open(uow, channel.id, clock, cmd.dry_run)
         try:
-            plan = _plan(channel, uow, gateways)
+            plan, listed = _plan(channel, uow, gateways)
             journal.record(_result(d) for d in plan.decisions if d.outcome is not Outcome.UPDATE)
             if cmd.dry_run:
                 journal.record(_result(d, WOULD_UPDATE) for d in plan.writes)
                 _report(progress, len(plan.writes), len(plan.writes))
             else:
-                _write(plan, gateways.shop(channel.id), journal, progress)
+                listed = _still_as_listed(uow, channel.id, listed, plan)
+                _write(plan, gateways.shop(channel.id), listed, journal, progress)
         except Exception as error:
             journal.close(f"{type(error).__name__}: {error}")
             raise
@@ -101,7 +104,8 @@ def sync_stock_on_bus(
 
 
 class RunJournal:
-    """The stored run: each result is committed when known; the summary counts them."""
+    """The stored run: each change or problem is committed as a row when known; SKUs that need
+    nothing (unchanged, untracked, skipped) are only counted. The summary counts every SKU."""
 
     def __init__(self, uow: StorageUnitOfWork, run: StockSyncRun, clock: Clock):
         self.uow, self.run, self.clock = uow, run, clock
@@ -116,12 +120,13 @@ class RunJournal:
 
     def record(self, results: Iterable[StockSyncResult]) -> None:
         results = list(results)
-        if not results:
+        self.counts.update(result.action for result in results)
+        kept = [result for result in results if result.action not in COUNTED_ONLY]
+        if not kept:
             return
         with self.uow:
-            self.uow.stock_runs.add_results(self.run.id, results)
+            self.uow.stock_runs.add_results(self.run.id, kept)
             self.uow.commit()
-        self.counts.update(result.action for result in results)
 
     def close(self, error: str | None = None) -> StockSyncRun:
         if error is None and self.counts[ERROR]:
@@ -139,7 +144,10 @@ class RunJournal:
 # --- reading both sides -----------------------------------------------------------------------
 
 
-def _plan(channel: Channel, uow: StorageUnitOfWork, gateways: Gateways) -> StockSyncPlan:
+def _plan(channel: Channel, uow: StorageUnitOfWork, gateways: Gateways
+          ) -> tuple[StockSyncPlan, dict[str, ShopProduct]]:
+    """The plan, and the listed products that have variants (their write sends the listed
+    variant set instead of reading the product again)."""
     settings, warehouse_id = channel.settings.stock_sync, channel.settings.warehouse_id
     if not warehouse_id:
         raise PermanentError("choose the channel's PayTraq warehouse before syncing stock")
@@ -151,8 +159,12 @@ def _plan(channel: Channel, uow: StorageUnitOfWork, gateways: Gateways) -> Stock
     prices = None
     if settings.sync_prices:
         prices = [(entry.code, entry.price) for entry in accounting.price_list(settings.price_group_id)]
-    catalogue = [_catalogue_product(p) for p in gateways.shop(channel.id).list_products()]
-    return plan_stock_sync(on_hand, reserved, catalogue, prices, settings)
+    catalogue, listed = [], {}
+    for product in gateways.shop(channel.id).list_products():
+        catalogue.append(_catalogue_product(product))
+        if product.variants:
+            listed[product.handle] = product
+    return plan_stock_sync(on_hand, reserved, catalogue, prices, settings), listed
 
 
 def _reserved_lines(
@@ -192,6 +204,21 @@ def _remember(uow: StorageUnitOfWork, channel_id: str, sales: list[SaleLines],
         uow.commit()
 
 
+def _still_as_listed(uow: StorageUnitOfWork, channel_id: str, listed: dict[str, ShopProduct],
+                     plan: StockSyncPlan) -> dict[str, ShopProduct]:
+    """The listed products to be written, less any a product webhook has since reported changed
+    (the write reads those again, so a variant added meanwhile is not lost)."""
+    kept = {}
+    with uow:
+        for handle in plan.variant_writes:
+            product = listed.get(handle)
+            mirrored = uow.catalogue.get(channel_id, handle)
+            listed_at = str(product.raw.get("modified_at") or "") if product else ""
+            if product is not None and (mirrored is None or mirrored.modified_at <= listed_at):
+                kept[handle] = product
+    return kept
+
+
 def _catalogue_product(product: ShopProduct) -> CatalogueProduct:
     variants = tuple(CatalogueVariant(v.handle, v.sku, v.stock, v.price, v.sale_price)
                      for v in product.variants)
@@ -210,10 +237,11 @@ class _Write:
     send: Callable[[], object]
 
 
-def _write(plan: StockSyncPlan, shop: ShopPort, journal: RunJournal, progress: Progress | None) -> None:
+def _write(plan: StockSyncPlan, shop: ShopPort, listed: dict[str, ShopProduct],
+           journal: RunJournal, progress: Progress | None) -> None:
     """Write unit by unit, recording each. A permanent error (say, a product deleted meanwhile)
     fails its unit only; anything else stops the run: the rest is recorded as not attempted."""
-    writes, done, total = _writes(plan, shop), 0, len(plan.writes)
+    writes, done, total = _writes(plan, shop, listed), 0, len(plan.writes)
     _report(progress, done, total)
     for index, write in enumerate(writes):
         try:
@@ -231,11 +259,11 @@ def _write(plan: StockSyncPlan, shop: ShopPort, journal: RunJournal, progress: P
         _report(progress, done, total)
 
 
-def _writes(plan: StockSyncPlan, shop: ShopPort) -> list[_Write]:
+def _writes(plan: StockSyncPlan, shop: ShopPort, listed: dict[str, ShopProduct]) -> list[_Write]:
     products = plan.product_writes
     batches = [products[start:start + BATCH_SIZE] for start in range(0, len(products), BATCH_SIZE)]
     writes = [_Write(batch, _batch_by_sku(shop, batch)) for batch in batches]
-    writes += [_Write(variants, _variants_of(shop, handle, variants))
+    writes += [_Write(variants, _variants_of(shop, handle, variants, listed.get(handle)))
                for handle, variants in plan.variant_writes.items()]
     return writes
 
@@ -245,10 +273,11 @@ def _batch_by_sku(shop: ShopPort, batch: tuple[SkuDecision, ...]) -> Callable[[]
     return lambda: shop.update_by_sku(updates)
 
 
-def _variants_of(shop: ShopPort, handle: str, variants: tuple[SkuDecision, ...]) -> Callable[[], object]:
+def _variants_of(shop: ShopPort, handle: str, variants: tuple[SkuDecision, ...],
+                 listed: ShopProduct | None) -> Callable[[], object]:
     updates = [VariantUpdate(d.target, d.new_stock, d.new_price, d.new_sale_price)
                for d in variants]
-    return lambda: shop.update_variants(handle, updates)
+    return lambda: shop.update_variants(handle, updates, listed)
 
 
 def _result(decision: SkuDecision, action: str | None = None, message: str | None = None
