@@ -2,9 +2,10 @@
 with an index and three columns — so the sweeper reads only those, however large the inbox.
 
 It is a superset of what `InboxItem.awaits_work` accepts (that rule still decides each item):
-any item in a waiting status; an item in a progress status only while it lacks a step the
-channel's switches ask for — not finalised (approve/post on), no payment booked (add payment on),
-not e-mailed (send e-mail on). Review and cancelled items wait for a person, never the sweeper."""
+a transient failure (whatever the switches); with automatic processing on, an order without a
+document, and an item in a progress status only while it lacks a step the channel's switches ask
+for — not finalised (approve/post on), no payment booked (add payment on), not e-mailed (send
+e-mail on). Review, cancelled and permanently failed items wait for a person, never the sweeper."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ PROGRESS = frozenset({S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED})
 
 @dataclass(frozen=True)
 class OwedWork:
-    waiting: frozenset[InboxStatus]  # any item in these may be owed a step
+    waiting: frozenset[InboxStatus]  # any item in these may be owed a step (besides transient
+    # failures, which always may)
     progress: frozenset[InboxStatus]  # items in these only while one of the below is missing
     unfinalised: bool = False
     unpaid: bool = False
@@ -28,8 +30,8 @@ class OwedWork:
     @classmethod
     def of(cls, settings: ChannelSettings) -> OwedWork:
         if not settings.auto_process:  # only a transient failure is retried
-            return cls(frozenset({S.FAILED}), frozenset())
-        return cls(frozenset({S.RECEIVED, S.FAILED}), PROGRESS, unfinalised=settings.approve,
+            return cls(frozenset(), frozenset())
+        return cls(frozenset({S.RECEIVED}), PROGRESS, unfinalised=settings.approve,
                    unpaid=settings.add_payment, unemailed=settings.send_email)
 
     @property
@@ -38,6 +40,8 @@ class OwedWork:
 
     def admits(self, item: InboxItem) -> bool:
         """The rule itself; the SQL storage says the same in SQL."""
+        if item.status is S.FAILED:
+            return item.error_transient
         if item.status in self.waiting:
             return True
         return item.status in self.progress and (

@@ -132,7 +132,10 @@ class MozelloClient(ShopPort):
             data = self.transport.request("GET", link, params=params)
             items = data.get(key) or []
             yield from items
-            link = (data.get("next_page_uri") or data.get("next_page_link")) if items else None
+            link = data.get("next_page_uri") or data.get("next_page_link")
+            if link and not items:
+                self.transport.url(link)  # a link to another host is refused, followed or not
+                return
             params = None  # the link carries the query of the next page
             if link in seen:
                 raise PermanentError(f"Mozello pagination loops on {link}")

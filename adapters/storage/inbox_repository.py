@@ -89,15 +89,15 @@ class SqlInboxRepository(InboxRepository):
     def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
                       ) -> list[InboxItem]:
         c = inbox_items.c
-        wanted = [c.status.in_([s.value for s in owed.waiting])] if owed.waiting else []
+        wanted = [sa.and_(c.status == InboxStatus.FAILED.value, c.error_transient.is_(True))]
+        if owed.waiting:
+            wanted.append(c.status.in_([s.value for s in owed.waiting]))
         if owed.any_progress:
             missing = [column for column, asked in ((c.finalised_at.is_(None), owed.unfinalised),
                                                     (_json_null(c.payment), owed.unpaid),
                                                     (c.emailed_at.is_(None), owed.unemailed))
                        if asked]
             wanted.append(sa.and_(c.status.in_([s.value for s in owed.progress]), sa.or_(*missing)))
-        if not wanted:
-            return []
         last_change = sa.func.coalesce(c.updated_at, c.received_at)
         statement = (sa.select(*_COLUMNS)
                      .where(c.channel_id == channel_id, sa.or_(*wanted),

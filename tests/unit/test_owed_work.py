@@ -71,5 +71,6 @@ def test_a_finished_order_is_left_out_of_the_sweepers_selection():
 def test_without_automatic_processing_only_transient_failures_are_selected():
     owed = OwedWork.of(ChannelSettings(auto_process=False, approve=True))
     assert owed.admits(item_in(S.FAILED, transient=True))
+    assert not owed.admits(item_in(S.FAILED, transient=False))
     assert not owed.admits(item_in(S.DOCUMENT_CREATED))
     assert not owed.admits(item_in(S.RECEIVED, document=False))

@@ -29,8 +29,9 @@ def uow(backend):
     return backend.new_uow()
 
 
-def item(channel_id, order_id, status, minutes=0, *, done=False, paid=True):
+def item(channel_id, order_id, status, minutes=0, *, done=False, paid=True, transient=False):
     made = full_item(channel_id, order_id)
+    made.error_transient = transient
     made.status, made.received_at, made.updated_at = status, T0, T0 + timedelta(minutes=minutes)
     made.finalised_at = made.emailed_at = (T0 if done else None)
     made.payment = PaymentRecord(Decimal("1.00"), "5011", True, T0) if paid and done else None
@@ -56,13 +57,15 @@ def test_items_are_counted_by_channel_and_status(uow):
 
 
 def test_the_sweeper_reads_only_items_that_may_owe_a_step_and_were_left_long_enough(uow):
-    # Given finished items, items still owing a step (old and just touched) and a person's items
+    # Given finished items, items still owing a step (old and just touched), a transient and a
+    # permanent failure, and items waiting for a person
     store(uow,
           item("shop-a", "done", S.EMAILED, done=True),
           item("shop-a", "no-payment", S.EMAILED, done=True, paid=False),
           item("shop-a", "not-approved", S.DOCUMENT_CREATED),
           item("shop-a", "received", S.RECEIVED),
-          item("shop-a", "failed", S.FAILED),
+          item("shop-a", "failed", S.FAILED, transient=True),
+          item("shop-a", "refused", S.FAILED),
           item("shop-a", "review", S.NEEDS_REVIEW),
           item("shop-a", "cancelled", S.CANCELLED),
           item("shop-a", "just-touched", S.DOCUMENT_CREATED, minutes=10),
