@@ -30,6 +30,7 @@ from bench.databases import database, kinds
 from bench.report import Row
 from bench.sizes import Sizes
 from domain.inbox import DocumentRecord, InboxItem, InboxStatus, PaymentRecord, Step
+from domain.orders import PaymentStatus
 from domain.settings import Channel
 from entrypoints.config import load_config
 from entrypoints.demo.sandbox_mode import sandbox_settings
@@ -63,6 +64,9 @@ def _template(status: InboxStatus) -> dict:
                        for name in ("document_created", "approved", "paid", "emailed")]
     if status is InboxStatus.FAILED:
         item.error, item.attempts = "PermanentError: PayTraq refused the client", 1
+    if status is InboxStatus.RECEIVED:  # a bank transfer not paid yet
+        item.order = replace(order, payment_method="banktransfer",
+                             payment_status=PaymentStatus.PENDING)
     return item_to_row(item)
 
 
@@ -86,6 +90,18 @@ def seed(engine: sa.Engine, count: int, already: int) -> None:
                 rows = []
         if rows:
             connection.execute(sa.insert(inbox_items), rows)
+    _analyse(engine)
+
+
+def _analyse(engine: sa.Engine) -> None:
+    """Statistics (and PostgreSQL's visibility map) as a live database has them after its
+    background maintenance; fresh bulk inserts would otherwise be read as an unknown table."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE inbox_items")
 
 
 def median_ms(work: Callable[[], object], repeats: int) -> float:

@@ -17,6 +17,7 @@ from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from application.storage_ports import ConcurrentUpdate, DuplicateInboxItem
 from domain.inbox import InboxItem, InboxStatus
+from domain.orders import PaymentStatus
 from domain.owed_work import OwedWork
 
 Key = tuple[str, str]
@@ -90,8 +91,11 @@ class SqlInboxRepository(InboxRepository):
                       ) -> list[InboxItem]:
         c = inbox_items.c
         wanted = [sa.and_(c.status == InboxStatus.FAILED.value, c.error_transient.is_(True))]
-        if owed.waiting:
-            wanted.append(c.status.in_([s.value for s in owed.waiting]))
+        if InboxStatus.RECEIVED in owed.waiting:
+            wanted.append(sa.and_(c.status == InboxStatus.RECEIVED.value, _released(owed)))
+        others = owed.waiting - {InboxStatus.RECEIVED}
+        if others:
+            wanted.append(c.status.in_([s.value for s in others]))
         if owed.any_progress:
             missing = [column for column, asked in ((c.finalised_at.is_(None), owed.unfinalised),
                                                     (_json_null(c.payment), owed.unpaid),
@@ -166,6 +170,17 @@ def _filters(query: InboxQuery) -> list:
         escaped = query.needle.replace("!", "!!").replace("%", "!%").replace("_", "!_")
         wanted.append(c.search_text.like(f"%{escaped}%", escape="!"))
     return wanted
+
+
+def _released(owed: OwedWork) -> sa.ColumnElement[bool]:
+    """OwedWork.released in SQL, on the order's JSON (SQLite json_extract, PostgreSQL ->>)."""
+    order = inbox_items.c.order
+    paid = order["payment_status"].as_string() == PaymentStatus.PAID.value
+    method = order["payment_method"].as_string()
+    exceptions = sorted(owed.trigger_exceptions)
+    if owed.received_by_default:
+        return sa.or_(paid, method.not_in(exceptions)) if exceptions else sa.true()
+    return sa.or_(paid, method.in_(exceptions)) if exceptions else paid
 
 
 def _json_null(column: sa.Column) -> sa.ColumnElement[bool]:

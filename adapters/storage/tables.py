@@ -68,6 +68,8 @@ inbox_items = sa.Table(
     sa.Index("ix_inbox_items_listing", "received_at", "channel_id", "order_id"),
     sa.Index("ix_inbox_items_channel_listing", "channel_id", "received_at", "order_id"),
     sa.Index("ix_inbox_items_status_listing", "status", "received_at", "channel_id", "order_id"),
+    # /metrics counts by (channel, status) from this index alone
+    sa.Index("ix_inbox_items_channel_status", "channel_id", "status"),
 )
 
 raw_deliveries = sa.Table(

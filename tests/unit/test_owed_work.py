@@ -45,13 +45,18 @@ def every_item() -> list[InboxItem]:
 
 
 SWITCHES = list(itertools.product((True, False), repeat=4))
+TRIGGERS = [(Trigger.RECEIVED, ()), (Trigger.PAID, ()),
+            (Trigger.PAID, (("gateway", Trigger.RECEIVED),)),
+            (Trigger.RECEIVED, (("gateway", Trigger.PAID),))]
 
 
+@pytest.mark.parametrize(("trigger", "overrides"), TRIGGERS)
 @pytest.mark.parametrize(("auto", "approve", "pay", "email"), SWITCHES)
-def test_every_item_that_awaits_work_is_in_the_sweepers_selection(auto, approve, pay, email):
-    # Given a channel with these switches
+def test_every_item_that_awaits_work_is_in_the_sweepers_selection(auto, approve, pay, email,
+                                                                   trigger, overrides):
+    # Given a channel with these switches and triggers
     settings = ChannelSettings(auto_process=auto, approve=approve, add_payment=pay,
-                               send_email=email, trigger=Trigger.RECEIVED)
+                               send_email=email, trigger=trigger, trigger_overrides=overrides)
     owed = OwedWork.of(settings)
     # When any item is checked, Then each one that awaits work is selected
     missed = [i for i in every_item() if i.awaits_work(settings) and not owed.admits(i)]
@@ -74,3 +79,15 @@ def test_without_automatic_processing_only_transient_failures_are_selected():
     assert not owed.admits(item_in(S.FAILED, transient=False))
     assert not owed.admits(item_in(S.DOCUMENT_CREATED))
     assert not owed.admits(item_in(S.RECEIVED, document=False))
+
+
+def test_an_unpaid_order_waiting_for_its_payment_is_left_out_until_it_is_paid():
+    # Given a channel processing on payment, except bank transfers on receipt
+    owed = OwedWork.of(ChannelSettings(auto_process=True, trigger=Trigger.PAID,
+                                       trigger_overrides=(("banktransfer", Trigger.RECEIVED),)))
+    # Then an unpaid gateway order is not selected, a paid one and an unpaid transfer are
+    assert not owed.admits(item_in(S.RECEIVED, document=False, order_paid=False))
+    assert owed.admits(item_in(S.RECEIVED, document=False, order_paid=True))
+    transfer = item_in(S.RECEIVED, document=False, order_paid=False)
+    transfer.order = replace(transfer.order, payment_method="banktransfer")
+    assert owed.admits(transfer)

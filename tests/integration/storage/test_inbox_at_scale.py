@@ -3,6 +3,7 @@ counts with one GROUP BY, and the sweeper reads only the items that may still ow
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ import pytest
 
 from application.ports import ChannelCredentials
 from domain.inbox import InboxStatus, PaymentRecord
+from domain.orders import PaymentStatus
 from domain.owed_work import OwedWork
-from domain.settings import Channel, ChannelSettings
+from domain.settings import Channel, ChannelSettings, Trigger
 from tests.unit.storage.examples import T0, full_item
 
 pytestmark = pytest.mark.integration
@@ -29,9 +31,12 @@ def uow(backend):
     return backend.new_uow()
 
 
-def item(channel_id, order_id, status, minutes=0, *, done=False, paid=True, transient=False):
+def item(channel_id, order_id, status, minutes=0, *, done=False, paid=True, transient=False,
+         order_paid=True):
     made = full_item(channel_id, order_id)
     made.error_transient = transient
+    made.order = replace(made.order, payment_status=PaymentStatus.PAID if order_paid
+                         else PaymentStatus.PENDING)
     made.status, made.received_at, made.updated_at = status, T0, T0 + timedelta(minutes=minutes)
     made.finalised_at = made.emailed_at = (T0 if done else None)
     made.payment = PaymentRecord(Decimal("1.00"), "5011", True, T0) if paid and done else None
@@ -64,6 +69,7 @@ def test_the_sweeper_reads_only_items_that_may_owe_a_step_and_were_left_long_eno
           item("shop-a", "no-payment", S.EMAILED, done=True, paid=False),
           item("shop-a", "not-approved", S.DOCUMENT_CREATED),
           item("shop-a", "received", S.RECEIVED),
+          item("shop-a", "unpaid", S.RECEIVED, order_paid=False),
           item("shop-a", "failed", S.FAILED, transient=True),
           item("shop-a", "refused", S.FAILED),
           item("shop-a", "review", S.NEEDS_REVIEW),
@@ -75,6 +81,29 @@ def test_the_sweeper_reads_only_items_that_may_owe_a_step_and_were_left_long_eno
         found = uow.inbox.awaiting_work("shop-a", OwedWork.of(EVERYTHING), T0 + timedelta(minutes=5))
     # Then it gets exactly the ones that may owe a step, left alone long enough
     assert sorted(i.order_id for i in found) == ["failed", "no-payment", "not-approved", "received"]
+
+
+@pytest.mark.parametrize(("trigger", "overrides", "selected"), [
+    (Trigger.PAID, (), ["paid-card"]),
+    (Trigger.RECEIVED, (), ["paid-card", "unpaid-card", "unpaid-transfer"]),
+    (Trigger.PAID, (("banktransfer", Trigger.RECEIVED),), ["paid-card", "unpaid-transfer"]),
+    (Trigger.RECEIVED, (("banktransfer", Trigger.PAID),), ["paid-card", "unpaid-card"]),
+])
+def test_received_orders_are_read_only_once_their_trigger_releases_them(uow, trigger, overrides,
+                                                                         selected):
+    # Given a paid and an unpaid card order, and an unpaid bank transfer
+    transfer = item("shop-a", "unpaid-transfer", S.RECEIVED, order_paid=False)
+    transfer.order = replace(transfer.order, payment_method="banktransfer")
+    card = [item("shop-a", "paid-card", S.RECEIVED),
+            item("shop-a", "unpaid-card", S.RECEIVED, order_paid=False)]
+    for each in card:
+        each.order = replace(each.order, payment_method="gateway")
+    store(uow, *card, transfer)
+    # When the sweeper asks under these triggers, Then it reads the released orders only
+    settings = ChannelSettings(auto_process=True, trigger=trigger, trigger_overrides=overrides)
+    with uow:
+        found = uow.inbox.awaiting_work("shop-a", OwedWork.of(settings), T0 + timedelta(hours=1))
+    assert sorted(i.order_id for i in found) == selected
 
 
 def test_a_channel_that_only_creates_documents_owes_nothing_to_its_created_documents(uow):
