@@ -362,10 +362,11 @@ class InboxRepository(abc.ABC):
         """Every item counted once, by channel and status (for /metrics)."""
 
     @abc.abstractmethod
-    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
-                      ) -> list[InboxItem]:
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime,
+                      progress_since: datetime | None = None) -> list[InboxItem]:
         """The channel's items `owed` admits, last changed (updated_at, else received_at) before
-        `touched_before`, oldest change first: what the sweeper considers."""
+        `touched_before` — those in a progress status only if changed since `progress_since`
+        (None: any time) — oldest change first: what the sweeper considers."""
 
 
 class ChannelRepository(abc.ABC):

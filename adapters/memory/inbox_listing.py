@@ -32,10 +32,14 @@ def counts_by_channel_of(items: Iterable[InboxItem]) -> dict[tuple[str, InboxSta
 
 
 def awaiting_of(items: Iterable[InboxItem], channel_id: str, owed: OwedWork,
-                touched_before: datetime) -> list[InboxItem]:
+                touched_before: datetime, progress_since: datetime | None) -> list[InboxItem]:
     def last_change(item: InboxItem) -> datetime:
         return item.updated_at or item.received_at
 
+    def recent_enough(item: InboxItem) -> bool:
+        return (progress_since is None or item.status not in owed.progress
+                or last_change(item) >= progress_since)
+
     wanted = [i for i in items if i.channel_id == channel_id and owed.admits(i)
-              and last_change(i) < touched_before]
+              and last_change(i) < touched_before and recent_enough(i)]
     return sorted(wanted, key=last_change)

@@ -88,11 +88,11 @@ class _Inbox(InboxRepository):
         with self.store.lock:
             return counts_by_channel_of(self.store.items.values())
 
-    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
-                      ) -> list[InboxItem]:
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime,
+                      progress_since: datetime | None = None) -> list[InboxItem]:
         with self.store.lock:
             return copy.deepcopy(awaiting_of(self.store.items.values(), channel_id, owed,
-                                             touched_before))
+                                             touched_before, progress_since))
 
 
 

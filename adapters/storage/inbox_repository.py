@@ -87,8 +87,8 @@ class SqlInboxRepository(InboxRepository):
         return {(row["channel_id"], InboxStatus(row["status"])): row["n"]
                 for row in self._tx.read(statement)}
 
-    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime
-                      ) -> list[InboxItem]:
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime,
+                      progress_since: datetime | None = None) -> list[InboxItem]:
         c = inbox_items.c
         wanted = [sa.and_(c.status == InboxStatus.FAILED.value, c.error_transient.is_(True))]
         if InboxStatus.RECEIVED in owed.waiting:
@@ -101,7 +101,10 @@ class SqlInboxRepository(InboxRepository):
                                                     (_json_null(c.payment), owed.unpaid),
                                                     (c.emailed_at.is_(None), owed.unemailed))
                        if asked]
-            wanted.append(sa.and_(c.status.in_([s.value for s in owed.progress]), sa.or_(*missing)))
+            progress = [c.status.in_([s.value for s in owed.progress]), sa.or_(*missing)]
+            if progress_since is not None:  # a progress step always sets updated_at
+                progress.append(c.updated_at >= sa.literal(progress_since, UtcDateTime))
+            wanted.append(sa.and_(*progress))
         last_change = sa.func.coalesce(c.updated_at, c.received_at)
         statement = (sa.select(*_COLUMNS)
                      .where(c.channel_id == channel_id, sa.or_(*wanted),

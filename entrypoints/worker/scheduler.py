@@ -20,6 +20,7 @@ from entrypoints.runtime import Runtime
 logger = structlog.get_logger()
 
 SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_LOOKBACK = timedelta(days=7)
 RETRY_FAILED_AFTER = timedelta(minutes=15)
 MAX_SWEPT_ATTEMPTS = 20
 HEARTBEAT_SECONDS = 5
@@ -62,6 +63,7 @@ class Jobs:
         self.runtime = runtime
         self.send_process, self.send_poll, self.send_sync = send_process, send_poll, send_sync
         self.sync_due, self.last_sync_started = sync_due, last_sync_started
+        self._first_sweep = True
 
     def poll_all(self) -> int:
         with self.runtime.uow_factory() as uow:
@@ -72,13 +74,18 @@ class Jobs:
 
     def sweep(self) -> int:
         """Re-enqueue items a dead worker left half-way. Only the items that may still owe a step
-        and were last changed before the threshold are read (a query, however large the inbox)."""
+        and were last changed before the threshold are read (a query, however large the inbox).
+        A worker dies in minutes, not weeks: after the first tick of this scheduler (which looks
+        at any age, to recover from an outage), items half-way through are looked at for
+        SWEEP_LOOKBACK after their last step."""
         now = self.runtime.clock.now()
+        since = None if self._first_sweep else now - SWEEP_LOOKBACK
         sent = 0
         with self.runtime.uow_factory() as uow:
             channels = [c for c in uow.channels.list() if c.active]
             stale = [(channel, item) for channel in channels for item in uow.inbox.awaiting_work(
-                channel.id, OwedWork.of(channel.settings), now - SWEEP_AFTER)]
+                channel.id, OwedWork.of(channel.settings), now - SWEEP_AFTER, since)]
+        self._first_sweep = False
         for channel, item in stale:
             if not item.awaits_work(channel.settings):
                 continue

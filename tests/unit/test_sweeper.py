@@ -69,3 +69,14 @@ def test_a_transient_failure_is_retried_after_15_minutes_until_its_attempts_run_
     # When the sweeper ticks, Then only the one failed 20 minutes ago is retried
     jobs.sweep()
     assert sent == ["M-20"]
+
+
+def test_after_its_first_tick_the_sweeper_leaves_a_half_way_item_older_than_its_lookback():
+    # Given a document created 8 days ago and never approved (approve on)
+    jobs, sent = sweeper(left("M-old", S.DOCUMENT_CREATED, 8 * 24 * 60))
+    # When the scheduler's first tick runs, Then it is recovered (an outage may have stopped it)
+    jobs.sweep()
+    assert sent == ["M-old"]
+    # And a later tick looks back SWEEP_LOOKBACK only: a worker dies in minutes, not days
+    jobs.sweep()
+    assert sent == ["M-old"]

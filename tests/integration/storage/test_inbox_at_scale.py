@@ -114,3 +114,16 @@ def test_a_channel_that_only_creates_documents_owes_nothing_to_its_created_docum
     with uow:
         found = uow.inbox.awaiting_work("shop-a", OwedWork.of(settings), T0 + timedelta(hours=1))
     assert [i.order_id for i in found] == ["new"]
+
+
+def test_items_half_way_are_read_only_if_their_last_step_is_recent_enough_when_asked(uow):
+    # Given two documents not yet approved, one created at T0 and one a day later
+    store(uow, item("shop-a", "old", S.DOCUMENT_CREATED),
+          item("shop-a", "recent", S.DOCUMENT_CREATED, minutes=24 * 60),
+          item("shop-a", "received", S.RECEIVED))
+    # When the sweeper asks for progress changed in the last 12 hours before T0 + 2 days
+    with uow:
+        found = uow.inbox.awaiting_work("shop-a", OwedWork.of(EVERYTHING),
+                                        T0 + timedelta(days=2), T0 + timedelta(hours=12))
+    # Then the old half-way item is left out; received orders are not limited by it
+    assert sorted(i.order_id for i in found) == ["received", "recent"]
