@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.column_types import UtcDateTime
+from adapters.storage.owed_work_sql import owed_work_clauses
 from adapters.storage.rows import item_from_row, item_to_row
 from adapters.storage.tables import inbox_items
 from adapters.storage.transaction import Transaction
@@ -17,7 +18,6 @@ from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from application.storage_ports import ConcurrentUpdate, DuplicateInboxItem
 from domain.inbox import InboxItem, InboxStatus
-from domain.orders import PaymentStatus
 from domain.owed_work import OwedWork
 
 Key = tuple[str, str]
@@ -89,28 +89,16 @@ class SqlInboxRepository(InboxRepository):
 
     def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime,
                       progress_since: datetime | None = None) -> list[InboxItem]:
+        """One query per kind of item (each answered by its own index), merged."""
         c = inbox_items.c
-        wanted = [sa.and_(c.status == InboxStatus.FAILED.value, c.error_transient.is_(True))]
-        if InboxStatus.RECEIVED in owed.waiting:
-            wanted.append(sa.and_(c.status == InboxStatus.RECEIVED.value, _released(owed)))
-        others = owed.waiting - {InboxStatus.RECEIVED}
-        if others:
-            wanted.append(c.status.in_([s.value for s in others]))
-        if owed.any_progress:
-            missing = [column for column, asked in ((c.finalised_at.is_(None), owed.unfinalised),
-                                                    (_json_null(c.payment), owed.unpaid),
-                                                    (c.emailed_at.is_(None), owed.unemailed))
-                       if asked]
-            progress = [c.status.in_([s.value for s in owed.progress]), sa.or_(*missing)]
-            if progress_since is not None:  # a progress step always sets updated_at
-                progress.append(c.updated_at >= sa.literal(progress_since, UtcDateTime))
-            wanted.append(sa.and_(*progress))
         last_change = sa.func.coalesce(c.updated_at, c.received_at)
-        statement = (sa.select(*_COLUMNS)
-                     .where(c.channel_id == channel_id, sa.or_(*wanted),
-                            last_change < sa.literal(touched_before, UtcDateTime))
-                     .order_by(last_change))
-        return [item_from_row(row) for row in self._tx.read(statement)]
+        found = []
+        for clause in owed_work_clauses(owed, progress_since):
+            statement = sa.select(*_COLUMNS).where(
+                c.channel_id == channel_id, clause,
+                last_change < sa.literal(touched_before, UtcDateTime))
+            found += [item_from_row(row) for row in self._tx.read(statement)]
+        return sorted(found, key=lambda item: item.updated_at or item.received_at)
 
     # --- called by the unit of work ---------------------------------------------------
     def flush(self) -> None:
@@ -173,22 +161,6 @@ def _filters(query: InboxQuery) -> list:
         escaped = query.needle.replace("!", "!!").replace("%", "!%").replace("_", "!_")
         wanted.append(c.search_text.like(f"%{escaped}%", escape="!"))
     return wanted
-
-
-def _released(owed: OwedWork) -> sa.ColumnElement[bool]:
-    """OwedWork.released in SQL, on the order's JSON (SQLite json_extract, PostgreSQL ->>)."""
-    order = inbox_items.c.order
-    paid = order["payment_status"].as_string() == PaymentStatus.PAID.value
-    method = order["payment_method"].as_string()
-    exceptions = sorted(owed.trigger_exceptions)
-    if owed.received_by_default:
-        return sa.or_(paid, method.not_in(exceptions)) if exceptions else sa.true()
-    return sa.or_(paid, method.in_(exceptions)) if exceptions else paid
-
-
-def _json_null(column: sa.Column) -> sa.ColumnElement[bool]:
-    """A JSON column holding nothing: SQL NULL, or the JSON `null` that None is stored as."""
-    return sa.or_(column.is_(None), sa.cast(column, sa.Text) == "null")
 
 
 def _is_unique_violation(error: IntegrityError) -> bool:

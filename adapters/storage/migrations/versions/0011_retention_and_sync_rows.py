@@ -1,6 +1,7 @@
 """Retention: indexes on the times by which raw deliveries and the audit log are pruned, so the
 daily prune reads only what it removes; /metrics' counts by (channel, status) answered from an
-index, not the items' rows; and the sweeper's items half-way through found by status and last step.
+index, not the items' rows, which also finds the sweeper's items half-way through by channel,
+status and last step.
 
 Revision ID: 0011
 Revises: 0006
@@ -20,12 +21,11 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_raw_deliveries_received_at", "raw_deliveries", ["received_at"])
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
-    op.create_index("ix_inbox_items_channel_status", "inbox_items", ["channel_id", "status"])
-    op.create_index("ix_inbox_items_status_updated", "inbox_items", ["status", "updated_at"])
+    op.create_index("ix_inbox_items_channel_status", "inbox_items",
+                    ["channel_id", "status", "updated_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_inbox_items_status_updated", table_name="inbox_items")
     op.drop_index("ix_inbox_items_channel_status", table_name="inbox_items")
     op.drop_index("ix_audit_log_at", table_name="audit_log")
     op.drop_index("ix_raw_deliveries_received_at", table_name="raw_deliveries")
