@@ -19,7 +19,7 @@ class Sizes:
 
 
 FULL = Sizes("full", (1_000, 10_000, 100_000), 40, 2_000, 8, 10_000, 5)
-SMALL = Sizes("small", (200, 1_000), 4, 100, 4, 600, 2)
+SMALL = Sizes("small", (100, 500), 3, 100, 4, 600, 2)
 
 
 def chosen(env: dict[str, str] | None = None) -> Sizes:

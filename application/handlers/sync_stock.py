@@ -1,5 +1,6 @@
 """Sync one channel's stock (and prices) from PayTraq to Mozello: read both sides fresh, plan
-(domain/stock_sync.py), write only what differs, and keep the run with every SKU's result.
+(domain/stock_sync.py), write only what differs, and keep the run: a row for each change or
+problem, a count for every SKU (stock_run_journal.py).
 
 Results are committed as they become known, so a run that stops half-way leaves a true record;
 the next run reads both sides again and writes only what still differs."""
@@ -7,15 +8,13 @@ the next run reads both sides again and writes only what still differs."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
-import structlog
-
 from application.errors import PermanentError, UnknownChannel
+from application.handlers.stock_run_journal import ERROR, RunJournal
 from application.ports import (
     AccountingPort,
     Clock,
@@ -32,7 +31,6 @@ from application.stock_ports import StockSyncAlreadyRunning, StockSyncLock
 from application.storage_ports import (
     StockSyncResult,
     StockSyncRun,
-    StockSyncStatus,
     StorageUnitOfWork,
 )
 from domain.settings import Channel
@@ -46,17 +44,13 @@ from domain.stock_sync import (
     plan_stock_sync,
 )
 
-logger = structlog.get_logger()
-
 Progress = Callable[[int, int], None]  # (SKUs written so far, SKUs to write)
 
 LOCK_TTL = timedelta(hours=1)
 BATCH_SIZE = 1000  # Mozello's limit per batch_update_by_sku call
 CACHE_EVERY = 25  # approved orders' lines are saved this often while fetching
 
-UPDATED, WOULD_UPDATE, ERROR, NOT_ATTEMPTED = "updated", "would_update", "error", "not_attempted"
-# counted on the run, but not stored one row per SKU: nothing changed, nothing to look at
-COUNTED_ONLY = frozenset({Outcome.UNCHANGED.value, Outcome.UNTRACKED.value, Outcome.SKIPPED.value})
+UPDATED, WOULD_UPDATE, NOT_ATTEMPTED = "updated", "would_update", "not_attempted"
 
 
 def sync_stock(
@@ -101,44 +95,6 @@ def sync_stock_on_bus(
     `uow.stock_runs` (latest for the channel)."""
     sync_stock(cmd, uow, gateways, clock, stock_lock)
     return []
-
-
-class RunJournal:
-    """The stored run: each change or problem is committed as a row when known; SKUs that need
-    nothing (unchanged, untracked, skipped) are only counted. The summary counts every SKU."""
-
-    def __init__(self, uow: StorageUnitOfWork, run: StockSyncRun, clock: Clock):
-        self.uow, self.run, self.clock = uow, run, clock
-        self.counts: Counter[str] = Counter()
-
-    @classmethod
-    def open(cls, uow: StorageUnitOfWork, channel_id: str, clock: Clock, dry_run: bool) -> RunJournal:
-        with uow:
-            run = uow.stock_runs.start(channel_id, clock.now(), dry_run)
-            uow.commit()
-        return cls(uow, run, clock)
-
-    def record(self, results: Iterable[StockSyncResult]) -> None:
-        results = list(results)
-        self.counts.update(result.action for result in results)
-        kept = [result for result in results if result.action not in COUNTED_ONLY]
-        if not kept:
-            return
-        with self.uow:
-            self.uow.stock_runs.add_results(self.run.id, kept)
-            self.uow.commit()
-
-    def close(self, error: str | None = None) -> StockSyncRun:
-        if error is None and self.counts[ERROR]:
-            error = f"{self.counts[ERROR]} SKUs could not be written; a new run retries them"
-        status = StockSyncStatus.FAILED if error else StockSyncStatus.SUCCEEDED
-        with self.uow:
-            self.run = self.uow.stock_runs.finish(
-                self.run.id, self.clock.now(), status, dict(self.counts), error)
-            self.uow.commit()
-        logger.info("stock_synced", channel=self.run.channel_id, run=self.run.id,
-                    dry_run=self.run.dry_run, status=status.value, **self.counts)
-        return self.run
 
 
 # --- reading both sides -----------------------------------------------------------------------

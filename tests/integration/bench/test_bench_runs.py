@@ -36,7 +36,7 @@ def test_the_small_bench_prints_one_table_and_writes_every_figure_as_json(tmp_pa
     # Then it succeeds and prints one table with every section
     assert done.returncode == 0, done.stderr[-3000:]
     for section in ("PayTraq calls per order", "worker CPU per order", "webhook intake",
-                    "inbox at 1,000 items (sqlite)", "inbox at 1,000 items (postgresql)",
+                    "inbox at 500 items (sqlite)", "inbox at 500 items (postgresql)",
                     "stock sync, 600 SKUs"):
         assert section in done.stdout
     # And the JSON holds a measured value for each figure
