@@ -1,127 +1,58 @@
-"""`make bench`: speed and memory of the hot paths, against targets, as one table.
+"""`make bench`: what an order costs in PayTraq calls and worker CPU, what the webhook intake
+keeps of a bare endpoint's speed, how the inbox behaves as it grows, and what a large stock sync
+costs — side by side in one run, one table, a JSON copy under bench/results/.
 
-Targets are for the 2-core machines this project runs on; a missed target exits 1.
-"""
+It asserts nothing about time (the figures depend on the machine); docs/performance.md says
+what each figure means and which targets are met. `BENCH_SIZE=small` runs a quick version (CI
+uses it so the bench cannot rot); `python -m bench orders inbox` runs only those parts."""
 
 from __future__ import annotations
 
-import json
+import logging
+import os
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from adapters.mozello.notifications import parse_notification  # noqa: E402
-from adapters.mozello.signature import sign, verify  # noqa: E402
-from domain.stock_sync import CatalogueProduct, plan_stock_sync  # noqa: E402
-from tests.unit.builders import order, pipeline, settings  # noqa: E402
-from tests.unit.test_real_paytraq_corpus import load_corpus, totals_of  # noqa: E402
+from bench import inbox, intake, orders, stock  # noqa: E402
+from bench.report import RESULTS, Row, table, write_json  # noqa: E402
+from bench.sizes import Sizes, chosen  # noqa: E402
+
+PARTS: dict[str, Callable[[Sizes], list[Row]]] = {
+    "orders": lambda sizes: orders.calls_per_order() + orders.cpu_per_order(sizes),
+    "intake": intake.intake,
+    "inbox": inbox.inbox_endpoints,
+    "stock": stock.stock_sync,
+}
 
 
-@dataclass
-class Result:
-    name: str
-    value: float
-    unit: str
-    target: float
-    higher_is_better: bool = True
-
-    @property
-    def ok(self) -> bool:
-        return self.value >= self.target if self.higher_is_better else self.value <= self.target
-
-
-def rate(work: Callable[[], int], seconds: float = 1.0) -> float:
-    """Items per second, over repeated runs of `work` for about `seconds`."""
-    done, started = 0, time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        done += work()
-    return done / (time.perf_counter() - started)
-
-
-def bench_paytraq_arithmetic() -> Result:
-    docs = load_corpus()
-
-    def work() -> int:
-        for doc in docs:
-            totals_of(doc)
-        return len(docs)
-
-    return Result("PayTraq totals, real documents", rate(work), "docs/s", 5_000)
-
-
-def bench_webhook_intake() -> Result:
-    body = (ROOT / "tests/fixtures/mozello/payment_changed_variant_shipping_discount.json").read_bytes()
-    key = "MZL-0000000-0123456789abcdef0123456789abcdef"
-    signature = sign(body, key)
-
-    def work() -> int:
-        for _ in range(100):
-            assert verify(body, signature, key)
-            parse_notification(body)
-        return 100
-
-    # Mozello sends at most a few notifications a second per shop
-    return Result("webhook verify + parse", rate(work), "bodies/s", 500)
-
-
-def bench_pipeline() -> Result:
-    def work() -> int:
-        flow = pipeline(settings(approve=True, add_payment=True, send_email=True))
-        for n in range(50):
-            flow.receive(order(order_id=f"M-1-{n}"))
-        return 50
-
-    return Result("order pipeline, in-memory fakes", rate(work, 2.0), "orders/s", 150)
-
-
-def bench_pipeline_memory() -> Result:
-    tracemalloc.start()
-    flow = pipeline(settings(approve=True, add_payment=True, send_email=True))
-    for n in range(1_000):
-        flow.receive(order(order_id=f"M-1-{n}"))
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return Result("peak memory, 1,000 orders in memory", peak / 1e6, "MB", 150,
-                  higher_is_better=False)
-
-
-def bench_stock_plan() -> Result:
-    skus = [f"SKU-{n:05d}" for n in range(20_000)]
-    on_hand = [(s, Decimal(n % 50)) for n, s in enumerate(skus)]
-    catalogue = [CatalogueProduct(handle=f"h{n}", sku=s, stock=(n + 1) % 50, price=Decimal("9.99"))
-                 for n, s in enumerate(skus)]
-
-    def work() -> int:
-        plan_stock_sync(on_hand, {}, catalogue)
-        return len(skus)
-
-    # a 20,000-SKU catalogue planned in at most a second
-    return Result("stock sync plan, 20,000 SKUs", rate(work, 2.0), "SKUs/s", 20_000)
-
-
-def main() -> int:
+def main(argv: list[str]) -> int:
     from entrypoints.logs import configure_logging
 
     configure_logging(json_output=False, level="WARNING")
-    results = [bench_paytraq_arithmetic(), bench_webhook_intake(), bench_pipeline(),
-               bench_pipeline_memory(), bench_stock_plan()]
-    width = max(len(r.name) for r in results)
-    print(f"{'benchmark':<{width}}  {'result':>14}  {'target':>14}  ok")
-    for r in results:
-        sign_ = ">=" if r.higher_is_better else "<="
-        print(f"{r.name:<{width}}  {r.value:>10,.1f} {r.unit:<4}  {sign_}{r.target:>9,.0f} "
-              f"{r.unit:<4}  {'yes' if r.ok else 'NO'}")
-    if "--json" in sys.argv:
-        print(json.dumps([r.__dict__ | {"ok": r.ok} for r in results]))
-    return 0 if all(r.ok for r in results) else 1
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the sandboxes' request lines
+    wanted = argv or list(PARTS)
+    unknown = [name for name in wanted if name not in PARTS]
+    if unknown:
+        print(f"unknown part(s) {unknown}; choose from {list(PARTS)}", file=sys.stderr)
+        return 2
+    sizes, started, rows = chosen(), time.perf_counter(), []
+    print(f"make bench: size {sizes.name}, parts {', '.join(wanted)}", flush=True)
+    for name in wanted:
+        part_started = time.perf_counter()
+        rows += PARTS[name](sizes)
+        print(f"  {name}: done in {time.perf_counter() - part_started:.0f} s", flush=True)
+    print()
+    print(table(rows))
+    path = write_json(rows, sizes.name, time.perf_counter() - started,
+                      Path(os.environ.get("BENCH_RESULTS") or RESULTS))
+    print(f"\nJSON: {path}")
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

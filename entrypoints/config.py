@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+from application.retention import RetentionPolicy
 from entrypoints.web.proxies import TrustedProxies, parse_trusted_proxies
 
 MIN_TOKEN_LENGTH = 16
@@ -39,6 +41,7 @@ class Config:
     metrics_token: str | None = None
     metrics_public: bool = False
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
 
     def check_exposure(self, host: str) -> None:
         """Every route but /healthz and the signed webhook needs credentials wherever we bind;
@@ -127,6 +130,20 @@ def _secrets(env: Mapping[str, str]) -> dict:
             **tokens}
 
 
+def _days(env: Mapping[str, str], name: str, default: timedelta | None) -> timedelta | None:
+    days = _int(env, name, default.days if default else 0, 0, 3650)
+    return timedelta(days=days) if days else None
+
+
+def _retention(env: Mapping[str, str]) -> RetentionPolicy:
+    kept = RetentionPolicy()
+    return RetentionPolicy(
+        deliveries=_days(env, "SALES_INBOX_KEEP_DELIVERIES_DAYS", kept.deliveries),
+        audit=_days(env, "SALES_INBOX_KEEP_AUDIT_DAYS", kept.audit),
+        sync_results=_days(env, "SALES_INBOX_KEEP_SYNC_RESULTS_DAYS", kept.sync_results),
+    )
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     var_dir = Path(env.get("SALES_INBOX_VAR_DIR", "var"))
@@ -165,6 +182,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         paytraq_burst=_int(env, "SALES_INBOX_PAYTRAQ_BURST", 5, 1, 1000),
         trusted_proxies=_trusted_proxies(env),
         **_secrets(env),
+        retention=_retention(env),
     )
 
 

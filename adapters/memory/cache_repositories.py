@@ -52,6 +52,7 @@ class MemoryAuditLog(AuditLog):
     def __init__(self, store: MemoryStore):
         self.store = store
         self.new: list[AuditEntry] = []
+        self.pruned: list[AuditEntry] = []
 
     def record(self, entry: AuditEntry) -> None:
         self.new.append(entry)
@@ -67,12 +68,19 @@ class MemoryAuditLog(AuditLog):
             entries = [*self.store.audit, *self.new]
         return dict(Counter(e.channel_id for e in entries if e.api == api and e.at >= since))
 
+    def prune(self, before: datetime, limit: int) -> int:
+        with self.store.lock:
+            self.pruned = [e for e in self.store.audit if e.at < before][:limit]
+        return len(self.pruned)
+
     def apply(self) -> None:
+        gone = {id(e) for e in self.pruned}
+        self.store.audit[:] = [e for e in self.store.audit if id(e) not in gone]
         self.store.audit.extend(self.new)
         self.discard()
 
     def discard(self) -> None:
-        self.new = []
+        self.new, self.pruned = [], []
 
 
 class MemorySalesCache(SalesCache):

@@ -58,6 +58,7 @@ class MemoryDeliveries(DeliveryRepository):
     def __init__(self, store: MemoryStore):
         self.store = store
         self.new: list[RawDelivery] = []
+        self.pruned: list[RawDelivery] = []
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
         with self.store.lock:
@@ -82,12 +83,20 @@ class MemoryDeliveries(DeliveryRepository):
             known = self.store.deliveries + self.new
         return next((d for d in known if d.id == delivery_id), None)
 
+    def prune(self, received_before: datetime, limit: int) -> int:
+        with self.store.lock:
+            old = [d for d in self.store.deliveries if d.received_at < received_before][:limit]
+        self.pruned.extend(old)
+        return len(old)
+
     def apply(self) -> None:
         self.store.deliveries.extend(self.new)
+        gone = {id(d) for d in self.pruned}
+        self.store.deliveries[:] = [d for d in self.store.deliveries if id(d) not in gone]
         self.discard()
 
     def discard(self) -> None:
-        self.new = []
+        self.new, self.pruned = [], []
 
 
 

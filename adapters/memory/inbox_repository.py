@@ -4,13 +4,15 @@ for the same order raises DuplicateInboxItem."""
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 
-from adapters.memory.inbox_listing import counts_of, page_of
+from adapters.memory.inbox_listing import awaiting_of, counts_by_channel_of, counts_of, page_of
 from adapters.memory.store import Key, MemoryStore
 from application.errors import ConcurrentUpdate, DuplicateInboxItem
 from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from domain.inbox import InboxItem, InboxStatus
+from domain.owed_work import OwedWork
 
 
 class MemoryInbox(InboxRepository):
@@ -52,6 +54,16 @@ class MemoryInbox(InboxRepository):
     def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
         with self.store.lock:
             return counts_of(self.store.items.values(), query)
+
+    def count_by_channel_and_status(self) -> dict[tuple[str, InboxStatus], int]:
+        with self.store.lock:
+            return counts_by_channel_of(self.store.items.values())
+
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime,
+                      progress_since: datetime | None = None) -> list[InboxItem]:
+        with self.store.lock:
+            return copy.deepcopy(awaiting_of(self.store.items.values(), channel_id, owed,
+                                             touched_before, progress_since))
 
     def changed(self) -> dict[Key, InboxItem]:
         """New or changed items; raises when saving one would lose someone else's update."""

@@ -124,10 +124,17 @@ class FakeShop(ShopPort):
                 self._apply_sku(update)
         return calls
 
-    def update_variants(self, handle: str, updates: list[VariantUpdate]) -> None:
+    def update_variants(self, handle: str, updates: list[VariantUpdate],
+                        listed: ShopProduct | None = None) -> None:
         if not updates:
             return
-        product = self.get_product(handle)
+        if listed is None:
+            product = self.get_product(handle)
+        else:  # the PUT alone: it fails as Mozello's would when the product is gone
+            with self._lock:
+                if handle not in self.products:
+                    raise NotFound(f"Mozello has no product {handle}")
+            product = listed
         known = {variant.handle for variant in product.variants}
         missing = [u.variant_handle for u in updates if u.variant_handle not in known]
         if missing:

@@ -16,6 +16,7 @@ class MemoryStockRuns(StockRunRepository):
         self.store = store
         self.new: dict[str, StockSyncRun] = {}
         self.new_results: dict[str, list[StockSyncResult]] = {}
+        self.pruned: dict[str, int] = {}  # run id -> how many of its first results go
 
     def start(self, channel_id: str, started_at: datetime, dry_run: bool) -> StockSyncRun:
         run = StockSyncRun(uuid.uuid4().hex, channel_id, started_at, dry_run)
@@ -53,11 +54,22 @@ class MemoryStockRuns(StockRunRepository):
         wanted = [r for r in runs if r.channel_id == channel_id]
         return sorted(wanted, key=lambda r: (r.started_at, r.id), reverse=True)[:limit]
 
+    def prune_results(self, started_before: datetime, limit: int) -> int:
+        old = [r.id for r in self.store.runs.values() if r.started_at < started_before]
+        for run_id in old:
+            results = self.store.results.get(run_id, [])
+            take = min(len(results), limit - sum(self.pruned.values()))
+            if take:
+                self.pruned[run_id] = take
+        return sum(self.pruned.values())
+
     def apply(self) -> None:
         self.store.runs.update(self.new)
+        for run_id, count in self.pruned.items():
+            del self.store.results[run_id][:count]
         for run_id, results in self.new_results.items():
             self.store.results.setdefault(run_id, []).extend(results)
         self.discard()
 
     def discard(self) -> None:
-        self.new, self.new_results = {}, {}
+        self.new, self.new_results, self.pruned = {}, {}, {}

@@ -90,11 +90,12 @@ class MozelloClient(ShopPort):
             calls += 1
         return calls
 
-    def update_variants(self, handle: str, updates: list[VariantUpdate]) -> None:
+    def update_variants(self, handle: str, updates: list[VariantUpdate],
+                        listed: ShopProduct | None = None) -> None:
         if not updates:
             return
-        product = self.get_product(handle)
-        current = list(product.raw.get("variants") or [])
+        product = listed if listed is not None and listed.raw.get("variants") else None
+        current = list((product or self.get_product(handle)).raw.get("variants") or [])
         by_handle = {str(variant.get("variant_handle")): variant for variant in current}
         missing = [u.variant_handle for u in updates if u.variant_handle not in by_handle]
         if missing:
@@ -121,13 +122,18 @@ class MozelloClient(ShopPort):
     # --- internals -------------------------------------------------------------------------
 
     def _pages(self, path: str, params: dict, key: str) -> Iterator[dict]:
-        """Every item of a list, following next_page_uri (or next_page_link) to the end."""
+        """Every item of a list, following next_page_uri (or next_page_link) to the end. An empty
+        page ends the list even if it links a next one (no call that can only be empty)."""
         link: str | None = path
         seen: set[str] = set()
         while link:
             data = self.transport.request("GET", link, params=params)
-            yield from data.get(key) or []
+            items = data.get(key) or []
+            yield from items
             link = data.get("next_page_uri") or data.get("next_page_link")
+            if link and not items:
+                self.transport.url(link)  # a link to another host is refused, followed or not
+                return
             params = None  # the link carries the query of the next page
             if link in seen:
                 raise PermanentError(f"Mozello pagination loops on {link}")

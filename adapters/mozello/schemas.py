@@ -8,6 +8,7 @@ the text and never pass through float.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -208,18 +209,25 @@ class ProductSchema(MozelloSchema):
     )
 
 
+@functools.cache
+def _schema(kind: type[Schema]) -> Schema:
+    """One instance per schema, reused: building one (its fields, nested schemas) costs more
+    than loading a product with it. Loading does not change the instance."""
+    return kind()
+
+
 def load_order(raw: dict) -> SalesOrder:
     """A full Mozello order object as a SalesOrder; ValidationError says what is wrong."""
     if not isinstance(raw, dict):
         raise ValidationError("An order must be a JSON object.")
-    return OrderSchema().load(raw)
+    return _schema(OrderSchema).load(raw)
 
 
 def load_product(raw: dict) -> ShopProduct:
     """A Mozello product object as a ShopProduct (stock None = not tracked)."""
     if not isinstance(raw, dict):
         raise ValidationError("A product must be a JSON object.")
-    data = ProductSchema().load(raw)
+    data = _schema(ProductSchema).load(raw)
     return ShopProduct(
         handle=data["handle"],
         sku=data["sku"],

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import requests
 import structlog
@@ -58,6 +58,9 @@ from domain.documents import Document
 from domain.paytraq_totals import TaxKey
 from domain.sale_status import APPROVED_OR_LATER, POSTED_OR_LATER, SaleStatus
 from domain.settings import DocumentType
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element as ET_Element
 
 PAGE_SIZE = 100  # §1.5: 100 records a page, 0-based, stop on a short page
 DEFAULT_BASE_URL = "https://go.paytraq.com/api/"
@@ -290,18 +293,19 @@ class PayTraqClient(AccountingPort):
         return [entry for page in self._pages(path, {}) for entry in xml.price_list(page)]
 
     # --- helpers -----------------------------------------------------------------------
-    def _pages(self, path: str, params: dict[str, str]) -> Iterator[bytes]:
-        """0-based pages of 100; the last page is the first one holding fewer records. A server
-        that ignores `page` (the same page again) or a list past MAX_PAGES stops the loop
-        instead of spending the daily budget."""
+    def _pages(self, path: str, params: dict[str, str]) -> Iterator[ET_Element]:
+        """0-based pages of 100, each parsed once; the last page is the first one holding fewer
+        records. A server that ignores `page` (the same page again) or a list past MAX_PAGES
+        stops the loop instead of spending the daily budget."""
         previous: bytes | None = None
         for page in range(MAX_PAGES):
             body = self.http.get(path, {**params, "page": str(page)})
             if body == previous:
                 raise PermanentError(f"PayTraq returned page {page} of {path} twice: paging "
                                      "is not honoured, the list would never end")
-            yield body
-            if len(xml.parse(body)) < PAGE_SIZE:
+            root = xml.parse(body)
+            yield root
+            if len(root) < PAGE_SIZE:
                 return
             previous = body
         raise PermanentError(f"PayTraq {path} has more than {MAX_PAGES} pages")

@@ -42,8 +42,11 @@ class BookedPayment:
 # --- parsing ----------------------------------------------------------------------------
 
 
-def parse(body: bytes) -> ET.Element:
-    """PayTraq sends no charset: the body is UTF-8 (Latvian letters are common)."""
+def parse(body: bytes | ET.Element) -> ET.Element:
+    """PayTraq sends no charset: the body is UTF-8 (Latvian letters are common). An element
+    already parsed (a list page, parsed once to count its rows) is taken as it is."""
+    if isinstance(body, ET.Element):
+        return body
     try:
         return SafeET.fromstring(body.decode("utf-8"))
     except (UnicodeDecodeError, ET.ParseError) as exc:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from adapters.storage.column_types import UtcDateTime
 from adapters.storage.tables import audit_log
 from adapters.storage.transaction import Transaction
 from application.ports import AuditEntry, AuditLog
@@ -35,3 +36,8 @@ class SqlAuditLog(AuditLog):
                      .where(audit_log.c.api == api, audit_log.c.at >= since)
                      .group_by(audit_log.c.channel_id))
         return {row["channel_id"]: row["n"] for row in self._tx.read(statement)}
+
+    def prune(self, before: datetime, limit: int) -> int:
+        oldest = (sa.select(audit_log.c.id)
+                  .where(audit_log.c.at < sa.literal(before, UtcDateTime)).limit(limit))
+        return self._tx.write(sa.delete(audit_log).where(audit_log.c.id.in_(oldest))).rowcount

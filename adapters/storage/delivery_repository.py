@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from adapters.storage.column_types import UtcDateTime
 from adapters.storage.tables import raw_deliveries
 from adapters.storage.transaction import Transaction
 from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
@@ -41,6 +42,12 @@ class SqlDeliveryRepository(DeliveryRepository):
             )
         )
         return delivery
+
+    def prune(self, received_before: datetime, limit: int) -> int:
+        oldest = (sa.select(raw_deliveries.c.id)
+                  .where(raw_deliveries.c.received_at < sa.literal(received_before, UtcDateTime))
+                  .limit(limit))
+        return self._tx.write(sa.delete(raw_deliveries).where(raw_deliveries.c.id.in_(oldest))).rowcount
 
     def list(self, channel_id: str) -> list[RawDelivery]:
         statement = (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.column_types import UtcDateTime
+from adapters.storage.owed_work_sql import owed_work_clauses
 from adapters.storage.rows import item_from_row, item_to_row
 from adapters.storage.tables import inbox_items
 from adapters.storage.transaction import Transaction
@@ -15,6 +17,7 @@ from application.errors import ConcurrentUpdate, DuplicateInboxItem, UnknownChan
 from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from domain.inbox import InboxItem, InboxStatus
+from domain.owed_work import OwedWork
 
 Key = tuple[str, str]
 _COLUMNS = [c for c in inbox_items.columns if c.name != "id"]
@@ -81,6 +84,26 @@ class SqlInboxRepository(InboxRepository):
         statement = (sa.select(method.label("method")).distinct()
                      .where(inbox_items.c.channel_id == channel_id))
         return {row["method"] for row in self._tx.read(statement) if row["method"]}
+
+    def count_by_channel_and_status(self) -> dict[tuple[str, InboxStatus], int]:
+        c = inbox_items.c
+        statement = (sa.select(c.channel_id, c.status, sa.func.count().label("n"))
+                     .group_by(c.channel_id, c.status))
+        return {(row["channel_id"], InboxStatus(row["status"])): row["n"]
+                for row in self._tx.read(statement)}
+
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime,
+                      progress_since: datetime | None = None) -> list[InboxItem]:
+        """One query per kind of item (each answered by its own index), merged."""
+        c = inbox_items.c
+        last_change = sa.func.coalesce(c.updated_at, c.received_at)
+        found = []
+        for clause in owed_work_clauses(owed, progress_since):
+            statement = sa.select(*_COLUMNS).where(
+                c.channel_id == channel_id, clause,
+                last_change < sa.literal(touched_before, UtcDateTime))
+            found += [item_from_row(row) for row in self._tx.read(statement)]
+        return sorted(found, key=lambda item: item.updated_at or item.received_at)
 
     # --- called by the unit of work ---------------------------------------------------
     def flush(self) -> None:

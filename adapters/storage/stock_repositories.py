@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from adapters.storage.codec import decode, encode
+from adapters.storage.column_types import UtcDateTime
 from adapters.storage.tables import sales_cache, stock_sync_results, stock_sync_runs
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
@@ -52,7 +53,7 @@ class SqlStockRuns(StockRunRepository):
     def add_results(self, run_id: str, results: Iterable[StockSyncResult]) -> None:
         rows = [{**_result_row(result), "run_id": run_id} for result in results]
         if rows:
-            self._tx.write(sa.insert(stock_sync_results).values(rows))
+            self._tx.write(sa.insert(stock_sync_results), rows)
 
     def finish(
         self,
@@ -97,6 +98,13 @@ class SqlStockRuns(StockRunRepository):
             .limit(limit)
         )
         return [_run(row) for row in self._tx.read(statement)]
+
+
+    def prune_results(self, started_before: datetime, limit: int) -> int:
+        results, runs = stock_sync_results.c, stock_sync_runs.c
+        old_runs = sa.select(runs.id).where(runs.started_at < sa.literal(started_before, UtcDateTime))
+        oldest = sa.select(results.id).where(results.run_id.in_(old_runs)).limit(limit)
+        return self._tx.write(sa.delete(stock_sync_results).where(results.id.in_(oldest))).rowcount
 
 
 def _result_row(result: StockSyncResult) -> dict[str, object]:

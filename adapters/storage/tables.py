@@ -68,6 +68,9 @@ inbox_items = sa.Table(
     sa.Index("ix_inbox_items_listing", "received_at", "channel_id", "order_id"),
     sa.Index("ix_inbox_items_channel_listing", "channel_id", "received_at", "order_id"),
     sa.Index("ix_inbox_items_status_listing", "status", "received_at", "channel_id", "order_id"),
+    # /metrics counts by (channel, status) from this index alone; the sweeper finds a channel's
+    # items half-way through by status and last step
+    sa.Index("ix_inbox_items_channel_status", "channel_id", "status", "updated_at"),
 )
 
 raw_deliveries = sa.Table(
@@ -84,6 +87,7 @@ raw_deliveries = sa.Table(
     sa.Column("duplicate", sa.Boolean, nullable=False),
     sa.Column("error", sa.Text),
     sa.Index("ix_raw_deliveries_channel_fingerprint", "channel_id", "fingerprint"),
+    sa.Index("ix_raw_deliveries_received_at", "received_at"),  # retention
 )
 
 client_cache = sa.Table(
@@ -155,6 +159,7 @@ audit_log = sa.Table(
     sa.Column("duration_ms", sa.Integer, nullable=False),
     sa.Column("error", sa.Text),
     sa.Index("ix_audit_log_channel_at", "channel_id", "at"),
+    sa.Index("ix_audit_log_at", "at"),  # retention
 )
 
 sales_cache = sa.Table(

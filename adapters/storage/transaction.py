@@ -57,9 +57,10 @@ class Transaction:
             connection = self._open(write=lock)
             return connection.execute(statement).mappings().all()
 
-    def write(self, statement: sa.Executable) -> sa.CursorResult:
+    def write(self, statement: sa.Executable, rows: Sequence[dict] | None = None) -> sa.CursorResult:
+        """Execute a write; with `rows`, once per row (the driver's executemany)."""
         with lock_conflicts_are_transient():
-            return self._open(write=True).execute(statement)
+            return self._open(write=True).execute(statement, rows)
 
     def commit(self) -> None:
         if self._in_transaction():

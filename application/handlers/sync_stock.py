@@ -1,5 +1,6 @@
 """Sync one channel's stock (and prices) from PayTraq to Mozello: read both sides fresh, plan
-(domain/stock_sync.py), write only what differs, and keep the run with every SKU's result.
+(domain/stock_sync.py), write only what differs, and keep the run: a row for each change or
+problem, a count for every SKU (stock_run_journal.py).
 
 Results are committed as they become known, so a run that stops half-way leaves a true record;
 the next run reads both sides again and writes only what still differs."""
@@ -7,15 +8,13 @@ the next run reads both sides again and writes only what still differs."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
-import structlog
-
 from application.errors import PermanentError, StockSyncAlreadyRunning, UnknownChannel
+from application.handlers.stock_run_journal import ERROR, RunJournal
 from application.ports import (
     AccountingPort,
     Clock,
@@ -28,7 +27,6 @@ from application.ports import (
     SkuUpdate,
     StockSyncResult,
     StockSyncRun,
-    StockSyncStatus,
     UnitOfWork,
     VariantUpdate,
 )
@@ -44,15 +42,13 @@ from domain.stock_sync import (
     plan_stock_sync,
 )
 
-logger = structlog.get_logger()
-
 Progress = Callable[[int, int], None]  # (SKUs written so far, SKUs to write)
 
 LOCK_TTL = timedelta(hours=1)
 BATCH_SIZE = 1000  # Mozello's limit per batch_update_by_sku call
 CACHE_EVERY = 25  # approved orders' lines are saved this often while fetching
 
-UPDATED, WOULD_UPDATE, ERROR, NOT_ATTEMPTED = "updated", "would_update", "error", "not_attempted"
+UPDATED, WOULD_UPDATE, NOT_ATTEMPTED = "updated", "would_update", "not_attempted"
 
 
 def sync_stock(
@@ -73,13 +69,14 @@ def sync_stock(
     try:
         journal = RunJournal.open(uow, channel.id, clock, cmd.dry_run)
         try:
-            plan = _plan(channel, uow, gateways)
+            plan, listed = _plan(channel, uow, gateways)
             journal.record(_result(d) for d in plan.decisions if d.outcome is not Outcome.UPDATE)
             if cmd.dry_run:
                 journal.record(_result(d, WOULD_UPDATE) for d in plan.writes)
                 _report(progress, len(plan.writes), len(plan.writes))
             else:
-                _write(plan, gateways.shop(channel.id), journal, progress)
+                listed = _still_as_listed(uow, channel.id, listed, plan)
+                _write(plan, gateways.shop(channel.id), listed, journal, progress)
         except Exception as error:
             journal.close(f"{type(error).__name__}: {error}")
             raise
@@ -98,46 +95,13 @@ def sync_stock_on_bus(
     return []
 
 
-class RunJournal:
-    """The stored run: each result is committed when known; the summary counts them."""
-
-    def __init__(self, uow: UnitOfWork, run: StockSyncRun, clock: Clock):
-        self.uow, self.run, self.clock = uow, run, clock
-        self.counts: Counter[str] = Counter()
-
-    @classmethod
-    def open(cls, uow: UnitOfWork, channel_id: str, clock: Clock, dry_run: bool) -> RunJournal:
-        with uow:
-            run = uow.stock_runs.start(channel_id, clock.now(), dry_run)
-            uow.commit()
-        return cls(uow, run, clock)
-
-    def record(self, results: Iterable[StockSyncResult]) -> None:
-        results = list(results)
-        if not results:
-            return
-        with self.uow:
-            self.uow.stock_runs.add_results(self.run.id, results)
-            self.uow.commit()
-        self.counts.update(result.action for result in results)
-
-    def close(self, error: str | None = None) -> StockSyncRun:
-        if error is None and self.counts[ERROR]:
-            error = f"{self.counts[ERROR]} SKUs could not be written; a new run retries them"
-        status = StockSyncStatus.FAILED if error else StockSyncStatus.SUCCEEDED
-        with self.uow:
-            self.run = self.uow.stock_runs.finish(
-                self.run.id, self.clock.now(), status, dict(self.counts), error)
-            self.uow.commit()
-        logger.info("stock_synced", channel=self.run.channel_id, run=self.run.id,
-                    dry_run=self.run.dry_run, status=status.value, **self.counts)
-        return self.run
-
-
 # --- reading both sides -----------------------------------------------------------------------
 
 
-def _plan(channel: Channel, uow: UnitOfWork, gateways: Gateways) -> StockSyncPlan:
+def _plan(channel: Channel, uow: UnitOfWork, gateways: Gateways
+          ) -> tuple[StockSyncPlan, dict[str, ShopProduct]]:
+    """The plan, and the listed products that have variants (their write sends the listed
+    variant set instead of reading the product again)."""
     settings, warehouse_id = channel.settings.stock_sync, channel.settings.warehouse_id
     problems = channel.settings.stock_sync_problems()
     if problems:
@@ -148,8 +112,12 @@ def _plan(channel: Channel, uow: UnitOfWork, gateways: Gateways) -> StockSyncPla
     prices = None
     if settings.sync_prices:
         prices = [(entry.code, entry.price) for entry in accounting.price_list(settings.price_group_id)]
-    catalogue = [_catalogue_product(p) for p in gateways.shop(channel.id).list_products()]
-    return plan_stock_sync(on_hand, reserved, catalogue, prices, settings)
+    catalogue, listed = [], {}
+    for product in gateways.shop(channel.id).list_products():
+        catalogue.append(_catalogue_product(product))
+        if product.variants:
+            listed[product.handle] = product
+    return plan_stock_sync(on_hand, reserved, catalogue, prices, settings), listed
 
 
 def _reserved_lines(
@@ -189,6 +157,21 @@ def _remember(uow: UnitOfWork, channel_id: str, sales: list[SaleLines],
         uow.commit()
 
 
+def _still_as_listed(uow: UnitOfWork, channel_id: str, listed: dict[str, ShopProduct],
+                     plan: StockSyncPlan) -> dict[str, ShopProduct]:
+    """The listed products to be written, less any a product webhook has since reported changed
+    (the write reads those again, so a variant added meanwhile is not lost)."""
+    kept = {}
+    with uow:
+        for handle in plan.variant_writes:
+            product = listed.get(handle)
+            mirrored = uow.catalogue.get(channel_id, handle)
+            listed_at = str(product.raw.get("modified_at") or "") if product else ""
+            if product is not None and (mirrored is None or mirrored.modified_at <= listed_at):
+                kept[handle] = product
+    return kept
+
+
 def _catalogue_product(product: ShopProduct) -> CatalogueProduct:
     variants = tuple(CatalogueVariant(v.handle, v.sku, v.stock, v.price, v.sale_price)
                      for v in product.variants)
@@ -207,10 +190,11 @@ class _Write:
     send: Callable[[], object]
 
 
-def _write(plan: StockSyncPlan, shop: ShopPort, journal: RunJournal, progress: Progress | None) -> None:
+def _write(plan: StockSyncPlan, shop: ShopPort, listed: dict[str, ShopProduct],
+           journal: RunJournal, progress: Progress | None) -> None:
     """Write unit by unit, recording each. A permanent error (say, a product deleted meanwhile)
     fails its unit only; anything else stops the run: the rest is recorded as not attempted."""
-    writes, done, total = _writes(plan, shop), 0, len(plan.writes)
+    writes, done, total = _writes(plan, shop, listed), 0, len(plan.writes)
     _report(progress, done, total)
     for index, write in enumerate(writes):
         try:
@@ -228,11 +212,11 @@ def _write(plan: StockSyncPlan, shop: ShopPort, journal: RunJournal, progress: P
         _report(progress, done, total)
 
 
-def _writes(plan: StockSyncPlan, shop: ShopPort) -> list[_Write]:
+def _writes(plan: StockSyncPlan, shop: ShopPort, listed: dict[str, ShopProduct]) -> list[_Write]:
     products = plan.product_writes
     batches = [products[start:start + BATCH_SIZE] for start in range(0, len(products), BATCH_SIZE)]
     writes = [_Write(batch, _batch_by_sku(shop, batch)) for batch in batches]
-    writes += [_Write(variants, _variants_of(shop, handle, variants))
+    writes += [_Write(variants, _variants_of(shop, handle, variants, listed.get(handle)))
                for handle, variants in plan.variant_writes.items()]
     return writes
 
@@ -242,10 +226,11 @@ def _batch_by_sku(shop: ShopPort, batch: tuple[SkuDecision, ...]) -> Callable[[]
     return lambda: shop.update_by_sku(updates)
 
 
-def _variants_of(shop: ShopPort, handle: str, variants: tuple[SkuDecision, ...]) -> Callable[[], object]:
+def _variants_of(shop: ShopPort, handle: str, variants: tuple[SkuDecision, ...],
+                 listed: ShopProduct | None) -> Callable[[], object]:
     updates = [VariantUpdate(d.target, d.new_stock, d.new_price, d.new_sale_price)
                for d in variants]
-    return lambda: shop.update_variants(handle, updates)
+    return lambda: shop.update_variants(handle, updates, listed)
 
 
 def _result(decision: SkuDecision, action: str | None = None, message: str | None = None

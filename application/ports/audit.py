@@ -49,5 +49,9 @@ class AuditLog(abc.ABC):
         """Newest first."""
 
     @abc.abstractmethod
+    def prune(self, before: datetime, limit: int) -> int:
+        """Forget at most `limit` entries older than `before`; how many were forgotten."""
+
+    @abc.abstractmethod
     def count_since(self, api: str, since: datetime) -> dict[str | None, int]:
         """Calls to `api` at or after `since`, per channel."""

@@ -85,8 +85,10 @@ class ShopPort(abc.ABC):
         """Batch stock/price writes for products without variants; returns calls made."""
 
     @abc.abstractmethod
-    def update_variants(self, handle: str, updates: list[VariantUpdate]) -> None:
-        """Change some variants' stock/price, sending the complete variant set (no variant lost)."""
+    def update_variants(self, handle: str, updates: list[VariantUpdate],
+                        listed: ShopProduct | None = None) -> None:
+        """Change some variants' stock/price, sending the complete variant set (no variant lost):
+        `listed`'s, the product as just listed; without it the product is read first."""
 
     @abc.abstractmethod
     def update_product(

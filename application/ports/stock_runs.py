@@ -70,6 +70,11 @@ class StockRunRepository(abc.ABC):
     def list(self, channel_id: str, limit: int = 20) -> list[StockSyncRun]:
         """Newest first."""
 
+    @abc.abstractmethod
+    def prune_results(self, started_before: datetime, limit: int) -> int:
+        """Forget at most `limit` per-SKU results of runs started before then (the runs and their
+        summaries stay); how many were forgotten."""
+
     def latest(self, channel_id: str) -> StockSyncRun | None:
         runs = self.list(channel_id, limit=1)
         return runs[0] if runs else None

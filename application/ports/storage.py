@@ -12,6 +12,7 @@ from application.ports.audit import AuditLog
 from application.ports.caches import CatalogueMirror, ClientCache, SalesCache, SkuCache
 from application.ports.stock_runs import StockRunRepository
 from domain.inbox import InboxItem, InboxStatus
+from domain.owed_work import OwedWork
 from domain.settings import Channel
 
 
@@ -67,6 +68,17 @@ class InboxRepository(abc.ABC):
     def count_by_status(self, query: InboxQuery) -> dict[InboxStatus, int]:
         """How many items match `query` (its status ignored), per status."""
 
+    @abc.abstractmethod
+    def count_by_channel_and_status(self) -> dict[tuple[str, InboxStatus], int]:
+        """Every item counted once, by channel and status (for /metrics)."""
+
+    @abc.abstractmethod
+    def awaiting_work(self, channel_id: str, owed: OwedWork, touched_before: datetime,
+                      progress_since: datetime | None = None) -> list[InboxItem]:
+        """The channel's items `owed` admits, last changed (updated_at, else received_at) before
+        `touched_before` — those in a progress status only if changed since `progress_since`
+        (None: any time) — oldest change first: what the sweeper considers."""
+
     def payment_methods(self, channel_id: str) -> set[str]:
         """Every Mozello payment method seen in the channel's orders (storage may do better)."""
         return {i.order.payment_method for i in self.list(channel_id) if i.order.payment_method}
@@ -103,6 +115,10 @@ class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, delivery: RawDelivery) -> RawDelivery:
         """Store it; marks `duplicate` when the same fingerprint was stored before."""
+
+    @abc.abstractmethod
+    def prune(self, received_before: datetime, limit: int) -> int:
+        """Forget at most `limit` deliveries received before then; how many were forgotten."""
 
     @abc.abstractmethod
     def list(self, channel_id: str) -> list[RawDelivery]: ...

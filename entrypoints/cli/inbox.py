@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import textwrap
+from collections.abc import Iterator
 
 import click
 
 from application.commands import ProcessOrder, RetryOrder
 from application.errors import SalesInboxError
-from domain.inbox import InboxStatus
+from application.inbox_listing import MAX_PAGE, Cursor, InboxQuery
+from domain.inbox import InboxItem, InboxStatus
 from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import item_detail, item_summary
 
@@ -30,10 +34,31 @@ def inbox() -> None:
 
 
 def _find(uow, order_id: str, channel_id: str | None):
-    if channel_id:
-        item = uow.inbox.get(channel_id, order_id)
-        return [item] if item else []
-    return [i for i in uow.inbox.list() if i.order_id == order_id]
+    """The order in the given channel, or in any channel: one indexed read per channel."""
+    channels = [channel_id] if channel_id else [c.id for c in uow.channels.list()]
+    return [item for c in channels if (item := uow.inbox.get(c, order_id)) is not None]
+
+
+def _every_item(runtime, query: InboxQuery) -> Iterator[InboxItem]:
+    """The items newest first, a page (one short transaction) at a time: memory stays flat."""
+    after = None
+    while True:
+        with runtime.uow_factory() as uow:
+            page = uow.inbox.page(query, MAX_PAGE, after)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        after = Cursor.decode(page.next_cursor)
+
+
+def _echo_json_array(items: Iterator[InboxItem]) -> None:
+    """The same text as `json.dumps([...], indent=2)`, written item by item."""
+    opened = False
+    for item in items:
+        text = json.dumps(item_summary(item), indent=2, ensure_ascii=False)
+        click.echo(("," if opened else "[") + "\n" + textwrap.indent(text, "  "), nl=False)
+        opened = True
+    click.echo("\n]" if opened else "[]")
 
 
 def _one(order_id: str, channel_id: str | None):
@@ -52,19 +77,21 @@ def _one(order_id: str, channel_id: str | None):
 @click.option("--status", type=click.Choice([s.value for s in InboxStatus]))
 @click.option("--json", "as_json", is_flag=True)
 def list_items(channel_id, status, as_json):
+    """Newest first, streamed page by page."""
     runtime = runtime_for_cli()
     with runtime.uow_factory() as uow:
         if channel_id and uow.channels.get(channel_id) is None:
             fail(f"no channel {channel_id!r}")
-        items = uow.inbox.list(channel_id, InboxStatus(status) if status else None)
+    items = _every_item(runtime, InboxQuery(channel_id, InboxStatus(status) if status else None))
     if as_json:
-        click.echo(json.dumps([item_summary(i) for i in items], indent=2, ensure_ascii=False))
+        _echo_json_array(items)
         return
-    if not items:
+    first = next(items, None)
+    if first is None:
         click.echo("the inbox is empty")
         return
     click.echo(f"{'ORDER':<20} {'STATUS':<17} {'TOTAL':>10} {'PAYTRAQ':>10}  REASON")
-    for i in items:
+    for i in itertools.chain([first], items):
         reason = "; ".join(r.message for r in i.reasons) or (i.error or "")
         paytraq = str(i.paytraq_total) if i.paytraq_total is not None else "-"
         click.echo(f"{i.order_id:<20} {i.status.value:<17} {str(i.order.total):>10} "
@@ -123,10 +150,9 @@ def retry(order_id, channel_id, all_failed):
     runtime = runtime_for_cli()
     if not order_id and not all_failed:
         fail("give an ORDER_ID or --all-failed")
-    if all_failed:
-        with runtime.uow_factory() as uow:
-            targets = [(i.channel_id, i.order_id)
-                       for i in uow.inbox.list(channel_id, InboxStatus.FAILED)]
+    if all_failed:  # oldest failure first
+        failed = _every_item(runtime, InboxQuery(channel_id, InboxStatus.FAILED))
+        targets = [(i.channel_id, i.order_id) for i in failed][::-1]
     else:
         _, item = _one(order_id, channel_id)
         targets = [(item.channel_id, item.order_id)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import structlog
 from flask import Blueprint, jsonify
 
@@ -31,11 +29,10 @@ def healthz():
 @blueprint.get("/metrics")
 def metrics():
     with runtime().uow_factory() as uow:
-        items = uow.inbox.list()
-    counts = Counter((i.channel_id, i.status.value) for i in items)
+        counts = uow.inbox.count_by_channel_and_status()
     lines = ["# HELP sales_inbox_items Inbox items by channel and status",
              "# TYPE sales_inbox_items gauge"]
     for (channel, status), count in sorted(counts.items()):
-        lines.append(f'sales_inbox_items{{channel="{channel}",status="{status}"}} {count}')
+        lines.append(f'sales_inbox_items{{channel="{channel}",status="{status.value}"}} {count}')
     lines += exposition(counters_for(runtime().config.redis_url))
     return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; version=0.0.4"}

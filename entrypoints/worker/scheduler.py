@@ -13,14 +13,18 @@ from datetime import timedelta
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from application.retention import prune_old_records
+from domain.owed_work import OwedWork
 from entrypoints.runtime import Runtime
 
 logger = structlog.get_logger()
 
 SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_LOOKBACK = timedelta(days=7)
 RETRY_FAILED_AFTER = timedelta(minutes=15)
 MAX_SWEPT_ATTEMPTS = 20
 HEARTBEAT_SECONDS = 5
+RETENTION_HOUR, RETENTION_MINUTE = 2, 40  # UTC, daily: a quiet hour for a Latvian shop
 
 
 class LeaderLock:
@@ -59,6 +63,7 @@ class Jobs:
         self.runtime = runtime
         self.send_process, self.send_poll, self.send_sync = send_process, send_poll, send_sync
         self.sync_due, self.last_sync_started = sync_due, last_sync_started
+        self._first_sweep = True
 
     def poll_all(self) -> int:
         with self.runtime.uow_factory() as uow:
@@ -68,20 +73,25 @@ class Jobs:
         return len(channels)
 
     def sweep(self) -> int:
+        """Re-enqueue items a dead worker left half-way. Only the items that may still owe a step
+        and were last changed before the threshold are read (a query, however large the inbox).
+        A worker dies in minutes, not weeks: after the first tick of this scheduler (which looks
+        at any age, to recover from an outage), items half-way through are looked at for
+        SWEEP_LOOKBACK after their last step."""
         now = self.runtime.clock.now()
+        since = None if self._first_sweep else now - SWEEP_LOOKBACK
         sent = 0
         with self.runtime.uow_factory() as uow:
-            channels = {c.id: c for c in uow.channels.list() if c.active}
-            items = uow.inbox.list()
-        for item in items:
-            channel = channels.get(item.channel_id)
-            if channel is None or not item.awaits_work(channel.settings):
+            channels = [c for c in uow.channels.list() if c.active]
+            stale = [(channel, item) for channel in channels for item in uow.inbox.awaiting_work(
+                channel.id, OwedWork.of(channel.settings), now - SWEEP_AFTER, since)]
+        self._first_sweep = False
+        for channel, item in stale:
+            if not item.awaits_work(channel.settings):
                 continue
             age = now - (item.updated_at or item.received_at)
-            if item.status.value == "failed":
-                if age < RETRY_FAILED_AFTER or item.attempts >= MAX_SWEPT_ATTEMPTS:
-                    continue
-            elif age < SWEEP_AFTER:
+            if item.status.value == "failed" and (
+                    age < RETRY_FAILED_AFTER or item.attempts >= MAX_SWEPT_ATTEMPTS):
                 continue
             self.send_process(item.channel_id, item.order_id)
             sent += 1
@@ -102,6 +112,11 @@ class Jobs:
                 self.send_sync(channel.id)
                 started += 1
         return started
+
+    def prune_old_records(self) -> dict[str, int]:
+        """Raw deliveries, the audit log and stock-sync results past their retention."""
+        return prune_old_records(self.runtime.uow_factory(), self.runtime.clock,
+                                 self.runtime.config.retention)
 
 
 def scheduled_jobs(runtime: Runtime, actors) -> Jobs:
@@ -158,6 +173,8 @@ def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable
                       max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.daily_sync, "daily_sync"), "interval", minutes=1,
                       id="daily_sync", max_instances=1, coalesce=True)
+    scheduler.add_job(leading(jobs.prune_old_records, "retention"), "cron", hour=RETENTION_HOUR,
+                      minute=RETENTION_MINUTE, id="retention", max_instances=1, coalesce=True)
     scheduler.start()
     logger.info("scheduler_started", poll_minutes=poll_minutes)
     stopped = threading.Event()

@@ -83,3 +83,16 @@ def test_a_count_of_trusted_proxies_off_loopback_is_refused():
 def test_no_token_set_means_nothing_is_reachable_by_token():
     config = load_config({})
     assert (config.api_token, config.metrics_token, config.metrics_public) == (None, None, False)
+
+
+def test_retention_keeps_deliveries_and_the_audit_log_90_days_and_sync_results_30():
+    kept = load_config({}).retention
+    assert (kept.deliveries.days, kept.audit.days, kept.sync_results.days) == (90, 90, 30)
+
+
+def test_retention_of_zero_days_keeps_records_for_ever_and_a_bad_value_is_named():
+    kept = load_config({"SALES_INBOX_KEEP_AUDIT_DAYS": "0",
+                        "SALES_INBOX_KEEP_DELIVERIES_DAYS": "7"}).retention
+    assert kept.audit is None and kept.deliveries.days == 7
+    with pytest.raises(ConfigError, match="SALES_INBOX_KEEP_SYNC_RESULTS_DAYS must be between"):
+        load_config({"SALES_INBOX_KEEP_SYNC_RESULTS_DAYS": "-1"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -10,7 +11,9 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
+from adapters.mozello.api import MozelloClient
 from adapters.mozello.transport import RetryPolicy, Timeouts
+from adapters.sandbox_wsgi import serve_in_thread
 from application.errors import AuthenticationFailed, NotFound, PermanentError, TransientError
 from application.ports import SkuUpdate, VariantUpdate
 from tests.integration.mozello.conftest import API_KEY, client_for
@@ -216,6 +219,41 @@ def test_update_variants_sends_the_complete_variant_set_with_option_handles(sand
     assert [v["variant_handle"] for v in sent] == ["uid-2050", "uid-2051", "uid-2053"]
     assert all(v["option_value_handle1"] and v["option_value_handle2"] for v in sent)
     assert [v["stock"] for v in sent] == [4, 6, 9]
+
+
+def test_update_variants_of_a_listed_product_is_one_put_with_the_listed_variant_set(sandbox):
+    # Given the sweater as the client just listed it
+    client = client_for(sandbox)
+    (sweater,) = [p for p in client.list_products() if p.handle == "uid-5102301"]
+    sandbox.state.calls.clear()
+    # When one of its variants is written from that listing
+    client.update_variants("uid-5102301", [VariantUpdate("uid-2053", stock=9)], sweater)
+    # Then Mozello got one PUT, no GET, and every variant with its option handles
+    assert [(c.method, c.path) for c in sandbox.state.calls] == [
+        ("PUT", "/v1/store/product/uid-5102301/")]
+    sent = sandbox.state.calls[0].body["product"]["variants"]
+    assert [(v["variant_handle"], v["stock"]) for v in sent] == [
+        ("uid-2050", 4), ("uid-2051", 6), ("uid-2053", 9)]
+
+
+def test_an_empty_page_ends_the_listing_even_when_it_links_another():
+    # Given a shop whose empty last page still carries a next-page link
+    requests_seen = []
+
+    def shop(environ, start_response):
+        requests_seen.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps({"error": False, "products": [],
+                            "next_page_uri": "/store/products/?page_start=id:9"}).encode()]
+
+    server = serve_in_thread(shop)
+    try:
+        client = MozelloClient(API_KEY, server.base_url + "/v1/", limiters=[])
+        # When the products are listed, Then one request was made and nothing listed
+        assert list(client.list_products()) == []
+        assert requests_seen == ["/v1/store/products/"]
+    finally:
+        server.stop()
 
 
 def test_update_variants_that_change_nothing_write_nothing(sandbox):

@@ -111,6 +111,18 @@ def test_update_variants_changes_the_targeted_variant_and_keeps_the_others_intac
     assert option_handles(after) == option_handles(before)
 
 
+def test_update_variants_from_the_listing_keeps_every_variant_and_option(arm):
+    # Given the sweater as the catalogue listing shows it
+    (listed,) = [p for p in arm.shop.list_products() if p.handle == SWEATER]
+    # When one variant is written from the listing (no read of the product first)
+    arm.shop.update_variants(SWEATER, [VariantUpdate("uid-2053", stock=8)], listed)
+    # Then that variant changed and the others, with their option values, are intact
+    after = arm.shop.get_product(SWEATER)
+    assert [(v.handle, v.stock) for v in after.variants] == [
+        ("uid-2050", 4), ("uid-2051", 6), ("uid-2053", 8)]
+    assert option_handles(after) == option_handles(listed)
+
+
 def test_update_variants_of_an_unknown_variant_is_refused_and_changes_nothing(arm):
     before = arm.shop.get_product(SWEATER)
     with pytest.raises(NotFound):

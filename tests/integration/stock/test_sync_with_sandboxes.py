@@ -215,8 +215,12 @@ def test_mozello_ends_equal_to_paytraq_with_one_batch_and_one_write_per_changed_
     assert sorted(c.path.split("/")[-2] for c in variant_puts) == sorted(
         h.removeprefix("uid-") for h in variant_products)
     assert len(writes) <= 2 + len(variant_products)
+    # And no product was read again before its write: the listing's variants were sent
+    assert [c.path for c in mozello.state.calls if c.method == "GET" and "/product/" in c.path] == []
     assert run.status is StockSyncStatus.SUCCEEDED
     assert run.summary == {"unchanged": 1980, "updated": 20}
+    # And the run stored a row for each change only
+    assert len(channel.uow.stock_runs.results(run.id)) == 20
 
 
 def test_a_second_run_writes_nothing_and_fetches_no_order_again(paytraq, mozello):

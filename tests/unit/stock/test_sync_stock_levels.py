@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 from application.handlers import sync_stock as sync_stock_handler
-from application.ports import StockSyncStatus
+from application.ports import MirroredProduct, StockSyncStatus
 from domain.settings import StockSyncSettings
 from tests.unit.stock.scenario import (
+    CHANNEL,
     OTHER_WAREHOUSE,
     mozello_product,
     mozello_variant,
@@ -61,7 +63,9 @@ def test_a_variant_sku_updates_that_variant_and_keeps_its_siblings():
     assert [(v.sku, v.stock) for v in flow.mozello("shirt").variants] == [
         ("S", 5), ("M", 2), ("L", None)]
     assert flow.shop.sku_batches == []
-    assert flow.actions(run.id) == {"S": "updated", "M": "unchanged", "L": "untracked"}
+    # And the run keeps a row for the change only, and counts the others
+    assert flow.actions(run.id) == {"S": "updated"}
+    assert run.summary == {"updated": 1, "unchanged": 1, "untracked": 1}
 
 
 def test_untracked_stock_is_left_untracked():
@@ -69,7 +73,7 @@ def test_untracked_stock_is_left_untracked():
     flow.paytraq_product("A", 4)
     run = flow.run()
     assert flow.mozello("a").stock is None
-    assert flow.result(run.id, "A").action == "untracked"
+    assert run.summary == {"untracked": 1} and flow.results(run.id) == []
 
 
 def test_untracked_stock_is_tracked_when_the_channel_asks():
@@ -179,3 +183,43 @@ def test_progress_is_reported_as_skus_are_written():
     seen: list[tuple[int, int]] = []
     flow.run(progress=lambda done, total: seen.append((done, total)))
     assert seen == [(0, 3), (2, 3), (3, 3)]
+
+
+def test_a_variant_write_sends_the_listed_variants_without_reading_the_product_again():
+    # Given a shirt whose small size is out of date
+    shirt = mozello_variant_product("shirt", mozello_variant("S", stock=1),
+                                    mozello_variant("M", stock=2))
+    flow = stock_scenario(products=(shirt,))
+    flow.paytraq_product("S", 5)
+    flow.paytraq_product("M", 2)
+    calls_before = flow.shop.calls_made
+    # When synced
+    flow.run()
+    # Then Mozello was called twice: the listing and the write
+    assert flow.shop.calls_made - calls_before == 2
+    assert [(v.sku, v.stock) for v in flow.mozello("shirt").variants] == [("S", 5), ("M", 2)]
+
+
+def test_a_product_changed_after_the_listing_is_read_again_so_a_new_variant_is_kept():
+    # Given a shirt out of date, and a size added in Mozello right after the sync listed it
+    # (its product webhook has reached the catalogue mirror)
+    shirt = mozello_variant_product("shirt", mozello_variant("S", stock=1))
+    flow = stock_scenario(products=(shirt,))
+    flow.paytraq_product("S", 5)
+    listed = flow.shop.list_products
+
+    def list_then_add_a_size():
+        products = list(listed())
+        grown = replace(shirt, variants=(*shirt.variants, mozello_variant("XL", stock=7)))
+        flow.shop.products["shirt"] = grown
+        with flow.uow() as uow:
+            uow.catalogue.put(CHANNEL, MirroredProduct("shirt", "", None, "2026-02-02 06:00:05",
+                                                       {}))
+            uow.commit()
+        return iter(products)
+
+    flow.shop.list_products = list_then_add_a_size
+    # When synced
+    flow.run()
+    # Then the small size is written and the new size is still there
+    assert [(v.sku, v.stock) for v in flow.mozello("shirt").variants] == [("S", 5), ("XL", 7)]

@@ -171,3 +171,20 @@ def test_an_unknown_channel_is_refused():
 def _runs(flow):
     with flow.uow() as uow:
         return uow.stock_runs.list(flow.channel_id)
+
+
+def test_a_run_keeps_rows_for_changes_and_problems_and_only_counts_what_needs_nothing():
+    # Given a product out of date, one up to date, one missing in PayTraq, one not in Mozello
+    flow = stock_scenario(products=(mozello_product("A", stock=0, handle="a"),
+                                    mozello_product("B", stock=3, handle="b"),
+                                    mozello_product("C", stock=1, handle="c")))
+    flow.paytraq_product("A", 4)
+    flow.paytraq_product("B", 3)
+    flow.paytraq_product("D", 9)
+    # When synced
+    run = flow.run()
+    # Then the change and both problems have rows; the unchanged SKU is a count on the run
+    assert flow.actions(run.id) == {"A": "updated", "C": "missing_in_paytraq",
+                                    "D": "missing_in_mozello"}
+    assert run.summary == {"updated": 1, "unchanged": 1, "missing_in_paytraq": 1,
+                           "missing_in_mozello": 1}

@@ -1,0 +1,182 @@
+"""Calls per order and CPU per order: orders placed in the Mozello sandbox go through the
+service's real worker path (ReceiveOrder → ProcessOrder, real storage, real HTTP clients) to the
+PayTraq sandbox, whose request log counts the calls."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from itertools import count
+
+from adapters.clock import SystemClock
+from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
+from adapters.mozello.schemas import load_order
+from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.storage.crypto import SecretBox
+from adapters.storage.locks import SqlLock
+from adapters.storage.uow import SqlAlchemyUnitOfWork
+from application.bootstrap import bootstrap
+from application.commands import ReceiveOrder
+from application.ports import ChannelCredentials
+from bench.databases import Database, StatementCounter, database, kinds
+from bench.report import Row
+from bench.sizes import Sizes
+from domain.settings import Channel, DocumentType
+from entrypoints.demo.sandbox_mode import sandbox_settings
+from entrypoints.gateways import ChannelGateways
+
+DAILY_BUDGET = 5_000
+HEADLINE = DocumentType.SALES_INVOICE  # "a repeat buyer's automated invoice"
+_buyers = count(1)
+
+
+@dataclass
+class Stage:
+    """The sandboxes and one database, with a channel per document type."""
+
+    paytraq: PayTraqSandbox
+    mozello: MozelloSandbox
+    db: Database
+    box: SecretBox
+    made: list[ChannelGateways] = field(default_factory=list)
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.db.engine, self.box)
+
+    def gateways(self) -> ChannelGateways:
+        """A fresh set of clients: what a worker process has just after it starts."""
+        gateways = ChannelGateways(self.uow, self.paytraq.base_url, self.mozello.base_url,
+                                   paytraq_options={"rate": 10_000.0, "burst": 10_000},
+                                   mozello_options={"limiters": []})
+        self.made.append(gateways)
+        return gateways
+
+    def close(self) -> None:
+        for gateways in self.made:
+            if gateways._audit_writer is not None:
+                gateways._audit_writer.close()
+
+    def add_channels(self) -> None:
+        creds = ChannelCredentials(self.mozello.api_key, self.paytraq.api_key,
+                                   self.paytraq.api_token)
+        with self.uow() as uow:
+            for kind in DocumentType:
+                settings = replace(sandbox_settings(), document_type=kind)
+                uow.channels.add(Channel(kind.value, f"Bench {kind.value}", settings), creds)
+            uow.commit()
+
+    def place(self, buyer: int) -> ReceiveOrder:
+        raw = self.mozello.place_order(
+            [("TT-100", 1)], {"name": f"Pircējs {buyer}", "email": f"buyer{buyer}@example.com"},
+            paid=True, payment_method="gateway")
+        return ReceiveOrder("", load_order(raw), "PAYMENT_CHANGED")
+
+    def process(self, kind: DocumentType, order: ReceiveOrder, gateways: ChannelGateways) -> None:
+        bus = bootstrap(self.uow(), gateways, SystemClock(), order_lock=SqlLock(self.db.engine))
+        bus.handle(replace(order, channel_id=kind.value))
+
+    def status(self, kind: DocumentType, order: ReceiveOrder) -> str:
+        with self.uow() as uow:
+            return uow.inbox.get(kind.value, order.order.order_id).status.value
+
+
+@contextmanager
+def stage(kind: str) -> Iterator[Stage]:
+    paytraq = PayTraqSandbox().start()
+    paytraq.controls.rate_limit, paytraq.controls.daily_limit = None, None
+    mozello = MozelloSandbox(seed_path=SEED_PATH).start()
+    mozello.state.rate_limit.enabled = False
+    for record in mozello.state.products.values():  # never out of stock
+        record.data["stock"] = None
+    try:
+        with database(kind) as db:
+            the_stage = Stage(paytraq, mozello, db, SecretBox(SecretBox.generate_key()))
+            the_stage.add_channels()
+            try:
+                yield the_stage
+            finally:
+                the_stage.close()
+    finally:
+        mozello.stop()
+        paytraq.stop()
+
+
+def _calls(stage_: Stage, kind: DocumentType, order: ReceiveOrder,
+           gateways: ChannelGateways) -> tuple[int, str, str]:
+    seen = len(stage_.paytraq.controls.seen)
+    stage_.process(kind, order, gateways)
+    calls = stage_.paytraq.controls.seen[seen:]
+    names = ", ".join(f"{c.method} {_endpoint(c.path)}" for c in calls)
+    return len(calls), names, stage_.status(kind, order)
+
+
+def _endpoint(path: str) -> str:
+    """`sale/123/post` → `sale/post`, `sales` → `sales`: the call without its ids."""
+    parts = path.split("?")[0].split("/")
+    return "/".join([parts[0], *parts[2:]])
+
+
+def calls_per_order() -> list[Row]:
+    """Per document type: a new buyer on a worker that just started (cold), a new buyer on a
+    warm worker, and a repeat buyer; each with approve/post, payment and e-mail on."""
+    rows = []
+    with stage("sqlite") as s:
+        for kind in DocumentType:
+            gateways = s.gateways()
+            scenarios = []
+            first, second = next(_buyers), next(_buyers)
+            scenarios.append(("new buyer, cold", s.place(first), gateways))
+            scenarios.append(("new buyer, warm", s.place(second), gateways))
+            scenarios.append(("repeat buyer", s.place(second), gateways))
+            for name, order, gw in scenarios:
+                calls, names, status = _calls(s, kind, order, gw)
+                rows.append(Row("PayTraq calls per order", f"{kind.value}: {name}", calls,
+                                "calls", f"→ {status}: {names}"))
+                if kind is HEADLINE and name == "repeat buyer":
+                    headline = calls
+    rows.append(Row("PayTraq calls per order", f"orders/day on the {DAILY_BUDGET:,} budget",
+                    DAILY_BUDGET // headline, "orders",
+                    f"repeat buyer's automated {HEADLINE.value}, {headline} calls each"))
+    return rows
+
+
+def cpu_per_order(sizes: Sizes) -> list[Row]:
+    """Warm worker, repeat buyers' automated invoices: the worker thread's CPU per order (the
+    sandboxes run on other threads and are not counted), commits and statements per order."""
+    rows = []
+    for kind in kinds():
+        with stage(kind) as s:
+            gateways = s.gateways()
+            buyer = next(_buyers)
+            for _ in range(2):  # warm up: tax keys, client, items cached
+                s.process(HEADLINE, s.place(buyer), gateways)
+            counter = StatementCounter().attach(s.db.engine)
+            cpu, wall, statuses = [], [], Counter()
+            before = counter.snapshot()
+            for _ in range(sizes.cpu_orders):
+                order = s.place(buyer)
+                started_cpu, started = time.thread_time(), time.perf_counter()
+                s.process(HEADLINE, order, gateways)
+                gateways.flush_audit()
+                cpu.append(time.thread_time() - started_cpu)
+                wall.append(time.perf_counter() - started)
+                statuses[s.status(HEADLINE, order)] += 1
+            after = counter.snapshot()
+            counter.detach()
+            n = sizes.cpu_orders
+            commits, statements, channels, creds = ((a - b) / n for a, b in zip(after, before, strict=True))
+            section = "worker CPU per order"
+            rows += [
+                Row(section, f"{kind}: CPU per order (median)", statistics.median(cpu) * 1000,
+                    "ms", f"mean {statistics.mean(cpu) * 1000:.1f} ms, {n} orders → "
+                          f"{dict(statuses)}; wall {statistics.median(wall) * 1000:.0f} ms"),
+                Row(section, f"{kind}: commits per order", commits, "commits"),
+                Row(section, f"{kind}: statements per order", statements, "stmts"),
+                Row(section, f"{kind}: channel reads per order", channels, "reads",
+                    f"+ {creds:.1f} credential reads (each one a decrypt)"),
+            ]
+    return rows

@@ -1,0 +1,51 @@
+"""`make bench` keeps working: its small size runs end to end (real sandboxes, databases,
+gunicorn) and reports every figure docs/performance.md explains. Nothing about time is asserted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.services import REDIS_URL, require_postgres, require_redis
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_bench(tmp_path: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    env = {**os.environ, "BENCH_SIZE": "small", "BENCH_RESULTS": str(tmp_path),
+           "BENCH_REDIS_URL": REDIS_URL}
+    done = subprocess.run([sys.executable, "-m", "bench"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    written = sorted(tmp_path.glob("bench-small-*.json"))
+    return done, json.loads(written[-1].read_text()) if written else {}
+
+
+def test_the_small_bench_prints_one_table_and_writes_every_figure_as_json(tmp_path):
+    # Given the services a full run uses
+    require_redis()
+    require_postgres()
+    # When the small bench runs
+    done, report = run_bench(tmp_path)
+    # Then it succeeds and prints one table with every section
+    assert done.returncode == 0, done.stderr[-3000:]
+    for section in ("PayTraq calls per order", "worker CPU per order", "webhook intake",
+                    "inbox at 500 items (sqlite)", "inbox at 500 items (postgresql)",
+                    "stock sync, 600 SKUs"):
+        assert section in done.stdout
+    # And the JSON holds a measured value for each figure
+    values = {(row["section"], row["name"]): row["value"] for row in report["rows"]}
+    assert report["size"] == "small"
+    assert all(value is not None for value in values.values())
+    calls = values[("PayTraq calls per order", "sales_invoice: repeat buyer")]
+    assert 1 <= calls <= 20
+    assert values[("PayTraq calls per order", "orders/day on the 5,000 budget")] == 5000 // calls
+    sync = {name: value for (section, name), value in values.items() if section.startswith("stock")}
+    assert sync["PayTraq calls"] > 0 and sync["Mozello calls"] > 0
+    assert sync["peak RSS (sync process)"] > 0

@@ -1,0 +1,83 @@
+"""The sweeper re-enqueues what a dead worker left half-way — and nothing a person, a finished
+order or a just-started worker is handling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from adapters.memory.clock import SteppingClock
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
+from application.ports import ChannelCredentials
+from domain.inbox import InboxItem, InboxStatus
+from domain.settings import Channel, ChannelSettings
+from entrypoints.config import load_config
+from entrypoints.runtime import Runtime
+from entrypoints.worker.scheduler import MAX_SWEPT_ATTEMPTS, Jobs
+from tests.unit.builders import order
+
+NOW = datetime(2026, 2, 2, 12, 0, tzinfo=UTC)
+S = InboxStatus
+
+
+def sweeper(*items: InboxItem, settings: ChannelSettings | None = None) -> tuple[Jobs, list]:
+    store = MemoryStore()
+    uow = InMemoryUnitOfWork(store)
+    with uow:
+        uow.channels.add(Channel("shop", "Shop", settings or ChannelSettings(
+            auto_process=True, approve=True, add_payment=True, send_email=True)),
+            ChannelCredentials())
+        for item in items:
+            uow.inbox.add(item)
+        uow.commit()
+    runtime = Runtime(load_config({}), lambda: InMemoryUnitOfWork(store), gateways=None,
+                      clock=SteppingClock(NOW, timedelta(0)))
+    sent: list[str] = []
+    return Jobs(runtime, send_process=lambda c, o: sent.append(o), send_poll=lambda c: None), sent
+
+
+def left(order_id: str, status: InboxStatus, minutes_ago: int, **fields) -> InboxItem:
+    at = NOW - timedelta(minutes=minutes_ago)
+    item = InboxItem("shop", order_id, order(order_id=order_id), received_at=at, status=status,
+                     updated_at=at)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    return item
+
+
+def test_an_order_left_half_way_is_sent_again_and_a_fresh_one_is_not():
+    # Given a paid order received 10 minutes ago and another received a minute ago
+    jobs, sent = sweeper(left("M-old", S.RECEIVED, 10), left("M-new", S.RECEIVED, 1))
+    # When the sweeper ticks
+    jobs.sweep()
+    # Then only the order nobody touched for 5 minutes is processed again
+    assert sent == ["M-old"]
+
+
+def test_orders_waiting_for_a_person_or_finished_are_left_alone():
+    jobs, sent = sweeper(left("M-review", S.NEEDS_REVIEW, 60), left("M-cancelled", S.CANCELLED, 60),
+                         left("M-failed", S.FAILED, 60, error="refused", error_transient=False))
+    jobs.sweep()
+    assert sent == []
+
+
+def test_a_transient_failure_is_retried_after_15_minutes_until_its_attempts_run_out():
+    # Given transient failures 10 and 20 minutes old, and one that has used up its attempts
+    jobs, sent = sweeper(
+        left("M-10", S.FAILED, 10, error_transient=True),
+        left("M-20", S.FAILED, 20, error_transient=True),
+        left("M-worn", S.FAILED, 60, error_transient=True, attempts=MAX_SWEPT_ATTEMPTS))
+    # When the sweeper ticks, Then only the one failed 20 minutes ago is retried
+    jobs.sweep()
+    assert sent == ["M-20"]
+
+
+def test_after_its_first_tick_the_sweeper_leaves_a_half_way_item_older_than_its_lookback():
+    # Given a document created 8 days ago and never approved (approve on)
+    jobs, sent = sweeper(left("M-old", S.DOCUMENT_CREATED, 8 * 24 * 60))
+    # When the scheduler's first tick runs, Then it is recovered (an outage may have stopped it)
+    jobs.sweep()
+    assert sent == ["M-old"]
+    # And a later tick looks back SWEEP_LOOKBACK only: a worker dies in minutes, not days
+    jobs.sweep()
+    assert sent == ["M-old"]
