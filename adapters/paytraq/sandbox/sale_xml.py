@@ -109,6 +109,8 @@ def _taxes(root: ET.Element, state: SandboxState, sale: Sale) -> None:
     totals = state.totals(sale)
     taxes = _el(root, "Taxes")
     for row in totals.taxes:
+        if not (row.gross or row.net or row.tax):
+            continue  # DECISIONS R7: no row for a tax key whose amounts are all zero
         tax = _el(taxes, "Tax")
         _el(tax, "TaxKey", TaxKeyID=row.tax_key.id, TaxKeyName=row.tax_key.name)
         _el(tax, "TaxName", "PVN" if row.tax_key.name.upper().startswith("PVN") else "VAT")
