@@ -64,3 +64,12 @@ class RecordProduct(Command):
     stock: int | None
     modified_at: str
     data: dict
+
+
+@dataclass(frozen=True)
+class AnswerPaymentCheck(Command):
+    """A person looked in PayTraq for a payment whose answer was lost: booked or not."""
+
+    channel_id: str
+    order_id: str
+    booked: bool

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from application.inbox_listing import Cursor, InboxPage, InboxQuery
+from application.write_dialects import WriteDialect
 from domain.documents import Document
 from domain.inbox import InboxItem, InboxStatus
 from domain.orders import SalesOrder
@@ -131,6 +132,7 @@ class AccountingPort(abc.ABC):
     """PayTraq, as the order flow and the stock sync need it."""
 
     calls_made: int = 0
+    write_dialect: WriteDialect | None = None  # the write shapes that worked, where that varies
 
     def calls_in_this_thread(self) -> int:
         """Calls made by the current thread (a worker thread handles one order at a time)."""
@@ -153,7 +155,9 @@ class AccountingPort(abc.ABC):
     def tax_keys(self) -> list[TaxKey]: ...
 
     @abc.abstractmethod
-    def find_sale_by_ref(self, ref: str) -> SaleRecord | None: ...
+    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
+        """The sale whose DocumentRef is `ref` exactly; given `around` (the document date), a
+        bounded search by date too when the reference search finds nothing."""
 
     @abc.abstractmethod
     def create_sale(self, document: Document) -> str:
@@ -173,7 +177,8 @@ class AccountingPort(abc.ABC):
 
     @abc.abstractmethod
     def find_payment(self, sale_id: str, reference: str) -> PaymentReceipt | None:
-        """A payment already booked for this sale and order reference, if any."""
+        """A payment booked for this sale and order reference, when PayTraq shows one. None is
+        no proof of absence: a sales order's overpayment may not be visible (R3)."""
 
     @abc.abstractmethod
     def add_payment(self, sale_id: str, payment: PaymentRequest) -> PaymentReceipt:

@@ -1,9 +1,10 @@
 """Take one order as far as the channel's switches allow (the seed's automatic processing).
 
 Every step with an outside effect is idempotent by a natural key: the document by DocumentRef =
-Mozello order id (always asked before creating); approve/post by the status read back; the
-payment by document + order id (asked whenever an earlier attempt was written down before it
-was made); the e-mail by the document's message log. Replaying a message any number of times
+Mozello order id (asked only when an earlier attempt was written down before it was made: a
+fresh order costs no look-up); approve/post by the status read back; the payment by what an
+earlier attempt wrote down (application.payment_recovery: never a second payment by doubt);
+the e-mail by the document's message log. Replaying a message any number of times
 leaves PayTraq as one delivery would, at the fewest calls PayTraq's 1 request/s allows.
 """
 
@@ -17,6 +18,7 @@ import structlog
 
 from application.clients import ClientDataInvalid, find_or_create_client
 from application.errors import PermanentError
+from application.payment_recovery import ADDING_PAYMENT, PaymentIntent, earlier_payment
 from application.ports import (
     AccountingPort,
     ClientCache,
@@ -37,7 +39,7 @@ logger = structlog.get_logger()
 POSTED_TYPES = {"sales_invoice", "sales_receipt", "credit_note"}
 APPROVED_STATUS = {"sales_order": "in_process", "sales_proforma": "wait_payment",
                    "sales_estimate": "in_process"}
-ADDING_PAYMENT = "adding_payment"
+CREATING_DOCUMENT = "creating_document"
 SKU_CACHE_AGE = timedelta(days=1)
 
 
@@ -126,7 +128,10 @@ class OrderProcessor:
     def ensure_document(self) -> SaleRecord | None:
         if self.item.document is not None:
             return self.accounting.get_sale(self.item.document.id)
-        existing = self.accounting.find_sale_by_ref(self.order.order_id)
+        existing = (
+            self.accounting.find_sale_by_ref(self.order.order_id, self.order.created_at.date())
+            if self._declared(CREATING_DOCUMENT) else None
+        )
         if existing is not None:
             self._record_document(existing, adopted=True)
             return existing
@@ -145,6 +150,7 @@ class OrderProcessor:
         result = self.policy().reconcile(self.order, document)
         if isinstance(result, MatchedWithAdjustment):
             document = document.with_adjustment(result.adjustment)
+        self._declare(CREATING_DOCUMENT, ref=document.document_ref)
         try:
             sale_id = self.accounting.create_sale(document)
         except PermanentError:
@@ -238,14 +244,12 @@ class OrderProcessor:
                 )
             ]
         reference = self.order.order_id
-        # Only an earlier attempt can have booked it: ask PayTraq then, and never book twice.
-        receipt = (
-            self.accounting.find_payment(sale.id, reference) if self._declared(ADDING_PAYMENT)
-            else None
-        )
+        receipt = earlier_payment(self.accounting, sale, self.item.steps, self.order)
+        if isinstance(receipt, ReviewReason):
+            return [receipt]
         if receipt is None:
-            self._declare(ADDING_PAYMENT, amount=self.order.total,
-                          money_account_id=mapping.money_account_id)
+            intent = PaymentIntent.before(self.order.total, mapping.money_account_id, sale)
+            self._declare(ADDING_PAYMENT, **intent.detail())
             receipt = self.accounting.add_payment(
                 sale.id,
                 PaymentRequest(

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from application.errors import TransientError
 from application.ports import SaleLines, UnitOfWork
+from application.write_dialects import WriteDialectStore
 
 
 class ConcurrentUpdate(TransientError):
@@ -186,6 +187,7 @@ class StorageUnitOfWork(UnitOfWork):
     stock_runs: StockRunRepository
     sales_cache: SalesCache
     catalogue: CatalogueMirror
+    write_dialects: WriteDialectStore
 
 
 # --- the Mozello catalogue as the product webhooks describe it ----------------------------

@@ -10,7 +10,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from application.errors import NotFound, PermanentError, TransientError
@@ -81,6 +81,7 @@ class FakeAccounting(AccountingPort):
         self.calls: list[str] = []
         self.forgotten: list[str] = []
         self.calls_made = 0
+        self.overpayments_visible = True  # False: as PayTraq may be, no way to find them again
         self._faults: dict[str, list[tuple[str, Exception]]] = {}
 
     # --- test controls -------------------------------------------------------------------
@@ -176,7 +177,7 @@ class FakeAccounting(AccountingPort):
             warehouse_id=sale.document.warehouse_id,
         )
 
-    def find_sale_by_ref(self, ref: str) -> SaleRecord | None:
+    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
         self._call("find_sale_by_ref")
         for sale in self.sales.values():
             if sale.document.document_ref == ref:
@@ -242,7 +243,7 @@ class FakeAccounting(AccountingPort):
         for payment in sale.payments:
             if _mentions(payment.comment, reference):
                 return PaymentReceipt(payment.amount, False, payment.paytraq_id)
-        for advance in self.overpayments:
+        for advance in self.overpayments if self.overpayments_visible else ():
             if advance.sale_id == sale_id and advance.reference == reference:
                 return PaymentReceipt(advance.amount, True, advance.id)
         return None

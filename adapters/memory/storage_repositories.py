@@ -31,6 +31,7 @@ from application.storage_ports import (
     StockSyncStatus,
     StorageUnitOfWork,
 )
+from application.write_dialects import WriteDialect, WriteDialectStore
 from domain.inbox import InboxItem, InboxStatus
 
 Key = tuple[str, str]
@@ -45,6 +46,7 @@ class ExtendedMemoryStore(MemoryStore):
         self.results: dict[str, list[StockSyncResult]] = {}
         self.sales: dict[Key, SaleLines] = {}
         self.catalogue: dict[Key, MirroredProduct] = {}
+        self.write_dialects: dict[str, WriteDialect] = {}
 
 
 class _VersionedInbox(InboxRepository):
@@ -252,6 +254,21 @@ class _Catalogue(CatalogueMirror):
                 self.store.catalogue[key] = product
 
 
+class _WriteDialects(WriteDialectStore):
+    def __init__(self, store: ExtendedMemoryStore):
+        self.store = store
+        self.new: dict[str, WriteDialect] = {}
+
+    def get(self, channel_id: str) -> WriteDialect:
+        return self.new.get(channel_id) or self.store.write_dialects.get(channel_id, WriteDialect())
+
+    def remember(self, channel_id: str, dialect: WriteDialect, at: datetime) -> None:
+        self.new[channel_id] = self.get(channel_id).merged(dialect)
+
+    def apply(self) -> None:
+        self.store.write_dialects.update(self.new)
+
+
 class InMemoryStorageUnitOfWork(InMemoryUnitOfWork, StorageUnitOfWork):
     """InMemoryUnitOfWork with the storage extras and the inbox's optimistic version check."""
 
@@ -290,8 +307,9 @@ class InMemoryStorageUnitOfWork(InMemoryUnitOfWork, StorageUnitOfWork):
         self.inbox.loaded = {}
         self._fresh_extras()
 
-    def _extras(self) -> tuple[_SkuCache, _AuditLog, _StockRuns, _SalesCache, _Catalogue]:
-        return self.sku_cache, self.audit, self.stock_runs, self.sales_cache, self.catalogue
+    def _extras(self) -> tuple:
+        return (self.sku_cache, self.audit, self.stock_runs, self.sales_cache, self.catalogue,
+                self.write_dialects)
 
     def _fresh_extras(self) -> None:
         self.sku_cache = _SkuCache(self.store)
@@ -299,3 +317,4 @@ class InMemoryStorageUnitOfWork(InMemoryUnitOfWork, StorageUnitOfWork):
         self.stock_runs = _StockRuns(self.store)
         self.sales_cache = _SalesCache(self.store)
         self.catalogue = _Catalogue(self.store)
+        self.write_dialects = _WriteDialects(self.store)

@@ -196,3 +196,12 @@ sent_mail = sa.Table(
     sa.Column("recipient", sa.String(320), nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=False),
 )
+
+paytraq_write_dialects = sa.Table(
+    "paytraq_write_dialects",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("sale_root", sa.String(32)),
+    sa.Column("payment_form", sa.String(32)),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
