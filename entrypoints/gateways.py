@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import structlog
+
 from adapters.mailers.paytraq import PayTraqMailer
 from adapters.mozello.api import MozelloClient
 from adapters.outside_calls import OutsideCall
@@ -22,7 +24,10 @@ from application.ports import (
     UnitOfWork,
 )
 from application.storage_ports import AuditEntry
+from application.write_dialects import WriteDialect
 from domain.settings import EmailVia
+
+log = structlog.get_logger(__name__)
 
 
 class ChannelGateways(Gateways):
@@ -60,9 +65,29 @@ class ChannelGateways(Gateways):
             if key not in self._accounting:
                 self._accounting[key] = PayTraqClient(
                     creds.paytraq_api_key, creds.paytraq_api_token, self.paytraq_url,
-                    redis=self.redis, observer=self._audit(channel_id), **self.paytraq_options,
+                    redis=self.redis, observer=self._audit(channel_id),
+                    dialect=self.write_dialect(channel_id),
+                    on_learned=lambda learned: self._remember(channel_id, learned),
+                    **self.paytraq_options,
                 )
             return self._accounting[key]
+
+    def write_dialect(self, channel_id: str) -> WriteDialect:
+        """The PayTraq write shapes that worked for this channel (DECISIONS R1, R2)."""
+        with self.uow_factory() as uow:
+            store = getattr(uow, "write_dialects", None)
+            return store.get(channel_id) if store is not None else WriteDialect()
+
+    def _remember(self, channel_id: str, learned: WriteDialect) -> None:
+        """Kept in its own transaction; failing to remember never fails the write itself."""
+        try:
+            with self.uow_factory() as uow:
+                store = getattr(uow, "write_dialects", None)
+                if store is not None:
+                    store.remember(channel_id, learned, datetime.now(UTC))
+                    uow.commit()
+        except Exception as error:  # noqa: BLE001 - next time the shape is simply learned again
+            log.warning("paytraq.shape_not_remembered", channel=channel_id, error=str(error))
 
     def shop(self, channel_id: str) -> ShopPort:
         creds = self._credentials(channel_id)

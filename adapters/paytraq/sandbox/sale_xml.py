@@ -128,9 +128,7 @@ def _payments(root: ET.Element, state: SandboxState, sale: Sale) -> None:
         row = _el(payments, "Payment", PaymentDate=p.date, PaymentType="bank",
                   PaymentAmount=money(p.amount), JournalID=p.id, JournalRef=f"{p.date.replace('-', '')}/{p.id[-3:]}")
         _el(row, "DocumentLink", DocumentID=p.id, DocumentRef=f"PAY/{p.id}", DocumentType="payment")
-        # Sandbox extension (docs/decisions/paytraq-payments-lookup.md): comment and account.
-        _el(row, "Comment", p.comment)
-        _el(row, "MoneyAccount", MoneyAccountID=p.money_account_id)
+        # As real responses (R3): no Comment and no money account.
 
 
 def _message_log(root: ET.Element, state: SandboxState, sale: Sale) -> None:

@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from adapters.paytraq.sandbox import answer_xml as wire
 from adapters.paytraq.sandbox import sale_xml
+from adapters.paytraq.sandbox.dialect import WireDialect
 from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
 from adapters.paytraq.sandbox.state import Refused, SandboxState
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
@@ -69,7 +70,9 @@ def _routes(state: SandboxState) -> Blueprint:
 
     @api.get("/sales")
     def list_sales():
-        found = state.list_sales(request.args.get("query", ""), request.args.get("status", ""))
+        args = request.args
+        found = state.list_sales(args.get("query", ""), args.get("status", ""),
+                                 args.get("date_from", ""), args.get("date_till", ""))
         return _xml(sale_xml.sales_xml(state, _page(found)))
 
     @api.get("/sale/<sale_id>")
@@ -78,12 +81,12 @@ def _routes(state: SandboxState) -> Blueprint:
 
     @api.post("/sale")
     def create_sale():
-        return _xml(wire.created("DocumentID", state.create_sale(wire.sale_from(request.data))))
+        return _xml(wire.created("DocumentID", state.create_sale(wire.sale_from(request.data, state.dialect))))
 
     @api.post("/sale/<sale_id>/<action>")
     def change_sale(sale_id, action):
         if action == "payment":
-            payment_id = state.add_payment(sale_id, wire.payment_from(request.data))
+            payment_id = state.add_payment(sale_id, wire.payment_from(request.data, state.dialect))
             return _xml(wire.created("PaymentID", payment_id))
         if action == "send":
             state.send(sale_id, wire.send_email_from(request.data))
@@ -102,6 +105,8 @@ def _routes(state: SandboxState) -> Blueprint:
 
     @api.get("/payments")
     def list_payments():
+        if not state.dialect.payments_listing:
+            raise Refused("Resource not found: check the path (paths are camelCase)", 404)
         return _xml(wire.payments(state, _page(state.search_payments(request.args.get("query", "")))))
 
     return api
@@ -166,8 +171,10 @@ class PayTraqSandbox:
     """Start a sandbox on 127.0.0.1 for tests and demos: `PayTraqSandbox().start()`."""
 
     def __init__(self, state: SandboxState | None = None, seed_path: str | Path | None = None,
-                 controls: SandboxControls | None = None):
+                 controls: SandboxControls | None = None, dialect: WireDialect | None = None):
         self.state = state or SandboxState.from_file(seed_path)
+        if dialect is not None:
+            self.state.dialect = dialect
         self.controls = controls or SandboxControls()
         self.app = create_app(self.state, self.controls)
         self._server: RunningServer | None = None

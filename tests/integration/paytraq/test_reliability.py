@@ -90,7 +90,7 @@ def test_a_payment_whose_answer_is_lost_is_booked_once_and_reported_unconfirmed(
     # Then exactly one payment exists, and the client neither looked nor posted again: whether
     # it was booked is decided from the write-ahead record (application.payment_recovery)
     assert len(payments_mentioning(sandbox, "M-9-1")) == 1
-    assert [(s.method, s.path) for s in sandbox.controls.seen][-1] == ("POST", f"sale/{sale_id}/payment")
+    assert not any(s.path == "payments" for s in sandbox.controls.seen)
 
 
 def test_a_429_storm_is_ridden_out_at_the_servers_pace():
