@@ -268,7 +268,9 @@ class ShopPort(abc.ABC):
     def get_order(self, order_id: str) -> ShopOrder: ...
 
     @abc.abstractmethod
-    def orders_modified_since(self, since: datetime | None) -> Iterator[ShopOrder]: ...
+    def orders_created_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+        """Orders created at or after `since` (R5: orders carry `created_at`, not
+        `modified_at`); a later payment change is caught by reading the order again."""
 
     @abc.abstractmethod
     def list_products(self) -> Iterator[ShopProduct]: ...

@@ -90,11 +90,12 @@ class FakeShop(ShopPort):
                 raise NotFound(f"Mozello has no order {order_id}")
             return self.orders[order_id][0]
 
-    def orders_modified_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+    def orders_created_since(self, since: datetime | None) -> Iterator[ShopOrder]:
         self._call()
         with self._lock:
             found = [(order, at) for order, at in self.orders.values()
-                     if since is None or _utc(at) >= _utc(since).replace(microsecond=0)]
+                     if since is None
+                     or _utc(order.order.created_at) >= _utc(since).replace(microsecond=0)]
         yield from (order for order, _ in found)
 
     def list_products(self) -> Iterator[ShopProduct]:

@@ -64,10 +64,11 @@ class MozelloClient(ShopPort):
         data = self.transport.request("GET", f"store/order/{_segment(order_id)}/")
         return _shop_order(_unwrap(data, "order"))
 
-    def orders_modified_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+    def orders_created_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+        """DECISIONS R5: filter on `created_at` (as a public client does)."""
         params: dict[str, str | int] = {"page_size": PAGE_SIZE}
         if since is not None:
-            params["filter"] = f"modified_at>={_mozello_time(since)}"
+            params["filter"] = f"created_at>={_mozello_time(since)}"
         for raw in self._pages("store/orders/", params, "orders"):
             yield _shop_order(raw)
 

@@ -183,7 +183,7 @@ def create_app(state: MozelloSandboxState, outbox: WebhookOutbox | None = None) 
         with state.lock:
             records = list(state.orders.values())
             return _json(page_of(records, request.args, "/store/orders/", "orders",
-                                 state.next_page_key))
+                                 state.next_page_key, fields=("created_at",)))
 
     @app.get("/v1/store/order/<order_id>/")
     def get_order(order_id: str):

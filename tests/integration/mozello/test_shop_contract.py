@@ -132,15 +132,15 @@ def test_update_product_of_an_unknown_product_is_not_found(arm):
 # --- orders ---------------------------------------------------------------------------------
 
 
-def test_orders_modified_since_returns_only_orders_changed_at_or_after_the_moment(arm):
+def test_orders_created_since_returns_only_orders_created_at_or_after_the_moment(arm):
     # Given orders on three days
     first = arm.add_order(datetime(2026, 1, 10, 8, 0, 0, tzinfo=UTC))
     second = arm.add_order(datetime(2026, 1, 11, 8, 0, 0, tzinfo=UTC))
     third = arm.add_order(datetime(2026, 1, 12, 8, 0, 0, tzinfo=UTC))
-    # When asked for orders modified since the second one
-    since = [o.order.order_id for o in arm.shop.orders_modified_since(
+    # When asked for orders created since the second one
+    since = [o.order.order_id for o in arm.shop.orders_created_since(
         datetime(2026, 1, 11, 8, 0, 0, tzinfo=UTC))]
-    everything = [o.order.order_id for o in arm.shop.orders_modified_since(None)]
+    everything = [o.order.order_id for o in arm.shop.orders_created_since(None)]
     # Then
     assert since == [second, third]
     assert everything == [first, second, third]
