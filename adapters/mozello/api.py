@@ -10,11 +10,19 @@ from urllib.parse import quote
 
 from marshmallow import ValidationError
 
+from adapters.mozello.batch_answer import batch_failures
 from adapters.mozello.notifications import EVENTS
 from adapters.mozello.schemas import MOZELLO_TIME, describe_errors, load_order, load_product
 from adapters.mozello.transport import MozelloTransport
 from application.errors import NotFound, PermanentError
-from application.ports import ShopOrder, ShopPort, ShopProduct, SkuUpdate, VariantUpdate
+from application.ports import (
+    ShopOrder,
+    ShopPort,
+    ShopProduct,
+    SkuBatchAnswer,
+    SkuUpdate,
+    VariantUpdate,
+)
 from domain.money import round2
 
 PAGE_SIZE = 100
@@ -82,16 +90,17 @@ class MozelloClient(ShopPort):
         data = self.transport.request("GET", f"store/product/{_segment(handle)}/")
         return _shop_product(_unwrap(data, "product"))
 
-    def update_by_sku(self, updates: list[SkuUpdate]) -> int:
+    def update_by_sku(self, updates: list[SkuUpdate]) -> SkuBatchAnswer:
         items = [_sku_item(update) for update in updates]
         items = [item for item in items if len(item) > 1]
-        calls = 0
+        calls, failed = 0, []
         for start in range(0, len(items), BATCH_LIMIT):
-            self.transport.request("POST", "store/products/batch_update_by_sku/",
-                                   body={"products": items[start:start + BATCH_LIMIT]},
-                                   idempotent=True)
+            answer = self.transport.request("POST", "store/products/batch_update_by_sku/",
+                                            body={"products": items[start:start + BATCH_LIMIT]},
+                                            idempotent=True)
+            failed += batch_failures(answer)
             calls += 1
-        return calls
+        return SkuBatchAnswer(calls, tuple(failed))
 
     def update_variants(self, handle: str, updates: list[VariantUpdate]) -> None:
         if not updates:

@@ -193,9 +193,9 @@ def test_the_api_key_never_appears_in_logs_errors_or_repr(sandbox, info_logs):
 
 def test_a_batch_of_2500_skus_is_sent_in_three_calls_of_at_most_1000(sandbox):
     client = client_for(sandbox)
-    calls = client.update_by_sku([SkuUpdate(f"S-{n}", stock=n) for n in range(2500)])
+    answer = client.update_by_sku([SkuUpdate(f"S-{n}", stock=n) for n in range(2500)])
     writes = sandbox.state.write_calls()
-    assert calls == 3
+    assert answer.calls == 3
     assert [len(call.body["products"]) for call in writes] == [1000, 1000, 500]
 
 

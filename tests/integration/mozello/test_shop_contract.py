@@ -71,10 +71,10 @@ def test_update_by_sku_changes_only_the_named_skus(arm):
     # Given the catalogue's stock
     before = stock_by_sku(arm.shop)
     # When two SKUs get new stock
-    calls = arm.shop.update_by_sku([SkuUpdate("TT-100", stock=7), SkuUpdate("LN-204", stock=0)])
-    # Then exactly those two changed, in one call
+    answer = arm.shop.update_by_sku([SkuUpdate("TT-100", stock=7), SkuUpdate("LN-204", stock=0)])
+    # Then exactly those two changed, in one call, and Mozello refused none
     after = stock_by_sku(arm.shop)
-    assert calls == 1
+    assert (answer.calls, answer.failed) == (1, ())
     assert after == {**before, "TT-100": 7, "LN-204": 0}
 
 
@@ -92,8 +92,18 @@ def test_update_by_sku_with_a_variant_sku_changes_only_that_variant(arm):
 def test_update_by_sku_of_2500_items_takes_three_calls(arm):
     updates = [SkuUpdate(f"NOPE-{n}", stock=1) for n in range(2499)] + [
         SkuUpdate("TT-100", stock=3)]
-    assert arm.shop.update_by_sku(updates) == 3
+    assert arm.shop.update_by_sku(updates).calls == 3
     assert arm.shop.get_product("uid-5102234").stock == 3
+
+
+def test_update_by_sku_reports_each_sku_mozello_did_not_take(arm):
+    # Given one known and one unknown SKU
+    # When both are updated
+    answer = arm.shop.update_by_sku([SkuUpdate("TT-100", stock=4), SkuUpdate("GONE-1", stock=1)])
+    # Then the answer names the unknown SKU with a reason, and the known one changed
+    assert [sku for sku, _ in answer.failed] == ["GONE-1"]
+    assert answer.failure_of("GONE-1") and answer.failure_of("TT-100") is None
+    assert arm.shop.get_product("uid-5102234").stock == 4
 
 
 def test_update_variants_changes_the_targeted_variant_and_keeps_the_others_intact(arm):
