@@ -103,6 +103,7 @@ class SaleSummary:
     ref: str
     status: str
     updated: str | None = None
+    date: str | None = None  # DocumentDate, YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from application.check_ports import AccountingProbe, ContentCharge, ContentLine, SaleContents
 from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
@@ -69,7 +70,7 @@ class Overpayment:
     id: str
 
 
-class FakeAccounting(AccountingPort):
+class FakeAccounting(AccountingPort, AccountingProbe):
     def __init__(self, tax_keys: list[TaxKey] | None = None, money_accounts: list[str] | None = None):
         self._ids = itertools.count(900001)
         self.clients: dict[str, ClientRecord] = {}
@@ -327,6 +328,28 @@ class FakeAccounting(AccountingPort):
             for p in self.products.values()
             if price_group_id in p.prices
         ]
+
+
+    # --- what `channel check` asks ---------------------------------------------------------
+    def sales_listed(self, status: str = "") -> list[SaleSummary]:
+        self._call("sales_listed")
+        return [SaleSummary(s.id, s.document.document_ref, s.status, s.updated,
+                            s.document.document_date.isoformat())
+                for s in self.sales.values() if not status or s.status == status][:100]
+
+    def sale_contents(self, sale_id: str) -> SaleContents:
+        self._call("sale_contents")
+        sale = self._sale(sale_id)
+        doc, record = sale.document, self._record(sale)
+        return SaleContents(
+            sale.id, doc.document_ref, sale.status, doc.currency, doc.include_tax,
+            record.total, record.tax,
+            tuple(ContentLine(li.item_id, li.qty, li.price, li.discount_pct, li.tax_key.id)
+                  for li in doc.lines),
+            ContentCharge(doc.shipping.amount, doc.shipping.tax_key.id) if doc.shipping else None,
+            tuple(ContentCharge(a.amount, a.tax_key.id, a.type.value, a.basis.value)
+                  for a in doc.adjustments),
+        )
 
 
 def _mentions(comment: str, reference: str) -> bool:

@@ -21,6 +21,7 @@ import structlog
 
 from adapters.outside_calls import CallObserver
 from adapters.paytraq import xml
+from adapters.paytraq.contents_xml import sale_contents
 from adapters.paytraq.shapes import (
     DATE_FILTER,
     LISTING_DAYS,
@@ -39,6 +40,7 @@ from adapters.paytraq.transport import (
 )
 from adapters.paytraq.write_shapes import WriteShapes
 from adapters.ratelimit import DailyBudget, RateLimiter, RedisTokenBucket, TokenBucket
+from application.check_ports import AccountingProbe, SaleContents
 from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
@@ -77,7 +79,7 @@ def credential_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:24]
 
 
-class PayTraqClient(AccountingPort):
+class PayTraqClient(AccountingPort, AccountingProbe):
     def __init__(
         self,
         api_key: str,
@@ -319,6 +321,14 @@ class PayTraqClient(AccountingPort):
     def price_list(self, price_group_id: str) -> list[PriceEntry]:
         path = _path("price_list", price_group_id)
         return [entry for page in self._pages(path, {}) for entry in xml.price_list(page)]
+
+    # --- what `channel check` asks (application.check_ports) ------------------------------
+    def sales_listed(self, status: str = "") -> list[SaleSummary]:
+        params = {"page": "0", **({"status": status} if status else {})}
+        return xml.sale_summaries(self.http.get(PATHS["sales"], params))
+
+    def sale_contents(self, sale_id: str) -> SaleContents:
+        return sale_contents(self.http.get(_path("sale", sale_id)))
 
     # --- helpers -----------------------------------------------------------------------
     def _pages(self, path: str, params: dict[str, str], max_pages: int = 0) -> Iterator[bytes]:

@@ -25,6 +25,7 @@ from domain.settings import (
     UnknownSkuPolicy,
 )
 from entrypoints.cli import parsing as parse
+from entrypoints.cli.channel_check import check, render, run_check
 from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import channel_view
 
@@ -32,6 +33,9 @@ from entrypoints.views import channel_view
 @click.group()
 def channel() -> None:
     """Channels: one Mozello shop connected to one PayTraq company."""
+
+
+channel.add_command(check)
 
 
 @channel.command("create")
@@ -68,10 +72,13 @@ def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
         # the catch-up poll starts from now: the shop's order history is not imported
         uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, runtime.clock.now())
         uow.commit()
+    report = run_check(channel_id)  # the read-only part of `channel check`
     if as_json:
-        click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path}))
+        click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path,
+                               "check": report.as_dict()}))
     else:
         click.echo(f"channel {channel_id} created; Mozello notifies {config.public_url}{webhook_path}")
+        click.echo(render(report))
 
 
 @channel.command("list")

@@ -19,10 +19,11 @@ def test_channel_create_with_valid_keys_prints_the_id_and_registers_the_webhook(
                     "--mozello-api-key", sandboxes.mozello.api_key,
                     "--paytraq-api-key", sandboxes.paytraq.api_key,
                     "--paytraq-api-token", sandboxes.paytraq.api_token, "--json")
-    # Then it prints exactly the id and the webhook path
+    # Then it prints the id, the webhook path and the read-only channel check
     assert result.exit_code == 0
     created = json.loads(result.stdout)
-    assert set(created) == {"id", "webhook_path"}
+    assert set(created) == {"id", "webhook_path", "check"}
+    assert created["check"]["checks"][0]["check"] == "PayTraq: API key and token"
     assert created["webhook_path"] == f"/webhooks/mozello/{created['id']}"
     # and Mozello now notifies SALES_INBOX_PUBLIC_URL + the webhook path, for every event
     assert sandboxes.mozello.state.notifications_url == (
