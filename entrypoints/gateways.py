@@ -119,8 +119,11 @@ class ChannelGateways(Gateways):
         writer = self._audit_writer
 
         def record(call: OutsideCall) -> None:
+            # the worker binds the order it is handling (handlers/process_order.py)
+            order_id = structlog.contextvars.get_contextvars().get("order_id")
             writer.record(AuditEntry(datetime.now(UTC), channel_id, call.api, call.method,
-                                     call.path, call.status, call.duration_ms, call.error))
+                                     call.path, call.status, call.duration_ms, call.error,
+                                     str(order_id) if order_id else None))
 
         return record
 

@@ -4,7 +4,7 @@ One module, so that a correction after testing against the live service is a one
 (DECISIONS.md, revisions R1–R4). [MCP]/[INF] entries follow DECISIONS.md; none of the write
 shapes is confirmed by public evidence, so a write refused with HTTP 400 (which creates
 nothing) is tried in the next plausible shape, and the shape that worked is remembered per
-channel (`WriteDialect`).
+channel (`WriteDialect`). Only a 400 whose message names the body counts (`names_the_body`).
 """
 
 from __future__ import annotations
@@ -49,10 +49,11 @@ DATE_FILTER = ("date_from", "date_till")
 LISTING_DAYS = 1
 LISTING_PAGES = 10
 
-_NAMES_THE_BODY = re.compile(r"\b(body|root|element|expected|unexpected)\b", re.IGNORECASE)
+_NAMES_THE_BODY = re.compile(r"\b(body|root|element|xml|expected|unexpected)\b", re.IGNORECASE)
 
 
 def names_the_body(message: str) -> bool:
     """Does a refusal speak of the body's shape (its root or an element), not of its values?
-    Used once a shape is remembered: only then is a refusal of it worth another shape."""
+    Only such a refusal is worth another shape: a refusal of the values (an unknown client, a
+    missing tax key) would be the same in every shape, and must not teach a wrong one."""
     return _NAMES_THE_BODY.search(message) is not None

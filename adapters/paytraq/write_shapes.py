@@ -1,8 +1,8 @@
 """Writes whose body shape PayTraq's public material leaves open (DECISIONS R1, R2).
 
-A refused write (HTTP 400) creates nothing, so trying the next plausible shape is safe. The
-shape that worked is kept (and reported through `on_learned`, which remembers it per channel);
-once a shape is known, only a refusal that speaks of the body's shape sends us looking again.
+A refused write (HTTP 400) creates nothing, so trying the next plausible shape is safe when the
+refusal speaks of the body's shape. The shape that worked is kept (and reported through
+`on_learned`, which remembers it per channel) and sent first from then on.
 """
 
 from __future__ import annotations
@@ -54,16 +54,14 @@ class WriteShapes:
             try:
                 answer = http.post(path, body_for(shape))
             except RequestRefused as refused:
-                if refused.status != 400 or (shape == known and not names_the_body(refused.message)):
-                    raise
+                if refused.status != 400 or not names_the_body(refused.message):
+                    raise  # a refusal of the values: the same in every shape
                 log.info("paytraq.shape_refused", kind=kind, shape=shape, status=refused.status)
                 refusals.append((shape, refused))
                 continue
             if shape != known:
                 self._learn(kind, shape)
             return answer
-        if len(refusals) == 1:
-            raise refusals[0][1]
         raise EveryShapeRefused(f"POST {path}", refusals)
 
     def _learn(self, kind: str, shape: str) -> None:

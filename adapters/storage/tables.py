@@ -154,7 +154,9 @@ audit_log = sa.Table(
     sa.Column("status", sa.Integer),
     sa.Column("duration_ms", sa.Integer, nullable=False),
     sa.Column("error", sa.Text),
+    sa.Column("order_id", ID),
     sa.Index("ix_audit_log_channel_at", "channel_id", "at"),
+    sa.Index("ix_audit_log_order", "channel_id", "order_id"),
 )
 
 sales_cache = sa.Table(

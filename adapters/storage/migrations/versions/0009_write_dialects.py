@@ -1,4 +1,5 @@
-"""The shape of PayTraq's writes that worked for each channel (DECISIONS R1, R2).
+"""The shape of PayTraq's writes that worked for each channel (DECISIONS R1, R2), and the order
+each outside call was made for (`inbox trace ORDER_ID`).
 
 Revision ID: 0009
 Revises: 0006
@@ -25,7 +26,13 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_paytraq_write_dialects")),
     )
+    with op.batch_alter_table("audit_log") as batch:
+        batch.add_column(sa.Column("order_id", sa.String(length=64), nullable=True))
+    op.create_index("ix_audit_log_order", "audit_log", ["channel_id", "order_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_log_order", table_name="audit_log")
+    with op.batch_alter_table("audit_log") as batch:
+        batch.drop_column("order_id")
     op.drop_table("paytraq_write_dialects")
