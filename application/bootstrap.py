@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable
 
 from application import commands, events
+from application.handlers.answer_connect_check import answer_connect_check
 from application.handlers.answer_payment_check import answer_payment_check
 from application.handlers.cancel_order import cancel_order
 from application.handlers.order_changed import cancel_deleted, process_when_ready
@@ -29,6 +30,7 @@ COMMAND_HANDLERS = {
     SyncStock: sync_stock_on_bus,
     commands.RecordProduct: record_product,
     commands.AnswerPaymentCheck: answer_payment_check,
+    commands.AnswerConnectCheck: answer_connect_check,
 }
 EVENT_HANDLERS = {
     events.OrderChanged: [process_when_ready],

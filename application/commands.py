@@ -73,3 +73,12 @@ class AnswerPaymentCheck(Command):
     channel_id: str
     order_id: str
     booked: bool
+
+
+@dataclass(frozen=True)
+class AnswerConnectCheck(Command):
+    """A person looked in PayTraq for an order whose PayTraq Connect answer was lost."""
+
+    channel_id: str
+    order_id: str
+    delivered: bool

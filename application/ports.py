@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from application.connect import ConnectPort
 from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.write_dialects import WriteDialect
 from domain.documents import Document
@@ -334,6 +335,11 @@ class ChannelCredentials:
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_security: str = "starttls"
+    paytraq_connect_url: str = ""  # the channel's PayTraq Connect URL: whoever has it can post
+
+    @property
+    def has_paytraq_rest(self) -> bool:
+        return bool(self.paytraq_api_key and self.paytraq_api_token)
 
     def __repr__(self) -> str:  # secrets never reach logs through repr
         return "ChannelCredentials(***)"
@@ -478,3 +484,11 @@ class Gateways(abc.ABC):
 
     @abc.abstractmethod
     def mailer(self, channel_id: str) -> MailerPort: ...
+
+    def connect(self, channel_id: str) -> ConnectPort:
+        """The channel's PayTraq Connect URL as a port (channels on the Connect transport)."""
+        raise LookupError(f"channel {channel_id} has no PayTraq Connect URL here")
+
+    def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
+        """PayTraq's REST API, or None when the channel has no REST credentials."""
+        return self.accounting(channel_id)

@@ -14,6 +14,7 @@ from domain.settings import ChannelSettings
 
 class InboxStatus(StrEnum):
     RECEIVED = "received"
+    SENT = "sent"  # handed to PayTraq Connect: PayTraq's own Sales Inbox makes the document
     DOCUMENT_CREATED = "document_created"
     APPROVED = "approved"
     PAID = "paid"
@@ -24,9 +25,12 @@ class InboxStatus(StrEnum):
 
 
 S = InboxStatus
-_PROGRESS = {S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
+_PROGRESS = {S.SENT, S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
+SENT_TO_CONNECT = "sent_to_paytraq_connect"
 ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
-    S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.RECEIVED: frozenset({S.SENT, S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.SENT: frozenset({S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW,
+                       S.FAILED, S.CANCELLED}),
     S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.PAID: frozenset({S.APPROVED, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
@@ -105,6 +109,7 @@ class InboxItem:
     def progress_status(self) -> InboxStatus:
         """The furthest business milestone reached, ignoring review/failure flags."""
         milestones = [
+            (self.sent_at, S.SENT),
             (self.document_created_at, S.DOCUMENT_CREATED),
             (self.finalised_at, S.APPROVED),
             (self.payment.at if self.payment else None, S.PAID),
@@ -114,6 +119,11 @@ class InboxItem:
         if not reached:
             return S.RECEIVED
         return max(reached, key=lambda pair: pair[0])[1]
+
+    @property
+    def sent_at(self) -> datetime | None:
+        """When the order was handed to PayTraq Connect (one call; no document id comes back)."""
+        return next((step.at for step in self.steps if step.name == SENT_TO_CONNECT), None)
 
     @property
     def is_cancelled(self) -> bool:
@@ -151,6 +161,12 @@ class InboxItem:
         if self.order.dispatched and not order.dispatched:
             order = replace(order, dispatched=True, archived=self.order.archived or order.archived)
         return order
+
+    def sent_to_connect(self, at: datetime, **detail: object) -> None:
+        if self.sent_at is not None:
+            return
+        self._move(S.SENT, at, SENT_TO_CONNECT, **detail)
+        self.error = None
 
     def document_created(self, record: DocumentRecord, at: datetime) -> None:
         if self.document is not None:

@@ -18,6 +18,7 @@ class ReasonCode(StrEnum):
     DOCUMENT_VOIDED = "document_voided"
     DELETED_AFTER_PAYMENT = "deleted_after_payment"
     PAYMENT_UNCERTAIN = "payment_uncertain"
+    CONNECT_UNCERTAIN = "connect_uncertain"
 
 
 @dataclass(frozen=True, slots=True)

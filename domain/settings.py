@@ -49,6 +49,14 @@ class EmailVia(StrEnum):
     SMTP = "smtp"
 
 
+class PayTraqTransport(StrEnum):
+    """How documents reach PayTraq: its REST API (a call per step), or PayTraq Connect (one
+    documented call per order into PayTraq's own Sales Inbox, which then does the steps)."""
+
+    REST = "rest"
+    CONNECT = "connect"
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentMapping:
     """A Mozello payment method booked to a PayTraq money account."""
@@ -90,6 +98,7 @@ class ChannelSettings:
     rounding_limit: Decimal = ZERO
     stock_sync: StockSyncSettings = field(default_factory=StockSyncSettings)
     email_via: EmailVia = EmailVia.PAYTRAQ
+    paytraq_transport: PayTraqTransport = PayTraqTransport.REST
 
     def trigger_for(self, payment_method: str) -> Trigger:
         return dict(self.trigger_overrides).get(payment_method, self.trigger)

@@ -3,11 +3,13 @@ from __future__ import annotations
 import structlog
 
 from application.commands import ProcessOrder
+from application.connect_processing import connect_processor
 from application.errors import PermanentError, UnknownChannel, UnknownOrder
 from application.events import Event, OrderProcessed
 from application.order_lock import holding_order
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
 from application.processing import OrderProcessor
+from domain.settings import PayTraqTransport
 
 logger = structlog.get_logger()
 
@@ -45,7 +47,8 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
             item.retry(clock.now())
         accounting = gateways.accounting(channel.id)
         calls_before = accounting.calls_in_this_thread()
-        processor = OrderProcessor(
+        processor = connect_processor(item, channel, gateways, clock, uow.commit) \
+            if channel.settings.paytraq_transport is PayTraqTransport.CONNECT else OrderProcessor(
             item,
             channel,
             accounting,

@@ -15,6 +15,7 @@ from entrypoints.views import item_detail, item_summary
 
 STATUS_LV = {
     "received": "Saņemts",
+    "sent": "Nosūtīts uz PayTraq iesūtni",
     "document_created": "Dokuments izveidots (melnraksts)",
     "approved": "Apstiprināts/Iegrāmatots",
     "paid": "Apmaksa pievienota",

@@ -1,4 +1,5 @@
-"""`sales-inbox inbox trace ORDER_ID` and `inbox payment ORDER_ID --booked|--not-booked`."""
+"""`sales-inbox inbox trace ORDER_ID`, and a person's answer after a lost answer:
+`inbox payment ORDER_ID --booked|--not-booked`, `inbox connect ORDER_ID --delivered|--not-delivered`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 
 import click
 
-from application.commands import AnswerPaymentCheck, ProcessOrder
+from application.commands import AnswerConnectCheck, AnswerPaymentCheck, ProcessOrder
 from application.order_trace import OrderTrace, trace_order
 from application.write_dialects import WriteDialect
 
@@ -62,6 +63,19 @@ def register(inbox: click.Group, one) -> None:
         """Settle a `payment_uncertain` review: it was booked (record it) or not (book it now)."""
         runtime, item = one(order_id, channel_id)
         runtime.bus().handle(AnswerPaymentCheck(item.channel_id, item.order_id, booked))
+        runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
+        _, item = one(order_id, item.channel_id)
+        click.echo(f"{item.order_id}: {item.status.value}")
+
+    @inbox.command("connect")
+    @click.argument("order_id")
+    @click.option("--channel", "channel_id")
+    @click.option("--delivered/--not-delivered", required=True,
+                  help="what PayTraq shows for an order whose Connect answer was lost")
+    def connect(order_id, channel_id, delivered):
+        """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
+        runtime, item = one(order_id, channel_id)
+        runtime.bus().handle(AnswerConnectCheck(item.channel_id, item.order_id, delivered))
         runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
         _, item = one(order_id, item.channel_id)
         click.echo(f"{item.order_id}: {item.status.value}")
