@@ -58,8 +58,7 @@ class ConnectProcessor:
         if document is None:
             return self._hold(problems)
         order = self.item.order
-        result = ReconciliationPolicy.for_settings(self.channel.settings, self._keys()) \
-            .reconcile(order, document)
+        result = self._policy().reconcile(order, document)
         if isinstance(result, MatchedWithAdjustment):
             document = document.with_adjustment(result.adjustment)
         self._declare()
@@ -68,11 +67,7 @@ class ConnectProcessor:
         now = self.clock.now()
         self.item.sent_to_connect(now, predicted_total=document.totals().total)
         if isinstance(result, Mismatch):
-            reason = result.reason()
-            self.item.needs_review([ReviewReason(
-                reason.code, reason.message.replace(
-                    "The document stays Draft", "PayTraq will keep its document Draft"),
-                reason.details)], now)
+            self.item.needs_review([_predicted(result)], now)
         self.commit()
         logger.info("sent_to_paytraq_connect", mismatch=isinstance(result, Mismatch))
         return True
@@ -83,6 +78,9 @@ class ConnectProcessor:
         draft = build_document(order, self.channel.settings, "", by_code, self._keys(),
                                order.created_at.date())
         return draft.document, list(draft.problems)
+
+    def _policy(self) -> ReconciliationPolicy:
+        return ReconciliationPolicy.for_settings(self.channel.settings, self._keys())
 
     def _keys(self) -> dict[str, TaxKey]:
         """PayTraq's tax keys when REST is available, else the channel's mapping (its rates)."""
@@ -141,15 +139,18 @@ class ConnectProcessor:
         now = self.clock.now()
         self.item.document_created(
             DocumentRecord(sale.id, sale.ref, sale.sale_type, sale.status, sale.total, True), now)
-        self.item.paytraq_total = sale.total
         if not sale.is_draft and sale.status != "voided":
             self.item.document_finalised(sale.status, now)
-        if sale.total != self.item.order.total:
-            self.item.needs_review([ReviewReason.of(
-                ReasonCode.TOTALS_MISMATCH,
-                f"Mozello total {self.item.order.total} differs from the total {sale.total} of "
-                f"the document PayTraq Connect made ({sale.id}); PayTraq keeps it Draft and adds "
-                "no payment.", shop_total=self.item.order.total, paytraq_total=sale.total)], now)
+        document, _ = self._document()
+        if document is None:
+            return
+        result = self._policy().reconcile(self.item.order, document, paytraq_total=sale.total,
+                                          paytraq_taxes=sale.tax)
+        if isinstance(result, Mismatch):
+            self.item.shop_total, self.item.paytraq_total = result.shop_total, sale.total
+            self.item.needs_review([_predicted(result)], now)
+        else:
+            self.item.reconciled(result.shop_total, sale.total, now)
 
     # --- records -----------------------------------------------------------------------
     def _declare(self) -> None:
@@ -160,6 +161,14 @@ class ConnectProcessor:
         self.item.needs_review(reasons, self.clock.now())
         self.commit()
         return False
+
+
+def _predicted(result: Mismatch) -> ReviewReason:
+    """PayTraq's own check keeps the document Draft and adds no payment (§9.4)."""
+    reason = result.reason()
+    message = reason.message.replace("The document stays Draft",
+                                     "PayTraq keeps its document Draft")
+    return ReviewReason(reason.code, message, reason.details)
 
 
 def connect_processor(item: InboxItem, channel: Channel, gateways, clock: Clock,

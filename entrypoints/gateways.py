@@ -13,8 +13,11 @@ from adapters.mailers.paytraq import PayTraqMailer
 from adapters.mozello.api import MozelloClient
 from adapters.outside_calls import OutsideCall
 from adapters.paytraq.api import PayTraqClient
+from adapters.paytraq.connect import PayTraqConnectClient
 from adapters.ratelimit import RedisTokenBucket
 from adapters.storage.audit_writer import AuditWriter
+from application.connect import ConnectPort
+from application.errors import PermanentError
 from application.ports import (
     AccountingPort,
     ChannelCredentials,
@@ -71,6 +74,19 @@ class ChannelGateways(Gateways):
                     **self.paytraq_options,
                 )
             return self._accounting[key]
+
+    def connect(self, channel_id: str) -> ConnectPort:
+        url = self._credentials(channel_id).paytraq_connect_url
+        if not url:
+            raise PermanentError("the channel has no PayTraq Connect URL: set "
+                                 "--paytraq-connect-url, or use --paytraq-transport rest")
+        options = {k: v for k, v in self.paytraq_options.items() if k in ("timeouts", "retry")}
+        return PayTraqConnectClient(url, observer=self._audit(channel_id), **options)
+
+    def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
+        if not self._credentials(channel_id).has_paytraq_rest:
+            return None
+        return self.accounting(channel_id)
 
     def write_dialect(self, channel_id: str) -> WriteDialect:
         """The PayTraq write shapes that worked for this channel (DECISIONS R1, R2)."""

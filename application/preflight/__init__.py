@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from application.check_ports import AccountingProbe
 from application.errors import UnknownChannel
-from application.ports import Clock, Gateways, UnitOfWork
+from application.ports import ChannelCredentials, Clock, Gateways, UnitOfWork
 from application.preflight.mozello_checks import MozelloChecks
 from application.preflight.paytraq_checks import PayTraqChecks
 from application.preflight.report import ChannelCheckReport, CheckLine, Result
 from application.preflight.write_test import WriteTest
 from application.write_dialects import WriteDialect
+from domain.settings import Channel, PayTraqTransport
 
 __all__ = ["ChannelCheckReport", "CheckChannel", "CheckLine", "Result", "check_channel"]
 
@@ -30,15 +31,17 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
     voided. Never raises for what the APIs answer: each answer is a line of the report."""
     with uow:
         channel = uow.channels.get(cmd.channel_id)
-    if channel is None:
-        raise UnknownChannel(cmd.channel_id)
+        if channel is None:
+            raise UnknownChannel(cmd.channel_id)
+        credentials = uow.channels.credentials(channel.id)
     accounting = gateways.accounting(channel.id)
-    probe_port = accounting if isinstance(accounting, AccountingProbe) else None
-    lines: list[CheckLine] = []
+    rest = credentials.has_paytraq_rest
+    probe_port = accounting if rest and isinstance(accounting, AccountingProbe) else None
+    lines: list[CheckLine] = [_transport_line(channel, credentials)]
     if probe_port is not None:
         lines += PayTraqChecks(accounting, probe_port, channel.settings).run()
     lines += MozelloChecks(gateways.shop(channel.id), cmd.webhook_url, clock.now()).run()
-    paytraq_works = not lines or lines[0].result is not Result.FAILED
+    paytraq_works = len(lines) < 2 or lines[1].result is not Result.FAILED
     if cmd.write_test and probe_port is not None and paytraq_works:
         test = WriteTest(accounting, probe_port, channel.settings, clock.now(),
                          lambda: _describe(_dialect(accounting)))
@@ -68,3 +71,18 @@ def _dialect_line(dialect: WriteDialect) -> CheckLine:
         "(run --write-test --payment-test to learn them now)",
         needed=False,
     )
+
+
+def _transport_line(channel: Channel, credentials: ChannelCredentials) -> CheckLine:
+    name = "PayTraq: transport"
+    if channel.settings.paytraq_transport is not PayTraqTransport.CONNECT:
+        return CheckLine(name, Result.OK, "REST API (a call per step)", needed=False)
+    if not credentials.paytraq_connect_url:
+        return CheckLine(name, Result.FAILED, "PayTraq Connect without a Connect URL",
+                         "no order can be sent: set --paytraq-connect-url")
+    back = ("REST credentials given: the document is read back for its status and number"
+            if credentials.has_paytraq_rest else
+            "no REST credentials: the inbox shows 'sent'; documents are not read back, and a "
+            "lost answer waits for a person")
+    return CheckLine(name, Result.OK, f"PayTraq Connect, one call per order; {back}",
+                     needed=False)

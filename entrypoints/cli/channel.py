@@ -21,6 +21,7 @@ from domain.settings import (
     EmailVia,
     Operation,
     PaymentMapping,
+    PayTraqTransport,
     Trigger,
     UnknownSkuPolicy,
 )
@@ -149,6 +150,10 @@ def _choice(enum):
 @click.option("--smtp-password", envvar="SMTP_PASSWORD", help="or SMTP_PASSWORD")
 @click.option("--smtp-from")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]))
+@click.option("--paytraq-transport", type=_choice(PayTraqTransport),
+              help="rest: the REST API; connect: one PayTraq Connect call per order")
+@click.option("--paytraq-connect-url", envvar="PAYTRAQ_CONNECT_URL",
+              help="the channel URL of PayTraq Connect (or PAYTRAQ_CONNECT_URL)")
 @click.option("--json", "as_json", is_flag=True)
 def configure(channel_id, **options):
     """Change only the settings given; the others keep their values."""
@@ -166,6 +171,9 @@ def configure(channel_id, **options):
             settings = replace(settings, auto_process_since=runtime.clock.now())
         uow.channels.update(replace(found, settings=settings))
         creds = configured_credentials(uow.channels.credentials(channel_id), options)
+        if settings.paytraq_transport is PayTraqTransport.CONNECT and not creds.paytraq_connect_url:
+            fail("--paytraq-transport connect needs --paytraq-connect-url (PayTraq: Sales → "
+                 "Sales Inbox → Channels → PayTraq Connect)")
         uow.channels.set_credentials(channel_id, creds)
         uow.commit()
         view = channel_view(replace(found, settings=settings), creds)
@@ -192,7 +200,8 @@ def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
             overrides[method] = Trigger(trigger)
         changes["trigger_overrides"] = tuple(sorted(overrides.items()))
     for name, enum in (("document_type", DocumentType), ("operation", Operation),
-                       ("unknown_sku", UnknownSkuPolicy), ("email_via", EmailVia)):
+                       ("unknown_sku", UnknownSkuPolicy), ("email_via", EmailVia),
+                       ("paytraq_transport", PayTraqTransport)):
         if o.get(name):
             changes[name] = enum(o[name])
     if o.get("payment_map") or o.get("merchant_account"):
@@ -232,7 +241,7 @@ def configured_credentials(creds: ChannelCredentials, o: dict) -> ChannelCredent
     changes = {
         name: o[name]
         for name in ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
-                     "smtp_security")
+                     "smtp_security", "paytraq_connect_url")
         if o.get(name) is not None
     }
     return replace(creds, **changes) if changes else creds

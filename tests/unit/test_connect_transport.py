@@ -63,7 +63,7 @@ def test_a_predicted_mismatch_is_sent_and_explained():
     item = flow.item()
     assert item.status.value == "needs_review"
     assert item.reasons[0].code.value == "totals_mismatch"
-    assert "PayTraq will keep its document Draft" in item.reasons[0].message
+    assert "PayTraq keeps its document Draft" in item.reasons[0].message
     assert [s.status for s in flow.sales()] == ["draft"]
 
 

@@ -10,7 +10,8 @@ from flask import Blueprint, Flask, Response, g, request
 from werkzeug.serving import make_server
 
 from adapters.paytraq.sandbox import answer_xml as wire
-from adapters.paytraq.sandbox import sale_xml
+from adapters.paytraq.sandbox import connect, sale_xml
+from adapters.paytraq.sandbox.connect import SANDBOX_CONNECT_CHANNEL, ConnectChannel
 from adapters.paytraq.sandbox.dialect import WireDialect
 from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
 from adapters.paytraq.sandbox.state import Refused, SandboxState
@@ -144,6 +145,12 @@ def create_app(state: SandboxState, controls: SandboxControls | None = None,
     app.config["PAYTRAQ_CONTROLS"] = controls = controls or SandboxControls()
     install_controls(app, state, controls)
     app.register_blueprint(_routes(state), url_prefix="/api")
+    state.connect_channels.setdefault(SANDBOX_CONNECT_CHANNEL, ConnectChannel())
+
+    @app.post("/ext/webhooks/inbox/<channel_id>")
+    def paytraq_connect(channel_id):
+        connect.receive(state, channel_id, request.data)
+        return Response(b"", status=200)
 
     @app.errorhandler(Refused)
     def refused(exc: Refused):
@@ -199,6 +206,11 @@ class PayTraqSandbox:
         if self._server is None:
             raise RuntimeError("the sandbox is not running: call start() first")
         return f"{self._server.base_url}/api/"
+
+    @property
+    def connect_url(self) -> str:
+        """The URL of the sandbox's PayTraq Connect channel (§9.2)."""
+        return f"{self.base_url.removesuffix('/api/')}/ext/webhooks/inbox/{SANDBOX_CONNECT_CHANNEL}"
 
     @property
     def api_key(self) -> str:

@@ -178,6 +178,8 @@ class SandboxState:
         self.payments: dict[str, Payment] = {}
         self._next_id = itertools.count(15600001)
         self.dialect = WireDialect()  # how strictly bodies are read (sandbox/dialect.py)
+        self.connect_channels: dict = {}  # PayTraq Connect channels (sandbox/connect.py)
+        self.connect_messages: list = []
 
     def new_id(self) -> str:
         with self.lock:

@@ -110,3 +110,23 @@ def test_notifications_sent_elsewhere_fail_the_check(sandboxes, create_channel):
     line = checks(json.loads(result.stdout))["Mozello: notifications to this service"]
     assert result.exit_code == 1
     assert line["result"] == "failed" and "elsewhere.example" in line["detail"]
+
+
+def test_a_connect_channel_is_configured_with_its_url_masked_and_checked(sandboxes, create_channel):
+    # Given a configured channel
+    channel_id = configured(create_channel)
+    # When it is switched to PayTraq Connect without a URL, Then it is refused in one line
+    refused = invoke("channel", "configure", channel_id, "--paytraq-transport", "connect")
+    assert refused.exit_code == 1
+    # When the URL is given
+    shown = json.loads(invoke("channel", "configure", channel_id, "--paytraq-transport", "connect",
+                              "--paytraq-connect-url", sandboxes.paytraq.connect_url,
+                              "--json").stdout)
+    # Then the channel shows the transport, and the URL without its channel number
+    assert shown["settings"]["paytraq_transport"] == "connect"
+    assert "900000000000000001" not in shown["credentials"]["paytraq_connect_url"]
+    # and the check names the transport and what the service does with REST credentials too
+    result = invoke("channel", "check", channel_id, "--json")
+    line = checks(json.loads(result.stdout))["PayTraq: transport"]
+    assert result.exit_code == 0 and "PayTraq Connect" in line["detail"]
+    assert "read back" in line["detail"]
