@@ -17,6 +17,7 @@ import structlog
 
 from application.connect import AutoSteps, ConnectPort, ConnectSale
 from application.ports import AccountingPort, Clock, SaleRecord
+from application.write_ahead import SENDING_TO_CONNECT as SENDING
 from domain.documents import Document, build_document
 from domain.inbox import DocumentRecord, InboxItem, Step
 from domain.paytraq_totals import TaxKey
@@ -26,7 +27,6 @@ from domain.settings import Channel
 
 logger = structlog.get_logger()
 
-SENDING = "sending_to_paytraq_connect"
 CONNECT_CHECKED = "connect_checked"  # a person's answer: detail delivered = "yes" | "no"
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from application.ports import AccountingPort, PaymentReceipt, SaleRecord
+from application.write_ahead import ADDING_PAYMENT
 from domain.inbox import Step
 from domain.orders import SalesOrder
 from domain.review import ReasonCode, ReviewReason
 
-ADDING_PAYMENT = "adding_payment"
 PAYMENT_CHECKED = "payment_checked"  # a person's answer: detail booked = "yes" | "no"
 
 

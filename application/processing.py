@@ -18,7 +18,7 @@ import structlog
 
 from application.clients import ClientDataInvalid, find_or_create_client
 from application.errors import PermanentError
-from application.payment_recovery import ADDING_PAYMENT, PaymentIntent, earlier_payment
+from application.payment_recovery import PaymentIntent, earlier_payment
 from application.ports import (
     AccountingPort,
     ClientCache,
@@ -28,6 +28,7 @@ from application.ports import (
     SaleRecord,
 )
 from application.storage_ports import SkuCache
+from application.write_ahead import ADDING_PAYMENT, CREATING_DOCUMENT
 from domain.documents import Document, build_document, document_comment
 from domain.inbox import DocumentRecord, InboxItem, PaymentRecord, Step
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
@@ -39,7 +40,6 @@ logger = structlog.get_logger()
 POSTED_TYPES = {"sales_invoice", "sales_receipt", "credit_note"}
 APPROVED_STATUS = {"sales_order": "in_process", "sales_proforma": "wait_payment",
                    "sales_estimate": "in_process"}
-CREATING_DOCUMENT = "creating_document"
 SKU_CACHE_AGE = timedelta(days=1)
 
 

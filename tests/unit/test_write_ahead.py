@@ -105,3 +105,15 @@ def test_a_persons_answer_about_an_uncertain_payment_settles_it(booked):
     item = flow.item()
     assert item.payment is not None and item.reasons == []
     assert item.status.value == "paid" and item.emailed_at is not None
+
+
+def test_an_order_deleted_before_anything_was_written_is_cancelled_without_asking_paytraq():
+    # Given an unpaid order waiting in the inbox (nothing sent to PayTraq)
+    flow = pipeline(settings(**ALL_ON))
+    flow.receive(order(paid=False), event="ORDER_CREATED")
+    calls = len(flow.accounting.calls)
+    # When it is deleted in Mozello
+    flow.receive(order(paid=False), event="ORDER_DELETED")
+    # Then it is cancelled, and PayTraq was not asked for a document
+    assert flow.item().status.value == "cancelled"
+    assert flow.accounting.calls[calls:] == []
