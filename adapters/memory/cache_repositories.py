@@ -61,6 +61,12 @@ class MemoryAuditLog(AuditLog):
         wanted = [e for e in entries if channel_id is None or e.channel_id == channel_id]
         return sorted(wanted, key=lambda e: e.at, reverse=True)[:limit]
 
+    def for_order(self, channel_id: str, order_id: str, limit: int = 500) -> list[AuditEntry]:
+        with self.store.lock:
+            entries = [*self.store.audit, *self.new]
+        wanted = [e for e in entries if (e.channel_id, e.order_id) == (channel_id, order_id)]
+        return sorted(wanted, key=lambda e: e.at)[:limit]
+
     def apply(self) -> None:
         self.store.audit.extend(self.new)
         self.discard()

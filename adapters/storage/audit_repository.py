@@ -27,3 +27,12 @@ class SqlAuditLog(AuditLog):
         if channel_id is not None:
             statement = statement.where(audit_log.c.channel_id == channel_id)
         return [AuditEntry(**row) for row in self._tx.read(statement.limit(limit))]
+
+    def for_order(self, channel_id: str, order_id: str, limit: int = 500) -> list[AuditEntry]:
+        statement = (
+            sa.select(*_COLUMNS)
+            .where(audit_log.c.channel_id == channel_id, audit_log.c.order_id == order_id)
+            .order_by(audit_log.c.at, audit_log.c.id)
+            .limit(limit)
+        )
+        return [AuditEntry(**row) for row in self._tx.read(statement)]

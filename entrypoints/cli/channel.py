@@ -21,11 +21,13 @@ from domain.settings import (
     EmailVia,
     Operation,
     PaymentMapping,
+    PayTraqTransport,
     StockSyncSettings,
     Trigger,
     UnknownSkuPolicy,
 )
 from entrypoints.cli import parsing as parse
+from entrypoints.cli.channel_check import check, render, run_check
 from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import channel_view
 
@@ -33,6 +35,9 @@ from entrypoints.views import channel_view
 @click.group()
 def channel() -> None:
     """Channels: one Mozello shop connected to one PayTraq company."""
+
+
+channel.add_command(check)
 
 
 @channel.command("create")
@@ -69,10 +74,13 @@ def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
         # the catch-up poll starts from now: the shop's order history is not imported
         uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, runtime.clock.now())
         uow.commit()
+    report = run_check(channel_id)  # the read-only part of `channel check`
     if as_json:
-        click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path}))
+        click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path,
+                               "check": report.as_dict()}))
     else:
         click.echo(f"channel {channel_id} created; Mozello notifies {config.public_url}{webhook_path}")
+        click.echo(render(report))
 
 
 @channel.command("list")
@@ -143,6 +151,10 @@ def _choice(enum):
 @click.option("--smtp-password", envvar="SMTP_PASSWORD", help="or SMTP_PASSWORD")
 @click.option("--smtp-from")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]))
+@click.option("--paytraq-transport", type=_choice(PayTraqTransport),
+              help="rest: the REST API; connect: one PayTraq Connect call per order")
+@click.option("--paytraq-connect-url", envvar="PAYTRAQ_CONNECT_URL",
+              help="the channel URL of PayTraq Connect (or PAYTRAQ_CONNECT_URL)")
 @click.option("--json", "as_json", is_flag=True)
 def configure(channel_id, **options):
     """Change only the settings given; the others keep their values."""
@@ -160,6 +172,9 @@ def configure(channel_id, **options):
             settings = replace(settings, auto_process_since=runtime.clock.now())
         uow.channels.update(replace(found, settings=settings))
         creds = configured_credentials(uow.channels.credentials(channel_id), options)
+        if settings.paytraq_transport is PayTraqTransport.CONNECT and not creds.paytraq_connect_url:
+            fail("--paytraq-transport connect needs --paytraq-connect-url (PayTraq: Sales → "
+                 "Sales Inbox → Channels → PayTraq Connect)")
         uow.channels.set_credentials(channel_id, creds)
         uow.commit()
         view = channel_view(replace(found, settings=settings), creds)
@@ -179,7 +194,8 @@ def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
     if o.get("trigger"):
         changes["trigger"] = Trigger(o["trigger"])
     for name, enum in (("document_type", DocumentType), ("operation", Operation),
-                       ("unknown_sku", UnknownSkuPolicy), ("email_via", EmailVia)):
+                       ("unknown_sku", UnknownSkuPolicy), ("email_via", EmailVia),
+                       ("paytraq_transport", PayTraqTransport)):
         if o.get(name):
             changes[name] = enum(o[name])
     if o.get("trigger_override"):
@@ -239,7 +255,7 @@ def configured_credentials(creds: ChannelCredentials, o: dict) -> ChannelCredent
     changes = {
         name: o[name]
         for name in ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
-                     "smtp_security")
+                     "smtp_security", "paytraq_connect_url")
         if o.get(name) is not None
     }
     return replace(creds, **changes) if changes else creds
