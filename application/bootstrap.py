@@ -6,6 +6,8 @@ import inspect
 from collections.abc import Callable
 
 from application import commands, events
+from application.handlers.answer_connect_check import answer_connect_check
+from application.handlers.answer_payment_check import answer_payment_check
 from application.handlers.cancel_order import cancel_order
 from application.handlers.order_changed import cancel_deleted, process_when_ready
 from application.handlers.poll_orders import poll_orders
@@ -26,6 +28,8 @@ COMMAND_HANDLERS = {
     commands.PollOrders: poll_orders,
     SyncStock: sync_stock_on_bus,
     commands.RecordProduct: record_product,
+    commands.AnswerPaymentCheck: answer_payment_check,
+    commands.AnswerConnectCheck: answer_connect_check,
 }
 EVENT_HANDLERS = {
     events.OrderChanged: [process_when_ready],

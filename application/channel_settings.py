@@ -17,14 +17,15 @@ from domain.settings import (
     EmailVia,
     Operation,
     PaymentMapping,
+    PayTraqTransport,
     Trigger,
     UnknownSkuPolicy,
 )
 
 SYNC_FIELDS = {"sync_prices": "sync_prices", "price_group_id": "price_group_id",
                "daily_sync": "daily", "daily_sync_time": "daily_time"}
-SMTP_FIELDS = ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
-               "smtp_security")
+CREDENTIAL_FIELDS = ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
+                     "smtp_security", "paytraq_connect_url")
 
 
 def canonical_rate(rate: Decimal) -> Decimal:
@@ -62,6 +63,8 @@ class SettingsChange:
     smtp_password: str | None = None
     smtp_from: str | None = None
     smtp_security: str | None = None
+    paytraq_transport: PayTraqTransport | None = None
+    paytraq_connect_url: str | None = None
 
     def given(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)
@@ -109,7 +112,8 @@ def changed_settings(settings: ChannelSettings, change: SettingsChange) -> Chann
     given = change.given()
     simple = {name: given[name] for name in (
         "auto_process", "trigger", "document_type", "operation", "approve", "add_payment",
-        "send_email", "unknown_sku", "rounding_limit", "email_via") if name in given}
+        "send_email", "unknown_sku", "rounding_limit", "email_via", "paytraq_transport")
+        if name in given}
     for name in ("rounding_tax_key", "warehouse_id"):
         if name in given:
             simple[name] = given[name] or None
@@ -136,7 +140,7 @@ def _payment_mappings(settings: ChannelSettings, change: SettingsChange) -> tupl
 
 def changed_credentials(credentials: ChannelCredentials,
                         change: SettingsChange) -> ChannelCredentials:
-    given = {name: value for name, value in change.given().items() if name in SMTP_FIELDS}
+    given = {name: value for name, value in change.given().items() if name in CREDENTIAL_FIELDS}
     return replace(credentials, **given) if given else credentials
 
 
@@ -159,6 +163,9 @@ def settings_errors(settings: ChannelSettings, credentials: ChannelCredentials,
     if settings.rounding_limit > 0 and not settings.rounding_tax_key:
         errors["rounding_tax_key"] = ["a rounding limit needs the no-VAT tax key of the "
                                       "adjustment"]
+    if settings.paytraq_transport is PayTraqTransport.CONNECT and not credentials.paytraq_connect_url:
+        errors["paytraq_connect_url"] = ["PayTraq Connect needs the channel's Connect URL (PayTraq: "
+                                         "Sales → Sales Inbox → Channels → PayTraq Connect)"]
     if settings.email_via is EmailVia.SMTP:
         for name in ("smtp_host", "smtp_from"):
             if not getattr(credentials, name):

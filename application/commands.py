@@ -64,3 +64,21 @@ class RecordProduct(Command):
     stock: int | None
     modified_at: str
     data: dict
+
+
+@dataclass(frozen=True)
+class AnswerPaymentCheck(Command):
+    """A person looked in PayTraq for a payment whose answer was lost: booked or not."""
+
+    channel_id: str
+    order_id: str
+    booked: bool
+
+
+@dataclass(frozen=True)
+class AnswerConnectCheck(Command):
+    """A person looked in PayTraq for an order whose PayTraq Connect answer was lost."""
+
+    channel_id: str
+    order_id: str
+    delivered: bool

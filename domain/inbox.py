@@ -16,6 +16,7 @@ from domain.review import ReviewReason
 from domain.settings import ChannelSettings
 
 S = InboxStatus
+SENT_TO_CONNECT = "sent_to_paytraq_connect"  # the step: handed to PayTraq Connect
 __all__ = ["DocumentRecord", "InboxItem", "InboxStatus", "Owed", "PaymentRecord", "Step",
            "IllegalInboxTransition"]
 
@@ -56,6 +57,7 @@ class InboxItem:
     def progress_status(self) -> InboxStatus:
         """The furthest business milestone reached, ignoring review/failure flags."""
         milestones = [
+            (self.sent_at, S.SENT),
             (self.document_created_at, S.DOCUMENT_CREATED),
             (self.finalised_at, S.APPROVED),
             (self.payment.at if self.payment else None, S.PAID),
@@ -65,6 +67,11 @@ class InboxItem:
         if not reached:
             return S.RECEIVED
         return max(reached, key=lambda pair: pair[0])[1]
+
+    @property
+    def sent_at(self) -> datetime | None:
+        """When the order was handed to PayTraq Connect (one call; no document id comes back)."""
+        return next((step.at for step in self.steps if step.name == SENT_TO_CONNECT), None)
 
     @property
     def is_cancelled(self) -> bool:
@@ -102,6 +109,12 @@ class InboxItem:
         if self.order.dispatched and not order.dispatched:
             order = replace(order, dispatched=True, archived=self.order.archived or order.archived)
         return order
+
+    def sent_to_connect(self, at: datetime, **detail: object) -> None:
+        if self.sent_at is not None:
+            return
+        self._move(S.SENT, at, SENT_TO_CONNECT, **detail)
+        self.error = None
 
     def document_created(self, record: DocumentRecord, at: datetime) -> None:
         if self.document is not None:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class InboxStatus(StrEnum):
     RECEIVED = "received"
+    SENT = "sent"  # handed to PayTraq Connect: PayTraq's own Sales Inbox makes the document
     DOCUMENT_CREATED = "document_created"
     APPROVED = "approved"
     PAID = "paid"
@@ -17,9 +18,11 @@ class InboxStatus(StrEnum):
 
 
 S = InboxStatus
-_PROGRESS = {S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
+_PROGRESS = {S.SENT, S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
 ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
-    S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.RECEIVED: frozenset({S.SENT, S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.SENT: frozenset({S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW,
+                       S.FAILED, S.CANCELLED}),
     S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
     S.PAID: frozenset({S.APPROVED, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),

@@ -8,6 +8,7 @@ Verified against 1,502 real PayTraq documents (tests/unit/test_real_paytraq_corp
 4. VAT per tax key on the whole document, half-up: inclusive TaxAmount = round2(Gross × r/(100+r)),
    exclusive TaxAmount = round2(Net × r/100).
 5. NetAmount is the sum of the tax rows' nets only; keys without a rate add to the gross only.
+   A key whose gross, net and tax are all zero gets no tax row (DECISIONS R7).
 6. GrossAmount = Header/Total = all amounts (+ taxes when prices exclude VAT).
 """
 
@@ -138,6 +139,8 @@ def compute_totals(
             continue
         tax = vat_of(base, key.rate, include_tax)
         row_gross, row_net = (base, base - tax) if include_tax else (base + tax, base)
+        if row_gross == row_net == tax == ZERO:
+            continue  # R7: PayTraq writes no Taxes row for an all-zero key
         rows.append(TaxRow(key, row_gross, row_net, tax))
         gross += row_gross
     net = sum((row.net for row in rows), ZERO)

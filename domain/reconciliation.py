@@ -213,6 +213,8 @@ class ReconciliationPolicy:
         cause: MismatchCause,
         breakdown: tuple[TaxKeyBreakdown, ...],
     ) -> str:
+        if order.total == predicted:
+            return _explain_vat_only(order, paytraq_taxes, cause, breakdown)
         head = (
             f"Mozello total {order.total} {order.currency} (VAT {order.taxes}) differs from the "
             f"PayTraq document total {predicted} (VAT {paytraq_taxes}) by {order.total - predicted}"
@@ -223,13 +225,7 @@ class ReconciliationPolicy:
                 "the whole document. The document stays Draft and no payment is added."
             )
         if cause is MismatchCause.TAX_GROUP:
-            wrong = [
-                f"{', '.join(str(_rate(r)) + '%' for r in row.shop_rates)} → "
-                f"{row.tax_key_name or row.tax_key_id} ({_rate(row.tax_key_rate)}%)"
-                for row in breakdown
-                if any(_rate(r) != _rate(row.tax_key_rate) for r in row.shop_rates)
-            ]
-            detail = "; ".join(wrong) if wrong else "a VAT rate has no matching tax key"
+            detail = _wrong_keys(breakdown) or "a VAT rate has no matching tax key"
             return (
                 head + f": wrong tax group ({detail}). Fix the channel's tax mapping or the "
                 "document's tax keys; the document stays Draft and no payment is added."
@@ -238,3 +234,35 @@ class ReconciliationPolicy:
             head + ": the amounts differ beyond rounding (prices, discount or shipping). "
             "The document stays Draft and no payment is added."
         )
+
+
+def _wrong_keys(breakdown: tuple[TaxKeyBreakdown, ...]) -> str:
+    return "; ".join(
+        f"{', '.join(str(_rate(r)) + '%' for r in row.shop_rates)} → "
+        f"{row.tax_key_name or row.tax_key_id} ({_rate(row.tax_key_rate)}%)"
+        for row in breakdown
+        if any(_rate(r) != _rate(row.tax_key_rate) for r in row.shop_rates)
+    )
+
+
+def _explain_vat_only(
+    order: SalesOrder,
+    paytraq_taxes: Decimal,
+    cause: MismatchCause,
+    breakdown: tuple[TaxKeyBreakdown, ...],
+) -> str:
+    """The totals agree to the cent, the VAT does not: name both VAT figures and the likely cause."""
+    wrong = _wrong_keys(breakdown)
+    if cause is MismatchCause.TAX_GROUP or wrong:
+        likely = (f"a VAT rate is mapped to a tax key of another rate ({wrong or 'unmapped'}); "
+                  "fix the channel's tax mapping or the document's tax keys")
+    else:
+        likely = ("the shop's VAT figure does not cover what PayTraq taxes (a line or the "
+                  "shipping on a tax key without VAT, or the shop's VAT left out the shipping); "
+                  "check the tax keys of the document's lines and shipping")
+    return (
+        f"Mozello and PayTraq agree on the total {order.total} {order.currency}, but not on the "
+        f"VAT: Mozello VAT {order.taxes}, PayTraq VAT {paytraq_taxes} (difference "
+        f"{order.taxes - paytraq_taxes}). Likely cause: {likely}. The document stays Draft and "
+        "no payment is added."
+    )

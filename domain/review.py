@@ -17,6 +17,8 @@ class ReasonCode(StrEnum):
     EMAIL_NOT_SENT = "email_not_sent"
     DOCUMENT_VOIDED = "document_voided"
     DELETED_AFTER_PAYMENT = "deleted_after_payment"
+    PAYMENT_UNCERTAIN = "payment_uncertain"
+    CONNECT_UNCERTAIN = "connect_uncertain"
 
 
 @dataclass(frozen=True, slots=True)

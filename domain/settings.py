@@ -45,6 +45,14 @@ class EmailVia(StrEnum):
     SMTP = "smtp"
 
 
+class PayTraqTransport(StrEnum):
+    """How documents reach PayTraq: its REST API (a call per step), or PayTraq Connect (one
+    documented call per order into PayTraq's own Sales Inbox, which then does the steps)."""
+
+    REST = "rest"
+    CONNECT = "connect"
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentMapping:
     """A Mozello payment method booked to a PayTraq money account."""
@@ -92,6 +100,7 @@ class ChannelSettings:
     rounding_limit: Decimal = ZERO
     stock_sync: StockSyncSettings = field(default_factory=StockSyncSettings)
     email_via: EmailVia = EmailVia.PAYTRAQ
+    paytraq_transport: PayTraqTransport = PayTraqTransport.REST
 
     def stock_sync_problems(self) -> list[str]:
         """What keeps a stock sync of this channel from running, in words for the shop owner."""

@@ -7,25 +7,33 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import structlog
+
 from adapters.mailers.paytraq import PayTraqMailer
 from adapters.mozello.api import MozelloClient
 from adapters.mozello.notifications import EVENTS
 from adapters.mozello.transport import BURST
 from adapters.outside_calls import OutsideCall
 from adapters.paytraq.api import PayTraqClient
+from adapters.paytraq.connect import PayTraqConnectClient
 from adapters.ratelimit import RedisTokenBucket
 from adapters.storage.audit_writer import AuditWriter
 from application.channel_setup import Connector
+from application.errors import PermanentError
 from application.ports import (
     AccountingPort,
     AuditEntry,
     ChannelCredentials,
+    ConnectPort,
     Gateways,
     MailerPort,
     ShopPort,
     UnitOfWork,
+    WriteDialect,
 )
 from domain.settings import EmailVia
+
+log = structlog.get_logger(__name__)
 
 
 class ChannelGateways(Gateways):
@@ -63,9 +71,39 @@ class ChannelGateways(Gateways):
             if key not in self._accounting:
                 self._accounting[key] = PayTraqClient(
                     creds.paytraq_api_key, creds.paytraq_api_token, self.paytraq_url,
-                    redis=self.redis, observer=self._audit(channel_id), **self.paytraq_options,
+                    redis=self.redis, observer=self._audit(channel_id),
+                    dialect=self.write_dialect(channel_id),
+                    on_learned=lambda learned: self._remember(channel_id, learned),
+                    **self.paytraq_options,
                 )
             return self._accounting[key]
+
+    def connect(self, channel_id: str) -> ConnectPort:
+        url = self._credentials(channel_id).paytraq_connect_url
+        if not url:
+            raise PermanentError("the channel has no PayTraq Connect URL: set "
+                                 "--paytraq-connect-url, or use --paytraq-transport rest")
+        options = {k: v for k, v in self.paytraq_options.items() if k in ("timeouts", "retry")}
+        return PayTraqConnectClient(url, observer=self._audit(channel_id), **options)
+
+    def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
+        if not self._credentials(channel_id).has_paytraq_rest:
+            return None
+        return self.accounting(channel_id)
+
+    def write_dialect(self, channel_id: str) -> WriteDialect:
+        """The PayTraq write shapes that worked for this channel (DECISIONS R1, R2)."""
+        with self.uow_factory() as uow:
+            return uow.write_dialects.get(channel_id)
+
+    def _remember(self, channel_id: str, learned: WriteDialect) -> None:
+        """Kept in its own transaction; failing to remember never fails the write itself."""
+        try:
+            with self.uow_factory() as uow:
+                uow.write_dialects.remember(channel_id, learned, datetime.now(UTC))
+                uow.commit()
+        except Exception as error:  # noqa: BLE001 - next time the shape is simply learned again
+            log.warning("paytraq.shape_not_remembered", channel=channel_id, error=str(error))
 
     def shop(self, channel_id: str) -> ShopPort:
         creds = self._credentials(channel_id)
@@ -98,8 +136,11 @@ class ChannelGateways(Gateways):
         writer = self._audit_writer
 
         def record(call: OutsideCall) -> None:
+            # the worker binds the order it is handling (handlers/process_order.py)
+            order_id = structlog.contextvars.get_contextvars().get("order_id")
             writer.record(AuditEntry(datetime.now(UTC), channel_id, call.api, call.method,
-                                     call.path, call.status, call.duration_ms, call.error))
+                                     call.path, call.status, call.duration_ms, call.error,
+                                     str(order_id) if order_id else None))
 
         return record
 

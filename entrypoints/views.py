@@ -41,6 +41,14 @@ def mask(secret: str) -> str:
     return ("*" * 8) + secret[-4:] if len(secret) > 8 else "*" * 8
 
 
+def mask_url(url: str) -> str:
+    """The PayTraq Connect URL without its channel number (whoever has it can post orders)."""
+    if not url:
+        return ""
+    head, _, last = url.rstrip("/").rpartition("/")
+    return f"{head}/{mask(last)}"
+
+
 def channel_view(channel: Channel, credentials: ChannelCredentials | None = None,
                  webhook_path: str | None = None) -> dict:
     s = channel.settings
@@ -68,6 +76,7 @@ def channel_view(channel: Channel, credentials: ChannelCredentials | None = None
             "unknown_sku": s.unknown_sku.value,
             "rounding_limit": str(s.rounding_limit),
             "email_via": s.email_via.value,
+            "paytraq_transport": s.paytraq_transport.value,
             "stock_sync": _plain(asdict(s.stock_sync)),
         },
     }
@@ -82,6 +91,7 @@ def channel_view(channel: Channel, credentials: ChannelCredentials | None = None
             "smtp_password": mask(credentials.smtp_password),
             "smtp_from": credentials.smtp_from,
             "smtp_security": credentials.smtp_security,
+            "paytraq_connect_url": mask_url(credentials.paytraq_connect_url),
         }
     return view
 

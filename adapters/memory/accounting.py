@@ -9,19 +9,23 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from adapters.outside_calls import mentions
 from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
+    AccountingProbe,
     ClientRecord,
+    ContentCharge,
+    ContentLine,
     NewClient,
     PaymentReceipt,
     PaymentRequest,
     PriceEntry,
     ProductStock,
+    SaleContents,
     SaleLine,
     SaleLines,
     SalePayment,
@@ -67,7 +71,7 @@ class Overpayment:
     id: str
 
 
-class FakeAccounting(AccountingPort):
+class FakeAccounting(AccountingPort, AccountingProbe):
     def __init__(self, tax_keys: list[TaxKey] | None = None, money_accounts: list[str] | None = None):
         self._ids = itertools.count(900001)
         self.clients: dict[str, ClientRecord] = {}
@@ -79,6 +83,7 @@ class FakeAccounting(AccountingPort):
         self.calls: list[str] = []
         self.forgotten: list[str] = []
         self.calls_made = 0
+        self.overpayments_visible = True  # False: as PayTraq may be, no way to find them again
         self._faults: dict[str, list[tuple[str, Exception]]] = {}
 
     # --- test controls -------------------------------------------------------------------
@@ -174,7 +179,7 @@ class FakeAccounting(AccountingPort):
             warehouse_id=sale.document.warehouse_id,
         )
 
-    def find_sale_by_ref(self, ref: str) -> SaleRecord | None:
+    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
         self._call("find_sale_by_ref")
         for sale in self.sales.values():
             if sale.document.document_ref == ref:
@@ -240,7 +245,7 @@ class FakeAccounting(AccountingPort):
         for payment in sale.payments:
             if mentions(payment.comment, reference):
                 return PaymentReceipt(payment.amount, False, payment.paytraq_id)
-        for advance in self.overpayments:
+        for advance in self.overpayments if self.overpayments_visible else ():
             if advance.sale_id == sale_id and advance.reference == reference:
                 return PaymentReceipt(advance.amount, True, advance.id)
         return None
@@ -325,6 +330,26 @@ class FakeAccounting(AccountingPort):
             if price_group_id in p.prices
         ]
 
+    # --- what `channel check` asks ---------------------------------------------------------
+    def sales_listed(self, status: str = "") -> list[SaleSummary]:
+        self._call("sales_listed")
+        return [SaleSummary(s.id, s.document.document_ref, s.status, s.updated,
+                            s.document.document_date.isoformat())
+                for s in self.sales.values() if not status or s.status == status][:100]
+
+    def sale_contents(self, sale_id: str) -> SaleContents:
+        self._call("sale_contents")
+        sale = self._sale(sale_id)
+        doc, record = sale.document, self._record(sale)
+        return SaleContents(
+            sale.id, doc.document_ref, sale.status, doc.currency, doc.include_tax,
+            record.total, record.tax,
+            tuple(ContentLine(li.item_id, li.qty, li.price, li.discount_pct, li.tax_key.id)
+                  for li in doc.lines),
+            ContentCharge(doc.shipping.amount, doc.shipping.tax_key.id) if doc.shipping else None,
+            tuple(ContentCharge(a.amount, a.tax_key.id, a.type.value, a.basis.value)
+                  for a in doc.adjustments),
+        )
 
 def transient(message: str = "PayTraq did not answer in time") -> TransientError:
     return TransientError(message)

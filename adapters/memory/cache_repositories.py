@@ -73,6 +73,12 @@ class MemoryAuditLog(AuditLog):
             self.pruned = [e for e in self.store.audit if e.at < before][:limit]
         return len(self.pruned)
 
+    def for_order(self, channel_id: str, order_id: str, limit: int = 500) -> list[AuditEntry]:
+        with self.store.lock:
+            entries = [*self.store.audit, *self.new]
+        wanted = [e for e in entries if (e.channel_id, e.order_id) == (channel_id, order_id)]
+        return sorted(wanted, key=lambda e: e.at)[:limit]
+
     def apply(self) -> None:
         gone = {id(e) for e in self.pruned}
         self.store.audit[:] = [e for e in self.store.audit if id(e) not in gone]

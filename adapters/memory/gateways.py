@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 from adapters.mailers.paytraq import PayTraqMailer
-from application.ports import AccountingPort, Gateways, MailerPort, ShopPort
+from application.ports import AccountingPort, ConnectPort, Gateways, MailerPort, ShopPort
 
 
 class StaticGateways(Gateways):
     """The same adapters for every channel: the unit tests and the demo."""
 
     def __init__(self, accounting: AccountingPort, shop: ShopPort | None = None,
-                 mailer: MailerPort | None = None):
-        self._accounting, self._shop = accounting, shop
+                 mailer: MailerPort | None = None, connect: ConnectPort | None = None,
+                 rest: bool = True):
+        self._accounting, self._shop, self._connect, self._rest = accounting, shop, connect, rest
         self._mailer = mailer or PayTraqMailer(accounting)
+
+    def connect(self, channel_id: str) -> ConnectPort:
+        if self._connect is None:
+            raise LookupError("no PayTraq Connect adapter configured")
+        return self._connect
+
+    def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
+        return self._accounting if self._rest else None
 
     def accounting(self, channel_id: str) -> AccountingPort:
         return self._accounting

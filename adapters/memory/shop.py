@@ -21,11 +21,14 @@ from application.ports import (
     ShopPort,
     ShopProduct,
     ShopVariant,
+    SkuBatchAnswer,
     SkuUpdate,
     VariantUpdate,
 )
 from domain.money import round2
 from domain.orders import SalesOrder
+
+NOT_FOUND = "Mozello has no product or variant with this SKU"
 
 EVENTS = ("ORDER_CREATED", "ORDER_DELETED", "PAYMENT_CHANGED", "DISPATCH_CHANGED",
           "PRODUCT_CHANGED", "PRODUCT_DELETED", "STOCK_CHANGED")
@@ -90,11 +93,12 @@ class FakeShop(ShopPort):
                 raise NotFound(f"Mozello has no order {order_id}")
             return self.orders[order_id][0]
 
-    def orders_modified_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+    def orders_created_since(self, since: datetime | None) -> Iterator[ShopOrder]:
         self._call()
         with self._lock:
             found = [(order, at) for order, at in self.orders.values()
-                     if since is None or _utc(at) >= _utc(since).replace(microsecond=0)]
+                     if since is None
+                     or _utc(order.order.created_at) >= _utc(since).replace(microsecond=0)]
         yield from (order for order, _ in found)
 
     def list_products(self) -> Iterator[ShopProduct]:
@@ -109,7 +113,7 @@ class FakeShop(ShopPort):
                 raise NotFound(f"Mozello has no product {handle}")
             return self.products[handle]
 
-    def update_by_sku(self, updates: list[SkuUpdate]) -> int:
+    def update_by_sku(self, updates: list[SkuUpdate]) -> SkuBatchAnswer:
         for update in updates:
             if not update.sku:
                 raise PermanentError("a batch update by SKU needs a SKU")
@@ -120,9 +124,8 @@ class FakeShop(ShopPort):
             self._call()
             self.sku_batches.append(items[start:start + BATCH_LIMIT])
         with self._lock:
-            for update in items:
-                self._apply_sku(update)
-        return calls
+            failed = tuple((u.sku, NOT_FOUND) for u in items if not self._apply_sku(u))
+        return SkuBatchAnswer(calls, failed)
 
     def update_variants(self, handle: str, updates: list[VariantUpdate],
                         listed: ShopProduct | None = None) -> None:
@@ -172,11 +175,14 @@ class FakeShop(ShopPort):
         if not self.key_valid:
             raise AuthenticationFailed("Mozello rejected the Store API key (HTTP 401)")
 
-    def _apply_sku(self, update: SkuUpdate) -> None:
+    def _apply_sku(self, update: SkuUpdate) -> bool:
+        """Apply it to every product and variant with the SKU; False when there is none."""
+        found = False
         for handle, product in list(self.products.items()):
             if product.sku == update.sku:
-                product = _changed(product, update)
+                product, found = _changed(product, update), True
             if any(v.sku == update.sku for v in product.variants):
+                found = True
                 raw = copy.deepcopy(product.raw)
                 for variant in raw.get("variants") or []:
                     if variant.get("sku") == update.sku:
@@ -184,6 +190,7 @@ class FakeShop(ShopPort):
                 product = dataclasses.replace(product, raw=raw, variants=tuple(
                     _changed(v, update) if v.sku == update.sku else v for v in product.variants))
             self.products[handle] = product
+        return found
 
 
 def _changed(item, update):

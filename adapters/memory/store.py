@@ -13,6 +13,7 @@ from application.ports import (
     SaleLines,
     StockSyncResult,
     StockSyncRun,
+    WriteDialect,
 )
 from domain.inbox import InboxItem
 from domain.settings import Channel
@@ -35,3 +36,4 @@ class MemoryStore:
         self.results: dict[str, list[StockSyncResult]] = {}
         self.sales: dict[Key, SaleLines] = {}
         self.catalogue: dict[Key, MirroredProduct] = {}
+        self.write_dialects: dict[str, WriteDialect] = {}

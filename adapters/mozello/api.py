@@ -11,12 +11,20 @@ from urllib.parse import quote
 from marshmallow import ValidationError
 
 from adapters.errors import InvalidShopData
+from adapters.mozello.batch_answer import batch_failures
 from adapters.mozello.fields import MOZELLO_TIME
 from adapters.mozello.notifications import EVENTS
 from adapters.mozello.schemas import describe_errors, load_order, load_product
 from adapters.mozello.transport import MozelloTransport
 from application.errors import NotFound, PermanentError
-from application.ports import ShopOrder, ShopPort, ShopProduct, SkuUpdate, VariantUpdate
+from application.ports import (
+    ShopOrder,
+    ShopPort,
+    ShopProduct,
+    SkuBatchAnswer,
+    SkuUpdate,
+    VariantUpdate,
+)
 from domain.money import round2
 
 PAGE_SIZE = 100
@@ -62,10 +70,11 @@ class MozelloClient(ShopPort):
         data = self.transport.request("GET", f"store/order/{_segment(order_id)}/")
         return _shop_order(_unwrap(data, "order"))
 
-    def orders_modified_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+    def orders_created_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+        """DECISIONS R5: filter on `created_at` (as a public client does)."""
         params: dict[str, str | int] = {"page_size": PAGE_SIZE}
         if since is not None:
-            params["filter"] = f"modified_at>={_mozello_time(since)}"
+            params["filter"] = f"created_at>={_mozello_time(since)}"
         for raw in self._pages("store/orders/", params, "orders"):
             yield _shop_order(raw)
 
@@ -79,16 +88,17 @@ class MozelloClient(ShopPort):
         data = self.transport.request("GET", f"store/product/{_segment(handle)}/")
         return _shop_product(_unwrap(data, "product"))
 
-    def update_by_sku(self, updates: list[SkuUpdate]) -> int:
+    def update_by_sku(self, updates: list[SkuUpdate]) -> SkuBatchAnswer:
         items = [_sku_item(update) for update in updates]
         items = [item for item in items if len(item) > 1]
-        calls = 0
+        calls, failed = 0, []
         for start in range(0, len(items), BATCH_LIMIT):
-            self.transport.request("POST", "store/products/batch_update_by_sku/",
-                                   body={"products": items[start:start + BATCH_LIMIT]},
-                                   idempotent=True)
+            answer = self.transport.request("POST", "store/products/batch_update_by_sku/",
+                                            body={"products": items[start:start + BATCH_LIMIT]},
+                                            idempotent=True)
+            failed += batch_failures(answer)
             calls += 1
-        return calls
+        return SkuBatchAnswer(calls, tuple(failed))
 
     def update_variants(self, handle: str, updates: list[VariantUpdate],
                         listed: ShopProduct | None = None) -> None:

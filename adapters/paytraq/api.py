@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 import requests
@@ -22,6 +23,7 @@ import structlog
 
 from adapters.outside_calls import CallObserver, mentions
 from adapters.paytraq import bodies, xml
+from adapters.paytraq.contents_xml import sale_contents
 from adapters.paytraq.limits import (
     BURST,
     DAILY_LIMIT,
@@ -30,7 +32,14 @@ from adapters.paytraq.limits import (
     shared_bucket,
     shared_budget,
 )
-from adapters.paytraq.paths import PATHS
+from adapters.paytraq.paths import (
+    DATE_FILTER,
+    LISTING_DAYS,
+    LISTING_PAGES,
+    PATHS,
+    PAYMENT_FORMS,
+    SALE_ROOTS,
+)
 from adapters.paytraq.paths import path as _path
 from adapters.paytraq.transport import (
     DEFAULT_RETRY,
@@ -40,19 +49,23 @@ from adapters.paytraq.transport import (
     RetryPolicy,
     Timeouts,
 )
+from adapters.paytraq.write_shapes import WriteShapes
 from adapters.ratelimit import DailyBudget, RateLimiter, RedisTokenBucket
-from application.errors import PermanentError, TransientError
+from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
+    AccountingProbe,
     ClientRecord,
     NewClient,
     PaymentReceipt,
     PaymentRequest,
     PriceEntry,
     ProductStock,
+    SaleContents,
     SaleLines,
     SaleRecord,
     SaleSummary,
+    WriteDialect,
 )
 from domain.documents import Document
 from domain.paytraq_totals import TaxKey
@@ -73,7 +86,7 @@ T = TypeVar("T")
 MAX_PAGES = 2_000  # 200,000 records
 
 
-class PayTraqClient(AccountingPort):
+class PayTraqClient(AccountingPort, AccountingProbe):
     def __init__(
         self,
         api_key: str,
@@ -92,6 +105,8 @@ class PayTraqClient(AccountingPort):
         sleep: Callable[[float], None] = time.sleep,
         item_cache_size: int = 10_000,
         observer: CallObserver | None = None,
+        dialect: WriteDialect | None = None,
+        on_learned: Callable[[WriteDialect], None] | None = None,
     ):
         base_url = base_url or DEFAULT_BASE_URL
         name = credential_hash(api_key)
@@ -115,6 +130,11 @@ class PayTraqClient(AccountingPort):
         self._item_cache_size = item_cache_size
         self._tax_keys: list[TaxKey] | None = None
         self._lock = threading.Lock()
+        self.shapes = WriteShapes(dialect, on_learned)
+
+    @property
+    def write_dialect(self) -> WriteDialect:
+        return self.shapes.dialect
 
     def __repr__(self) -> str:
         return f"PayTraqClient({self.http.base_url!r}, credentials=***)"
@@ -179,8 +199,19 @@ class PayTraqClient(AccountingPort):
         return list(self._tax_keys)
 
     # --- sales -------------------------------------------------------------------------
-    def find_sale_by_ref(self, ref: str) -> SaleRecord | None:
+    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
+        """P1, then (R4: `query` may not match DocumentRef) a bounded listing by document date
+        around `around`, matched on DocumentRef exactly."""
         for page in self._pages(PATHS["sales"], {"query": ref}):
+            for summary in xml.sale_summaries(page):
+                if summary.ref == ref:
+                    return self.get_sale(summary.id)
+        if around is None:
+            return None
+        window = timedelta(days=LISTING_DAYS)
+        params = dict(zip(DATE_FILTER, ((around - window).isoformat(),
+                                        (around + window).isoformat()), strict=True))
+        for page in self._pages(PATHS["sales"], params, max_pages=LISTING_PAGES):
             for summary in xml.sale_summaries(page):
                 if summary.ref == ref:
                     return self.get_sale(summary.id)
@@ -188,12 +219,15 @@ class PayTraqClient(AccountingPort):
 
     def create_sale(self, document: Document) -> str:
         def existing() -> str | None:
-            found = self.find_sale_by_ref(document.document_ref)
+            found = self.find_sale_by_ref(document.document_ref, document.document_date)
             return found.id if found else None
 
         def create() -> str:
             try:
-                body = self.http.post(PATHS["sale_create"], bodies.sale_body(document))
+                body = self.shapes.post(
+                    self.http, "sale_root", PATHS["sale_create"], SALE_ROOTS,
+                    lambda root: bodies.sale_body(document, root),
+                )
             except PermanentError:
                 for line in document.lines:  # a stale ItemID must be looked up again next time
                     if line.sku:
@@ -234,6 +268,8 @@ class PayTraqClient(AccountingPort):
 
     # --- payments (P4) -------------------------------------------------------------------
     def find_payment(self, sale_id: str, reference: str) -> PaymentReceipt | None:
+        """A payment of this sale and order reference, when PayTraq shows one. None means "not
+        seen", which is proof of absence only where PayTraq shows comments (R3: it does not)."""
         sale = self.get_sale(sale_id)
         overpayment = sale.sale_type == DocumentType.SALES_ORDER.value
         if not overpayment:
@@ -242,25 +278,26 @@ class PayTraqClient(AccountingPort):
                     return PaymentReceipt(payment.amount, False, payment.paytraq_id)
             if all(payment.comment for payment in sale.payments):
                 return None  # every payment shows its comment, and none is ours
-        for page in self._pages(PATHS["payments"], {"query": reference}):
-            for booked in xml.booked_payments(page):
-                if booked.sale_id == sale_id and mentions(booked.comment, reference):
-                    return PaymentReceipt(booked.amount, overpayment, booked.id or None)
+        try:
+            for page in self._pages(PATHS["payments"], {"query": reference}):
+                for booked in xml.booked_payments(page):
+                    if booked.sale_id == sale_id and mentions(booked.comment, reference):
+                        return PaymentReceipt(booked.amount, overpayment, booked.id or None)
+        except NotFound:
+            log.info("paytraq.payments_listing_missing")  # [MCP] path: not every PayTraq has it
         return None
 
     def add_payment(self, sale_id: str, payment: PaymentRequest) -> PaymentReceipt:
+        """Book it once. After a lost answer this raises AmbiguousWrite and does not look or
+        retry: whether it was booked is the caller's decision (application.payment_recovery),
+        from what it wrote down before the attempt."""
         sale_type = payment.sale_type or self.get_sale(sale_id).sale_type
         overpayment = sale_type == DocumentType.SALES_ORDER.value
-
-        def create() -> PaymentReceipt:
-            body = self.http.post(_path("payment", sale_id), bodies.payment_body(payment))
-            return PaymentReceipt(payment.amount, overpayment, xml.optional_created_id(body))
-
-        return self._write(
-            f"add payment {payment.reference} to sale {sale_id}",
-            create,
-            lambda: self.find_payment(sale_id, payment.reference),
+        body = self.shapes.post(
+            self.http, "payment_form", _path("payment", sale_id), tuple(PAYMENT_FORMS),
+            lambda form: bodies.payment_body(payment, form),
         )
+        return PaymentReceipt(payment.amount, overpayment, xml.optional_created_id(body))
 
     # --- e-mail and PDF ------------------------------------------------------------------
     def send_sale(self, sale_id: str, email: str | None = None) -> None:
@@ -292,13 +329,23 @@ class PayTraqClient(AccountingPort):
         path = _path("price_list", price_group_id)
         return [entry for page in self._pages(path, {}) for entry in xml.price_list(page)]
 
+    # --- what `channel check` asks (application.ports.probe) ------------------------------
+    def sales_listed(self, status: str = "") -> list[SaleSummary]:
+        params = {"page": "0", **({"status": status} if status else {})}
+        return xml.sale_summaries(self.http.get(PATHS["sales"], params))
+
+    def sale_contents(self, sale_id: str) -> SaleContents:
+        return sale_contents(self.http.get(_path("sale", sale_id)))
+
     # --- helpers -----------------------------------------------------------------------
-    def _pages(self, path: str, params: dict[str, str]) -> Iterator[ET_Element]:
+    def _pages(self, path: str, params: dict[str, str], max_pages: int = 0
+               ) -> Iterator[ET_Element]:
         """0-based pages of 100, each parsed once; the last page is the first one holding fewer
         records. A server that ignores `page` (the same page again) or a list past MAX_PAGES
-        stops the loop instead of spending the daily budget."""
+        (or `max_pages`) stops the loop instead of spending the daily budget."""
         previous: bytes | None = None
-        for page in range(MAX_PAGES):
+        limit = max_pages or MAX_PAGES
+        for page in range(limit):
             body = self.http.get(path, {**params, "page": str(page)})
             if body == previous:
                 raise PermanentError(f"PayTraq returned page {page} of {path} twice: paging "
@@ -308,7 +355,8 @@ class PayTraqClient(AccountingPort):
             if len(root) < PAGE_SIZE:
                 return
             previous = body
-        raise PermanentError(f"PayTraq {path} has more than {MAX_PAGES} pages")
+        raise PermanentError(f"PayTraq {path} has more than {limit} pages: a bounded look-up "
+                             "could not finish, so a missing record cannot be ruled out")
 
     def _write(self, what: str, write: Callable[[], T], existing: Callable[[], T | None] | None) -> T:
         """Write; after a lost answer, look for the result first and write again only if absent."""

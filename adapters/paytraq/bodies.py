@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from decimal import ROUND_HALF_UP, Decimal
 
 from adapters.outside_calls import mentions
+from adapters.paytraq.paths import PAYMENT_FORMS, SALE_ROOTS
 from application.ports import NewClient, PaymentRequest
 from domain.documents import Document
 from domain.paytraq_totals import TaxKey
@@ -81,8 +82,18 @@ def _tax_key(parent: ET.Element, key: TaxKey) -> None:
     _path(parent, "TaxKey/TaxKeyID", key.id)
 
 
-def sale_body(document: Document) -> bytes:
-    """`POST sale` (DECISIONS P2, paytraq-api.md §7.6 and §14.2)."""
+def sale_body(document: Document, root_tag: str = SALE_ROOTS[0]) -> bytes:
+    """`POST sale` (DECISIONS P2, paytraq-api.md §7.6 and §14.2): a bare <Sale>, or with
+    `root_tag="Data"` the same element wrapped as <Data><Sale>…</Sale></Data> (R1)."""
+    sale = _sale_element(document)
+    if root_tag == "Sale":
+        return _bytes(sale)
+    wrapper = ET.Element(root_tag)
+    wrapper.append(sale)
+    return _bytes(wrapper)
+
+
+def _sale_element(document: Document) -> ET.Element:
     root = ET.Element("Sale")
     _sale_header(_sub(root, "Header"), document)
     items = _sub(root, "LineItems")
@@ -109,7 +120,7 @@ def sale_body(document: Document) -> bytes:
             _sub(row, "TypeID", adjustment.type.value)
             _sub(row, "PctOrAmount", adjustment.basis.value)
             _tax_key(row, adjustment.tax_key)
-    return _bytes(root)
+    return root
 
 
 def _sale_header(header: ET.Element, document: Document) -> None:
@@ -145,13 +156,14 @@ def payment_comment(payment: PaymentRequest) -> str:
     return f"{payment.comment} [{payment.reference}]".strip()
 
 
-def payment_body(payment: PaymentRequest) -> bytes:
-    """`POST sale/{id}/payment` (DECISIONS P4)."""
+def payment_body(payment: PaymentRequest, form: str = "amount") -> bytes:
+    """`POST sale/{id}/payment` in one of the PAYMENT_FORMS (DECISIONS P4, R2)."""
+    date_tag, amount_tag, account_tag, comment_tag = PAYMENT_FORMS[form]
     root = ET.Element("Payment")
-    _sub(root, "PaymentDate", payment.date.isoformat())
-    _sub(root, "Amount", amount(payment.amount))
-    _sub(root, "MoneyAccountID", payment.money_account_id)
-    _sub(root, "Comment", payment_comment(payment))
+    _sub(root, date_tag, payment.date.isoformat())
+    _sub(root, amount_tag, amount(payment.amount))
+    _sub(root, account_tag, payment.money_account_id)
+    _sub(root, comment_tag, payment_comment(payment))
     return _bytes(root)
 
 

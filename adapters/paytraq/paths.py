@@ -1,6 +1,15 @@
-"""Every PayTraq path Sales Inbox calls. [MCP]/[INF] ones follow DECISIONS.md."""
+"""Every PayTraq path Sales Inbox calls, and every plausible shape of its writes.
+
+One module, so that a correction after testing against the live service is a one-line change
+(DECISIONS.md, revisions R1–R4). [MCP]/[INF] entries follow DECISIONS.md; none of the write
+shapes is confirmed by public evidence, so a write refused with HTTP 400 (which creates
+nothing) is tried in the next plausible shape, and the shape that worked is remembered per
+channel (`WriteDialect`). Only a 400 whose message names the body counts (`names_the_body`).
+"""
 
 from __future__ import annotations
+
+import re
 
 import requests
 
@@ -9,18 +18,47 @@ PATHS = {
     "client_create": "client",  # POST <Client>         [CODE R4,R5]
     "products": "products",  # GET ?query= | ?WarehouseID=&page=   [CODE R4]
     "tax_keys": "taxKeys",  # GET                       [MCP] P9
-    "sales": "sales",  # GET ?query= | ?status=&page=    [CODE R2][MCP] P1, P7
+    "sales": "sales",  # GET ?query= | ?status= | ?date_from=&date_till= &page=  [CODE R2][MCP]
     "sale": "sale/{id}",  # GET                         [OBS R1]
-    "sale_create": "sale",  # POST <Sale>               [CODE R3] P2
+    "sale_create": "sale",  # POST, see SALE_ROOTS      [CODE R3] P2, R1
     "approve": "sale/{id}/approve",  # POST <Document/> [MCP] P3
     "post": "sale/{id}/post",  # POST <Document/>       [MCP] P3
     "void": "sale/{id}/void",  # POST <Document/>       [MCP] P3
-    "payment": "sale/{id}/payment",  # POST <Payment>   [MCP] P4
+    "payment": "sale/{id}/payment",  # POST, see PAYMENT_FORMS  [MCP] P4, R2
     "payments": "payments",  # GET ?query=&page=        [MCP] docs/decisions/paytraq-payments-lookup.md
     "send": "sale/{id}/send",  # POST <Send>            [MCP] P5
     "pdf": "sale/{id}/pdf",  # GET → application/pdf    [MCP] docs/decisions/paytraq-payments-lookup.md
     "price_list": "productPriceList/{id}",  # GET ?page= [MCP] P8
 }
+
+# `POST sale` (R1): our P2 form sends a bare <Sale>; the only public client known to create
+# sales wraps it as <Data><Sale>…</Sale></Data>. Tried in this order.
+SALE_ROOTS = ("Sale", "Data")
+
+# `POST sale/{id}/payment` (R2): element names of date, amount and money account, in order.
+# "amount" is P4; "payment_amount" names the amount as real `GET sale` responses do (R3);
+# "date_paid" uses the names of the documented Connect block `AddPayment/{MoneyAccountID,
+# DatePaid}` (R6). Every form carries the money account and the order reference in Comment.
+PAYMENT_FORMS = {
+    "amount": ("PaymentDate", "Amount", "MoneyAccountID", "Comment"),
+    "payment_amount": ("PaymentDate", "PaymentAmount", "MoneyAccountID", "Comment"),
+    "date_paid": ("DatePaid", "Amount", "MoneyAccountID", "Comment"),
+}
+
+# `GET sales` by document date (R4): the fallback when `query` does not find a DocumentRef
+# after a lost answer. Days either side of the order date, and at most this many pages.
+DATE_FILTER = ("date_from", "date_till")
+LISTING_DAYS = 1
+LISTING_PAGES = 10
+
+_NAMES_THE_BODY = re.compile(r"\b(body|root|element|xml|expected|unexpected)\b", re.IGNORECASE)
+
+
+def names_the_body(message: str) -> bool:
+    """Does a refusal speak of the body's shape (its root or an element), not of its values?
+    Only such a refusal is worth another shape: a refusal of the values (an unknown client, a
+    missing tax key) would be the same in every shape, and must not teach a wrong one."""
+    return _NAMES_THE_BODY.search(message) is not None
 
 
 def path(name: str, ident: str) -> str:

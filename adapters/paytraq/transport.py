@@ -44,6 +44,14 @@ XML_CONTENT_TYPE = "application/xml"
 DEFAULT_RETRY = RetryPolicy()
 
 
+class RequestRefused(PermanentError):
+    """PayTraq answered 4xx (not 401/404/429): it did nothing; `status` and `message` say why."""
+
+    def __init__(self, text: str, status: int, message: str):
+        super().__init__(text)
+        self.status, self.message = status, message
+
+
 class _NotSent(TransientError):
     """Failed before PayTraq could act (429, connection refused): safe to send again."""
 
@@ -166,7 +174,7 @@ class PayTraqTransport:
         if status >= 500:
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             raise _NoAnswer(f"{where}: server error (HTTP {status}): {message}", wait)
-        raise PermanentError(f"{where}: refused (HTTP {status}): {message}")
+        raise RequestRefused(f"{where}: refused (HTTP {status}): {message}", status, message)
 
     def _gave_up(self, method: str, path: str, last: TransientError | None) -> TransientError:
         detail = f": {last}" if last else ""

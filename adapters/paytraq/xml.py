@@ -169,6 +169,7 @@ def sale_summaries(body: bytes) -> list[SaleSummary]:
                 ref=text(header, "Document/DocumentRef"),
                 status=text(header, "Document/DocumentStatus"),
                 updated=optional(text(header, "TimeStamps/Updated")),
+                date=optional(text(header, "Document/DocumentDate")),
             )
         )
     return summaries

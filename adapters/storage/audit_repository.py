@@ -41,3 +41,12 @@ class SqlAuditLog(AuditLog):
         oldest = (sa.select(audit_log.c.id)
                   .where(audit_log.c.at < sa.literal(before, UtcDateTime)).limit(limit))
         return self._tx.write(sa.delete(audit_log).where(audit_log.c.id.in_(oldest))).rowcount
+
+    def for_order(self, channel_id: str, order_id: str, limit: int = 500) -> list[AuditEntry]:
+        statement = (
+            sa.select(*_COLUMNS)
+            .where(audit_log.c.channel_id == channel_id, audit_log.c.order_id == order_id)
+            .order_by(audit_log.c.at, audit_log.c.id)
+            .limit(limit)
+        )
+        return [AuditEntry(**row) for row in self._tx.read(statement)]

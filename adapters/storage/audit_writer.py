@@ -21,6 +21,7 @@ class AuditWriter:
         self.uow_factory, self.batch, self.interval = uow_factory, batch, interval
         self._queue: queue.Queue[AuditEntry] = queue.Queue(maxsize=100_000)
         self._stop = threading.Event()
+        self._flushing = threading.Lock()  # a caller's flush waits for one in progress
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
         atexit.register(self.close)
@@ -32,7 +33,12 @@ class AuditWriter:
             logger.warning("audit_log_full", dropped=f"{entry.api} {entry.method} {entry.path}")
 
     def flush(self) -> int:
-        """Write what is queued now; returns how many entries were written."""
+        """Write what is queued now; returns how many entries were written. Once it returns,
+        everything recorded before the call is in the database."""
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> int:
         entries: list[AuditEntry] = []
         while len(entries) < self.batch:
             try:

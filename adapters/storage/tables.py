@@ -158,8 +158,10 @@ audit_log = sa.Table(
     sa.Column("status", sa.Integer),
     sa.Column("duration_ms", sa.Integer, nullable=False),
     sa.Column("error", sa.Text),
+    sa.Column("order_id", ID),
     sa.Index("ix_audit_log_channel_at", "channel_id", "at"),
     sa.Index("ix_audit_log_at", "at"),  # retention
+    sa.Index("ix_audit_log_order", "channel_id", "order_id"),
 )
 
 sales_cache = sa.Table(
@@ -200,4 +202,13 @@ sent_mail = sa.Table(
     sa.Column("order_id", ID, nullable=False),
     sa.Column("recipient", sa.String(320), nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=False),
+)
+
+paytraq_write_dialects = sa.Table(
+    "paytraq_write_dialects",
+    metadata,
+    sa.Column("channel_id", ID, primary_key=True),
+    sa.Column("sale_root", sa.String(32)),
+    sa.Column("payment_form", sa.String(32)),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )

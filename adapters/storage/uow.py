@@ -13,6 +13,7 @@ from adapters.storage.delivery_repository import SqlDeliveryRepository
 from adapters.storage.inbox_repository import SqlInboxRepository
 from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
 from adapters.storage.transaction import Transaction
+from adapters.storage.write_dialect_repository import SqlWriteDialects
 from application.ports import UnitOfWork
 
 
@@ -44,6 +45,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.stock_runs = SqlStockRuns(tx)
         self.sales_cache = SqlSalesCache(tx)
         self.catalogue = SqlCatalogueMirror(tx)
+        self.write_dialects = SqlWriteDialects(tx)
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self._fresh()

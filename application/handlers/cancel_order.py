@@ -3,6 +3,7 @@ from __future__ import annotations
 from application.commands import CancelOrder
 from application.order_lock import holding_order
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
+from application.write_ahead import CREATING_DOCUMENT
 from domain.review import ReasonCode, ReviewReason
 
 
@@ -24,13 +25,23 @@ def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
         item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=lock_row)
         if item is None or item.is_cancelled:
             return
-        accounting = gateways.accounting(cmd.channel_id)
+        now = clock.now()
+        attempted = item.sent_at is not None or any(
+            step.name == CREATING_DOCUMENT for step in item.steps)  # write-ahead records
+        accounting = gateways.paytraq_rest(cmd.channel_id)
+        if accounting is None and attempted:
+            item.needs_review([ReviewReason.of(
+                ReasonCode.DELETED_AFTER_FINALISED,
+                "the order was deleted in Mozello after it was sent to PayTraq Connect: void "
+                "its document in PayTraq if one was made")], now)
+            uow.commit()
+            return
         sale = (
             accounting.get_sale(item.document.id)
             if item.document is not None
-            else accounting.find_sale_by_ref(cmd.order_id)
+            else accounting.find_sale_by_ref(cmd.order_id, item.order.created_at.date())
+            if attempted else None
         )
-        now = clock.now()
         if sale is not None and sale.is_draft and item.payment is not None:
             item.needs_review(
                 [

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import structlog
 
 from application.commands import ProcessOrder
+from application.connect_processing import connect_processor
 from application.errors import PERMANENT_ERRORS, UnknownChannel, UnknownOrder
 from application.events import Event
 from application.order_lock import holding_order
 from application.order_steps.pipeline import run_order_steps
 from application.order_steps.run import OrderRun
-from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
+from application.ports import AccountingPort, Clock, ExpiringLock, Gateways, UnitOfWork
+from domain.inbox import InboxItem
+from domain.settings import Channel, PayTraqTransport
 
 logger = structlog.get_logger()
 
@@ -41,18 +46,29 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         structlog.contextvars.bind_contextvars(channel=cmd.channel_id, order_id=cmd.order_id)
         if cmd.manual:
             item.retry(clock.now())
-        run = OrderRun(item, channel, gateways.accounting(channel.id), gateways.mailer(channel.id),
-                       uow.clients, uow.sku_cache, clock, uow.commit)
-        _run_and_record(run, uow)
+        accounting = gateways.accounting(channel.id)
+        _run_and_record(_steps(item, channel, accounting, gateways, uow, clock), item,
+                        accounting, clock, uow)
         return []
 
 
-def _run_and_record(run: OrderRun, uow: UnitOfWork) -> None:
+def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gateways: Gateways,
+           uow: UnitOfWork, clock: Clock) -> Callable[[], None]:
+    """The order's steps over the channel's transport: PayTraq Connect (one call), or REST."""
+    if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
+        return connect_processor(item, channel, gateways, clock, uow.commit).run
+    run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
+                   uow.sku_cache, clock, uow.commit)
+    return lambda: run_order_steps(run)
+
+
+def _run_and_record(steps: Callable[[], None], item: InboxItem, accounting: AccountingPort,
+                    clock: Clock, uow: UnitOfWork) -> None:
     """Run the steps; a failure is recorded on the item with its kind, and every path ends in
     one commit with the PayTraq calls it cost."""
-    item, clock, calls_before = run.item, run.clock, run.accounting.calls_in_this_thread()
+    calls_before = accounting.calls_in_this_thread()
     try:
-        run_order_steps(run)
+        steps()
     except PERMANENT_ERRORS as error:
         logger.warning("order_failed", error=str(error))
         item.failed(str(error), clock.now())
@@ -61,7 +77,7 @@ def _run_and_record(run: OrderRun, uow: UnitOfWork) -> None:
         item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
         raise
     finally:
-        calls = run.accounting.calls_in_this_thread() - calls_before
+        calls = accounting.calls_in_this_thread() - calls_before
         item.paytraq_calls += calls
         uow.commit()
         logger.info("order_processed", status=item.status.value, paytraq_calls=calls)

@@ -24,6 +24,7 @@ from application.ports import (
     SaleSummary,
     ShopPort,
     ShopProduct,
+    SkuBatchAnswer,
     SkuUpdate,
     StockSyncResult,
     StockSyncRun,
@@ -198,7 +199,7 @@ def _write(plan: StockSyncPlan, shop: ShopPort, listed: dict[str, ShopProduct],
     _report(progress, done, total)
     for index, write in enumerate(writes):
         try:
-            write.send()
+            answer = write.send()
         except PermanentError as error:
             journal.record(_result(d, ERROR, f"{d.reason}; failed: {error}") for d in write.decisions)
         except Exception as error:
@@ -207,7 +208,7 @@ def _write(plan: StockSyncPlan, shop: ShopPort, listed: dict[str, ShopProduct],
                            for later in writes[index + 1:] for d in later.decisions)
             raise
         else:
-            journal.record(_result(d, UPDATED) for d in write.decisions)
+            journal.record(_answered(d, answer) for d in write.decisions)
         done += len(write.decisions)
         _report(progress, done, total)
 
@@ -231,6 +232,14 @@ def _variants_of(shop: ShopPort, handle: str, variants: tuple[SkuDecision, ...],
     updates = [VariantUpdate(d.target, d.new_stock, d.new_price, d.new_sale_price)
                for d in variants]
     return lambda: shop.update_variants(handle, updates, listed)
+
+
+def _answered(decision: SkuDecision, answer: object) -> StockSyncResult:
+    """UPDATED, unless Mozello's answer says it did not take this SKU (batch_update_by_sku)."""
+    refused = answer.failure_of(decision.sku) if isinstance(answer, SkuBatchAnswer) else None
+    if refused is None:
+        return _result(decision, UPDATED)
+    return _result(decision, ERROR, f"{decision.reason}; Mozello did not update it: {refused}")
 
 
 def _result(decision: SkuDecision, action: str | None = None, message: str | None = None

@@ -1,5 +1,8 @@
 """Step: the order's PayTraq document — the one recorded, else one PayTraq already has with the
-order id as DocumentRef (adopted), else a new draft for the found or created client."""
+order id as DocumentRef (adopted), else a new draft for the found or created client.
+
+PayTraq is asked for the DocumentRef only when an earlier attempt wrote down that it was about
+to create the document (its answer may have been lost): a fresh order costs no look-up."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from application.errors import ClientDataInvalid, PermanentError
 from application.order_steps.drafting import draft, forget_items, policy
 from application.order_steps.run import OrderRun
 from application.ports import SaleRecord
+from application.write_ahead import CREATING_DOCUMENT
 from domain.inbox import DocumentRecord
 from domain.reconciliation import MatchedWithAdjustment
 
@@ -20,7 +24,10 @@ def ensure_document(run: OrderRun) -> bool:
     if run.item.document is not None:
         run.sale = run.accounting.get_sale(run.item.document.id)
         return True
-    existing = run.accounting.find_sale_by_ref(run.order.order_id)
+    existing = (
+        run.accounting.find_sale_by_ref(run.order.order_id, run.order.created_at.date())
+        if run.declared(CREATING_DOCUMENT) else None
+    )
     if existing is not None:
         _record(run, existing, adopted=True)
         return True
@@ -40,6 +47,7 @@ def _create(run: OrderRun, client_id: str) -> bool:
     result = policy(run).reconcile(run.order, document)
     if isinstance(result, MatchedWithAdjustment):
         document = document.with_adjustment(result.adjustment)
+    run.declare(CREATING_DOCUMENT, ref=document.document_ref)
     try:
         sale_id = run.accounting.create_sale(document)
     except PermanentError:

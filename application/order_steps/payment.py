@@ -1,21 +1,22 @@
 """Step: book the paid order's payment to the mapped money account — on a sales order PayTraq
-books it as the client's overpayment. Keyed by document + order id: never booked twice."""
+books it as the client's overpayment. Never booked twice: before booking, what is about to be
+booked and what the document showed is written down; only then is an earlier attempt looked up
+(application.payment_recovery), and what nobody can tell goes to a person."""
 
 from __future__ import annotations
 
 import structlog
 
 from application.order_steps.run import OrderRun
+from application.payment_recovery import PaymentIntent, earlier_payment
 from application.ports import PaymentRequest, SaleRecord
+from application.write_ahead import ADDING_PAYMENT
 from domain.documents import document_comment
 from domain.inbox import PaymentRecord
 from domain.review import ReasonCode, ReviewReason
 from domain.settings import DocumentType, PaymentMapping
 
 logger = structlog.get_logger()
-
-ADDING_PAYMENT = "adding_payment"
-
 
 def add_payment(run: OrderRun) -> bool:
     if not run.item.owes(run.settings).payment:
@@ -44,12 +45,13 @@ def add_payment(run: OrderRun) -> bool:
 
 def _book(run: OrderRun, sale: SaleRecord, mapping: PaymentMapping) -> None:
     reference = run.order.order_id
-    # Only an earlier attempt can have booked it: ask PayTraq then, and never book twice.
-    receipt = (run.accounting.find_payment(sale.id, reference)
-               if run.declared(ADDING_PAYMENT) else None)
+    receipt = earlier_payment(run.accounting, sale, run.item.steps, run.order)
+    if isinstance(receipt, ReviewReason):  # nobody can tell: a person decides, the run goes on
+        run.problems.append(receipt)
+        return
     if receipt is None:
-        run.declare(ADDING_PAYMENT, amount=run.order.total,
-                    money_account_id=mapping.money_account_id)
+        intent = PaymentIntent.before(run.order.total, mapping.money_account_id, sale)
+        run.declare(ADDING_PAYMENT, **intent.detail())
         receipt = run.accounting.add_payment(sale.id, PaymentRequest(
             amount=run.order.total,
             date=run.clock.now().date(),

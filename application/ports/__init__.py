@@ -25,14 +25,17 @@ from application.ports.caches import (
     SkuCache,
 )
 from application.ports.clock import Clock
+from application.ports.connect import AutoSteps, ConnectPort, ConnectSale
 from application.ports.gateways import Gateways
 from application.ports.locks import ExpiringLock
 from application.ports.mail import MailerPort, SentMail, SentMailLog
+from application.ports.probe import AccountingProbe, ContentCharge, ContentLine, SaleContents
 from application.ports.shop import (
     ShopOrder,
     ShopPort,
     ShopProduct,
     ShopVariant,
+    SkuBatchAnswer,
     SkuUpdate,
     VariantUpdate,
 )
@@ -54,6 +57,7 @@ from application.ports.storage import (
     is_webhook,
 )
 from application.ports.webhooks import DeliveryHeading, WebhookReader
+from application.ports.write_dialects import WriteDialect, WriteDialectStore
 
 __all__ = [
     "POLL_EVENT",
@@ -66,5 +70,7 @@ __all__ = [
     "SentMailLog", "ShopOrder", "ShopPort", "ShopProduct", "ShopVariant", "SkuCache",
     "SkuUpdate", "StockRunRepository", "StockSyncResult", "StockSyncRun", "StockSyncStatus",
     "UnitOfWork", "VariantUpdate", "WatermarkRepository", "without_secrets",
-    "DeliveryHeading", "WebhookReader",
+    "DeliveryHeading", "WebhookReader", "AutoSteps", "ConnectPort", "ConnectSale",
+    "AccountingProbe", "ContentCharge", "ContentLine", "SaleContents", "SkuBatchAnswer",
+    "WriteDialect", "WriteDialectStore",
 ]

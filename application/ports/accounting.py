@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from application.ports.write_dialects import WriteDialect
 from domain.documents import Document
 from domain.paytraq_totals import TaxKey
 from domain.sale_status import SaleStatus
@@ -101,6 +102,7 @@ class SaleSummary:
     ref: str
     status: str
     updated: str | None = None
+    date: str | None = None  # DocumentDate, YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,7 @@ class AccountingPort(abc.ABC):
     """PayTraq, as the order flow and the stock sync need it."""
 
     calls_made: int = 0
+    write_dialect: WriteDialect | None = None  # the write shapes that worked, where that varies
 
     def calls_in_this_thread(self) -> int:
         """Calls made by the current thread (a worker thread handles one order at a time)."""
@@ -152,7 +155,9 @@ class AccountingPort(abc.ABC):
     def tax_keys(self) -> list[TaxKey]: ...
 
     @abc.abstractmethod
-    def find_sale_by_ref(self, ref: str) -> SaleRecord | None: ...
+    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
+        """The sale whose DocumentRef is `ref` exactly; given `around` (the document date), a
+        bounded search by date too when the reference search finds nothing."""
 
     @abc.abstractmethod
     def create_sale(self, document: Document) -> str:
@@ -172,7 +177,8 @@ class AccountingPort(abc.ABC):
 
     @abc.abstractmethod
     def find_payment(self, sale_id: str, reference: str) -> PaymentReceipt | None:
-        """A payment already booked for this sale and order reference, if any."""
+        """A payment booked for this sale and order reference, when PayTraq shows one. None is
+        no proof of absence: a sales order's overpayment may not be visible (R3)."""
 
     @abc.abstractmethod
     def add_payment(self, sale_id: str, payment: PaymentRequest) -> PaymentReceipt:

@@ -35,6 +35,7 @@ class AuditEntry:
     status: int | None
     duration_ms: int
     error: str | None = None
+    order_id: str | None = None  # the order the call was made for, when one was
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", without_secrets(self.path))
@@ -55,3 +56,7 @@ class AuditLog(abc.ABC):
     @abc.abstractmethod
     def count_since(self, api: str, since: datetime) -> dict[str | None, int]:
         """Calls to `api` at or after `since`, per channel."""
+
+    @abc.abstractmethod
+    def for_order(self, channel_id: str, order_id: str, limit: int = 500) -> list[AuditEntry]:
+        """The calls made for one order, oldest first."""

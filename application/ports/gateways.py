@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 
 from application.ports.accounting import AccountingPort
+from application.ports.connect import ConnectPort
 from application.ports.mail import MailerPort
 from application.ports.shop import ShopPort
 
@@ -20,3 +21,11 @@ class Gateways(abc.ABC):
 
     @abc.abstractmethod
     def mailer(self, channel_id: str) -> MailerPort: ...
+
+    def connect(self, channel_id: str) -> ConnectPort:
+        """The channel's PayTraq Connect URL as a port (channels on the Connect transport)."""
+        raise LookupError(f"channel {channel_id} has no PayTraq Connect URL here")
+
+    def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
+        """PayTraq's REST API, or None when the channel has no REST credentials."""
+        return self.accounting(channel_id)

@@ -38,6 +38,19 @@ class ShopProduct:
 
 
 @dataclass(frozen=True, slots=True)
+class SkuBatchAnswer:
+    """What Mozello said about a batch update by SKU: calls made, and the SKUs it did not take
+    (with its reason). Mozello documents no per-item answer; an answer without one is taken
+    as "all done"."""
+
+    calls: int
+    failed: tuple[tuple[str, str], ...] = ()
+
+    def failure_of(self, sku: str) -> str | None:
+        return dict(self.failed).get(sku)
+
+
+@dataclass(frozen=True, slots=True)
 class SkuUpdate:
     sku: str
     stock: int | None = None
@@ -72,7 +85,9 @@ class ShopPort(abc.ABC):
     def get_order(self, order_id: str) -> ShopOrder: ...
 
     @abc.abstractmethod
-    def orders_modified_since(self, since: datetime | None) -> Iterator[ShopOrder]: ...
+    def orders_created_since(self, since: datetime | None) -> Iterator[ShopOrder]:
+        """Orders created at or after `since` (R5: orders carry `created_at`, not
+        `modified_at`); a later payment change is caught by reading the order again."""
 
     @abc.abstractmethod
     def list_products(self) -> Iterator[ShopProduct]: ...
@@ -81,8 +96,8 @@ class ShopPort(abc.ABC):
     def get_product(self, handle: str) -> ShopProduct: ...
 
     @abc.abstractmethod
-    def update_by_sku(self, updates: list[SkuUpdate]) -> int:
-        """Batch stock/price writes for products without variants; returns calls made."""
+    def update_by_sku(self, updates: list[SkuUpdate]) -> SkuBatchAnswer:
+        """Batch stock/price writes for products without variants; the answer read per SKU."""
 
     @abc.abstractmethod
     def update_variants(self, handle: str, updates: list[VariantUpdate],

@@ -11,6 +11,7 @@ from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports.audit import AuditLog
 from application.ports.caches import CatalogueMirror, ClientCache, SalesCache, SkuCache
 from application.ports.stock_runs import StockRunRepository
+from application.ports.write_dialects import WriteDialectStore
 from domain.inbox import InboxItem, InboxStatus
 from domain.owed_work import OwedWork
 from domain.settings import Channel
@@ -27,6 +28,11 @@ class ChannelCredentials:
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_security: str = "starttls"
+    paytraq_connect_url: str = ""  # the channel's PayTraq Connect URL: whoever has it can post
+
+    @property
+    def has_paytraq_rest(self) -> bool:
+        return bool(self.paytraq_api_key and self.paytraq_api_token)
 
     def __repr__(self) -> str:  # secrets never reach logs through repr
         return "ChannelCredentials(***)"
@@ -154,6 +160,7 @@ class UnitOfWork(abc.ABC):
     stock_runs: StockRunRepository
     sales_cache: SalesCache
     catalogue: CatalogueMirror
+    write_dialects: WriteDialectStore
 
     def __enter__(self) -> UnitOfWork:
         return self

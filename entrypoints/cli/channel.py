@@ -14,10 +14,12 @@ from domain.settings import (
     DocumentType,
     EmailVia,
     Operation,
+    PayTraqTransport,
     Trigger,
     UnknownSkuPolicy,
 )
 from entrypoints.cli import parsing as parse
+from entrypoints.cli.channel_check import check, render, run_check
 from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.gateways import connector_for
 from entrypoints.views import channel_view
@@ -26,6 +28,9 @@ from entrypoints.views import channel_view
 @click.group()
 def channel() -> None:
     """Channels: one Mozello shop connected to one PayTraq company."""
+
+
+channel.add_command(check)
 
 
 @channel.command("create")
@@ -47,11 +52,14 @@ def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
                                  config.public_url)
     except InvalidInput as refused:
         fail(next(iter(refused.fields.values()))[0])
+    report = run_check(created.id)  # the read-only part of `channel check`
     if as_json:
-        click.echo(json.dumps({"id": created.id, "webhook_path": created.webhook_path}))
+        click.echo(json.dumps({"id": created.id, "webhook_path": created.webhook_path,
+                               "check": report.as_dict()}))
     else:
         click.echo(f"channel {created.id} created; Mozello notifies "
                    f"{config.public_url}{created.webhook_path}")
+        click.echo(render(report))
 
 
 @channel.command("list")
@@ -122,6 +130,10 @@ def _choice(enum):
 @click.option("--smtp-password", envvar="SMTP_PASSWORD", help="or SMTP_PASSWORD")
 @click.option("--smtp-from")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]))
+@click.option("--paytraq-transport", type=_choice(PayTraqTransport),
+              help="rest: the REST API; connect: one PayTraq Connect call per order")
+@click.option("--paytraq-connect-url", envvar="PAYTRAQ_CONNECT_URL",
+              help="the channel URL of PayTraq Connect (or PAYTRAQ_CONNECT_URL)")
 @click.option("--json", "as_json", is_flag=True)
 def configure(channel_id, **options):
     """Change only the settings given; the others keep their values."""
@@ -151,13 +163,14 @@ def configure(channel_id, **options):
 
 
 OPTION_OF = {"merchant_accounts": "--merchant-account", "tax_map": "--tax-map",
-             "payment_map": "--payment-map"}
+             "payment_map": "--payment-map", "paytraq_connect_url": "--paytraq-connect-url"}
 PASSED_AS_GIVEN = ("auto_process", "approve", "add_payment", "send_email", "warehouse_id",
                    "rounding_tax_key", "sync_prices", "price_group_id", "daily_sync",
                    "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
-                   "smtp_security")
+                   "smtp_security", "paytraq_connect_url")
 ENUMS = {"trigger": Trigger, "document_type": DocumentType, "operation": Operation,
-         "unknown_sku": UnknownSkuPolicy, "email_via": EmailVia}
+         "unknown_sku": UnknownSkuPolicy, "email_via": EmailVia,
+         "paytraq_transport": PayTraqTransport}
 
 
 def settings_change(settings: ChannelSettings, o: dict) -> SettingsChange:

@@ -13,11 +13,13 @@ from application.commands import ProcessOrder, RetryOrder
 from application.errors import SalesInboxError
 from application.inbox_listing import MAX_PAGE, Cursor, InboxQuery
 from domain.inbox import InboxItem, InboxStatus
+from entrypoints.cli.inbox_trace import register as register_trace_commands
 from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import item_detail, item_summary
 
 STATUS_LV = {
     "received": "Saņemts",
+    "sent": "Nosūtīts uz PayTraq iesūtni",
     "document_created": "Dokuments izveidots (melnraksts)",
     "approved": "Apstiprināts/Iegrāmatots",
     "paid": "Apmaksa pievienota",
@@ -169,3 +171,6 @@ def retry(order_id, channel_id, all_failed):
         click.echo(f"{target_order}: {item.status.value}")
     if still_failing:
         raise SystemExit(3)
+
+
+register_trace_commands(inbox, _one)

@@ -226,3 +226,26 @@ def test_prediction_equals_an_independent_paytraq_rule(items, include_tax, shipp
     snapshot = order(lines=lines, shipping=ship, total="0", taxes="0")
     document = document_for(snapshot)
     assert document.totals().total == independent_paytraq_total(items, include_tax, shipping)
+
+
+def test_equal_totals_with_different_vat_name_both_vat_figures_and_the_likely_cause():
+    # Given an order whose total PayTraq reproduces, but whose VAT the shop reports as 2.00
+    snapshot = order(lines=(line("A", "12.10", rate="21"),), total="12.10", taxes="1.00")
+    # When it is reconciled
+    result = reconcile(snapshot)
+    # Then the mismatch names both VAT figures and a cause, not "by 0.00: VAT rounding"
+    assert isinstance(result, Mismatch)
+    text = result.explanation
+    assert "Mozello VAT 1.00" in text and "PayTraq VAT 2.10" in text
+    assert "Likely cause" in text and "by 0.00" not in text
+
+
+def test_a_tax_key_whose_amounts_are_all_zero_has_no_tax_row():
+    # Given a document with a free 21 % line and a paid 12 % line (R7: as seen on real documents)
+    snapshot = order(lines=(line("GIFT", "0.00", rate="21"), line("B", "11.20", rate="12")),
+                     total="11.20", taxes="1.20")
+    # When PayTraq's totals are computed
+    totals = document_for(snapshot).totals()
+    # Then only the 12 % key has a Taxes row, and the order still matches
+    assert [row.tax_key.id for row in totals.taxes] == ["1012"]
+    assert isinstance(reconcile(snapshot), Matched)

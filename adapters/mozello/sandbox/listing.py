@@ -22,9 +22,10 @@ FILTER_FIELDS = ("created_at", "modified_at")
 
 
 def page_of(records: list[Record], args: MultiDict, path: str, key: str,
-            link_name: str = "next_page_uri") -> dict:
-    """One page of `records` and, when more follow, the `next_page_uri` (relative to /v1)."""
-    conditions = [_condition(text) for text in args.getlist("filter")]
+            link_name: str = "next_page_uri", fields: tuple[str, ...] = FILTER_FIELDS) -> dict:
+    """One page of `records` and, when more follow, the `next_page_uri` (relative to /v1).
+    Orders can be filtered on `created_at` only: they carry no `modified_at` (R5)."""
+    conditions = [_condition(text, fields) for text in args.getlist("filter")]
     chosen = [r for r in records if all(test(r) for test in conditions)]
     archived = args.get("archived")
     if archived is not None:
@@ -66,13 +67,13 @@ def _cursor(text: str | None) -> int | None:
     return int(number)
 
 
-def _condition(text: str) -> Callable[[Record], bool]:
+def _condition(text: str, fields: tuple[str, ...]) -> Callable[[Record], bool]:
     for symbol, compare in OPERATORS:
         field, found, value = text.partition(symbol)
         if not found:
             continue
         field = field.strip()
-        if field not in FILTER_FIELDS:
+        if field not in fields:
             raise SandboxRefusal(400, f"Cannot filter on {field}")
         moment = _moment(value.strip())
         return lambda record: compare(getattr(record, field), moment)

@@ -173,8 +173,11 @@ def create_app(state: MozelloSandboxState, outbox: WebhookOutbox | None = None) 
 
     @app.post("/v1/store/products/batch_update_by_sku/")
     def batch_update_by_sku():
-        state.batch_update_by_sku(_body().get("products"))
-        return _json({"error": False})
+        unknown = state.batch_update_by_sku(_body().get("products"))
+        # Sandbox decision (per-item answers are undocumented): one row per SKU not found.
+        return _json({"error": False, "products": [
+            {"sku": sku, "error": True, "error_message": "Product with this SKU not found"}
+            for sku in unknown]})
 
     # --- orders ----------------------------------------------------------------------------
 
@@ -183,7 +186,7 @@ def create_app(state: MozelloSandboxState, outbox: WebhookOutbox | None = None) 
         with state.lock:
             records = list(state.orders.values())
             return _json(page_of(records, request.args, "/store/orders/", "orders",
-                                 state.next_page_key))
+                                 state.next_page_key, fields=("created_at",)))
 
     @app.get("/v1/store/order/<order_id>/")
     def get_order(order_id: str):

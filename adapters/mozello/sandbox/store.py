@@ -202,26 +202,29 @@ class MozelloSandboxState:
                 gone = dict(record.data, title=None, description=None, url=None)
                 self.emit("PRODUCT_DELETED", "product", gone)
 
-    def batch_update_by_sku(self, items: list) -> int:
-        """Set price/sale_price/stock of the products and variants with these SKUs."""
+    def batch_update_by_sku(self, items: list) -> list[str]:
+        """Set price/sale_price/stock of the products and variants with these SKUs; returns
+        the SKUs no product or variant has."""
         if not isinstance(items, list):
             raise SandboxRefusal(400, "products must be an array")
         if len(items) > BATCH_LIMIT:
             raise SandboxRefusal(400, f"At most {BATCH_LIMIT} products per batch request")
-        updated = 0
+        unknown: list[str] = []
         with self.lock:
             for item in items:
                 if not isinstance(item, dict) or not item.get("sku"):
                     raise SandboxRefusal(400, "Every item needs a sku")
                 values = _sku_values(item)
-                for record, target in self._by_sku(str(item["sku"])):
+                targets = list(self._by_sku(str(item["sku"])))
+                if not targets:
+                    unknown.append(str(item["sku"]))
+                for record, target in targets:
                     stock_before = _stock_of(record.data)
                     target.update(values)
                     self.touch(record)
-                    updated += 1
                     if self.notify_api_changes and _stock_of(record.data) != stock_before:
                         self.emit("STOCK_CHANGED", "product", record.data)
-        return updated
+        return unknown
 
     def touch(self, record: Record) -> None:
         record.modified_at = self.clock()

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from defusedxml import ElementTree as SafeET
 
+from adapters.paytraq.sandbox.dialect import ANY, PAYMENT_AMOUNTS, PAYMENT_DATES, WireDialect
 from adapters.paytraq.sandbox.state import (
     ChargeRow,
     Client,
@@ -25,16 +26,21 @@ from adapters.paytraq.sandbox.state import (
 )
 
 CENT, MILL = Decimal("0.01"), Decimal("0.001")
+LENIENT = WireDialect()
 
 
 # --- reading request bodies -------------------------------------------------------------
 
 
-def read_body(raw: bytes, root_tag: str) -> ET.Element:
+def _parse(raw: bytes, root_tag: str) -> ET.Element:
     try:
-        root = SafeET.fromstring(raw.decode("utf-8")) if raw.strip() else ET.Element(root_tag)
+        return SafeET.fromstring(raw.decode("utf-8")) if raw.strip() else ET.Element(root_tag)
     except (UnicodeDecodeError, ET.ParseError) as exc:
         raise Refused(f"Request body is not valid XML: {exc}") from exc
+
+
+def read_body(raw: bytes, root_tag: str) -> ET.Element:
+    root = _parse(raw, root_tag)
     if root.tag != root_tag:
         raise Refused(f"Expected <{root_tag}> body, got <{root.tag}>")
     return root
@@ -81,8 +87,21 @@ def _charge(element: ET.Element, adjustment: bool) -> ChargeRow:
     )
 
 
-def sale_from(raw: bytes) -> Sale:
-    root = read_body(raw, "Sale")
+def sale_root(raw: bytes, dialect: WireDialect) -> ET.Element:
+    """The <Sale> of a bare <Sale> body or of <Data><Sale>…</Sale></Data>, as the dialect takes."""
+    root = _parse(raw, "Sale")
+    if root.tag == "Data" and dialect.sale_root in (ANY, "Data"):
+        if len(root) != 1 or root[0].tag != "Sale":
+            raise Refused("Expected <Data> body to hold one <Sale> element")
+        return root[0]
+    if root.tag == "Sale" and dialect.sale_root in (ANY, "Sale"):
+        return root
+    expected = "<Data><Sale>" if dialect.sale_root == "Data" else "<Sale>"
+    raise Refused(f"Expected {expected} body, got <{root.tag}>")
+
+
+def sale_from(raw: bytes, dialect: WireDialect = LENIENT) -> Sale:
+    root = sale_root(raw, dialect)
     header = root.find("Header")
     if header is None:
         raise Refused("Sale has no Header")
@@ -124,11 +143,19 @@ def sale_from(raw: bytes) -> Sale:
     )
 
 
-def payment_from(raw: bytes) -> Payment:
+def payment_from(raw: bytes, dialect: WireDialect = LENIENT) -> Payment:
     root = read_body(raw, "Payment")
+    known = dialect.payment_elements()
+    if dialect.refuse_unknown_elements:
+        for child in root:
+            if child.tag not in known:
+                raise Refused(f"Unknown element <{child.tag}> in <Payment> body")
+    date_tag = next((t for t in PAYMENT_DATES if t in known and root.find(t) is not None), "")
+    amount_tag = next((t for t in PAYMENT_AMOUNTS if t in known and root.find(t) is not None),
+                      "Amount")
     return Payment(
-        id="", sale_id="", date=parse_day(_text(root, "PaymentDate")),
-        amount=_number(root, "Amount"), money_account_id=_text(root, "MoneyAccountID"),
+        id="", sale_id="", date=parse_day(_text(root, date_tag) if date_tag else ""),
+        amount=_number(root, amount_tag), money_account_id=_text(root, "MoneyAccountID"),
         comment=_text(root, "Comment"), overpayment=False,
     )
 

@@ -109,6 +109,8 @@ def _taxes(root: ET.Element, state: SandboxState, sale: Sale) -> None:
     totals = state.totals(sale)
     taxes = _el(root, "Taxes")
     for row in totals.taxes:
+        if not (row.gross or row.net or row.tax):
+            continue  # DECISIONS R7: no row for a tax key whose amounts are all zero
         tax = _el(taxes, "Tax")
         _el(tax, "TaxKey", TaxKeyID=row.tax_key.id, TaxKeyName=row.tax_key.name)
         _el(tax, "TaxName", "PVN" if row.tax_key.name.upper().startswith("PVN") else "VAT")
@@ -126,9 +128,7 @@ def _payments(root: ET.Element, state: SandboxState, sale: Sale) -> None:
         row = _el(payments, "Payment", PaymentDate=p.date, PaymentType="bank",
                   PaymentAmount=money(p.amount), JournalID=p.id, JournalRef=f"{p.date.replace('-', '')}/{p.id[-3:]}")
         _el(row, "DocumentLink", DocumentID=p.id, DocumentRef=f"PAY/{p.id}", DocumentType="payment")
-        # Sandbox extension (docs/decisions/paytraq-payments-lookup.md): comment and account.
-        _el(row, "Comment", p.comment)
-        _el(row, "MoneyAccount", MoneyAccountID=p.money_account_id)
+        # As real responses (R3): no Comment and no money account.
 
 
 def _message_log(root: ET.Element, state: SandboxState, sale: Sale) -> None:

@@ -10,7 +10,9 @@ from flask import Blueprint, Flask, Response, g, request
 from werkzeug.serving import make_server
 
 from adapters.paytraq.sandbox import answer_xml as wire
-from adapters.paytraq.sandbox import sale_xml
+from adapters.paytraq.sandbox import connect, sale_xml
+from adapters.paytraq.sandbox.connect import SANDBOX_CONNECT_CHANNEL, ConnectChannel
+from adapters.paytraq.sandbox.dialect import WireDialect
 from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
 from adapters.paytraq.sandbox.state import Refused, SandboxState
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
@@ -69,7 +71,9 @@ def _routes(state: SandboxState) -> Blueprint:
 
     @api.get("/sales")
     def list_sales():
-        found = state.list_sales(request.args.get("query", ""), request.args.get("status", ""))
+        args = request.args
+        found = state.list_sales(args.get("query", ""), args.get("status", ""),
+                                 args.get("date_from", ""), args.get("date_till", ""))
         return _xml(sale_xml.sales_xml(state, _page(found)))
 
     @api.get("/sale/<sale_id>")
@@ -78,12 +82,12 @@ def _routes(state: SandboxState) -> Blueprint:
 
     @api.post("/sale")
     def create_sale():
-        return _xml(wire.created("DocumentID", state.create_sale(wire.sale_from(request.data))))
+        return _xml(wire.created("DocumentID", state.create_sale(wire.sale_from(request.data, state.dialect))))
 
     @api.post("/sale/<sale_id>/<action>")
     def change_sale(sale_id, action):
         if action == "payment":
-            payment_id = state.add_payment(sale_id, wire.payment_from(request.data))
+            payment_id = state.add_payment(sale_id, wire.payment_from(request.data, state.dialect))
             return _xml(wire.created("PaymentID", payment_id))
         if action == "send":
             state.send(sale_id, wire.send_email_from(request.data))
@@ -102,6 +106,8 @@ def _routes(state: SandboxState) -> Blueprint:
 
     @api.get("/payments")
     def list_payments():
+        if not state.dialect.payments_listing:
+            raise Refused("Resource not found: check the path (paths are camelCase)", 404)
         return _xml(wire.payments(state, _page(state.search_payments(request.args.get("query", "")))))
 
     return api
@@ -139,6 +145,12 @@ def create_app(state: SandboxState, controls: SandboxControls | None = None,
     app.config["PAYTRAQ_CONTROLS"] = controls = controls or SandboxControls()
     install_controls(app, state, controls)
     app.register_blueprint(_routes(state), url_prefix="/api")
+    state.connect_channels.setdefault(SANDBOX_CONNECT_CHANNEL, ConnectChannel())
+
+    @app.post("/ext/webhooks/inbox/<channel_id>")
+    def paytraq_connect(channel_id):
+        connect.receive(state, channel_id, request.data)
+        return Response(b"", status=200)
 
     @app.errorhandler(Refused)
     def refused(exc: Refused):
@@ -166,8 +178,10 @@ class PayTraqSandbox:
     """Start a sandbox on 127.0.0.1 for tests and demos: `PayTraqSandbox().start()`."""
 
     def __init__(self, state: SandboxState | None = None, seed_path: str | Path | None = None,
-                 controls: SandboxControls | None = None):
+                 controls: SandboxControls | None = None, dialect: WireDialect | None = None):
         self.state = state or SandboxState.from_file(seed_path)
+        if dialect is not None:
+            self.state.dialect = dialect
         self.controls = controls or SandboxControls()
         self.app = create_app(self.state, self.controls)
         self._server: RunningServer | None = None
@@ -192,6 +206,11 @@ class PayTraqSandbox:
         if self._server is None:
             raise RuntimeError("the sandbox is not running: call start() first")
         return f"{self._server.base_url}/api/"
+
+    @property
+    def connect_url(self) -> str:
+        """The URL of the sandbox's PayTraq Connect channel (§9.2)."""
+        return f"{self.base_url.removesuffix('/api/')}/ext/webhooks/inbox/{SANDBOX_CONNECT_CHANNEL}"
 
     @property
     def api_key(self) -> str:

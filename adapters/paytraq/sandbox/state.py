@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from adapters.paytraq.sandbox.dialect import WireDialect
 from domain.money import ZERO
 from domain.paytraq_totals import (
     AdjustmentBasis,
@@ -174,6 +175,9 @@ class SandboxState:
         self.sales: dict[str, Sale] = {}
         self.payments: dict[str, Payment] = {}
         self._next_id = itertools.count(15600001)
+        self.dialect = WireDialect()  # how strictly bodies are read (sandbox/dialect.py)
+        self.connect_channels: dict = {}  # PayTraq Connect channels (sandbox/connect.py)
+        self.connect_messages: list = []
 
     def new_id(self) -> str:
         with self.lock:
@@ -338,13 +342,19 @@ class SandboxState:
         paid = sum((p.amount for p in self.sale_payments(sale)), ZERO)
         return self.totals(sale).total - paid
 
-    def list_sales(self, query: str = "", status: str = "") -> list[Sale]:
+    def list_sales(self, query: str = "", status: str = "", date_from: str = "",
+                   date_till: str = "") -> list[Sale]:
+        """`query` matches the comment (and DocumentRef unless the dialect says it does not,
+        R4); `date_from`/`date_till` bound the document date (inclusive)."""
         q = query.strip().lower()
+        by_ref = self.dialect.query_matches_ref
         with self.lock:
             found = [
                 s for s in self.sales.values()
-                if (not q or q in s.ref.lower() or q in s.comment.lower())
+                if (not q or (by_ref and q in s.ref.lower()) or q in s.comment.lower())
                 and (not status or s.status == status)
+                and (not date_from or s.date >= parse_day(date_from))
+                and (not date_till or s.date <= parse_day(date_till))
             ]
         return sorted(found, key=lambda s: (s.date, int(s.id)), reverse=True)  # newest first
 

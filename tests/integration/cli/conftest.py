@@ -74,6 +74,8 @@ def env(tmp_path, sandboxes, monkeypatch) -> dict[str, str]:
         "SALES_INBOX_REDIS_URL": "",
         "PAYTRAQ_API_URL": sandboxes.paytraq.base_url,
         "MOZELLO_API_URL": sandboxes.mozello.base_url,
+        "SALES_INBOX_PAYTRAQ_RATE": "200",  # a local sandbox: the pace is tested elsewhere
+        "SALES_INBOX_PAYTRAQ_BURST": "50",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -19,10 +19,11 @@ def test_channel_create_with_valid_keys_prints_the_id_and_registers_the_webhook(
                     "--mozello-api-key", sandboxes.mozello.api_key,
                     "--paytraq-api-key", sandboxes.paytraq.api_key,
                     "--paytraq-api-token", sandboxes.paytraq.api_token, "--json")
-    # Then it prints exactly the id and the webhook path
+    # Then it prints the id, the webhook path and the read-only channel check
     assert result.exit_code == 0
     created = json.loads(result.stdout)
-    assert set(created) == {"id", "webhook_path"}
+    assert set(created) == {"id", "webhook_path", "check"}
+    assert "PayTraq: API key and token" in [c["check"] for c in created["check"]["checks"]]
     assert created["webhook_path"] == f"/webhooks/mozello/{created['id']}"
     # and Mozello now notifies SALES_INBOX_PUBLIC_URL + the webhook path, for every event
     assert sandboxes.mozello.state.notifications_url == (
@@ -94,6 +95,7 @@ def test_channel_configure_changes_every_option_given(create_channel):
         "tax_map": {"0": "100000", "12": "100012", "21": "100021"},
         "rounding_tax_key": "100099", "warehouse_id": "1", "unknown_sku": "free_text_line",
         "rounding_limit": "0.02", "email_via": "smtp", "stock_sync": None,
+        "paytraq_transport": "rest",
     }
     assert settings["stock_sync"]["sync_prices"] is True
     assert settings["stock_sync"]["price_group_id"] == "1476"

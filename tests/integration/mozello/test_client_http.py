@@ -46,15 +46,15 @@ def test_list_products_follows_the_next_page_link_to_the_last_page(sandbox, link
     assert queries[1] == "page_size=100&page_start=id:" + queries[1].rsplit(":", 1)[1]
 
 
-def test_orders_modified_since_sends_a_url_encoded_filter_and_reads_all_pages(sandbox):
+def test_orders_created_since_sends_a_url_encoded_created_at_filter_and_reads_all_pages(sandbox):
     sandbox.state.clock = lambda: datetime(2026, 1, 12, 8, 0, 0, tzinfo=UTC)
     for _ in range(3):
         sandbox.place_order([("TT-100", 1)])
     client = client_for(sandbox)
-    orders = list(client.orders_modified_since(datetime(2026, 1, 11, 8, 0, 0, tzinfo=UTC)))
+    orders = list(client.orders_created_since(datetime(2026, 1, 11, 8, 0, 0, tzinfo=UTC)))
     assert len(orders) == 3
     assert sandbox.state.calls[0].query == (
-        "page_size=100&filter=modified_at%3E%3D2026-01-11+08%3A00%3A00")
+        "page_size=100&filter=created_at%3E%3D2026-01-11+08%3A00%3A00")
 
 
 # --- retries and blocks ---------------------------------------------------------------------
@@ -196,9 +196,9 @@ def test_the_api_key_never_appears_in_logs_errors_or_repr(sandbox, info_logs):
 
 def test_a_batch_of_2500_skus_is_sent_in_three_calls_of_at_most_1000(sandbox):
     client = client_for(sandbox)
-    calls = client.update_by_sku([SkuUpdate(f"S-{n}", stock=n) for n in range(2500)])
+    answer = client.update_by_sku([SkuUpdate(f"S-{n}", stock=n) for n in range(2500)])
     writes = sandbox.state.write_calls()
-    assert calls == 3
+    assert answer.calls == 3
     assert [len(call.body["products"]) for call in writes] == [1000, 1000, 500]
 
 

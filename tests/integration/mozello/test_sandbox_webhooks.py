@@ -162,7 +162,7 @@ def test_the_drop_setting_delivers_nothing_but_the_order_can_still_be_polled(sho
     order_id = shop.place_order([("TT-100", 1)], JANIS, paid=True)["order_id"]
     assert shop.flush() == 0
     assert receiver.deliveries == []
-    polled = [o.order.order_id for o in client_for(shop).orders_modified_since(None)]
+    polled = [o.order.order_id for o in client_for(shop).orders_created_since(None)]
     assert polled == [order_id]
 
 

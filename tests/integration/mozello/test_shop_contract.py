@@ -71,10 +71,10 @@ def test_update_by_sku_changes_only_the_named_skus(arm):
     # Given the catalogue's stock
     before = stock_by_sku(arm.shop)
     # When two SKUs get new stock
-    calls = arm.shop.update_by_sku([SkuUpdate("TT-100", stock=7), SkuUpdate("LN-204", stock=0)])
-    # Then exactly those two changed, in one call
+    answer = arm.shop.update_by_sku([SkuUpdate("TT-100", stock=7), SkuUpdate("LN-204", stock=0)])
+    # Then exactly those two changed, in one call, and Mozello refused none
     after = stock_by_sku(arm.shop)
-    assert calls == 1
+    assert (answer.calls, answer.failed) == (1, ())
     assert after == {**before, "TT-100": 7, "LN-204": 0}
 
 
@@ -92,8 +92,18 @@ def test_update_by_sku_with_a_variant_sku_changes_only_that_variant(arm):
 def test_update_by_sku_of_2500_items_takes_three_calls(arm):
     updates = [SkuUpdate(f"NOPE-{n}", stock=1) for n in range(2499)] + [
         SkuUpdate("TT-100", stock=3)]
-    assert arm.shop.update_by_sku(updates) == 3
+    assert arm.shop.update_by_sku(updates).calls == 3
     assert arm.shop.get_product("uid-5102234").stock == 3
+
+
+def test_update_by_sku_reports_each_sku_mozello_did_not_take(arm):
+    # Given one known and one unknown SKU
+    # When both are updated
+    answer = arm.shop.update_by_sku([SkuUpdate("TT-100", stock=4), SkuUpdate("GONE-1", stock=1)])
+    # Then the answer names the unknown SKU with a reason, and the known one changed
+    assert [sku for sku, _ in answer.failed] == ["GONE-1"]
+    assert answer.failure_of("GONE-1") and answer.failure_of("TT-100") is None
+    assert arm.shop.get_product("uid-5102234").stock == 4
 
 
 def test_update_variants_changes_the_targeted_variant_and_keeps_the_others_intact(arm):
@@ -144,15 +154,15 @@ def test_update_product_of_an_unknown_product_is_not_found(arm):
 # --- orders ---------------------------------------------------------------------------------
 
 
-def test_orders_modified_since_returns_only_orders_changed_at_or_after_the_moment(arm):
+def test_orders_created_since_returns_only_orders_created_at_or_after_the_moment(arm):
     # Given orders on three days
     first = arm.add_order(datetime(2026, 1, 10, 8, 0, 0, tzinfo=UTC))
     second = arm.add_order(datetime(2026, 1, 11, 8, 0, 0, tzinfo=UTC))
     third = arm.add_order(datetime(2026, 1, 12, 8, 0, 0, tzinfo=UTC))
-    # When asked for orders modified since the second one
-    since = [o.order.order_id for o in arm.shop.orders_modified_since(
+    # When asked for orders created since the second one
+    since = [o.order.order_id for o in arm.shop.orders_created_since(
         datetime(2026, 1, 11, 8, 0, 0, tzinfo=UTC))]
-    everything = [o.order.order_id for o in arm.shop.orders_modified_since(None)]
+    everything = [o.order.order_id for o in arm.shop.orders_created_since(None)]
     # Then
     assert since == [second, third]
     assert everything == [first, second, third]

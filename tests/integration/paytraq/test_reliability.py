@@ -14,7 +14,7 @@ from structlog.testing import capture_logs
 
 from adapters.paytraq.api import DAILY_LIMIT, PayTraqClient, credential_hash
 from adapters.paytraq.sandbox.faults import RateLimit
-from adapters.paytraq.transport import RetryPolicy
+from adapters.paytraq.transport import AmbiguousWrite, RetryPolicy
 from adapters.ratelimit import DailyBudget, TokenBucket
 from application.errors import (
     AuthenticationFailed,
@@ -76,7 +76,7 @@ def test_a_sale_whose_request_timed_out_before_the_write_is_created_once(sandbox
 
 
 @pytest.mark.parametrize("sale_type", [DocumentType.SALES_INVOICE, DocumentType.SALES_ORDER])
-def test_a_payment_whose_answer_is_lost_after_the_write_is_booked_exactly_once(sandbox, sale_type):
+def test_a_payment_whose_answer_is_lost_is_booked_once_and_reported_unconfirmed(sandbox, sale_type):
     # Given an approved order or a posted invoice, and a payment whose answer PayTraq will lose
     paytraq = client_for(sandbox)
     sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-1",
@@ -84,13 +84,13 @@ def test_a_payment_whose_answer_is_lost_after_the_write_is_booked_exactly_once(s
     (paytraq.approve_sale if sale_type is DocumentType.SALES_ORDER else paytraq.post_sale)(sale_id)
     sandbox.controls.inject("POST", r"sale/\d+/payment", "drop_after_write", how="close")
     # When the client books the payment
-    receipt = paytraq.add_payment(sale_id, PaymentRequest(
-        Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-1"))
-    # Then exactly one payment exists, and the receipt describes it
-    booked = payments_mentioning(sandbox, "M-9-1")
-    assert len(booked) == 1
-    assert receipt.amount == Decimal("22.22") and receipt.paytraq_id == booked[0].id
-    assert receipt.overpayment is (sale_type is DocumentType.SALES_ORDER)
+    with pytest.raises(AmbiguousWrite):
+        paytraq.add_payment(sale_id, PaymentRequest(
+            Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-1"))
+    # Then exactly one payment exists, and the client neither looked nor posted again: whether
+    # it was booked is decided from the write-ahead record (application.payment_recovery)
+    assert len(payments_mentioning(sandbox, "M-9-1")) == 1
+    assert not any(s.path == "payments" for s in sandbox.controls.seen)
 
 
 def test_a_429_storm_is_ridden_out_at_the_servers_pace():
@@ -222,15 +222,17 @@ def test_an_approval_that_failed_without_effect_is_repeated_after_reading_the_st
     assert paytraq.get_sale(sale_id).status == "in_process"
 
 
-def test_a_payment_that_timed_out_before_booking_is_booked_once_on_retry(sandbox):
+def test_a_payment_that_timed_out_is_not_sent_again_by_the_client(sandbox):
+    # Given a posted invoice and a payment PayTraq stalls on past the client's timeout
     paytraq = client_for(sandbox)
     sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-2"))
     paytraq.post_sale(sale_id)
     sandbox.controls.inject("POST", r"sale/\d+/payment", "timeout", seconds=SHORT_TIMEOUTS.read * 2)
-    paytraq.add_payment(sale_id, PaymentRequest(
-        Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-2"))
-    assert len(payments_mentioning(sandbox, "M-9-2")) == 1
-    assert paytraq.get_sale(sale_id).status == "paid"
+    # When the client books it, Then the outcome is reported unknown and nothing was booked twice
+    with pytest.raises(AmbiguousWrite):
+        paytraq.add_payment(sale_id, PaymentRequest(
+            Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-2"))
+    assert len(payments_mentioning(sandbox, "M-9-2")) == 0
 
 
 def test_an_unreachable_paytraq_is_a_transient_error_after_the_retries(sandbox):

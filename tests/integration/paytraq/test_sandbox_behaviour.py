@@ -146,3 +146,32 @@ def test_the_state_survives_a_save_and_a_load(sandbox, tmp_path):
     finally:
         reloaded.stop()
 
+
+
+def test_a_sales_payments_read_back_as_real_responses_show_them(sandbox):
+    # Given a posted invoice with a payment booked through the API
+    paytraq = client_for(sandbox)
+    sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq)))
+    paytraq.post_sale(sale_id)
+    paytraq.add_payment(sale_id, PaymentRequest(Decimal("22.22"), date(2026, 2, 4), "5011",
+                                                "Payment Gateway", "WEB-10045"))
+    # When the sale is read back
+    body = get(sandbox, f"sale/{sale_id}", APIKey=sandbox.api_key, APIToken=sandbox.api_token)
+    (row,) = xml.parse(body.content).findall("Payments/Payment")
+    # Then the payment shows PaymentAmount and its links, but no Comment and no money account (R3)
+    assert xml.text(row, "PaymentAmount") == "22.22"
+    assert [child.tag for child in row] == ["PaymentDate", "PaymentType", "PaymentAmount",
+                                            "JournalID", "JournalRef", "DocumentLink"]
+
+
+def test_a_zero_priced_tax_key_gets_no_taxes_row(sandbox):
+    # Given a sale whose only 21 % line is free and whose shipping is on 21 % as well, at 0.00
+    paytraq = client_for(sandbox)
+    document = invoice_14_2(paytraq, new_client(paytraq))
+    document = replace(document, lines=(replace(document.lines[0], price=Decimal("0.00")),),
+                       shipping=None)
+    sale_id = paytraq.create_sale(document)
+    # When it is read back, Then it has no Taxes row at all (R7), and totals zero
+    body = get(sandbox, f"sale/{sale_id}", APIKey=sandbox.api_key, APIToken=sandbox.api_token)
+    assert xml.parse(body.content).findall("Taxes/Tax") == []
+    assert paytraq.get_sale(sale_id).total == Decimal("0.00")

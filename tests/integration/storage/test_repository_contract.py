@@ -16,6 +16,7 @@ from application.ports import (
     RawDelivery,
     StockSyncResult,
     StockSyncStatus,
+    WriteDialect,
 )
 from domain.inbox import InboxStatus
 from domain.settings import Channel, ChannelSettings, Trigger
@@ -369,6 +370,33 @@ def test_audit_entries_are_listed_newest_first_without_secrets(uow):
         entries = uow.audit.recent("shop-a")
     assert [e.api for e in entries] == ["mozello", "paytraq"]
     assert entries[1].path == "/api/sale/1?APIToken=***" and entries[0].error == "boom"
+
+
+def test_the_calls_made_for_one_order_are_listed_oldest_first(uow):
+    # Given calls for two orders of a channel and one for no order
+    with uow:
+        for second, order_id in ((2, "M-1"), (0, "M-1"), (1, "M-2"), (3, None)):
+            uow.audit.record(AuditEntry(T0 + timedelta(seconds=second), "shop-a", "paytraq",
+                                        "GET", f"sale/{second}", 200, 5, None, order_id))
+        uow.commit()
+    # When the calls of M-1 are asked for, Then exactly they come, in the order they were made
+    with uow:
+        assert [e.path for e in uow.audit.for_order("shop-a", "M-1")] == ["sale/0", "sale/2"]
+        assert uow.audit.for_order("shop-b", "M-1") == []
+
+
+def test_the_write_shapes_learned_for_a_channel_are_kept_and_merged(uow):
+    # Given a channel whose POST sale root was learned, then its payment form
+    with uow:
+        uow.write_dialects.remember("shop-a", WriteDialect(sale_root="Data"), T0)
+        uow.commit()
+    with uow:
+        uow.write_dialects.remember("shop-a", WriteDialect(payment_form="date_paid"), T0)
+        uow.commit()
+    # Then both are remembered for that channel only
+    with uow:
+        assert uow.write_dialects.get("shop-a") == WriteDialect("Data", "date_paid")
+        assert uow.write_dialects.get("shop-b") == WriteDialect()
 
 
 def test_times_come_back_as_the_same_instants_in_utc(uow):

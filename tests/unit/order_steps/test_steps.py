@@ -13,6 +13,7 @@ from application.order_steps.payment import add_payment
 from application.order_steps.pipeline import ORDER_STEPS, run_order_steps
 from application.order_steps.totals import reconcile_totals
 from application.order_steps.voided import stop_when_voided
+from application.write_ahead import CREATING_DOCUMENT
 from domain.inbox import InboxStatus
 from domain.review import ReasonCode
 from domain.sale_status import SaleStatus
@@ -35,11 +36,13 @@ def test_ensure_document_creates_one_draft_keyed_by_the_order_id(run):
     assert run.sale.status == SaleStatus.DRAFT and run.item.status is InboxStatus.DOCUMENT_CREATED
 
 
-def test_ensure_document_adopts_a_document_paytraq_already_has(run):
-    # Given PayTraq already has this order's document (an earlier, unrecorded attempt)
+def test_ensure_document_adopts_the_document_of_an_attempt_whose_answer_was_lost(run):
+    # Given an earlier attempt wrote down that it was creating the document, and PayTraq has
+    # the document (the attempt's answer was lost before it was recorded)
     first = make_run(order())
     ensure_document(first)
     run.accounting = first.accounting
+    run.declare(CREATING_DOCUMENT, ref=run.order.order_id)
     # When the step runs
     assert ensure_document(run)
     # Then it adopts that document instead of making a second

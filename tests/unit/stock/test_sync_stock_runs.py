@@ -111,6 +111,28 @@ def test_a_product_gone_from_mozello_fails_only_its_own_write():
     assert failed.action == "error" and "no product one" in failed.message
 
 
+def test_a_sku_the_batch_answer_refuses_is_an_error_in_the_sync_report():
+    # Given two simple products, one deleted from Mozello between the read and the batch write
+    flow = stock_scenario(products=(mozello_product("A1", stock=0), mozello_product("B2", stock=0)))
+    flow.paytraq_product("A1", 1)
+    flow.paytraq_product("B2", 2)
+    original_list = flow.shop.list_products
+
+    def list_then_delete():
+        products = list(original_list())
+        del flow.shop.products["uid-A1"]
+        return iter(products)
+
+    flow.shop.list_products = list_then_delete
+    # When synced (one batch_update_by_sku call for both)
+    run = flow.run()
+    # Then the report shows B2 updated and A1 as an error with Mozello's reason, not "updated"
+    assert run.summary == {"error": 1, "updated": 1}
+    refused = flow.result(run.id, "A1")
+    assert refused.action == "error" and "Mozello did not update it" in refused.message
+    assert flow.result(run.id, "B2").action == "updated"
+
+
 def test_a_second_run_of_the_same_channel_is_refused_while_one_runs():
     flow = stock_scenario(products=(mozello_product("A", stock=0, handle="a"),))
     flow.paytraq_product("A", 4)

@@ -1,0 +1,176 @@
+"""An order through PayTraq Connect: one call, then (with REST credentials) a read-back.
+
+The service still builds the document and predicts PayTraq's totals: a predicted mismatch is
+explained in the inbox (PayTraq will keep the document Draft and add no payment), a rounding
+difference within the channel's limit is closed by an adjustment in the payload. Before the call
+the item records that it is about to send; after a lost answer it never sends again by doubt:
+with REST credentials it looks for the document by DocumentRef, otherwise (or when PayTraq's
+inbox has not made it yet) a person answers (`inbox connect ORDER_ID --delivered|--not-delivered`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import structlog
+
+from application.ports import AccountingPort, AutoSteps, Clock, ConnectPort, ConnectSale, SaleRecord
+from application.write_ahead import SENDING_TO_CONNECT as SENDING
+from domain.documents import Document, build_document
+from domain.inbox import DocumentRecord, InboxItem, Step
+from domain.paytraq_totals import TaxKey
+from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
+from domain.review import ReasonCode, ReviewReason
+from domain.settings import Channel
+
+logger = structlog.get_logger()
+
+CONNECT_CHECKED = "connect_checked"  # a person's answer: detail delivered = "yes" | "no"
+
+
+@dataclass
+class ConnectProcessor:
+    item: InboxItem
+    channel: Channel
+    connect: ConnectPort
+    accounting: AccountingPort | None  # REST, when its credentials were given too
+    clock: Clock
+    commit: Callable[[], None]
+
+    def run(self) -> None:
+        if self.item.sent_at is None and not self._send():
+            return
+        if self.item.document is None and self.accounting is not None:
+            self._read_back()
+        self.commit()
+
+    # --- sending -----------------------------------------------------------------------
+    def _send(self) -> bool:
+        earlier = self._earlier_attempt()
+        if earlier == "yes":
+            self.item.sent_to_connect(self.clock.now(), confirmed_by="person")
+            return True
+        if earlier == "unknown":
+            return self._recover()
+        document, problems = self._document()
+        if document is None:
+            return self._hold(problems)
+        order = self.item.order
+        result = self._policy().reconcile(order, document)
+        if isinstance(result, MatchedWithAdjustment):
+            document = document.with_adjustment(result.adjustment)
+        self._declare()
+        self.connect.send(ConnectSale(document, order.customer, order.total, order.taxes,
+                                      self._steps()))
+        now = self.clock.now()
+        self.item.sent_to_connect(now, predicted_total=document.totals().total)
+        if isinstance(result, Mismatch):
+            self.item.needs_review([_predicted(result)], now)
+        self.commit()
+        logger.info("sent_to_paytraq_connect", mismatch=isinstance(result, Mismatch))
+        return True
+
+    def _document(self) -> tuple[Document | None, list[ReviewReason]]:
+        order = self.item.order
+        by_code = {line.sku: line.sku for line in order.lines if line.sku}  # ItemCode = SKU
+        draft = build_document(order, self.channel.settings, "", by_code, self._keys(),
+                               order.created_at.date())
+        return draft.document, list(draft.problems)
+
+    def _policy(self) -> ReconciliationPolicy:
+        return ReconciliationPolicy.for_settings(self.channel.settings, self._keys())
+
+    def _keys(self) -> dict[str, TaxKey]:
+        """PayTraq's tax keys when REST is available, else the channel's mapping (its rates)."""
+        if self.accounting is not None:
+            return {key.id: key for key in self.accounting.tax_keys()}
+        return {key_id: TaxKey(key_id, "", rate) for rate, key_id in self.channel.settings.tax_keys}
+
+    def _steps(self) -> AutoSteps:
+        settings, order = self.channel.settings, self.item.order
+        mapping = settings.payment_mapping_for(order.payment_method)
+        pays = settings.add_payment and order.is_paid and mapping is not None
+        return AutoSteps(True, settings.approve, settings.send_email,
+                         mapping.money_account_id if pays else None,
+                         self.clock.now().date() if pays else None)
+
+    # --- after a lost answer -----------------------------------------------------------
+    def _earlier_attempt(self) -> str | None:
+        """None: no attempt (or a person said it was not delivered); "unknown": an attempt
+        whose answer was lost; "yes": a person found it delivered."""
+        state: str | None = None
+        for step in self.item.steps:
+            if step.name == SENDING:
+                state = "unknown"
+            elif step.name == CONNECT_CHECKED and state is not None:
+                state = "yes" if step.detail.get("delivered") == "yes" else None
+        return state
+
+    def _recover(self) -> bool:
+        found = self._find()
+        if found is not None:
+            self.item.sent_to_connect(self.clock.now(), found_document=found.id)
+            self._record(found)
+            return True
+        where = ("PayTraq → Sales → Sales Inbox (Pārdošanas iesūtne) and the sales documents"
+                 f" for reference {self.item.order_id}")
+        return self._hold([ReviewReason.of(
+            ReasonCode.CONNECT_UNCERTAIN,
+            f"order {self.item.order_id} may have been delivered to PayTraq Connect: its answer "
+            f"was lost and no document shows it yet. Check {where}, then run `sales-inbox inbox "
+            f"connect {self.item.order_id} --delivered` if it is there, or `--not-delivered` to "
+            "send it again. It is never sent twice by doubt.")])
+
+    def _find(self) -> SaleRecord | None:
+        if self.accounting is None:
+            return None
+        order = self.item.order
+        return self.accounting.find_sale_by_ref(order.order_id, order.created_at.date())
+
+    # --- reading back (REST) -------------------------------------------------------------
+    def _read_back(self) -> None:
+        found = self._find()
+        if found is not None:
+            self._record(found)
+
+    def _record(self, sale: SaleRecord) -> None:
+        now = self.clock.now()
+        self.item.document_created(
+            DocumentRecord(sale.id, sale.ref, sale.sale_type, sale.status, sale.total, True), now)
+        if not sale.is_draft and sale.status != "voided":
+            self.item.document_finalised(sale.status, now)
+        document, _ = self._document()
+        if document is None:
+            return
+        result = self._policy().reconcile(self.item.order, document, paytraq_total=sale.total,
+                                          paytraq_taxes=sale.tax)
+        if isinstance(result, Mismatch):
+            self.item.shop_total, self.item.paytraq_total = result.shop_total, sale.total
+            self.item.needs_review([_predicted(result)], now)
+        else:
+            self.item.reconciled(result.shop_total, sale.total, now)
+
+    # --- records -----------------------------------------------------------------------
+    def _declare(self) -> None:
+        self.item.steps.append(Step(SENDING, self.clock.now(), {}))
+        self.commit()
+
+    def _hold(self, reasons: list[ReviewReason]) -> bool:
+        self.item.needs_review(reasons, self.clock.now())
+        self.commit()
+        return False
+
+
+def _predicted(result: Mismatch) -> ReviewReason:
+    """PayTraq's own check keeps the document Draft and adds no payment (§9.4)."""
+    reason = result.reason()
+    message = reason.message.replace("The document stays Draft",
+                                     "PayTraq keeps its document Draft")
+    return ReviewReason(reason.code, message, reason.details)
+
+
+def connect_processor(item: InboxItem, channel: Channel, gateways, clock: Clock,
+                      commit: Callable[[], None]) -> ConnectProcessor:
+    return ConnectProcessor(item, channel, gateways.connect(channel.id),
+                            gateways.paytraq_rest(channel.id), clock, commit)

@@ -1,0 +1,93 @@
+"""`channel check`: what works against this channel's PayTraq company and Mozello shop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.errors import UnknownChannel
+from application.ports import (
+    AccountingProbe,
+    ChannelCredentials,
+    Clock,
+    Gateways,
+    UnitOfWork,
+    WriteDialect,
+)
+from application.preflight.mozello_checks import MozelloChecks
+from application.preflight.paytraq_checks import PayTraqChecks
+from application.preflight.report import ChannelCheckReport, CheckLine, Result
+from application.preflight.write_test import WriteTest
+from domain.settings import Channel, PayTraqTransport
+
+__all__ = ["ChannelCheckReport", "CheckChannel", "CheckLine", "Result", "check_channel"]
+
+
+@dataclass(frozen=True)
+class CheckChannel:
+    channel_id: str
+    webhook_url: str | None = None
+    write_test: bool = False
+    payment_test: bool = False
+
+
+def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
+                  clock: Clock) -> ChannelCheckReport:
+    """Read-only checks of both sides; with `write_test`, a test Draft written, compared and
+    voided. Never raises for what the APIs answer: each answer is a line of the report."""
+    with uow:
+        channel = uow.channels.get(cmd.channel_id)
+        if channel is None:
+            raise UnknownChannel(cmd.channel_id)
+        credentials = uow.channels.credentials(channel.id)
+    accounting = gateways.accounting(channel.id)
+    rest = credentials.has_paytraq_rest
+    probe_port = accounting if rest and isinstance(accounting, AccountingProbe) else None
+    lines: list[CheckLine] = [_transport_line(channel, credentials)]
+    if probe_port is not None:
+        lines += PayTraqChecks(accounting, probe_port, channel.settings).run()
+    lines += MozelloChecks(gateways.shop(channel.id), cmd.webhook_url, clock.now()).run()
+    paytraq_works = len(lines) < 2 or lines[1].result is not Result.FAILED
+    if cmd.write_test and probe_port is not None and paytraq_works:
+        test = WriteTest(accounting, probe_port, channel.settings, clock.now(),
+                         lambda: _describe(_dialect(accounting)))
+        lines += test.run(cmd.payment_test)
+    dialect = _dialect(accounting)
+    lines.append(_dialect_line(dialect))
+    return ChannelCheckReport(channel.id, tuple(lines), dialect)
+
+
+def _dialect(accounting) -> WriteDialect:
+    return getattr(accounting, "write_dialect", None) or WriteDialect()
+
+
+def _describe(dialect: WriteDialect) -> str:
+    root = {"Sale": "<Sale>", "Data": "<Data><Sale>"}.get(dialect.sale_root or "", "not learned")
+    return f"POST sale root {root}, payment form {dialect.payment_form or 'not learned'}"
+
+
+def _dialect_line(dialect: WriteDialect) -> CheckLine:
+    learned = dialect.sale_root and dialect.payment_form
+    return CheckLine(
+        "PayTraq: write shapes remembered for this channel",
+        Result.OK if learned else Result.SKIPPED,
+        _describe(dialect),
+        "writes go straight to these shapes" if learned else
+        "each write tries the plausible shapes until one is taken, then remembers it "
+        "(run --write-test --payment-test to learn them now)",
+        needed=False,
+    )
+
+
+def _transport_line(channel: Channel, credentials: ChannelCredentials) -> CheckLine:
+    name = "PayTraq: transport"
+    if channel.settings.paytraq_transport is not PayTraqTransport.CONNECT:
+        return CheckLine(name, Result.OK, "REST API (a call per step)", needed=False)
+    if not credentials.paytraq_connect_url:
+        return CheckLine(name, Result.FAILED, "PayTraq Connect without a Connect URL",
+                         "no order can be sent: set --paytraq-connect-url")
+    back = ("REST credentials given: the document is read back for its status and number"
+            if credentials.has_paytraq_rest else
+            "no REST credentials: the inbox shows 'sent'; documents are not read back, and a "
+            "lost answer waits for a person")
+    return CheckLine(name, Result.OK, f"PayTraq Connect, one call per order; {back}",
+                     needed=False)

@@ -1,0 +1,142 @@
+"""Read-only checks of a channel's PayTraq company: what the order flow and the stock sync
+rely on, asked once so that a surprise shows on the first day, not with the first order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from application.ports import AccountingPort, AccountingProbe, ClientRecord
+from application.preflight.report import CheckLine, Result, probe
+from domain.settings import ChannelSettings
+
+OK, WARNING, FAILED, SKIPPED = Result.OK, Result.WARNING, Result.FAILED, Result.SKIPPED
+
+
+class PayTraqChecks:
+    def __init__(self, accounting: AccountingPort, probe_port: AccountingProbe,
+                 settings: ChannelSettings):
+        self.accounting, self.probe, self.settings = accounting, probe_port, settings
+        self._clients: list[ClientRecord] | None = None
+
+    def run(self) -> list[CheckLine]:
+        auth = probe("PayTraq: API key and token", self.authentication)
+        if auth.result is FAILED:
+            return [auth]
+        return [
+            auth,
+            probe("PayTraq: tax keys and their rates", self.tax_keys),
+            *(probe(f"PayTraq: client found by {kind}", lambda k=kind: self.client_by(k),
+                    needed=False, action="clients are matched on the other keys")
+              for kind in ("e-mail", "registration number", "VAT number")),
+            probe("PayTraq: sale found by DocumentRef", self.sale_by_ref,
+                  action="a lost answer to a new sale cannot be checked: it would be sent again"),
+            probe("PayTraq: products with stock in the warehouse", self.warehouse_stock,
+                  action="documents and the stock sync fail until the warehouse is fixed"),
+            probe("PayTraq: price group", self.price_group,
+                  action="the price sync fails until the price group is fixed"),
+            probe("PayTraq: status filter on sales", self.status_filter, needed=False),
+        ]
+
+    def authentication(self) -> CheckLine:
+        count = len(self.accounting.tax_keys())
+        return CheckLine("PayTraq: API key and token", OK, f"accepted ({count} tax keys read)")
+
+    def tax_keys(self) -> CheckLine:
+        keys = {key.id: key for key in self.accounting.tax_keys()}
+        name = "PayTraq: tax keys and their rates"
+        if not any(key.rate is not None for key in keys.values()):
+            return CheckLine(name, WARNING, "no tax key carries a TaxRate",
+                             "PayTraq's VAT cannot be predicted: totals are checked after the "
+                             "document is created only", needed=False)
+        if not self.settings.tax_keys:
+            return CheckLine(name, FAILED, "no VAT rate is mapped to a tax key",
+                             "every order goes to review (unmapped_tax_rate): set --tax-map")
+        wrong = []
+        for rate, key_id in self.settings.tax_keys:
+            key = keys.get(key_id)
+            if key is None:
+                wrong.append(f"{rate}% → {key_id}: no such tax key")
+            elif (key.rate or 0) != rate:
+                wrong.append(f"{rate}% → {key_id} ({key.name}) has rate {key.rate}")
+        if wrong:
+            return CheckLine(name, FAILED, "; ".join(wrong),
+                             "orders at these rates are refused or mismatch: fix --tax-map")
+        mapped = ", ".join(f"{rate}%→{key_id}" for rate, key_id in self.settings.tax_keys)
+        return CheckLine(name, OK, f"{len(keys)} keys; mapped {mapped}")
+
+    def _existing_clients(self) -> list[ClientRecord]:
+        if self._clients is None:
+            self._clients = self.accounting.search_clients("")
+        return self._clients
+
+    def client_by(self, kind: str) -> CheckLine:
+        name = f"PayTraq: client found by {kind}"
+        field = {"e-mail": "email", "registration number": "registration_number",
+                 "VAT number": "vat_number"}[kind]
+        sample = next((c for c in self._existing_clients() if getattr(c, field)), None)
+        if sample is None:
+            return CheckLine(name, SKIPPED, f"no existing client to search for by {kind}",
+                             needed=False)
+        value = getattr(sample, field)
+        if any(getattr(c, field) == value for c in self.accounting.search_clients(value)):
+            return CheckLine(name, OK, f"clients?query={value} finds client {sample.id}",
+                             needed=False)
+        return CheckLine(name, WARNING, f"clients?query={value} does not find client {sample.id}",
+                         f"buyers are not recognised by {kind}: a buyer known only by it gets "
+                         "a new client in PayTraq (merge duplicates there)", needed=False)
+
+    def sale_by_ref(self) -> CheckLine:
+        name = "PayTraq: sale found by DocumentRef"
+        sample = next((s for s in self.probe.sales_listed() if s.ref), None)
+        if sample is None:
+            return CheckLine(name, SKIPPED, "no sale with a DocumentRef to search for",
+                             "after a lost answer the service also lists sales by document date",
+                             needed=False)
+        if self.accounting.find_sale_by_ref(sample.ref) is not None:
+            return CheckLine(name, OK, f"sales?query={sample.ref} finds sale {sample.id}")
+        around = date.fromisoformat(sample.date) if sample.date else None
+        if around and self.accounting.find_sale_by_ref(sample.ref, around) is not None:
+            return CheckLine(name, WARNING, f"sales?query={sample.ref} misses it; the listing by "
+                             "document date finds it",
+                             "after a lost answer the service lists sales by document date "
+                             "(a bounded look-up); nothing is created twice", needed=False)
+        return CheckLine(name, FAILED, f"sale {sample.id} ({sample.ref}) is found neither by "
+                         "query nor by document date",
+                         "a lost answer to a new sale cannot be checked: report this mismatch")
+
+    def warehouse_stock(self) -> CheckLine:
+        name = "PayTraq: products with stock in the warehouse"
+        warehouse = self.settings.warehouse_id
+        if not warehouse:
+            return CheckLine(name, SKIPPED, "no warehouse set (--warehouse-id)",
+                             "documents take PayTraq's default warehouse; no stock sync",
+                             needed=False)
+        products = []
+        for product in self.accounting.warehouse_stock(warehouse):
+            products.append(product)
+            if len(products) >= 100:
+                break
+        stocked = sum(1 for p in products if p.qty > 0)
+        return CheckLine(name, OK, f"warehouse {warehouse}: {len(products)} products read "
+                         f"(first page), {stocked} with stock")
+
+    def price_group(self) -> CheckLine:
+        name = "PayTraq: price group"
+        sync = self.settings.stock_sync
+        if not sync.sync_prices or not sync.price_group_id:
+            return CheckLine(name, SKIPPED, "price sync is off", needed=False)
+        prices = self.accounting.price_list(sync.price_group_id)
+        return CheckLine(name, OK, f"price group {sync.price_group_id}: {len(prices)} prices")
+
+    def status_filter(self) -> CheckLine:
+        name = "PayTraq: status filter on sales"
+        listed = self.probe.sales_listed("in_process")
+        others = sorted({s.status for s in listed} - {"in_process"})
+        if not listed:
+            return CheckLine(name, SKIPPED, "no approved sales order to see", needed=False)
+        if others:
+            return CheckLine(name, WARNING, f"status=in_process also returned {', '.join(others)}",
+                             "the service keeps only in_process orders itself (stock sync)",
+                             needed=False)
+        return CheckLine(name, OK, f"status=in_process returned {len(listed)} approved orders only",
+                         needed=False)

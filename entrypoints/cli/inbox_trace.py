@@ -1,0 +1,81 @@
+"""`sales-inbox inbox trace ORDER_ID`, and a person's answer after a lost answer:
+`inbox payment ORDER_ID --booked|--not-booked`, `inbox connect ORDER_ID --delivered|--not-delivered`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from application.commands import AnswerConnectCheck, AnswerPaymentCheck, ProcessOrder
+from application.order_trace import OrderTrace, trace_order
+from application.ports import WriteDialect
+
+
+def render(trace: OrderTrace) -> str:
+    out = [f"trace of order {trace.order_id} (channel {trace.channel_id}): {trace.status}",
+           "(redacted: the buyer's personal data and every secret are left out; bodies are not "
+           "kept)"]
+    out += [f"  {key}: {value}" for key, value in trace.summary.items()]
+    dialect = trace.write_dialect
+    out.append(f"  write shapes: POST sale root {dialect.sale_root or 'not learned'}, payment "
+               f"form {dialect.payment_form or 'not learned'}")
+    out += [f"  reason: {reason}" for reason in trace.reasons]
+    out.append("steps:")
+    for step in trace.steps:
+        detail = " ".join(f"{k}={v}" for k, v in step.detail.items())
+        out.append(f"  {step.at.isoformat()}  {step.name}  {detail}".rstrip())
+    out.append("calls:")
+    for call in trace.calls:
+        error = f"  {call.error}" if call.error else ""
+        out.append(f"  {call.at.isoformat()}  {call.api:<7} {call.method:<4} {call.path}  "
+                   f"{call.status if call.status is not None else '-'}  {call.duration_ms} ms"
+                   f"{error}")
+    if not trace.calls:
+        out.append("  (none recorded)")
+    return "\n".join(out)
+
+
+def register(inbox: click.Group, one) -> None:
+    """Add the commands to the `inbox` group; `one(order_id, channel_id)` finds the item."""
+
+    @inbox.command("trace")
+    @click.argument("order_id")
+    @click.option("--channel", "channel_id")
+    @click.option("--json", "as_json", is_flag=True)
+    def trace(order_id, channel_id, as_json):
+        """A redacted wire trace of one order: attach it when you report a mismatch."""
+        runtime, item = one(order_id, channel_id)
+        remembered = getattr(runtime.gateways, "write_dialect", None)
+        dialect = remembered(item.channel_id) if remembered else WriteDialect()
+        found = trace_order(runtime.uow_factory(), item.channel_id, item.order_id, dialect)
+        if as_json:
+            click.echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            click.echo(render(found))
+
+    @inbox.command("payment")
+    @click.argument("order_id")
+    @click.option("--channel", "channel_id")
+    @click.option("--booked/--not-booked", required=True,
+                  help="what PayTraq shows for a payment whose answer was lost")
+    def payment(order_id, channel_id, booked):
+        """Settle a `payment_uncertain` review: it was booked (record it) or not (book it now)."""
+        runtime, item = one(order_id, channel_id)
+        runtime.bus().handle(AnswerPaymentCheck(item.channel_id, item.order_id, booked))
+        runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
+        _, item = one(order_id, item.channel_id)
+        click.echo(f"{item.order_id}: {item.status.value}")
+
+    @inbox.command("connect")
+    @click.argument("order_id")
+    @click.option("--channel", "channel_id")
+    @click.option("--delivered/--not-delivered", required=True,
+                  help="what PayTraq shows for an order whose Connect answer was lost")
+    def connect(order_id, channel_id, delivered):
+        """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
+        runtime, item = one(order_id, channel_id)
+        runtime.bus().handle(AnswerConnectCheck(item.channel_id, item.order_id, delivered))
+        runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
+        _, item = one(order_id, item.channel_id)
+        click.echo(f"{item.order_id}: {item.status.value}")

@@ -1,0 +1,48 @@
+"""`sales-inbox inbox trace ORDER_ID` and `inbox payment ORDER_ID --booked|--not-booked`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from adapters.paytraq.sandbox.dialect import WireDialect
+from application.errors import TransientError
+from entrypoints.runtime import get_runtime
+from tests.integration.cli.conftest import invoke
+from tests.integration.cli.test_inbox_commands import deliver, sales, shop  # noqa: F401
+
+
+def test_inbox_trace_prints_the_orders_calls_without_the_buyer(shop):  # noqa: F811
+    # Given an order processed by a person
+    order = deliver(shop, [("TT-100", 1)], paid=True)
+    invoke("inbox", "process", order["order_id"])
+    get_runtime().gateways.flush_audit()
+    # When its trace is printed, as text and as JSON
+    text = invoke("inbox", "trace", order["order_id"]).stdout
+    trace = json.loads(invoke("inbox", "trace", order["order_id"], "--json").stdout)
+    # Then it lists the PayTraq calls made for it, and the buyer's name and e-mail are left out
+    assert any(c["method"] == "POST" and c["path"] == "sale" for c in trace["calls"])
+    assert "redacted" in text and "calls:" in text
+    assert "anna@example.com" not in text + json.dumps(trace)
+
+
+def test_an_uncertain_overpayment_is_settled_by_a_persons_answer(shop):  # noqa: F811
+    # Given a PayTraq with no payments listing that loses the answer to a booked advance
+    shop.paytraq.state.dialect = WireDialect.strict()
+    shop.paytraq.controls.inject("POST", r"sale/\d+/payment", "drop_after_write", how="500",
+                                 times=10)
+    order = deliver(shop, [("TT-100", 1)], paid=True)
+    with pytest.raises(TransientError):  # the real command prints it as one line
+        invoke("inbox", "process", order["order_id"])
+    invoke("inbox", "process", order["order_id"])  # a person (or the worker) tries again
+    detail = json.loads(invoke("inbox", "show", order["order_id"], "--json").stdout)
+    assert [r["code"] for r in detail["reason_details"]] == ["payment_uncertain"]
+    shop.paytraq.controls.faults.clear()
+    # When the person, having found it in PayTraq, answers "booked"
+    result = invoke("inbox", "payment", order["order_id"], "--booked")
+    # Then the item records the payment, and PayTraq still holds exactly one
+    (sale,) = sales(shop, order["order_id"])
+    booked = [p for p in shop.paytraq.state.payments.values() if p.sale_id == sale.id]
+    assert result.exit_code == 0 and len(booked) == 1
+    assert json.loads(invoke("inbox", "show", order["order_id"], "--json").stdout)["payment"]

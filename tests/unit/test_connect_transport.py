@@ -1,0 +1,105 @@
+"""PayTraq Connect as the channel's transport: one call per order, PayTraq's totals still
+predicted and a predicted mismatch explained, the document read back when REST credentials are
+given, and a lost answer never sent again by doubt."""
+
+from decimal import Decimal
+
+import pytest
+
+from adapters.memory.accounting import transient
+from adapters.memory.connect import FakeConnect
+from adapters.memory.gateways import StaticGateways
+from adapters.memory.uow import InMemoryUnitOfWork
+from application.bootstrap import bootstrap
+from application.commands import AnswerConnectCheck
+from application.errors import TransientError
+from domain.settings import PayTraqTransport
+from tests.unit.builders import GATEWAY_ACCOUNT, order, pipeline, settings
+
+ALL_ON = dict(approve=True, add_payment=True, send_email=True)
+ORDER_ID = "M-1234567-101"
+
+
+def connect_flow(rest: bool = True, **overrides):
+    flow = pipeline(settings(paytraq_transport=PayTraqTransport.CONNECT, **ALL_ON, **overrides))
+    connect = FakeConnect(flow.accounting)
+    gateways = StaticGateways(flow.accounting, connect=connect, rest=rest)
+    flow.bus = lambda: bootstrap(InMemoryUnitOfWork(flow.store), gateways, flow.clock)
+    return flow, connect
+
+
+def test_a_paid_order_is_one_connect_call_with_the_automatic_steps_and_is_read_back():
+    # Given a Connect channel with REST credentials too
+    flow, connect = connect_flow()
+    # When a paid order arrives
+    flow.receive(order(paid=True))
+    # Then one payload went to Connect, asking PayTraq to approve, pay and e-mail
+    (sent,) = connect.received
+    assert (sent.total, sent.taxes) == (Decimal("24.20"), Decimal("4.20"))
+    assert (sent.steps.approve, sent.steps.send, sent.steps.money_account_id) == (
+        True, True, GATEWAY_ACCOUNT)
+    assert [line.sku for line in sent.document.lines] == ["TT-100"]
+    # and the document PayTraq made was read back: its id and status are in the inbox
+    item = flow.item()
+    (sale,) = flow.sales()
+    assert item.document.id == sale.id and item.status.value == "approved"
+
+
+def test_a_repeated_delivery_is_not_sent_twice():
+    flow, connect = connect_flow()
+    flow.receive(order(paid=True))
+    flow.receive(order(paid=True))
+    flow.process(ORDER_ID)
+    assert len(connect.received) == 1 and len(flow.sales()) == 1
+
+
+def test_a_predicted_mismatch_is_sent_and_explained():
+    # Given an order whose total PayTraq would not reproduce (the shop charged 24.00)
+    flow, connect = connect_flow(rest=False)
+    # When it arrives
+    flow.receive(order(total="24.00", paid=True))
+    # Then it was sent, and the inbox explains that PayTraq will keep the document Draft
+    assert len(connect.received) == 1
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    assert item.reasons[0].code.value == "totals_mismatch"
+    assert "PayTraq keeps its document Draft" in item.reasons[0].message
+    assert [s.status for s in flow.sales()] == ["draft"]
+
+
+def test_without_rest_credentials_the_item_shows_it_was_sent():
+    flow, connect = connect_flow(rest=False)
+    flow.receive(order(paid=True))
+    item = flow.item()
+    assert item.status.value == "sent" and item.document is None and len(connect.received) == 1
+
+
+def test_a_lost_answer_is_looked_up_by_document_ref_and_never_sent_again():
+    # Given PayTraq takes the order but its answer is lost
+    flow, connect = connect_flow()
+    connect.fail(transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then the document was found by its DocumentRef: one payload, one document
+    assert len(connect.received) == 1 and len(flow.sales()) == 1
+    assert flow.item().document is not None
+
+
+def test_a_lost_answer_without_rest_waits_for_a_person_whose_answer_settles_it():
+    # Given no REST credentials, and a lost answer
+    flow, connect = connect_flow(rest=False)
+    connect.fail(transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    flow.process(ORDER_ID, manual=False)
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    assert item.reasons[0].code.value == "connect_uncertain"
+    assert "--delivered" in item.reasons[0].message
+    # When the person finds it in PayTraq and says so
+    flow.bus().handle(AnswerConnectCheck(flow.channel_id, ORDER_ID, delivered=True))
+    flow.process(ORDER_ID)
+    # Then it is taken as sent, and nothing was sent again
+    assert flow.item().status.value == "sent" and len(connect.received) == 1

@@ -1,0 +1,119 @@
+"""Write-ahead records: a PayTraq look-up only after an attempt whose answer was lost, and a
+payment never booked twice by doubt — a person decides where PayTraq cannot tell."""
+
+import pytest
+
+from adapters.memory.accounting import transient
+from application.commands import AnswerPaymentCheck
+from application.errors import TransientError
+from application.ports import SalePayment
+from domain.settings import DocumentType
+from tests.unit.builders import order, pipeline, settings
+
+ALL_ON = dict(approve=True, add_payment=True, send_email=True)
+ORDER_ID = "M-1234567-101"
+
+
+def test_a_fresh_order_is_created_without_looking_for_an_existing_document_first():
+    # Given a channel that processes paid orders
+    flow = pipeline(settings(**ALL_ON))
+    # When a paid order arrives
+    flow.receive(order(paid=True))
+    # Then the document was created without a search by DocumentRef, and nothing was looked up
+    assert "find_sale_by_ref" not in flow.accounting.calls
+    assert "find_payment" not in flow.accounting.calls
+    assert flow.item().status.value == "emailed"
+
+
+def test_a_document_whose_answer_was_lost_is_looked_up_on_the_retry_and_adopted():
+    # Given PayTraq creates the sale but its answer is lost
+    flow = pipeline(settings(**ALL_ON))
+    flow.accounting.fail("create_sale", transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then it looked for the document (the attempt was written down) and adopted the one sale
+    assert flow.accounting.calls.count("find_sale_by_ref") == 1
+    assert len(flow.sales()) == 1 and flow.item().document.adopted is True
+
+
+def test_an_invoice_payment_lost_before_booking_is_booked_once_on_the_retry():
+    # Given an invoice whose payment PayTraq refuses to answer before booking it
+    flow = pipeline(settings(document_type=DocumentType.SALES_INVOICE, **ALL_ON))
+    flow.accounting.fail("add_payment", transient())
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then the document showed no new payment and the same amount due: booked exactly once
+    (sale,) = flow.sales()
+    assert len(sale.payments) == 1 and sale.status == "paid"
+    assert flow.item().status.value == "emailed"
+
+
+def test_an_invoice_payment_lost_after_booking_is_recognised_from_the_documents_payments():
+    # Given an invoice whose payment is booked but the answer lost; comments are not shown (R3)
+    flow = pipeline(settings(document_type=DocumentType.SALES_INVOICE, **ALL_ON))
+    flow.accounting.fail("add_payment", transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    (booked,) = flow.sales()
+    booked.payments[0] = SalePayment(booked.payments[0].amount)  # no Comment, as real PayTraq
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then the new payment row of our amount was taken as ours: one payment, nothing asked twice
+    (sale,) = flow.sales()
+    assert len(sale.payments) == 1
+    assert "find_payment" not in flow.accounting.calls
+    assert flow.item().status.value == "emailed"
+
+
+def test_an_overpayment_whose_answer_was_lost_goes_to_review_and_is_never_booked_twice():
+    # Given a sales order whose payment PayTraq books as an advance it cannot show again
+    flow = pipeline(settings(document_type=DocumentType.SALES_ORDER, **ALL_ON))
+    flow.accounting.overpayments_visible = False
+    flow.accounting.fail("add_payment", transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries, twice
+    flow.process(ORDER_ID, manual=False)
+    flow.process(ORDER_ID, manual=True)
+    # Then there is one advance, and the item waits for a person with a precise reason
+    assert len(flow.accounting.overpayments) == 1
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    (reason,) = [r for r in item.reasons if r.code.value == "payment_uncertain"]
+    assert "payment of 24.20 EUR" in reason.message and "may have been booked" in reason.message
+    assert "overpayments" in reason.message and "--booked" in reason.message
+
+
+@pytest.mark.parametrize("booked", [True, False])
+def test_a_persons_answer_about_an_uncertain_payment_settles_it(booked):
+    # Given an uncertain overpayment waiting for review (in truth booked, or not)
+    flow = pipeline(settings(document_type=DocumentType.SALES_ORDER, **ALL_ON))
+    flow.accounting.overpayments_visible = False
+    flow.accounting.fail("add_payment", transient(), after_write=booked)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    flow.process(ORDER_ID, manual=False)
+    # When a person answers "booked" (it was there) or "not booked" (it was not), and it runs again
+    flow.bus().handle(AnswerPaymentCheck(flow.channel_id, ORDER_ID, booked=booked))
+    flow.process(ORDER_ID)
+    # Then the payment is recorded as booked, or booked now: one advance, nothing left to review
+    assert len(flow.accounting.overpayments) == 1
+    item = flow.item()
+    assert item.payment is not None and item.reasons == []
+    assert item.status.value == "paid" and item.emailed_at is not None
+
+
+def test_an_order_deleted_before_anything_was_written_is_cancelled_without_asking_paytraq():
+    # Given an unpaid order waiting in the inbox (nothing sent to PayTraq)
+    flow = pipeline(settings(**ALL_ON))
+    flow.receive(order(paid=False), event="ORDER_CREATED")
+    calls = len(flow.accounting.calls)
+    # When it is deleted in Mozello
+    flow.receive(order(paid=False), event="ORDER_DELETED")
+    # Then it is cancelled, and PayTraq was not asked for a document
+    assert flow.item().status.value == "cancelled"
+    assert flow.accounting.calls[calls:] == []
