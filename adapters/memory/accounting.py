@@ -1,6 +1,7 @@
 """An in-memory PayTraq: the same behaviour as the PayTraq sandbox, seen through the port.
 
-Totals follow PayTraq's rule (domain.paytraq_totals). Faults can be injected per operation,
+Totals are the PayTraq sandbox's own arithmetic (adapters/paytraq/sandbox/totals.py), not the
+domain's prediction, so a test where "PayTraq agrees" compares two implementations. Faults can be injected per operation,
 including "the write happened but the answer was lost", to prove the handlers idempotent.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from adapters.paytraq.sandbox import totals as paytraq_arithmetic
 from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
@@ -45,9 +47,19 @@ class FakeSale:
     emailed_to: list[str] = field(default_factory=list)
     updated: str = ""
 
-    @property
-    def total(self) -> Decimal:
-        return self.document.totals().total
+    def totals(self, keys: dict[str, TaxKey]) -> paytraq_arithmetic.SaleTotals:
+        """What PayTraq computes for this sale, with the rates of the keys PayTraq has."""
+        document = self.document
+        shipping = document.shipping
+        return paytraq_arithmetic.sale_totals(
+            document.include_tax,
+            [paytraq_arithmetic.SaleLine(ln.qty, ln.price, ln.discount_pct, ln.tax_key.id)
+             for ln in document.lines],
+            paytraq_arithmetic.SaleAmount(shipping.amount, shipping.tax_key.id) if shipping else None,
+            [paytraq_arithmetic.SaleAmount(a.amount, a.tax_key.id, a.type.value, a.basis.value)
+             for a in document.adjustments],
+            {key_id: key.rate for key_id, key in keys.items()},
+        )
 
 
 @dataclass
@@ -158,7 +170,7 @@ class FakeAccounting(AccountingPort):
 
     # --- sales ---------------------------------------------------------------------------
     def _record(self, sale: FakeSale) -> SaleRecord:
-        totals = sale.document.totals()
+        totals = sale.totals(self.keys)
         paid = sum((p.amount for p in sale.payments), ZERO)
         due = ZERO if sale.status == "voided" else totals.total - paid  # as PayTraq (§7.5)
         return SaleRecord(

@@ -1,6 +1,6 @@
 """`GET sale/{id}` and `GET sales` as PayTraq renders them: header in the §7.3 order, then
 CustomData, LineItems, Adjustments, ShippingCharge, Taxes, Totals, references, Payments, Journals,
-Tags, MessageLog, Notes (§7.3, §7.4, §8.2). Amounts come from compute_totals."""
+Tags, MessageLog, Notes (§7.3, §7.4, §8.2). Amounts come from the sandbox's own totals.py."""
 
 from __future__ import annotations
 
@@ -109,9 +109,10 @@ def _taxes(root: ET.Element, state: SandboxState, sale: Sale) -> None:
     totals = state.totals(sale)
     taxes = _el(root, "Taxes")
     for row in totals.taxes:
+        key = state.key(row.tax_key_id)
         tax = _el(taxes, "Tax")
-        _el(tax, "TaxKey", TaxKeyID=row.tax_key.id, TaxKeyName=row.tax_key.name)
-        _el(tax, "TaxName", "PVN" if row.tax_key.name.upper().startswith("PVN") else "VAT")
+        _el(tax, "TaxKey", TaxKeyID=key.id, TaxKeyName=key.name)
+        _el(tax, "TaxName", "PVN" if key.name.upper().startswith("PVN") else "VAT")
         _el(tax, "GrossAmount", money(row.gross))
         _el(tax, "NetAmount", money(row.net))
         _el(tax, "TaxAmount", money(row.tax))
