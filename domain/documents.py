@@ -165,7 +165,8 @@ def build_document(
             problems.append(
                 ReviewReason.of(
                     ReasonCode.UNMAPPED_TAX_RATE,
-                    f"tax key {key_id} mapped for VAT rate {shown} does not exist in PayTraq",
+                    f"tax key {key_id} mapped for VAT rate {shown} on {what} does not exist in "
+                    "PayTraq",
                     rate=str(rate),
                     tax_key=key_id,
                 )

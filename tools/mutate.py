@@ -91,7 +91,8 @@ def enum_members(root: Path) -> dict[str, list[str]]:
 
 
 def _skipped_nodes(tree: ast.AST) -> set[int]:
-    """Docstrings, f-strings (messages only), type annotations and imports: never mutated."""
+    """Docstrings, f-strings (messages only), type annotations, imports, decorators and
+    `zip(..., strict=True)`: never mutated (no booking depends on them)."""
     skipped: set[int] = set()
 
     def skip(node: ast.AST | None) -> None:
@@ -109,6 +110,11 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
             skip(node.annotation)
         if isinstance(node, ast.FunctionDef):
             skip(node.returns)
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                skip(decorator)
+        if isinstance(node, ast.keyword) and node.arg == "strict":
+            skip(node)
     return skipped
 
 

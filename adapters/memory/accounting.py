@@ -85,6 +85,7 @@ class FakeAccounting(AccountingPort):
     def __init__(self, tax_keys: list[TaxKey] | None = None, money_accounts: list[str] | None = None):
         self._ids = itertools.count(900001)
         self.clients: dict[str, ClientRecord] = {}
+        self.created_clients: dict[str, NewClient] = {}  # what create_client was given, by id
         self.products: dict[str, FakeProduct] = {}
         self.keys: dict[str, TaxKey] = {k.id: k for k in (tax_keys or [])}
         self.money_accounts = set(money_accounts or [])
@@ -149,6 +150,7 @@ class FakeAccounting(AccountingPort):
         if not client.name.strip():
             raise PermanentError("Client name is required")
         client_id = self._new_id()
+        self.created_clients[client_id] = client
         self.clients[client_id] = ClientRecord(
             client_id, client.name, client.email, client.registration_number, client.vat_number
         )
