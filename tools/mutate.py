@@ -36,11 +36,13 @@ TARGET_SCORE = 90.0
 CORE = {
     "domain/paytraq_totals.py": ["tests/unit/test_real_paytraq_corpus.py",
                                  "tests/unit/test_paytraq_totals_rules.py"],
-    "domain/stock_sync.py": ["tests/unit/stock"],
-    "domain/documents.py": ["tests/unit/test_documents.py", "tests/unit/test_booking_rules.py"],
+    "domain/stock_sync.py": ["tests/unit/stock", "tests/unit/test_booking_rules.py"],
+    "domain/documents.py": ["tests/unit/test_documents.py", "tests/unit/test_booking_rules.py",
+                            "tests/unit/test_document_wording.py"],
     "domain/reconciliation.py": ["tests/unit/test_reconciliation.py",
                                  "tests/unit/test_booking_rules.py"],
-    "application/clients.py": ["tests/unit/test_client_matching.py"],
+    "application/clients.py": ["tests/unit/test_client_matching.py",
+                               "tests/unit/test_review_and_recovery.py"],
 }
 PRELOAD = ("pytest", "_pytest.python", "_pytest.runner", "hypothesis", "hypothesis.strategies",
            "structlog", "marshmallow", "fakeredis", "click", "flask", "defusedxml",
@@ -269,9 +271,19 @@ def run_tests(tests: list[str], code=None, module: str = "", timeout: float = 12
         time.sleep(0.02)  # polling a child process for its exit, not synchronising threads
 
 
-def tests_for(path: str) -> list[str]:
+def stages_for(path: str) -> list[list[str]]:
+    """The module's own tests first (quick to collect, they kill most mutants), then all of
+    tests/unit for the mutants that survive them."""
     first = [t for t in CORE.get(path, []) if (ROOT / t).exists()]
-    return [*first, "tests/unit"]
+    return [first, ["tests/unit"]] if first else [["tests/unit"]]
+
+
+def run_stages(path: str, code, module: str, timeout: float) -> str:
+    for tests in stages_for(path):
+        outcome = run_tests(tests, code, module, timeout)
+        if outcome != "survived":
+            return outcome
+    return "survived"
 
 
 def load_equivalent() -> set[str]:
@@ -319,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             if mutant.key in equivalent:
                 skipped += 1
                 continue
-            outcome = run_tests(tests_for(path), mutated_code(mutant, enums), module, timeout)
+            outcome = run_stages(path, mutated_code(mutant, enums), module, timeout)
             if outcome == "survived":
                 survived += 1
                 survivors.append(mutant)

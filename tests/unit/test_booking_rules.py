@@ -2,6 +2,7 @@
 directions, where rounding ends and "other" begins, tax groups of shipping and of lines without
 VAT, a tax mapping pointing at a missing key, the discount split and PayTraq duplicates."""
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.documents import build_document, split_proportionally
@@ -304,3 +305,51 @@ def test_an_order_whose_tax_key_is_missing_in_paytraq_waits_for_review_and_no_sa
     assert [(r.code, r.detail("tax_key")) for r in item.reasons] == [
         (ReasonCode.UNMAPPED_TAX_RATE, "4242")]
     assert flow.sales() == []
+
+
+def test_the_left_over_cent_goes_to_the_largest_remainder_even_on_the_smaller_share():
+    # 0.03 over 1:4 is 0.6 and 2.4 cents: the small share's remainder (0.6) is the larger
+    assert split_proportionally(D("0.03"), {"a": D(1), "b": D(4)}) == {"a": D("0.01"), "b": D("0.02")}
+
+
+# --- the reconciliation result's edges ----------------------------------------------------------
+
+
+def test_each_result_says_whether_the_totals_match():
+    assert reconcile(order(total="24.20", taxes="4.20")).matched is True
+    assert reconcile(shop_rounding_per_line_below_paytraq(), limit="0.02").matched is True
+    assert reconcile(order(total="25.20", taxes="4.20")).matched is False
+
+
+def test_free_shipping_in_the_shop_is_no_shipping_charge_and_does_not_trouble_the_breakdown():
+    # Given an order with free shipping (price 0) that is a euro off
+    snapshot = order(shipping=Shipping("pickup", D("0.00"), D("21")), total="25.20")
+    document = document_for(snapshot)
+    assert document.shipping is None
+    # When reconciled, it is an "other" mismatch with the 21 % key in the breakdown
+    result = reconcile(snapshot)
+    assert result.cause is MismatchCause.OTHER
+    assert [(row.tax_key_id, row.shop_rates) for row in result.breakdown] == [("1021", (D("21"),))]
+
+
+def test_a_document_missing_one_of_the_orders_lines_is_a_tax_group_mismatch():
+    # Given a document that lost the 12 % line of the order (no tax key carried it)
+    snapshot = order(lines=(line("A", "12.10"), line("B", "11.20", rate="12")), total="23.30",
+                     taxes="3.30")
+    document = document_for(snapshot)
+    partial = replace(document, lines=document.lines[:1])
+    # When reconciled
+    result = ReconciliationPolicy(D("0.05"), NO_VAT).reconcile(snapshot, partial)
+    # Then it is a tax-group mismatch, never closed by a rounding adjustment
+    assert isinstance(result, Mismatch)
+    assert result.cause is MismatchCause.TAX_GROUP
+    assert "a VAT rate has no matching tax key" in result.explanation
+
+
+def test_a_document_without_priced_parts_still_allows_one_cent_of_rounding():
+    snapshot = order(total="0.01", taxes="0.00")
+    empty = replace(document_for(order()), lines=())
+    empty_order = replace(snapshot, lines=())
+    assert ReconciliationPolicy().reconcile(empty_order, empty).cause is MismatchCause.ROUNDING
+    off = replace(empty_order, total=D("0.02"))
+    assert ReconciliationPolicy().reconcile(off, empty).cause is MismatchCause.OTHER

@@ -80,3 +80,8 @@ def test_the_delivery_address_is_the_billing_address_when_mozello_has_none():
     other = Address("Pasta iela 5", "Jelgava", "LV-3001", "LV")
     doc = build(replace(snapshot, delivery_address=other), items={"TT-100": "1"}).document
     assert doc.delivery_address == other
+
+
+def test_the_buyers_note_is_added_to_the_comment_trimmed():
+    assert document_comment(order(notes="  Call before delivery \n")) == (
+        "M-1234567-101, Payment Gateway, Call before delivery")
