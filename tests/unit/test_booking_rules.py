@@ -353,3 +353,26 @@ def test_a_document_without_priced_parts_still_allows_one_cent_of_rounding():
     assert ReconciliationPolicy().reconcile(empty_order, empty).cause is MismatchCause.ROUNDING
     off = replace(empty_order, total=D("0.02"))
     assert ReconciliationPolicy().reconcile(off, empty).cause is MismatchCause.OTHER
+
+
+def test_a_code_twice_in_paytraq_and_once_in_mozello_is_a_duplicate_named_for_paytraq_only():
+    from domain.stock_sync import CatalogueProduct
+
+    plan = plan_stock_sync([("DUP-1", D("5")), ("DUP-1", D("3"))], {},
+                           [CatalogueProduct("uid-1", "DUP-1", 4, D("9.99"))])
+    (decision,) = plan.decisions
+    assert (decision.outcome, decision.target) == (Outcome.DUPLICATE, "uid-1")
+    assert decision.reason == "SKU DUP-1 is more than once in PayTraq: not written"
+
+
+def test_a_sku_on_two_mozello_items_and_once_in_paytraq_is_a_duplicate_named_for_mozello_only():
+    from domain.stock_sync import CatalogueProduct
+
+    plan = plan_stock_sync([("DUP-2", D("5"))], {}, [
+        CatalogueProduct("uid-1", "DUP-2", 4, D("9.99")),
+        CatalogueProduct("uid-2", "DUP-2", 1, D("9.99")),
+    ])
+    (decision,) = plan.decisions
+    assert (decision.outcome, decision.target) == (Outcome.DUPLICATE, "uid-1,uid-2")
+    assert decision.reason == "SKU DUP-2 is on 2 Mozello items (uid-1, uid-2): not written"
+    assert plan.writes == ()
