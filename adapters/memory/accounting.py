@@ -208,6 +208,10 @@ class FakeAccounting(AccountingPort):
                 p.item_id for p in self.products.values()
             }:
                 raise PermanentError(f"Item {line.item_id} not found")
+        charges = [document.shipping] if document.shipping else []
+        for charge in (*charges, *document.adjustments):  # as the sandbox: every key must exist
+            if charge.tax_key.id not in self.keys:
+                raise PermanentError(f"Tax key {charge.tax_key.id} not found")
         sale = FakeSale(self._new_id(), document)
         self._touch(sale)
         self.sales[sale.id] = sale
