@@ -30,6 +30,7 @@ COMPARE_SWAPS = {
 BINOP_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
                ast.FloorDiv: ast.Div, ast.Mod: ast.FloorDiv}
 NORMALISERS = {"strip", "lower", "upper", "casefold"}
+VALUE_KEEPERS = {"abs", "round2", "int"}  # f(x) -> x
 SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
           ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in", ast.Add: "+",
           ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}
@@ -84,42 +85,73 @@ def sites(tree: ast.AST, enums: dict[str, list[str]]):
     for node in ast.walk(tree):
         if id(node) in skipped:
             continue
-        if isinstance(node, ast.Compare):
-            for i, op in enumerate(node.ops):
-                if type(op) in COMPARE_SWAPS:
-                    new = COMPARE_SWAPS[type(op)]
-                    yield node, f"{SYMBOL[type(op)]} -> {SYMBOL[new]}", _set_op(node, i, new)
-        elif isinstance(node, ast.BinOp) and type(node.op) in BINOP_SWAPS:
-            new = BINOP_SWAPS[type(node.op)]
-            yield node, f"{SYMBOL[type(node.op)]} -> {SYMBOL[new]}", _set_attr(node, "op", new())
-        elif isinstance(node, ast.BoolOp):
-            new = ast.Or if isinstance(node.op, ast.And) else ast.And
-            yield node, f"{'and -> or' if new is ast.Or else 'or -> and'}", _set_attr(
-                node, "op", new())
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
-            yield node, f"drop unary {'not' if isinstance(node.op, ast.Not) else '-'}", (
-                lambda n: n.operand)
-        elif isinstance(node, ast.Constant) and type(node.value) in (int, bool):
-            new = (not node.value) if isinstance(node.value, bool) else (
-                node.value + 1 if node.value != 1 else 0)
-            yield node, f"constant {node.value!r} -> {new!r}", _set_attr(node, "value", new)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _numeric(node.value):
-            yield node, f"constant {node.value!r} -> '1{node.value}'", _set_attr(
-                node, "value", "1" + node.value)
-        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-              and node.value.id in enums and node.attr in enums[node.value.id]):
-            members = enums[node.value.id]
-            other = members[(members.index(node.attr) + 1) % len(members)]
-            yield node, f"{node.value.id}.{node.attr} -> {other}", _set_attr(node, "attr", other)
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            yield node, "drop call", lambda n: ast.Pass()
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in NORMALISERS and not node.args):
-            yield node, f"drop .{node.func.attr}()", lambda n: n.func.value
-        if isinstance(node, (ast.If, ast.IfExp, ast.While)) and not isinstance(
-            node.test, (ast.Compare, ast.BoolOp, ast.UnaryOp)
-        ):
-            yield node.test, "negate condition", lambda n: ast.UnaryOp(ast.Not(), n)
+        for operator in OPERATORS:
+            yield from operator(node, enums)
+
+
+def _comparisons(node, enums):
+    if isinstance(node, ast.Compare):
+        for i, op in enumerate(node.ops):
+            if type(op) in COMPARE_SWAPS:
+                new = COMPARE_SWAPS[type(op)]
+                yield node, f"{SYMBOL[type(op)]} -> {SYMBOL[new]}", _set_op(node, i, new)
+
+
+def _arithmetic(node, enums):
+    if isinstance(node, (ast.BinOp, ast.AugAssign)) and type(node.op) in BINOP_SWAPS:
+        new = BINOP_SWAPS[type(node.op)]
+        equals = "=" if isinstance(node, ast.AugAssign) else ""
+        yield (node, f"{SYMBOL[type(node.op)]}{equals} -> {SYMBOL[new]}{equals}",
+               _set_attr(node, "op", new()))
+
+
+def _logic(node, enums):
+    if isinstance(node, ast.BoolOp):
+        new = ast.Or if isinstance(node.op, ast.And) else ast.And
+        yield node, "and -> or" if new is ast.Or else "or -> and", _set_attr(node, "op", new())
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+        sign = "not" if isinstance(node.op, ast.Not) else "-"
+        yield node, f"drop unary {sign}", lambda n: n.operand
+    elif isinstance(node, (ast.If, ast.IfExp, ast.While)) and not isinstance(
+        node.test, (ast.Compare, ast.BoolOp, ast.UnaryOp)
+    ):
+        yield node.test, "negate condition", lambda n: ast.UnaryOp(ast.Not(), n)
+
+
+def _constants(node, enums):
+    if isinstance(node, ast.Constant) and type(node.value) in (int, bool):
+        new = (not node.value) if isinstance(node.value, bool) else (
+            node.value + 1 if node.value != 1 else 0)
+        yield node, f"constant {node.value!r} -> {new!r}", _set_attr(node, "value", new)
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _numeric(node.value):
+        yield node, f"constant {node.value!r} -> '1{node.value}'", _set_attr(
+            node, "value", "1" + node.value)
+    elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+          and node.value.id in enums and node.attr in enums[node.value.id]):
+        members = enums[node.value.id]
+        other = members[(members.index(node.attr) + 1) % len(members)]
+        yield node, f"{node.value.id}.{node.attr} -> {other}", _set_attr(node, "attr", other)
+
+
+def _calls(node, enums):
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        yield node, "drop call", lambda n: ast.Pass()
+    elif isinstance(node, (ast.Continue, ast.Break)):
+        yield node, f"drop {type(node).__name__.lower()}", lambda n: ast.Pass()
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+        node.func.attr in NORMALISERS and not node.args
+    ):
+        yield node, f"drop .{node.func.attr}()", lambda n: n.func.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        name = node.func.id
+        if name in VALUE_KEEPERS and len(node.args) == 1 and not node.keywords:
+            yield node, f"drop {name}()", lambda n: n.args[0]
+        elif name in ("min", "max"):
+            other = "max" if name == "min" else "min"
+            yield node, f"{name}() -> {other}()", _set_attr(node.func, "id", other)
+
+
+OPERATORS = (_comparisons, _arithmetic, _logic, _constants, _calls)
 
 
 def _numeric(text: str) -> bool:

@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -160,36 +161,52 @@ def main(argv: list[str] | None = None) -> int:
         print("the unit suite fails without any mutation: fix it first")
         return 2
     timeout = max(30.0, 4 * (time.monotonic() - started))
-    scores, below = [], []
-    for path in modules:
-        module = path.removesuffix(".py").replace("/", ".")
-        killed = survived = skipped = 0
-        survivors = []
-        for mutant in mutants_of(ROOT, path, enums):
-            if mutant.key in equivalent:
-                skipped += 1
-                continue
-            outcome = run_stages(path, mutated_code(ROOT, mutant, enums), module, timeout)
-            if outcome == "survived":
-                survived += 1
-                survivors.append(mutant)
-            else:
-                killed += 1
-        score = 100.0 * killed / max(1, killed + survived)
-        scores.append((path, score, killed, survived, skipped))
-        if score < TARGET_SCORE:
-            below.append(path)
-        print(f"{path}: {score:.1f}% killed ({killed} killed, {survived} survived, "
-              f"{skipped} equivalent)", flush=True)
-        source = (ROOT / path).read_text(encoding="utf-8").splitlines()
-        for mutant in survivors:
-            print(f"  SURVIVED {mutant.key}    | {source[mutant.line - 1].strip()}", flush=True)
+    scores = [score_module(path, enums, equivalent, timeout) for path in modules]
     print("\nscore per module:")
-    for path, score, killed, survived, skipped in scores:
-        print(f"  {score:5.1f}%  {path}  ({killed}/{killed + survived}; {skipped} equivalent)")
+    for score in scores:
+        print(f"  {score.line()}")
+    below = [score.path for score in scores if score.percent < TARGET_SCORE]
     if below:
         print(f"below {TARGET_SCORE:.0f}%: {', '.join(below)}")
     return 1 if below else 0
+
+
+@dataclass
+class ModuleScore:
+    path: str
+    killed: int = 0  # a test failed (or the run timed out: counted in `timeouts` too)
+    timeouts: int = 0
+    equivalent: int = 0
+    survivors: list = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.killed / max(1, self.killed + len(self.survivors))
+
+    def line(self) -> str:
+        return (f"{self.percent:5.1f}%  {self.path}  ({self.killed}/"
+                f"{self.killed + len(self.survivors)} killed, {self.timeouts} of them by timeout; "
+                f"{self.equivalent} equivalent)")
+
+
+def score_module(path: str, enums, equivalent: set[str], timeout: float) -> ModuleScore:
+    module = path.removesuffix(".py").replace("/", ".")
+    score = ModuleScore(path)
+    for mutant in mutants_of(ROOT, path, enums):
+        if mutant.key in equivalent:
+            score.equivalent += 1
+            continue
+        outcome = run_stages(path, mutated_code(ROOT, mutant, enums), module, timeout)
+        if outcome == "survived":
+            score.survivors.append(mutant)
+        else:
+            score.killed += 1
+            score.timeouts += outcome == "timeout"
+    print(score.line(), flush=True)
+    source = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    for mutant in score.survivors:
+        print(f"  SURVIVED {mutant.key}    | {source[mutant.line - 1].strip()}", flush=True)
+    return score
 
 
 if __name__ == "__main__":
