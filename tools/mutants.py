@@ -148,7 +148,7 @@ def _calls(node, enums):
             yield node, f"drop {name}()", lambda n: n.args[0]
         elif name in ("min", "max"):
             other = "max" if name == "min" else "min"
-            yield node, f"{name}() -> {other}()", _set_attr(node.func, "id", other)
+            yield node.func, f"{name}() -> {other}()", _set_attr(node.func, "id", other)
 
 
 OPERATORS = (_comparisons, _arithmetic, _logic, _constants, _calls)

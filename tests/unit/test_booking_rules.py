@@ -376,3 +376,8 @@ def test_a_sku_on_two_mozello_items_and_once_in_paytraq_is_a_duplicate_named_for
     assert (decision.outcome, decision.target) == (Outcome.DUPLICATE, "uid-1,uid-2")
     assert decision.reason == "SKU DUP-2 is on 2 Mozello items (uid-1, uid-2): not written"
     assert plan.writes == ()
+
+
+def test_a_discount_with_a_half_cent_is_rounded_half_up_before_it_is_split():
+    assert split_proportionally(D("0.105"), {"a": D(1)}) == {"a": D("0.11")}
+    assert split_proportionally(D("0.125"), {"a": D(1)}) == {"a": D("0.13")}

@@ -32,3 +32,11 @@ def test_a_line_discount_is_a_percentage_of_the_line():
 def test_vat_in_and_on_an_amount_rounds_half_up():
     assert vat_of(D("1.21"), D("21"), True) == D("0.21")
     assert vat_of(D("0.50"), D("21"), False) == D("0.11")  # 0.105 → 0.11
+
+
+def test_shipping_and_adjustment_amounts_count_to_the_cent_half_up():
+    # Given a shipping charge and a charge written with three decimals
+    line = PricedLine(D("1"), D("10.00"), D("0"), K21)
+    totals = compute_totals(True, [line], Charge(D("1.005"), K21), [Charge(D("0.125"), K21)])
+    # Then each counts as PayTraq stores it, to the cent: 10.00 + 1.01 + 0.13
+    assert totals.total == D("11.14")
