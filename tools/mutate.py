@@ -181,7 +181,8 @@ class ModuleScore:
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.killed / max(1, self.killed + len(self.survivors))
+        tried = self.killed + len(self.survivors)
+        return 100.0 * self.killed / tried if tried else 100.0  # nothing to mutate
 
     def line(self) -> str:
         return (f"{self.percent:5.1f}%  {self.path}  ({self.killed}/"
