@@ -28,6 +28,7 @@ from application.ports import (
 from application.storage_ports import SkuCache
 from domain.documents import Document, build_document, document_comment
 from domain.inbox import DocumentRecord, InboxItem, PaymentRecord, Step
+from domain.order_sanity import order_sanity_problems, payment_due
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
 from domain.review import ReasonCode, ReviewReason
 from domain.settings import Channel
@@ -58,6 +59,10 @@ class OrderProcessor:
         self._tax_keys = None
 
     def run(self) -> None:
+        insane = order_sanity_problems(self.order, self.settings)
+        if insane:  # before any PayTraq call: nothing absurd reaches the books unseen
+            self._hold(insane)
+            return
         sale = self.ensure_document()
         if sale is None:
             return
@@ -215,7 +220,7 @@ class OrderProcessor:
 
     # --- payment -----------------------------------------------------------------------
     def add_payment(self, sale: SaleRecord) -> list[ReviewReason]:
-        if not self.settings.add_payment or not self.order.is_paid or self.item.payment:
+        if not self.settings.add_payment or not payment_due(self.order) or self.item.payment:
             return []
         method = self.order.payment_method
         mapping = self.settings.payment_mapping_for(method)

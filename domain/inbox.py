@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.order_sanity import payment_due
 from domain.orders import PaymentStatus, SalesOrder
 from domain.review import ReviewReason
 from domain.settings import ChannelSettings
@@ -246,7 +247,7 @@ class InboxItem:
             return settings.ready_to_process(self.order)
         if settings.approve and not self.is_finalised:
             return True
-        if settings.add_payment and self.order.is_paid and self.payment is None:
+        if settings.add_payment and payment_due(self.order) and self.payment is None:
             return True
         return settings.send_email and self.is_finalised and self.emailed_at is None
 

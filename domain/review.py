@@ -17,6 +17,7 @@ class ReasonCode(StrEnum):
     EMAIL_NOT_SENT = "email_not_sent"
     DOCUMENT_VOIDED = "document_voided"
     DELETED_AFTER_PAYMENT = "deleted_after_payment"
+    ORDER_NOT_SANE = "order_not_sane"
 
 
 @dataclass(frozen=True, slots=True)

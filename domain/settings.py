@@ -90,6 +90,7 @@ class ChannelSettings:
     rounding_limit: Decimal = ZERO
     stock_sync: StockSyncSettings = field(default_factory=StockSyncSettings)
     email_via: EmailVia = EmailVia.PAYTRAQ
+    currency: str = "EUR"  # the PayTraq company's currency: orders in another one are held
 
     def trigger_for(self, payment_method: str) -> Trigger:
         return dict(self.trigger_overrides).get(payment_method, self.trigger)

@@ -66,6 +66,7 @@ def channel_view(channel: Channel, credentials: ChannelCredentials | None = None
             "unknown_sku": s.unknown_sku.value,
             "rounding_limit": str(s.rounding_limit),
             "email_via": s.email_via.value,
+            "currency": s.currency,
             "stock_sync": _plain(asdict(s.stock_sync)),
         },
     }
