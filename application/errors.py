@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class SalesInboxError(Exception):
     """Base of every error Sales Inbox raises on purpose."""
@@ -20,7 +22,15 @@ class PermanentError(SalesInboxError):
 
 
 class RateBudgetExhausted(TransientError):
-    """The API's daily call budget is spent; work resumes after the budget resets."""
+    """No API call slot now (the rate limit, or the daily budget): try again later."""
+
+
+class DailyBudgetSpent(RateBudgetExhausted):
+    """The API's daily call budget is spent; work resumes by itself after it resets."""
+
+    def __init__(self, message: str, resets_at: datetime):
+        super().__init__(message, retry_after=None)
+        self.resets_at = resets_at
 
 
 class AuthenticationFailed(PermanentError):
@@ -41,3 +51,17 @@ class UnknownOrder(NotFound):
     def __init__(self, channel_id: str, order_id: str):
         super().__init__(f"no order {order_id!r} in channel {channel_id!r}")
         self.channel_id, self.order_id = channel_id, order_id
+
+
+# Errors that the same input raises again however often it is retried: a bad amount
+# (InvalidOperation is an ArithmeticError), a wrong type, a missing key, a body nested too deep.
+# They fail the order at once with their reason instead of being retried and dead-lettered.
+DETERMINISTIC: tuple[type[BaseException], ...] = (
+    PermanentError, ArithmeticError, ValueError, TypeError, LookupError, AttributeError,
+    RecursionError, AssertionError,
+)
+
+
+def is_deterministic(error: BaseException) -> bool:
+    """Whether retrying cannot help (see DETERMINISTIC); anything else is treated as transient."""
+    return isinstance(error, DETERMINISTIC)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import structlog
 
 from application.commands import ProcessOrder
-from application.errors import PermanentError, UnknownChannel, UnknownOrder
+from application.errors import DETERMINISTIC, PermanentError, UnknownChannel, UnknownOrder
 from application.events import Event, OrderProcessed
 from application.order_lock import holding_order
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
@@ -57,9 +57,11 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         )
         try:
             processor.run()
-        except PermanentError as error:
-            logger.warning("order_failed", error=str(error))
-            item.failed(str(error), clock.now())
+        except DETERMINISTIC as error:  # the same input fails the same way: no retries
+            reason = str(error) if isinstance(error, PermanentError) else (
+                f"{type(error).__name__}: {error}")
+            logger.warning("order_failed", error=reason)
+            item.failed(reason, clock.now())
         except Exception as error:
             logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
             item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)

@@ -6,7 +6,7 @@ import dramatiq
 import structlog
 
 from application import commands
-from application.errors import PermanentError
+from application.errors import DETERMINISTIC
 from application.stock_commands import SyncStock
 from entrypoints.runtime import get_runtime
 from entrypoints.web.intake import receive_command
@@ -20,7 +20,7 @@ if not any(isinstance(m, LogContext) for m in dramatiq.get_broker().middleware):
         "entrypoints.worker.broker.setup_broker() first, or the actors bind to Dramatiq's default broker"
     )
 
-RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=(PermanentError,))
+RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=DETERMINISTIC)
 
 
 @dramatiq.actor(queue_name="orders", time_limit=60_000, **RETRIES)
@@ -46,12 +46,12 @@ def cancel_order(channel_id: str, order_id: str) -> None:
     get_runtime().bus().handle(commands.CancelOrder(channel_id, order_id))
 
 
-@dramatiq.actor(queue_name="polls", time_limit=600_000, max_retries=3, throws=(PermanentError,))
+@dramatiq.actor(queue_name="polls", time_limit=600_000, max_retries=3, throws=DETERMINISTIC)
 def poll_orders(channel_id: str) -> None:
     get_runtime().bus().handle(commands.PollOrders(channel_id))
 
 
-@dramatiq.actor(queue_name="stock", time_limit=3_600_000, max_retries=3, throws=(PermanentError,))
+@dramatiq.actor(queue_name="stock", time_limit=3_600_000, max_retries=3, throws=DETERMINISTIC)
 def sync_stock(channel_id: str, dry_run: bool = False) -> None:
     get_runtime().bus().handle(SyncStock(channel_id, dry_run))
 
