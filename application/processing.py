@@ -15,12 +15,13 @@ from datetime import timedelta
 
 import structlog
 
-from application.clients import ClientDataInvalid, find_or_create_client
+from application.clients import ClientDataInvalid, find_or_create_client, holding_buyer
 from application.errors import PermanentError
 from application.ports import (
     AccountingPort,
     ClientCache,
     Clock,
+    ExpiringLock,
     MailerPort,
     PaymentRequest,
     SaleRecord,
@@ -52,6 +53,7 @@ class OrderProcessor:
     clock: Clock
     commit: Callable[[], None]
     sku_cache: SkuCache | None = None
+    buyer_lock: ExpiringLock | None = None
 
     def __post_init__(self) -> None:
         self.settings = self.channel.settings
@@ -136,13 +138,14 @@ class OrderProcessor:
             self._record_document(existing, adopted=True)
             return existing
         try:
-            client_id = find_or_create_client(
-                self.order.customer, self.accounting, self.clients, self.channel.id
-            )
+            with holding_buyer(self.buyer_lock, self.channel.id, self.order.customer, self.clock):
+                client_id = find_or_create_client(
+                    self.order.customer, self.accounting, self.clients, self.channel.id
+                )
+                self.commit()  # the client cache, before the next order of this buyer looks
         except ClientDataInvalid as invalid:
             self._hold([invalid.reason])
             return None
-        self.commit()  # the client cache: never hold a write across the next API calls
         document, problems = self.build(client_id)
         if document is None:
             self._hold(problems)

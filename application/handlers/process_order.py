@@ -23,11 +23,12 @@ def process_order(
     permanent ones leave the item `failed` with its reason, retryable by a person.
     One worker per order at a time (`order_lock`); no database lock is held across API calls."""
     with holding_order(order_lock, cmd.channel_id, cmd.order_id, clock):
-        return _process(cmd, uow, gateways, clock, lock_row=order_lock is None)
+        return _process(cmd, uow, gateways, clock, order_lock)
 
 
 def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
-             lock_row: bool) -> list[Event]:
+             order_lock: ExpiringLock | None) -> list[Event]:
+    lock_row = order_lock is None
     with uow:
         channel = uow.channels.get(cmd.channel_id)
         if channel is None:
@@ -54,6 +55,7 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
             clock,
             uow.commit,
             getattr(uow, "sku_cache", None),
+            buyer_lock=order_lock,
         )
         try:
             processor.run()
