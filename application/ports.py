@@ -332,6 +332,7 @@ class RawDelivery:
     id: str | None = None
     duplicate: bool = False
     error: str | None = None
+    queued_at: datetime | None = None  # on the workers' queue (application/outbox.py)
 
 
 class InboxRepository(abc.ABC):

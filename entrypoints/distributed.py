@@ -80,7 +80,9 @@ def run_scheduler(config: Config) -> None:
     runtime.dispatch = actors.dispatch
     set_runtime(runtime)
     jobs = Jobs(runtime, send_process=lambda c, o: actors.process_order.send(c, o),
-                send_poll=lambda c: actors.poll_orders.send(c), **daily_sync_jobs(actors, runtime))
+                send_poll=lambda c: actors.poll_orders.send(c),
+                send_delivery=lambda c, d: actors.receive_delivery.send(c, d),
+                **daily_sync_jobs(actors, runtime))
     stop = start_scheduler(runtime, jobs, config.poll_minutes)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

@@ -59,6 +59,7 @@ def serve(config: Config) -> None:
             runtime,
             send_process=lambda c, o: actors.process_order.send(c, o),
             send_poll=lambda c: actors.poll_orders.send(c),
+            send_delivery=lambda c, d: actors.receive_delivery.send(c, d),
             **daily_sync_jobs(actors, runtime),
         )
         stop_scheduler = start_scheduler(runtime, jobs, config.poll_minutes)

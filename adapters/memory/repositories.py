@@ -10,6 +10,7 @@ from datetime import datetime
 
 from adapters.memory.inbox_listing import counts_of, page_of
 from application.inbox_listing import Cursor, InboxPage, InboxQuery
+from application.outbox import DeliveryOutbox
 from application.ports import (
     ChannelCredentials,
     ChannelRepository,
@@ -107,20 +108,20 @@ class _Channels(ChannelRepository):
         self.changed_credentials[channel_id] = credentials
 
 
-class _Deliveries(DeliveryRepository):
+class _Deliveries(DeliveryRepository, DeliveryOutbox):
     def __init__(self, store: MemoryStore):
         self.store = store
         self.new: list[RawDelivery] = []
+        self.queued: dict[str, datetime] = {}
+
+    def _all(self) -> list[RawDelivery]:
+        with self.store.lock:
+            return self.store.deliveries + self.new
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
-        with self.store.lock:
-            known = {
-                (d.channel_id, d.fingerprint)
-                for d in self.store.deliveries + self.new
-                if d.error is None
-            }
         delivery.duplicate = (
-            delivery.error is None and (delivery.channel_id, delivery.fingerprint) in known
+            delivery.error is None
+            and self.first_of(delivery.channel_id, delivery.fingerprint) is not None
         )
         delivery.id = delivery.id or uuid.uuid4().hex
         self.new.append(delivery)
@@ -131,9 +132,26 @@ class _Deliveries(DeliveryRepository):
             return [d for d in self.store.deliveries if d.channel_id == channel_id]
 
     def get(self, delivery_id: str) -> RawDelivery | None:
+        return next((d for d in self._all() if d.id == delivery_id), None)
+
+    def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
+        return next((d for d in self._all() if d.channel_id == channel_id
+                     and d.fingerprint == fingerprint and d.error is None and not d.duplicate),
+                    None)
+
+    def mark_queued(self, delivery_id: str, at: datetime) -> None:
+        self.queued[delivery_id] = at
+
+    def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
         with self.store.lock:
-            known = self.store.deliveries + self.new
-        return next((d for d in known if d.id == delivery_id), None)
+            waiting = [d for d in self.store.deliveries if d.queued_at is None
+                       and d.error is None and not d.duplicate and d.received_at < received_before]
+        return waiting[:limit]
+
+    def committed(self) -> None:
+        for delivery in self.store.deliveries:
+            if delivery.id in self.queued:
+                delivery.queued_at = self.queued[delivery.id]
 
 
 class _Clients(ClientCache):
@@ -187,13 +205,16 @@ class InMemoryUnitOfWork(UnitOfWork):
             self.store.channels.update(self.channels.changed)
             self.store.credentials.update(self.channels.changed_credentials)
             self.store.deliveries.extend(self.deliveries.new)
+            self.deliveries.committed()
             self.store.clients.update(self.clients.new)
             self.store.watermarks.update(self.watermarks.new)
         self.channels.changed, self.channels.changed_credentials = {}, {}
         self.deliveries.new, self.clients.new, self.watermarks.new = [], {}, {}
+        self.deliveries.queued = {}
         self.committed += 1
 
     def rollback(self) -> None:
         self.inbox.seen = {}
         self.channels.changed, self.channels.changed_credentials = {}, {}
         self.deliveries.new, self.clients.new, self.watermarks.new = [], {}, {}
+        self.deliveries.queued = {}

@@ -44,6 +44,7 @@ def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clo
                     fingerprint=hashlib.sha256(b"POLL" + body).hexdigest(),
                     event="POLL",
                     order_id=order.order_id,
+                    queued_at=started,  # handled by this very message, in-line
                 )
             )
             follow_ups.append(

@@ -13,6 +13,7 @@ from datetime import timedelta
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from application.outbox import queue_unqueued
 from entrypoints.runtime import Runtime
 
 logger = structlog.get_logger()
@@ -21,6 +22,7 @@ SWEEP_AFTER = timedelta(minutes=5)
 RETRY_FAILED_AFTER = timedelta(minutes=15)
 MAX_SWEPT_ATTEMPTS = 20
 HEARTBEAT_SECONDS = 5
+OUTBOX_SECONDS = 10
 
 
 class LeaderLock:
@@ -55,8 +57,10 @@ class Jobs:
                  send_poll: Callable[[str], None],
                  send_sync: Callable[[str], None] | None = None,
                  sync_due: Callable | None = None,
-                 last_sync_started: Callable | None = None):
+                 last_sync_started: Callable | None = None,
+                 send_delivery: Callable[[str, str], None] | None = None):
         self.runtime = runtime
+        self.send_delivery = send_delivery
         self.send_process, self.send_poll, self.send_sync = send_process, send_poll, send_sync
         self.sync_due, self.last_sync_started = sync_due, last_sync_started
 
@@ -88,6 +92,12 @@ class Jobs:
         if sent:
             logger.info("sweeper_requeued", orders=sent)
         return sent
+
+    def queue_deliveries(self) -> int:
+        """The webhook outbox: queue stored deliveries that never reached the workers."""
+        if self.send_delivery is None:
+            return 0
+        return queue_unqueued(self.runtime.uow_factory, self.send_delivery, self.runtime.clock)
 
     def daily_sync(self) -> int:
         if self.send_sync is None or self.sync_due is None:
@@ -136,6 +146,8 @@ def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable
                       id="poll", max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.sweep, "sweep"), "interval", minutes=2, id="sweep",
                       max_instances=1, coalesce=True)
+    scheduler.add_job(leading(jobs.queue_deliveries, "outbox"), "interval", seconds=OUTBOX_SECONDS,
+                      id="outbox", max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.daily_sync, "daily_sync"), "interval", minutes=1,
                       id="daily_sync", max_instances=1, coalesce=True)
     scheduler.start()

@@ -23,7 +23,6 @@ from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_san
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 from tests.services import free_port, require_redis
 
-REDIS_DB = 14
 BIN = Path(sys.executable).with_name("sales-inbox")
 
 
@@ -53,7 +52,7 @@ class Processes:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def deployment(request, tmp_path):
-    redis_url = require_redis().rsplit("/", 1)[0] + f"/{REDIS_DB}"
+    redis_url = require_redis()  # TEST_REDIS_URL: a database of this checkout's own
     redis.Redis.from_url(redis_url).flushdb()
     backends = _backend(request.param, request, tmp_path)
     backend = next(backends)
@@ -168,7 +167,7 @@ def test_a_worker_stopped_mid_flow_and_restarted_loses_nothing(deployment):
 
 
 def test_two_schedulers_elect_one_leader_and_stop_cleanly(tmp_path):
-    redis_url = require_redis().rsplit("/", 1)[0] + f"/{REDIS_DB}"
+    redis_url = require_redis()  # TEST_REDIS_URL: a database of this checkout's own
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     env = {**os.environ, "SALES_INBOX_REDIS_URL": redis_url,
