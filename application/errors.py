@@ -28,8 +28,8 @@ class RateBudgetExhausted(TransientError):
 class DailyBudgetSpent(RateBudgetExhausted):
     """The API's daily call budget is spent; work resumes by itself after it resets."""
 
-    def __init__(self, message: str, resets_at: datetime):
-        super().__init__(message, retry_after=None)
+    def __init__(self, message: str, resets_at: datetime, retry_after: float | None = None):
+        super().__init__(message, retry_after)
         self.resets_at = resets_at
 
 

@@ -38,6 +38,9 @@ ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
 }
 
 
+WAITING_FOR_BUDGET = "waiting_for_budget"
+
+
 class IllegalInboxTransition(Exception):
     def __init__(self, order_id: str, current: InboxStatus, wanted: InboxStatus):
         super().__init__(f"order {order_id}: cannot go from {current} to {wanted}")
@@ -227,6 +230,20 @@ class InboxItem:
         self._move(S.FAILED, at, "failed", error=error, transient=transient)
         self.error = error
         self.error_transient = transient
+
+    def wait_for_budget(self, reason: str, resets_at: datetime, at: datetime) -> None:
+        """The API's daily budget is spent: the order waits for its reset and then goes on by
+        itself. Not an attempt: waiting spends none of the order's retries."""
+        self._move(S.FAILED, at, WAITING_FOR_BUDGET, error=reason, resets_at=resets_at.isoformat())
+        self.error = reason
+        self.error_transient = True
+
+    @property
+    def budget_resets_at(self) -> datetime | None:
+        """When the daily budget this failed order waits for resets (None: not waiting)."""
+        if self.status is not S.FAILED or not self.steps or self.steps[-1].name != WAITING_FOR_BUDGET:
+            return None
+        return datetime.fromisoformat(self.steps[-1].detail["resets_at"])
 
     def retry(self, at: datetime) -> None:
         if self.status is S.FAILED:

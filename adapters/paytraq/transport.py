@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -25,6 +25,7 @@ from adapters.paytraq import xml
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
 from application.errors import (
     AuthenticationFailed,
+    DailyBudgetSpent,
     NotFound,
     PermanentError,
     TransientError,
@@ -33,6 +34,7 @@ from application.errors import (
 log = structlog.get_logger(__name__)
 
 XML_CONTENT_TYPE = "application/xml"
+QUOTA_WAIT = 15 * 60  # a Retry-After this long is PayTraq's daily quota, not its pace
 
 
 class AmbiguousWrite(TransientError):
@@ -156,6 +158,11 @@ class PayTraqTransport:
         """Wait before the next attempt. A Retry-After longer than `longest_wait` (PayTraq's
         daily quota, say) is not slept through while an order is held: the caller's worker
         retries the whole step later instead."""
+        if retry_after is not None and retry_after >= QUOTA_WAIT:  # the daily quota
+            resets_at = datetime.now(UTC) + timedelta(seconds=retry_after)
+            raise DailyBudgetSpent(
+                f"PayTraq's daily request quota is used up; work goes on by itself after "
+                f"{resets_at:%Y-%m-%d %H:%M} UTC", resets_at, retry_after)
         if retry_after is not None and retry_after > self.retry.longest_wait:
             raise TransientError(
                 f"PayTraq asks to wait {retry_after:.0f} s before the next request",

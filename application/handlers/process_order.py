@@ -3,7 +3,13 @@ from __future__ import annotations
 import structlog
 
 from application.commands import ProcessOrder
-from application.errors import DETERMINISTIC, PermanentError, UnknownChannel, UnknownOrder
+from application.errors import (
+    DETERMINISTIC,
+    DailyBudgetSpent,
+    PermanentError,
+    UnknownChannel,
+    UnknownOrder,
+)
 from application.events import Event, OrderProcessed
 from application.order_lock import holding_order
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
@@ -64,6 +70,9 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
                 f"{type(error).__name__}: {error}")
             logger.warning("order_failed", error=reason)
             item.failed(reason, clock.now())
+        except DailyBudgetSpent as spent:  # no retries now: the sweeper resumes after the reset
+            logger.warning("order_waits_for_budget", resets_at=spent.resets_at.isoformat())
+            item.wait_for_budget(str(spent), spent.resets_at, clock.now())
         except Exception as error:
             logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
             item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)

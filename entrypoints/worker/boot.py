@@ -3,7 +3,9 @@
 from entrypoints.config import load_config
 from entrypoints.logs import configure_logging
 from entrypoints.worker.broker import setup_broker
+from entrypoints.worker.stopping import absorb_the_process_groups_second_sigterm
 
+absorb_the_process_groups_second_sigterm()
 configure_logging()
 _config = load_config()
 setup_broker(_config.redis_url)

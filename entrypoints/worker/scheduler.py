@@ -8,19 +8,17 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from application.outbox import queue_unqueued
+from domain.retry_schedule import next_attempt_at
 from entrypoints.runtime import Runtime
 
 logger = structlog.get_logger()
 
-SWEEP_AFTER = timedelta(minutes=5)
-RETRY_FAILED_AFTER = timedelta(minutes=15)
-MAX_SWEPT_ATTEMPTS = 20
+SWEEP_SECONDS = 20
 HEARTBEAT_SECONDS = 5
 OUTBOX_SECONDS = 10
 
@@ -72,6 +70,7 @@ class Jobs:
         return len(channels)
 
     def sweep(self) -> int:
+        """Send every order whose next attempt is due (domain/retry_schedule.py)."""
         now = self.runtime.clock.now()
         sent = 0
         with self.runtime.uow_factory() as uow:
@@ -79,16 +78,10 @@ class Jobs:
             items = uow.inbox.list()
         for item in items:
             channel = channels.get(item.channel_id)
-            if channel is None or not item.awaits_work(channel.settings):
-                continue
-            age = now - (item.updated_at or item.received_at)
-            if item.status.value == "failed":
-                if age < RETRY_FAILED_AFTER or item.attempts >= MAX_SWEPT_ATTEMPTS:
-                    continue
-            elif age < SWEEP_AFTER:
-                continue
-            self.send_process(item.channel_id, item.order_id)
-            sent += 1
+            due = next_attempt_at(item, channel.settings) if channel is not None else None
+            if due is not None and due <= now:
+                self.send_process(item.channel_id, item.order_id)
+                sent += 1
         if sent:
             logger.info("sweeper_requeued", orders=sent)
         return sent
@@ -144,7 +137,7 @@ def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable
                       max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.poll_all, "poll"), "interval", minutes=poll_minutes,
                       id="poll", max_instances=1, coalesce=True)
-    scheduler.add_job(leading(jobs.sweep, "sweep"), "interval", minutes=2, id="sweep",
+    scheduler.add_job(leading(jobs.sweep, "sweep"), "interval", seconds=SWEEP_SECONDS, id="sweep",
                       max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.queue_deliveries, "outbox"), "interval", seconds=OUTBOX_SECONDS,
                       id="outbox", max_instances=1, coalesce=True)
