@@ -129,3 +129,5 @@ class Channel:
     name: str
     settings: ChannelSettings = field(default_factory=ChannelSettings)
     active: bool = True
+    # polling starts here: the shop's orders from before the channel existed are not imported
+    created_at: datetime | None = field(default=None, compare=False)

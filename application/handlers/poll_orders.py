@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -16,17 +16,25 @@ OVERLAP = timedelta(minutes=15)
 FIRST_POLL_WINDOW = timedelta(days=1)  # a channel without a watermark: never the whole history
 
 
+def poll_start(watermark: datetime | None, created_at: datetime | None,
+               now: datetime) -> datetime:
+    """From when to ask Mozello: the watermark less an overlap, but never before the channel
+    was created (polling starts at creation; the shop's history is not imported)."""
+    start = watermark - OVERLAP if watermark else (created_at or now - FIRST_POLL_WINDOW)
+    return max(start, created_at) if created_at else start
+
+
 def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clock) -> list[Command]:
     """Feed every order modified since the watermark (minus an overlap) that the inbox has not
     seen in that state into the normal receive path; keep the raw JSON like a webhook body."""
     started = clock.now()
     with uow:
         since = uow.watermarks.get(cmd.channel_id, WATERMARK)
+        channel = uow.channels.get(cmd.channel_id)
     shop = gateways.shop(cmd.channel_id)
     # read Mozello first: no database transaction stays open across API calls
-    snapshots = list(shop.orders_modified_since(
-        since - OVERLAP if since else started - FIRST_POLL_WINDOW
-    ))
+    created = channel.created_at if channel is not None else None
+    snapshots = list(shop.orders_modified_since(poll_start(since, created, started)))
     follow_ups: list[Command] = []
     with uow:
         for shop_order in snapshots:

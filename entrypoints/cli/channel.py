@@ -61,12 +61,13 @@ def create(name, mozello_api_key, paytraq_api_key, paytraq_api_token, as_json):
     webhook_path = f"/webhooks/mozello/{channel_id}"
     shop.set_notifications(config.public_url + webhook_path, EVENTS)
     with runtime.uow_factory() as uow:
+        now = runtime.clock.now()
         uow.channels.add(
-            Channel(channel_id, name, ChannelSettings()),
+            Channel(channel_id, name, ChannelSettings(), created_at=now),
             ChannelCredentials(mozello_api_key, paytraq_api_key, paytraq_api_token),
         )
         # the catch-up poll starts from now: the shop's order history is not imported
-        uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, runtime.clock.now())
+        uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, now)
         uow.commit()
     if as_json:
         click.echo(json.dumps({"id": channel_id, "webhook_path": webhook_path}))
@@ -136,6 +137,8 @@ def _choice(enum):
               help="Ikdienas automātiskā sinhronizācija")
 @click.option("--daily-sync-time", metavar="HH:MM")
 @click.option("--email-via", type=_choice(EmailVia))
+@click.option("--currency", metavar="CODE",
+              help="the currency the PayTraq company books in; orders in another one are held")
 @click.option("--smtp-host")
 @click.option("--smtp-port", type=click.IntRange(1, 65535))
 @click.option("--smtp-user")
@@ -184,6 +187,10 @@ def configured_settings(settings: ChannelSettings, o: dict) -> ChannelSettings:
                 raise click.BadParameter(f"trigger in {value!r} must be received or paid")
             overrides[method] = Trigger(trigger)
         changes["trigger_overrides"] = tuple(sorted(overrides.items()))
+    if o.get("currency"):
+        if not (len(o["currency"]) == 3 and o["currency"].isalpha()):
+            raise click.BadParameter(f"currency {o['currency']!r} is not an ISO 4217 code")
+        changes["currency"] = o["currency"].upper()
     for name, enum in (("document_type", DocumentType), ("operation", Operation),
                        ("unknown_sku", UnknownSkuPolicy), ("email_via", EmailVia)):
         if o.get(name):
