@@ -29,6 +29,7 @@ class Config:
     var_dir: Path
     paytraq_rate: float = 1.0
     paytraq_burst: int = 5
+    paytraq_daily_limit: int = 5000
     api_token: str | None = None
 
     def check_exposure(self, host: str) -> None:
@@ -61,6 +62,7 @@ DOCUMENTED = {
     "SALES_INBOX_LOG_LEVEL": "DEBUG | INFO | WARNING",
     "SALES_INBOX_PAYTRAQ_RATE": "PayTraq requests a second per company (1.0; raise only for sandboxes)",
     "SALES_INBOX_PAYTRAQ_BURST": "PayTraq burst (5)",
+    "SALES_INBOX_PAYTRAQ_DAILY_LIMIT": "PayTraq requests a day per company (5000; raise only for sandboxes)",
     "PAYTRAQ_API_URL": "PayTraq API base (https://go.paytraq.com/api/)",
     "MOZELLO_API_URL": "Mozello Store API base (https://api.mozello.com/v1/)",
 }
@@ -129,5 +131,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         var_dir=var_dir,
         paytraq_rate=_float(env, "SALES_INBOX_PAYTRAQ_RATE", 1.0, 0.01, 1000.0),
         paytraq_burst=_int(env, "SALES_INBOX_PAYTRAQ_BURST", 5, 1, 1000),
+        paytraq_daily_limit=_int(env, "SALES_INBOX_PAYTRAQ_DAILY_LIMIT", 5000, 1, 10_000_000),
         api_token=env.get("SALES_INBOX_API_TOKEN", "").strip() or None,
     )

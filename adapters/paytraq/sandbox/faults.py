@@ -64,6 +64,7 @@ class SandboxControls:
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
     _daily: dict[tuple[str, str], int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    random_faults: object = None  # fault_api.RandomFaults: faults at random, over HTTP
 
     def inject(self, method: str, path: str, kind: str, **options) -> Fault:
         fault = Fault(method, path, kind, **options)
@@ -80,6 +81,8 @@ class SandboxControls:
                         if fault.times <= 0:
                             self.faults.remove(fault)
                     return fault
+        if self.random_faults is not None:
+            return self.random_faults.pick(method, path)
         return None
 
     def wait_for_token(self, credential: str) -> float:
