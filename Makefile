@@ -5,7 +5,7 @@ PY := env -u PYTHONDONTWRITEBYTECODE $(VPY)
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install test unit integration lint run demo bench clean
+.PHONY: install test unit integration lint run demo bench chaos clean
 
 $(STAMP): pyproject.toml
 	test -x $(VPY) || python3 -m venv $(VENV)
@@ -28,7 +28,7 @@ integration: $(STAMP)
 	$(PY) -m pytest -q tests/integration
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check domain application adapters entrypoints tests bench
+	$(VENV)/bin/ruff check domain application adapters entrypoints tests bench chaos
 
 ## make run: the service on embedded defaults (SQLite, in-process broker, sandboxes without credentials)
 run: $(STAMP)
@@ -39,6 +39,11 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+## make chaos: the real processes (gunicorn, two workers, the scheduler) on PostgreSQL and a
+## private Redis, driven through the sandboxes with faults; prints the table, checks invariants
+chaos: $(STAMP)
+	$(PY) -m chaos
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache var
