@@ -51,7 +51,6 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         if cmd.manual:
             item.retry(clock.now())
         accounting = gateways.accounting(channel.id)
-        calls_before = accounting.calls_in_this_thread()
         processor = OrderProcessor(
             item,
             channel,
@@ -63,23 +62,31 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
             getattr(uow, "sku_cache", None),
             buyer_lock=order_lock,
         )
-        try:
-            processor.run()
-        except DETERMINISTIC as error:  # the same input fails the same way: no retries
-            reason = str(error) if isinstance(error, PermanentError) else (
-                f"{type(error).__name__}: {error}")
-            logger.warning("order_failed", error=reason)
-            item.failed(reason, clock.now())
-        except DailyBudgetSpent as spent:  # no retries now: the sweeper resumes after the reset
-            logger.warning("order_waits_for_budget", resets_at=spent.resets_at.isoformat())
-            item.wait_for_budget(str(spent), spent.resets_at, clock.now())
-        except Exception as error:
-            logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
-            item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
-            raise
-        finally:  # one commit on every path: the failure (if any) and the calls it cost
-            calls = accounting.calls_in_this_thread() - calls_before
-            item.paytraq_calls += calls
-            uow.commit()
-            logger.info("order_processed", status=item.status.value, paytraq_calls=calls)
+        _run(processor, uow, clock)
         return [OrderProcessed(cmd.channel_id, cmd.order_id, item.status.value)]
+
+
+def _run(processor: OrderProcessor, uow: UnitOfWork, clock: Clock) -> None:
+    """Run it; record how it failed: for a person (the same input fails the same way), until
+    the daily budget resets, or for the retries (transient, re-raised)."""
+    item, accounting = processor.item, processor.accounting
+    calls_before = accounting.calls_in_this_thread()
+    try:
+        processor.run()
+    except DETERMINISTIC as error:
+        reason = str(error) if isinstance(error, PermanentError) else (
+            f"{type(error).__name__}: {error}")
+        logger.warning("order_failed", error=reason)
+        item.failed(reason, clock.now())
+    except DailyBudgetSpent as spent:  # no retries now: the sweeper resumes after the reset
+        logger.warning("order_waits_for_budget", resets_at=spent.resets_at.isoformat())
+        item.wait_for_budget(str(spent), spent.resets_at, clock.now())
+    except Exception as error:
+        logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
+        item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
+        raise
+    finally:  # one commit on every path: the failure (if any) and the calls it cost
+        calls = accounting.calls_in_this_thread() - calls_before
+        item.paytraq_calls += calls
+        uow.commit()
+        logger.info("order_processed", status=item.status.value, paytraq_calls=calls)

@@ -73,8 +73,7 @@ def fault_blueprint(controls: SandboxControls) -> Blueprint:
 
     @api.delete("/sandbox/faults")
     def clear():
-        with controls._lock:
-            controls.faults.clear()
+        controls.clear_faults()
         controls.random_faults = RandomFaults()
         return jsonify(cleared=True)
 

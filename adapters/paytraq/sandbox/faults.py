@@ -72,6 +72,10 @@ class SandboxControls:
             self.faults.append(fault)
         return fault
 
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
     def take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:
             for fault in self.faults:
