@@ -40,7 +40,8 @@ class Controls:
         body = {"items": [[random.choice(SKUS), random.randint(1, 3)]], "paid": paid,
                 "payment_method": "gateway", "customer": {"email": email, "name": email}}
         answer = requests.post(f"{self.mozello}sandbox/orders/", json=body, timeout=30)
-        answer.raise_for_status()
+        if not answer.ok:
+            raise RuntimeError(f"the Mozello sandbox refused an order: {answer.text}")
         return answer.json()["order"]["order_id"]
 
     def place_many(self, buyers: list[str], threads: int = 8) -> list[str]:

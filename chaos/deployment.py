@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import redis
@@ -20,6 +20,7 @@ from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.storage.crypto import SecretBox
 from adapters.storage.uow import SqlAlchemyUnitOfWork
+from domain.settings import StockSyncSettings
 from entrypoints.demo.sandbox_mode import SANDBOX_CHANNEL, Sandboxes, ensure_sandbox_channel
 
 BIN = Path(sys.executable).with_name("sales-inbox")
@@ -168,7 +169,11 @@ def start(workdir: Path, poll_minutes: int = 1) -> Deployment:
     port = free_port()
     web_url = f"http://127.0.0.1:{port}"
     uow = SqlAlchemyUnitOfWork(engine, SecretBox(key))
-    ensure_sandbox_channel(uow, Sandboxes(paytraq, mozello), web_url)
+    channel = ensure_sandbox_channel(uow, Sandboxes(paytraq, mozello), web_url)
+    with uow:  # no daily stock sync: it would set the shop's stock from PayTraq mid-run
+        settings = replace(channel.settings, stock_sync=StockSyncSettings())
+        uow.channels.update(replace(channel, settings=settings))
+        uow.commit()
     env = {**os.environ,
            "SALES_INBOX_DATABASE_URL": database.url.render_as_string(hide_password=False),
            "SALES_INBOX_REDIS_URL": private_redis.url, "SALES_INBOX_SECRET_KEY": key,
