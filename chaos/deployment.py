@@ -178,7 +178,7 @@ def start(workdir: Path, poll_minutes: int = 1) -> Deployment:
            "SALES_INBOX_DATABASE_URL": database.url.render_as_string(hide_password=False),
            "SALES_INBOX_REDIS_URL": private_redis.url, "SALES_INBOX_SECRET_KEY": key,
            "SALES_INBOX_SANDBOX": "off", "SALES_INBOX_VAR_DIR": str(workdir / "var"),
-           "SALES_INBOX_PAYTRAQ_RATE": "60", "SALES_INBOX_PAYTRAQ_BURST": "30",
+           "SALES_INBOX_PAYTRAQ_RATE": "150", "SALES_INBOX_PAYTRAQ_BURST": "50",
            "SALES_INBOX_PAYTRAQ_DAILY_LIMIT": "10000000",
            "SALES_INBOX_POLL_MINUTES": str(poll_minutes),
            "PAYTRAQ_API_URL": paytraq.base_url, "MOZELLO_API_URL": mozello.base_url,
