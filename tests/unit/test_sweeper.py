@@ -83,3 +83,16 @@ def test_after_its_first_tick_the_sweeper_leaves_a_half_way_item_older_than_its_
     # And a later tick looks back SWEEP_LOOKBACK only: a worker dies in minutes, not days
     jobs.sweep()
     assert sent == ["M-old"]
+
+
+def test_an_order_waiting_for_the_daily_budget_is_sent_only_after_the_reset():
+    # Given an order that hit PayTraq's daily budget an hour ago, the budget resetting in an
+    # hour, and another whose budget reset two minutes ago
+    waiting = left("M-waits", S.FAILED, 60)
+    waiting.wait_for_budget("daily budget used up", NOW + timedelta(hours=1), waiting.updated_at)
+    reset = left("M-reset", S.FAILED, 60)
+    reset.wait_for_budget("daily budget used up", NOW - timedelta(minutes=2), reset.updated_at)
+    jobs, sent = sweeper(waiting, reset)
+    # When the sweeper ticks, Then only the one whose budget has reset goes on
+    jobs.sweep()
+    assert sent == ["M-reset"]
