@@ -5,7 +5,7 @@ PY := env -u PYTHONDONTWRITEBYTECODE $(VPY)
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install test unit integration repeat mutate lint run demo bench clean lock audit
+.PHONY: install test unit integration repeat mutate lint run demo bench chaos clean lock audit
 
 # the versions in requirements.lock (the set CI tests and audits); `make lock` refreshes it
 $(STAMP): pyproject.toml requirements.lock
@@ -40,7 +40,7 @@ mutate: $(STAMP)
 	$(PY) tools/mutate.py $(MODULES)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check domain application adapters entrypoints tests bench tools
+	$(VENV)/bin/ruff check domain application adapters entrypoints tests bench tools chaos
 
 ## make run: the service on embedded defaults (SQLite, in-process broker, sandboxes without credentials)
 run: $(STAMP)
@@ -64,6 +64,11 @@ lock:
 ## make audit: known vulnerabilities in requirements.lock (pip-audit; accepted ones in .ci/audit-ignore)
 audit:
 	python3 .ci/audit.py
+
+## make chaos: the real processes (gunicorn, two workers, the scheduler) on PostgreSQL and a
+## private Redis, driven through the sandboxes with faults; prints the table, checks invariants
+chaos: $(STAMP)
+	$(PY) -m chaos
 
 clean:
 	rm -rf $(VENV) .venv-audit .pytest_cache .ruff_cache var

@@ -9,9 +9,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from application.errors import RateBudgetExhausted
+from application.errors import DailyBudgetSpent, RateBudgetExhausted
 
 
 class RateLimiter:
@@ -121,18 +121,20 @@ class DailyBudget:
                 self.redis.expire(redis_key, 2 * 86400)
             if used > self.limit:
                 self.redis.decr(redis_key)
-                raise RateBudgetExhausted(
-                    f"daily API budget of {self.limit} calls is used up for {day} (UTC)"
-                )
+                raise self._spent(day)
             return used
         with self._lock:
             used = self._counts.get(day, 0) + 1
             if used > self.limit:
-                raise RateBudgetExhausted(
-                    f"daily API budget of {self.limit} calls is used up for {day} (UTC)"
-                )
+                raise self._spent(day)
             self._counts = {day: used}
             return used
+
+    def _spent(self, day: str) -> DailyBudgetSpent:
+        resets_at = datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(days=1)
+        return DailyBudgetSpent(
+            f"daily API budget of {self.limit} calls is used up for {day} (UTC); work goes on "
+            f"by itself after it resets at {resets_at:%Y-%m-%d %H:%M} UTC", resets_at)
 
     def used(self) -> int:
         day = self._today()

@@ -65,6 +65,7 @@ class SettingsChange:
     smtp_security: str | None = None
     paytraq_transport: PayTraqTransport | None = None
     paytraq_connect_url: str | None = None
+    currency: str | None = None  # ISO 4217: the PayTraq company's; orders in another are held
 
     def given(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)
@@ -114,6 +115,8 @@ def changed_settings(settings: ChannelSettings, change: SettingsChange) -> Chann
         "auto_process", "trigger", "document_type", "operation", "approve", "add_payment",
         "send_email", "unknown_sku", "rounding_limit", "email_via", "paytraq_transport")
         if name in given}
+    if "currency" in given:
+        simple["currency"] = str(given["currency"]).strip().upper()
     for name in ("rounding_tax_key", "warehouse_id"):
         if name in given:
             simple[name] = given[name] or None
@@ -166,6 +169,8 @@ def settings_errors(settings: ChannelSettings, credentials: ChannelCredentials,
     if settings.paytraq_transport is PayTraqTransport.CONNECT and not credentials.paytraq_connect_url:
         errors["paytraq_connect_url"] = ["PayTraq Connect needs the channel's Connect URL (PayTraq: "
                                          "Sales → Sales Inbox → Channels → PayTraq Connect)"]
+    if not (len(settings.currency) == 3 and settings.currency.isalpha()):
+        errors["currency"] = [f"currency {settings.currency!r} is not an ISO 4217 code"]
     if settings.email_via is EmailVia.SMTP:
         for name in ("smtp_host", "smtp_from"):
             if not getattr(credentials, name):

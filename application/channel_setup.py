@@ -67,10 +67,12 @@ def create_channel(
     channel_id = new_id()
     path = webhook_path(channel_id)
     shop.set_notifications(public_url + path, connector.webhook_events)
+    now = clock.now()
     with uow:
-        uow.channels.add(Channel(channel_id, new.name.strip(), ChannelSettings()), credentials)
+        uow.channels.add(Channel(channel_id, new.name.strip(), ChannelSettings(), created_at=now),
+                         credentials)
         # the catch-up poll starts from now: the shop's order history is not imported
-        uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, clock.now())
+        uow.watermarks.set(channel_id, ORDERS_POLL_WATERMARK, now)
         uow.commit()
     return CreatedChannel(channel_id, path)
 

@@ -1,11 +1,27 @@
-"""Find the buyer in PayTraq, or create them: registration number, then VAT number, then e-mail."""
+"""Find the buyer in PayTraq, or create them: registration number, then VAT number, then e-mail.
+
+One buyer, one client, whatever the concurrency: while a worker looks a buyer up (and creates
+them), it holds a lock on each of the buyer's keys, so a second order of the same buyer — even
+one that carries a stronger key, say a VAT number the first did not — waits for the first to
+commit the new client to the cache, then finds it there."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from application.errors import ClientDataInvalid
-from application.ports import AccountingPort, ClientCache, ClientRecord, NewClient
+from application.errors import BuyerBusy, ClientDataInvalid
+from application.lock_keeper import holding
+from application.ports import (
+    AccountingPort,
+    ClientCache,
+    ClientRecord,
+    Clock,
+    ExpiringLock,
+    NewClient,
+)
 from domain.orders import Customer
 from domain.review import ReasonCode, ReviewReason
 
@@ -24,6 +40,30 @@ def match_keys(customer: Customer) -> list[tuple[str, str]]:
         ("email", customer.email.strip().lower()),
     ]
     return [(kind, value) for kind, value in keys if value]
+
+
+BUYER_PATIENCE = 20.0  # seconds: finding or creating a client takes a few PayTraq calls
+
+
+def buyer_lock_names(channel_id: str, customer: Customer) -> list[str]:
+    """A lock per way of recognising the buyer (the name, when there is no other)."""
+    keys = match_keys(customer) or [("name", customer.display_name.lower())]
+    return [
+        "client:" + hashlib.sha256(f"{channel_id}\0{kind}:{value}".encode()).hexdigest()[:40]
+        for kind, value in keys
+    ]
+
+
+@contextmanager
+def holding_buyer(lock: ExpiringLock | None, channel_id: str, customer: Customer, clock: Clock,
+                  patience: float = BUYER_PATIENCE) -> Iterator[None]:
+    """Keep every other worker off this buyer until the block (find, create, commit) is done."""
+    if lock is None:
+        yield
+        return
+    with holding(lock, buyer_lock_names(channel_id, customer), clock,
+                 busy=lambda: BuyerBusy(channel_id), patience=patience):
+        yield
 
 
 def _matches(kind: str, value: str, client: ClientRecord) -> bool:

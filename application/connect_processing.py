@@ -19,6 +19,7 @@ from application.ports import AccountingPort, AutoSteps, Clock, ConnectPort, Con
 from application.write_ahead import SENDING_TO_CONNECT as SENDING
 from domain.documents import Document, build_document
 from domain.inbox import DocumentRecord, InboxItem, Step
+from domain.order_sanity import order_sanity_problems, payment_due
 from domain.paytraq_totals import TaxKey
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
 from domain.review import ReasonCode, ReviewReason
@@ -53,10 +54,13 @@ class ConnectProcessor:
             return True
         if earlier == "unknown":
             return self._recover()
+        order = self.item.order
+        insane = order_sanity_problems(order, self.channel.settings)
+        if insane:  # before the call: nothing absurd reaches the books unseen
+            return self._hold(insane)
         document, problems = self._document()
         if document is None:
             return self._hold(problems)
-        order = self.item.order
         result = self._policy().reconcile(order, document)
         if isinstance(result, MatchedWithAdjustment):
             document = document.with_adjustment(result.adjustment)
@@ -90,7 +94,7 @@ class ConnectProcessor:
     def _steps(self) -> AutoSteps:
         settings, order = self.channel.settings, self.item.order
         mapping = settings.payment_mapping_for(order.payment_method)
-        pays = settings.add_payment and order.is_paid and mapping is not None
+        pays = settings.add_payment and payment_due(order) and mapping is not None
         return AutoSteps(True, settings.approve, settings.send_email,
                          mapping.money_account_id if pays else None,
                          self.clock.now().date() if pays else None)

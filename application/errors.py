@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.errors import DomainError
 from domain.review import ReviewReason
 
@@ -22,12 +24,32 @@ class PermanentError(SalesInboxError):
     """Validation or configuration: retrying will not help until a person changes something."""
 
 
-# What no retry can fix: our permanent errors, and a domain rule the same input breaks again.
-PERMANENT_ERRORS: tuple[type[Exception], ...] = (PermanentError, DomainError)
+# What no retry can fix: our permanent errors, a domain rule the same input breaks again, and
+# whatever else the same input raises however often it is retried — a bad amount
+# (InvalidOperation is an ArithmeticError), a wrong type, a missing key, a body nested too deep.
+# They fail the order at once with their reason instead of being retried and dead-lettered.
+PERMANENT_ERRORS: tuple[type[Exception], ...] = (
+    PermanentError, DomainError, ArithmeticError, ValueError, TypeError, LookupError,
+    AttributeError, RecursionError, AssertionError,
+)
+DETERMINISTIC = PERMANENT_ERRORS  # the name the reliability work (issue 13) gave it
+
+
+def is_deterministic(error: BaseException) -> bool:
+    """Whether retrying cannot help (see PERMANENT_ERRORS); anything else is transient."""
+    return isinstance(error, PERMANENT_ERRORS)
 
 
 class RateBudgetExhausted(TransientError):
-    """The API's daily call budget is spent; work resumes after the budget resets."""
+    """No API call slot now (the rate limit, or the daily budget): try again later."""
+
+
+class DailyBudgetSpent(RateBudgetExhausted):
+    """The API's daily call budget is spent; work resumes by itself after it resets."""
+
+    def __init__(self, message: str, resets_at: datetime, retry_after: float | None = None):
+        super().__init__(message, retry_after)
+        self.resets_at = resets_at
 
 
 class AuthenticationFailed(PermanentError):
@@ -91,6 +113,14 @@ class OrderBusy(TransientError):
     def __init__(self, channel_id: str, order_id: str):
         super().__init__(f"order {order_id!r} of channel {channel_id!r} is being processed "
                          "by another worker", retry_after=2.0)
+
+
+class BuyerBusy(TransientError):
+    """Another worker is still finding or creating this buyer; retry in a moment."""
+
+    def __init__(self, channel_id: str):
+        super().__init__(f"a buyer of channel {channel_id!r} is being created by another worker",
+                         retry_after=2.0)
 
 
 class StockSyncAlreadyRunning(TransientError):

@@ -1,17 +1,17 @@
-"""One worker per order at a time, without holding a database lock across API calls."""
+"""One worker per order at a time, without holding a database lock across API calls. The lock
+expires within half a minute of its worker's death; a live worker renews it (lock_keeper)."""
 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 from application.errors import OrderBusy
+from application.lock_keeper import LOCK_TTL, holding
 from application.ports import Clock, ExpiringLock
 
-ORDER_LOCK_TTL = timedelta(minutes=15)
+ORDER_LOCK_TTL = LOCK_TTL
 
 
 def lock_name(channel_id: str, order_id: str) -> str:
@@ -25,10 +25,6 @@ def holding_order(lock: ExpiringLock | None, channel_id: str, order_id: str,
     if lock is None:
         yield
         return
-    name, holder = lock_name(channel_id, order_id), uuid.uuid4().hex
-    if not lock.acquire(name, holder, clock.now(), ORDER_LOCK_TTL):
-        raise OrderBusy(channel_id, order_id)
-    try:
+    with holding(lock, [lock_name(channel_id, order_id)], clock,
+                 busy=lambda: OrderBusy(channel_id, order_id)):
         yield
-    finally:
-        lock.release(name, holder)

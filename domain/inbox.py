@@ -11,12 +11,14 @@ from decimal import Decimal
 from domain.errors import IllegalInboxTransition
 from domain.inbox_records import DocumentRecord, Owed, PaymentRecord, Step
 from domain.inbox_status import ALLOWED, InboxStatus
+from domain.order_sanity import payment_due
 from domain.orders import PaymentStatus, SalesOrder
 from domain.review import ReviewReason
 from domain.settings import ChannelSettings
 
 S = InboxStatus
 SENT_TO_CONNECT = "sent_to_paytraq_connect"  # the step: handed to PayTraq Connect
+WAITING_FOR_BUDGET = "waiting_for_budget"  # the step: the API's daily budget is spent
 __all__ = ["DocumentRecord", "InboxItem", "InboxStatus", "Owed", "PaymentRecord", "Step",
            "IllegalInboxTransition"]
 
@@ -191,6 +193,20 @@ class InboxItem:
         self.error = error
         self.error_transient = transient
 
+    def wait_for_budget(self, reason: str, resets_at: datetime, at: datetime) -> None:
+        """The API's daily budget is spent: the order waits for its reset and then goes on by
+        itself. Not an attempt: waiting spends none of the order's retries."""
+        self._move(S.FAILED, at, WAITING_FOR_BUDGET, error=reason, resets_at=resets_at.isoformat())
+        self.error = reason
+        self.error_transient = True
+
+    @property
+    def budget_resets_at(self) -> datetime | None:
+        """When the daily budget this failed order waits for resets (None: not waiting)."""
+        if self.status is not S.FAILED or not self.steps or self.steps[-1].name != WAITING_FOR_BUDGET:
+            return None
+        return datetime.fromisoformat(self.steps[-1].detail["resets_at"])
+
     def retry(self, at: datetime) -> None:
         if self.status is S.FAILED:
             self._move(self.progress_status(), at, "retry")
@@ -220,10 +236,10 @@ class InboxItem:
 
     def owes(self, settings: ChannelSettings) -> Owed:
         """The steps still owed: approve/post when the channel approves; the payment once the
-        order is paid; the e-mail once the document is final."""
+        order is paid (and its total above zero); the e-mail once the document is final."""
         return Owed(
             finalise=settings.approve and not self.is_finalised,
-            payment=settings.add_payment and self.order.is_paid and self.payment is None,
+            payment=settings.add_payment and payment_due(self.order) and self.payment is None,
             email=settings.send_email and self.is_finalised and self.emailed_at is None,
         )
 

@@ -101,6 +101,7 @@ class ChannelSettings:
     stock_sync: StockSyncSettings = field(default_factory=StockSyncSettings)
     email_via: EmailVia = EmailVia.PAYTRAQ
     paytraq_transport: PayTraqTransport = PayTraqTransport.REST
+    currency: str = "EUR"  # the PayTraq company's currency: orders in another one are held
 
     def stock_sync_problems(self) -> list[str]:
         """What keeps a stock sync of this channel from running, in words for the shop owner."""
@@ -145,3 +146,5 @@ class Channel:
     name: str
     settings: ChannelSettings = field(default_factory=ChannelSettings)
     active: bool = True
+    # polling starts here: the shop's orders from before the channel existed are not imported
+    created_at: datetime | None = field(default=None, compare=False)

@@ -36,6 +36,7 @@ class Config:
     var_dir: Path
     paytraq_rate: float = 1.0
     paytraq_burst: int = 5
+    paytraq_daily_limit: int = 5000
     api_token: str | None = None
     old_secret_keys: tuple[str, ...] = ()
     metrics_token: str | None = None
@@ -180,6 +181,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         var_dir=var_dir,
         paytraq_rate=_float(env, "SALES_INBOX_PAYTRAQ_RATE", 1.0, 0.01, 1000.0),
         paytraq_burst=_int(env, "SALES_INBOX_PAYTRAQ_BURST", 5, 1, 1000),
+        paytraq_daily_limit=_int(env, "SALES_INBOX_PAYTRAQ_DAILY_LIMIT", 5000, 1, 10_000_000),
         trusted_proxies=_trusted_proxies(env),
         **_secrets(env),
         retention=_retention(env),

@@ -83,7 +83,8 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None,
         mozello_url=config.mozello_api_url,
         redis=redis_client,
         smtp_mailer_factory=smtp_mailer_factory(SqlSentMailLog(storage.engine)),
-        paytraq_options={"rate": config.paytraq_rate, "burst": config.paytraq_burst},
+        paytraq_options={"rate": config.paytraq_rate, "burst": config.paytraq_burst,
+                         "daily_limit": config.paytraq_daily_limit},
     )
     from adapters.storage.locks import SqlLock
 

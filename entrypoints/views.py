@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import Enum
 
 from application.channel_setup import webhook_path as channel_webhook_path
 from application.ports import ChannelCredentials
 from domain.inbox import InboxItem
+from domain.money import CENT
 from domain.settings import Channel
 
 
@@ -31,8 +32,16 @@ def _plain(value):
 
 
 def _amount(value: Decimal | None) -> str | None:
-    """An amount as a string with two decimals (README, "JSON output")."""
-    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+    """An amount as a string with two decimals (README, "JSON output"), rounded half-up.
+    Whatever the amount — 1e30 from a broken shop, say — presenting it never fails."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if not value.is_finite():
+        return str(value)
+    with localcontext() as context:
+        context.prec = max(28, value.adjusted() + 3)  # room for every digit and the cents
+        return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def mask(secret: str) -> str:
@@ -77,6 +86,7 @@ def channel_view(channel: Channel, credentials: ChannelCredentials | None = None
             "rounding_limit": str(s.rounding_limit),
             "email_via": s.email_via.value,
             "paytraq_transport": s.paytraq_transport.value,
+            "currency": s.currency,
             "stock_sync": _plain(asdict(s.stock_sync)),
         },
     }

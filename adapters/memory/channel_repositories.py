@@ -59,16 +59,16 @@ class MemoryDeliveries(DeliveryRepository):
         self.store = store
         self.new: list[RawDelivery] = []
         self.pruned: list[RawDelivery] = []
+        self.queued: dict[str, datetime] = {}
+
+    def _all(self) -> list[RawDelivery]:
+        with self.store.lock:
+            return self.store.deliveries + self.new
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
-        with self.store.lock:
-            known = {
-                (d.channel_id, d.fingerprint)
-                for d in self.store.deliveries + self.new
-                if d.error is None
-            }
         delivery.duplicate = (
-            delivery.error is None and (delivery.channel_id, delivery.fingerprint) in known
+            delivery.error is None
+            and self.first_of(delivery.channel_id, delivery.fingerprint) is not None
         )
         delivery.id = delivery.id or uuid.uuid4().hex
         self.new.append(delivery)
@@ -79,9 +79,21 @@ class MemoryDeliveries(DeliveryRepository):
             return [d for d in self.store.deliveries if d.channel_id == channel_id]
 
     def get(self, delivery_id: str) -> RawDelivery | None:
+        return next((d for d in self._all() if d.id == delivery_id), None)
+
+    def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
+        return next((d for d in self._all() if d.channel_id == channel_id
+                     and d.fingerprint == fingerprint and d.error is None and not d.duplicate),
+                    None)
+
+    def mark_queued(self, delivery_id: str, at: datetime) -> None:
+        self.queued[delivery_id] = at
+
+    def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
         with self.store.lock:
-            known = self.store.deliveries + self.new
-        return next((d for d in known if d.id == delivery_id), None)
+            waiting = [d for d in self.store.deliveries if d.queued_at is None
+                       and d.error is None and not d.duplicate and d.received_at < received_before]
+        return waiting[:limit]
 
     def prune(self, received_before: datetime, limit: int) -> int:
         with self.store.lock:
@@ -93,10 +105,13 @@ class MemoryDeliveries(DeliveryRepository):
         self.store.deliveries.extend(self.new)
         gone = {id(d) for d in self.pruned}
         self.store.deliveries[:] = [d for d in self.store.deliveries if id(d) not in gone]
+        for delivery in self.store.deliveries:
+            if delivery.id in self.queued:
+                delivery.queued_at = self.queued[delivery.id]
         self.discard()
 
     def discard(self) -> None:
-        self.new, self.pruned = [], []
+        self.new, self.pruned, self.queued = [], [], {}
 
 
 

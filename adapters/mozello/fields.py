@@ -10,6 +10,10 @@ from typing import Any
 from marshmallow import ValidationError, fields
 
 MOZELLO_TIME = "%Y-%m-%d %H:%M:%S"
+# Every amount and quantity a shop sends fits these: 12 digits before the point, 10 after.
+# Anything larger is refused at the edge, so no later arithmetic can overflow Decimal's precision.
+LARGEST_AMOUNT = Decimal("1e12")
+FINEST_AMOUNT = Decimal("1e-10")
 
 
 class Text(fields.Field):
@@ -51,7 +55,15 @@ class Amount(fields.Field):
             raise ValidationError("Not a number.")
         if not result.is_finite():
             raise ValidationError("Not a finite number.")
-        return result
+        return _bounded(result)
+
+
+def _bounded(number: Decimal) -> Decimal:
+    if abs(number) >= LARGEST_AMOUNT:
+        raise ValidationError(f"{number} is out of range (at most 12 digits before the point).")
+    if number.quantize(FINEST_AMOUNT) != number:
+        raise ValidationError(f"{number} has more than 10 decimal places.")
+    return number
 
 
 class StockCount(Amount):

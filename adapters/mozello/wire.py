@@ -14,10 +14,14 @@ from typing import Any
 
 
 def decode(body: bytes | str) -> Any:
-    """Parse JSON text; fractions become Decimal, whole numbers int (both exact)."""
+    """Parse JSON text; fractions become Decimal, whole numbers int (both exact). Text that
+    cannot be read — including JSON nested deeper than Python can follow — is a ValueError."""
     if isinstance(body, bytes):
         body = body.decode("utf-8")
-    return json.loads(body, parse_float=Decimal)
+    try:
+        return json.loads(body, parse_float=Decimal)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def encode(value: Any, php_style: bool = False) -> bytes:

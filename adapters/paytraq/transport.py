@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import requests
 import structlog
@@ -31,6 +32,7 @@ from adapters.paytraq import xml
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
 from application.errors import (
     AuthenticationFailed,
+    DailyBudgetSpent,
     NotFound,
     PermanentError,
     TransientError,
@@ -39,6 +41,7 @@ from application.errors import (
 log = structlog.get_logger(__name__)
 
 XML_CONTENT_TYPE = "application/xml"
+QUOTA_WAIT = 15 * 60  # a Retry-After this long is PayTraq's daily quota, not its pace
 
 
 DEFAULT_RETRY = RetryPolicy()
@@ -118,6 +121,11 @@ class PayTraqTransport:
         """Wait before the next attempt. A Retry-After longer than `longest_wait` (PayTraq's
         daily quota, say) is not slept through while an order is held: the caller's worker
         retries the whole step later instead."""
+        if retry_after is not None and retry_after >= QUOTA_WAIT:  # the daily quota
+            resets_at = datetime.now(UTC) + timedelta(seconds=retry_after)
+            raise DailyBudgetSpent(
+                f"PayTraq's daily request quota is used up; work goes on by itself after "
+                f"{resets_at:%Y-%m-%d %H:%M} UTC", resets_at, retry_after)
         if retry_after is not None and retry_after > self.retry.longest_wait:
             raise TransientError(
                 f"PayTraq asks to wait {retry_after:.0f} s before the next request",

@@ -24,7 +24,8 @@ from domain.settings import Channel
 
 
 def _channel(row: sa.RowMapping) -> Channel:
-    return Channel(row["id"], row["name"], settings_from_dict(row["settings"]), row["active"])
+    return Channel(row["id"], row["name"], settings_from_dict(row["settings"]), row["active"],
+                   row["created_at"])
 
 
 class SqlChannelRepository(ChannelRepository):
@@ -45,7 +46,7 @@ class SqlChannelRepository(ChannelRepository):
                 name=channel.name,
                 settings=settings_to_dict(channel.settings),
                 active=channel.active,
-                created_at=now,
+                created_at=channel.created_at or now,
                 updated_at=now,
             )
         )

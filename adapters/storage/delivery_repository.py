@@ -1,4 +1,6 @@
-"""Webhook bodies exactly as received; a fingerprint seen before in the channel is a duplicate."""
+"""Webhook bodies exactly as received. The first delivery of a body in a channel is found by a
+unique index (two racing requests cannot both be first); later ones are stored as duplicates.
+Each delivery records when it reached the workers' queue (application/outbox.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.column_types import UtcDateTime
-from adapters.storage.tables import raw_deliveries
+from adapters.storage.tables import FIRST_DELIVERY, raw_deliveries
 from adapters.storage.transaction import Transaction
 from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
 
@@ -18,29 +21,17 @@ class SqlDeliveryRepository(DeliveryRepository):
         self._tx = transaction
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
-        seen = sa.select(raw_deliveries.c.id).where(
-            raw_deliveries.c.channel_id == delivery.channel_id,
-            raw_deliveries.c.fingerprint == delivery.fingerprint,
-            raw_deliveries.c.error.is_(None),
-        )
-        delivery.duplicate = delivery.error is None and bool(
-            self._tx.read(seen.limit(1), lock=True)
-        )
         delivery.id = delivery.id or uuid.uuid4().hex
-        self._tx.write(
-            sa.insert(raw_deliveries).values(
-                id=delivery.id,
-                channel_id=delivery.channel_id,
-                received_at=delivery.received_at,
-                event=delivery.event,
-                order_id=delivery.order_id,
-                fingerprint=delivery.fingerprint,
-                headers=dict(delivery.headers),
-                body=bytes(delivery.body),
-                duplicate=delivery.duplicate,
-                error=delivery.error,
-            )
-        )
+        delivery.duplicate = False
+        if delivery.error is None:
+            insert = postgresql.insert if self._tx.dialect == "postgresql" else sqlite.insert
+            first = insert(raw_deliveries).values(**_row(delivery)).on_conflict_do_nothing(
+                index_elements=["channel_id", "fingerprint"], index_where=FIRST_DELIVERY,
+            ).returning(raw_deliveries.c.id)
+            if self._tx.write(first).first() is not None:
+                return delivery
+            delivery.duplicate = True
+        self._tx.write(sa.insert(raw_deliveries).values(**_row(delivery)))
         return delivery
 
     def prune(self, received_before: datetime, limit: int) -> int:
@@ -68,6 +59,43 @@ class SqlDeliveryRepository(DeliveryRepository):
         rows = self._tx.read(sa.select(raw_deliveries).where(raw_deliveries.c.id == delivery_id))
         return _delivery(rows[0]) if rows else None
 
+    # --- the outbox ----------------------------------------------------------------------
+    def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
+        rows = self._tx.read(sa.select(raw_deliveries).where(
+            raw_deliveries.c.channel_id == channel_id,
+            raw_deliveries.c.fingerprint == fingerprint, FIRST_DELIVERY))
+        return _delivery(rows[0]) if rows else None
+
+    def mark_queued(self, delivery_id: str, at: datetime) -> None:
+        self._tx.write(sa.update(raw_deliveries).where(raw_deliveries.c.id == delivery_id)
+                       .values(queued_at=at))
+
+    def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
+        statement = (
+            sa.select(raw_deliveries)
+            .where(raw_deliveries.c.queued_at.is_(None), FIRST_DELIVERY,
+                   raw_deliveries.c.received_at < sa.literal(received_before, UtcDateTime))
+            .order_by(raw_deliveries.c.received_at)
+            .limit(limit)
+        )
+        return [_delivery(row) for row in self._tx.read(statement)]
+
+
+def _row(delivery: RawDelivery) -> dict:
+    return dict(
+        id=delivery.id,
+        channel_id=delivery.channel_id,
+        received_at=delivery.received_at,
+        event=delivery.event,
+        order_id=delivery.order_id,
+        fingerprint=delivery.fingerprint,
+        headers=dict(delivery.headers),
+        body=bytes(delivery.body),
+        duplicate=delivery.duplicate,
+        error=delivery.error,
+        queued_at=delivery.queued_at,
+    )
+
 
 def _delivery(row) -> RawDelivery:
     return RawDelivery(
@@ -81,4 +109,5 @@ def _delivery(row) -> RawDelivery:
         id=row["id"],
         duplicate=row["duplicate"],
         error=row["error"],
+        queued_at=row["queued_at"],
     )

@@ -86,9 +86,18 @@ raw_deliveries = sa.Table(
     sa.Column("body", sa.LargeBinary, nullable=False),
     sa.Column("duplicate", sa.Boolean, nullable=False),
     sa.Column("error", sa.Text),
+    sa.Column("queued_at", UtcDateTime),
     sa.Index("ix_raw_deliveries_channel_fingerprint", "channel_id", "fingerprint"),
     sa.Index("ix_raw_deliveries_received_at", "received_at"),  # retention
 )
+# duplicates are found by this unique index, not by check-then-insert: of several deliveries of
+# one body, exactly one is the first (the one processed); the outbox sweep finds unqueued ones
+FIRST_DELIVERY = sa.text("duplicate = false AND error IS NULL")  # word for word in 0010
+sa.Index("uq_raw_deliveries_first", raw_deliveries.c.channel_id, raw_deliveries.c.fingerprint,
+         unique=True, postgresql_where=FIRST_DELIVERY, sqlite_where=FIRST_DELIVERY)
+UNQUEUED = sa.text("queued_at IS NULL")
+sa.Index("ix_raw_deliveries_unqueued", raw_deliveries.c.received_at,
+         postgresql_where=UNQUEUED, sqlite_where=UNQUEUED)
 
 client_cache = sa.Table(
     "client_cache",

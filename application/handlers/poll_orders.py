@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -29,6 +29,14 @@ RECHECK_WINDOW = timedelta(days=7)  # pending orders this young are read again f
 RECHECK_LIMIT = 100  # at most this many re-reads a poll (Mozello: 300 calls a minute)
 
 
+def poll_start(watermark: datetime | None, created_at: datetime | None,
+               now: datetime) -> datetime:
+    """From when to ask Mozello: the watermark less an overlap, but never before the channel
+    was created (polling starts at creation; the shop's history is not imported)."""
+    start = watermark - OVERLAP if watermark else (created_at or now - FIRST_POLL_WINDOW)
+    return max(start, created_at) if created_at else start
+
+
 def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clock) -> list[Command]:
     """Feed every order created since the watermark (minus an overlap), and the recent orders
     still pending payment read again (orders have no `modified_at` to filter on, R5), that the
@@ -37,12 +45,12 @@ def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clo
     started = clock.now()
     with uow:
         since = uow.watermarks.get(cmd.channel_id, WATERMARK)
+        channel = uow.channels.get(cmd.channel_id)
         pending = _recent_pending(uow, cmd.channel_id, started)
     shop = gateways.shop(cmd.channel_id)
     # read Mozello first: no database transaction stays open across API calls
-    snapshots = list(shop.orders_created_since(
-        since - OVERLAP if since else started - FIRST_POLL_WINDOW
-    ))
+    created = channel.created_at if channel is not None else None
+    snapshots = list(shop.orders_created_since(poll_start(since, created, started)))
     seen = {s.order.order_id for s in snapshots}
     snapshots += _read_again(shop, [order_id for order_id in pending if order_id not in seen])
     follow_ups: list[Command] = []
@@ -62,6 +70,7 @@ def poll_orders(cmd: PollOrders, uow: UnitOfWork, gateways: Gateways, clock: Clo
                     fingerprint=hashlib.sha256(b"POLL" + body).hexdigest(),
                     event=POLL_EVENT,
                     order_id=order.order_id,
+                    queued_at=started,  # handled by this very message, in-line
                 )
             )
             follow_ups.append(

@@ -6,12 +6,19 @@ import structlog
 
 from application.commands import ProcessOrder
 from application.connect_processing import connect_processor
-from application.errors import PERMANENT_ERRORS, UnknownChannel, UnknownOrder
+from application.errors import (
+    PERMANENT_ERRORS,
+    DailyBudgetSpent,
+    PermanentError,
+    UnknownChannel,
+    UnknownOrder,
+)
 from application.events import Event
 from application.order_lock import holding_order
 from application.order_steps.pipeline import run_order_steps
 from application.order_steps.run import OrderRun
 from application.ports import AccountingPort, Clock, ExpiringLock, Gateways, UnitOfWork
+from domain.errors import DomainError
 from domain.inbox import InboxItem
 from domain.settings import Channel, PayTraqTransport
 
@@ -29,11 +36,12 @@ def process_order(
     permanent ones leave the item `failed` with its reason, retryable by a person.
     One worker per order at a time (`order_lock`); no database lock is held across API calls."""
     with holding_order(order_lock, cmd.channel_id, cmd.order_id, clock):
-        return _process(cmd, uow, gateways, clock, lock_row=order_lock is None)
+        return _process(cmd, uow, gateways, clock, order_lock)
 
 
 def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
-             lock_row: bool) -> list[Event]:
+             order_lock: ExpiringLock | None) -> list[Event]:
+    lock_row = order_lock is None
     with uow:
         channel = uow.channels.get(cmd.channel_id)
         if channel is None:
@@ -47,36 +55,42 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         if cmd.manual:
             item.retry(clock.now())
         accounting = gateways.accounting(channel.id)
-        _run_and_record(_steps(item, channel, accounting, gateways, uow, clock), item,
-                        accounting, clock, uow)
+        _run_and_record(_steps(item, channel, accounting, gateways, uow, clock, order_lock),
+                        item, accounting, clock, uow)
         return []
 
 
 def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gateways: Gateways,
-           uow: UnitOfWork, clock: Clock) -> Callable[[], None]:
+           uow: UnitOfWork, clock: Clock, buyer_lock: ExpiringLock | None) -> Callable[[], None]:
     """The order's steps over the channel's transport: PayTraq Connect (one call), or REST."""
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
         return connect_processor(item, channel, gateways, clock, uow.commit).run
     run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
-                   uow.sku_cache, clock, uow.commit)
+                   uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock)
     return lambda: run_order_steps(run)
 
 
 def _run_and_record(steps: Callable[[], None], item: InboxItem, accounting: AccountingPort,
                     clock: Clock, uow: UnitOfWork) -> None:
-    """Run the steps; a failure is recorded on the item with its kind, and every path ends in
+    """Run the steps; record how it failed: for a person (the same input fails the same way),
+    until the daily budget resets, or for the retries (transient, re-raised). Every path ends in
     one commit with the PayTraq calls it cost."""
     calls_before = accounting.calls_in_this_thread()
     try:
         steps()
     except PERMANENT_ERRORS as error:
-        logger.warning("order_failed", error=str(error))
-        item.failed(str(error), clock.now())
+        reason = str(error) if isinstance(error, PermanentError | DomainError) else (
+            f"{type(error).__name__}: {error}")
+        logger.warning("order_failed", error=reason)
+        item.failed(reason, clock.now())
+    except DailyBudgetSpent as spent:  # no retries now: the sweeper resumes after the reset
+        logger.warning("order_waits_for_budget", resets_at=spent.resets_at.isoformat())
+        item.wait_for_budget(str(spent), spent.resets_at, clock.now())
     except Exception as error:
         logger.warning("order_step_interrupted", error=str(error), kind=type(error).__name__)
         item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
         raise
-    finally:
+    finally:  # one commit on every path: the failure (if any) and the calls it cost
         calls = accounting.calls_in_this_thread() - calls_before
         item.paytraq_calls += calls
         uow.commit()

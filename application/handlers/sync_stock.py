@@ -7,14 +7,13 @@ the next run reads both sides again and writes only what still differs."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from decimal import Decimal
 
 from application.errors import PermanentError, StockSyncAlreadyRunning, UnknownChannel
 from application.handlers.stock_run_journal import ERROR, RunJournal
+from application.lock_keeper import holding
 from application.ports import (
     AccountingPort,
     Clock,
@@ -45,7 +44,6 @@ from domain.stock_sync import (
 
 Progress = Callable[[int, int], None]  # (SKUs written so far, SKUs to write)
 
-LOCK_TTL = timedelta(hours=1)
 BATCH_SIZE = 1000  # Mozello's limit per batch_update_by_sku call
 CACHE_EVERY = 25  # approved orders' lines are saved this often while fetching
 
@@ -64,10 +62,8 @@ def sync_stock(
         channel = uow.channels.get(cmd.channel_id)
     if channel is None:
         raise UnknownChannel(cmd.channel_id)
-    holder = uuid.uuid4().hex
-    if not stock_lock.acquire(channel.id, holder, clock.now(), LOCK_TTL):
-        raise StockSyncAlreadyRunning(channel.id)
-    try:
+    # renewed while the run lasts; a crashed run's lock lapses within half a minute
+    with holding(stock_lock, [channel.id], clock, busy=lambda: StockSyncAlreadyRunning(channel.id)):
         journal = RunJournal.open(uow, channel.id, clock, cmd.dry_run)
         try:
             plan, listed = _plan(channel, uow, gateways)
@@ -82,8 +78,6 @@ def sync_stock(
             journal.close(f"{type(error).__name__}: {error}")
             raise
         return journal.close()
-    finally:
-        stock_lock.release(channel.id, holder)
 
 
 def sync_stock_on_bus(

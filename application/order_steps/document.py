@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import structlog
 
-from application.clients import find_or_create_client
+from application.clients import find_or_create_client, holding_buyer
 from application.errors import ClientDataInvalid, PermanentError
 from application.order_steps.drafting import draft, forget_items, policy
 from application.order_steps.run import OrderRun
@@ -32,11 +32,13 @@ def ensure_document(run: OrderRun) -> bool:
         _record(run, existing, adopted=True)
         return True
     try:
-        client_id = find_or_create_client(run.order.customer, run.accounting, run.clients,
-                                          run.channel.id)
+        with holding_buyer(run.buyer_lock, run.channel.id, run.order.customer, run.clock):
+            client_id = find_or_create_client(run.order.customer, run.accounting, run.clients,
+                                              run.channel.id)
+            run.commit()  # the client cache, before the next order of this buyer looks (and
+            # never a write held across the next API calls)
     except ClientDataInvalid as invalid:
         return run.hold([invalid.reason])
-    run.commit()  # the client cache: never hold a write across the next API calls
     return _create(run, client_id)
 
 

@@ -19,12 +19,14 @@ from application.order_steps.email import send_email
 from application.order_steps.finalise import finalise_document
 from application.order_steps.payment import add_payment
 from application.order_steps.run import OrderRun
+from application.order_steps.sanity import check_order_sanity
 from application.order_steps.totals import reconcile_totals
 from application.order_steps.voided import stop_when_voided
 
 Step = Callable[[OrderRun], bool]
 
 ORDER_STEPS: tuple[Step, ...] = (
+    check_order_sanity,  # before any PayTraq call: nothing absurd reaches the books unseen
     ensure_document,
     stop_when_voided,
     reconcile_totals,

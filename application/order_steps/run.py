@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from application.ports import AccountingPort, ClientCache, Clock, MailerPort, SaleRecord, SkuCache
+from application.ports import (
+    AccountingPort,
+    ClientCache,
+    Clock,
+    ExpiringLock,
+    MailerPort,
+    SaleRecord,
+    SkuCache,
+)
 from domain.inbox import InboxItem, Step
 from domain.orders import SalesOrder
 from domain.paytraq_totals import TaxKey
@@ -30,6 +38,7 @@ class OrderRun:
     commit: Callable[[], None]  # every write is committed before the next outside call
     sale: SaleRecord | None = None  # the order's PayTraq document, once found or made
     problems: list[ReviewReason] = field(default_factory=list)  # for a person; the run goes on
+    buyer_lock: ExpiringLock | None = None  # one worker per buyer while it is found or created
     _tax_keys: dict[str, TaxKey] | None = None
 
     @property

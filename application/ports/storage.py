@@ -52,6 +52,7 @@ class RawDelivery:
     id: str | None = None
     duplicate: bool = False
     error: str | None = None
+    queued_at: datetime | None = None  # on the workers' queue (application/outbox.py)
 
 
 class InboxRepository(abc.ABC):
@@ -120,7 +121,8 @@ def is_webhook(delivery: RawDelivery) -> bool:
 class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, delivery: RawDelivery) -> RawDelivery:
-        """Store it; marks `duplicate` when the same fingerprint was stored before."""
+        """Store it; marks `duplicate` when the same fingerprint was stored before (two racing
+        deliveries of one body: exactly one is the first)."""
 
     @abc.abstractmethod
     def prune(self, received_before: datetime, limit: int) -> int:
@@ -131,6 +133,18 @@ class DeliveryRepository(abc.ABC):
 
     @abc.abstractmethod
     def get(self, delivery_id: str) -> RawDelivery | None: ...
+
+    # --- the webhook outbox (application/outbox.py) ----------------------------------------
+    @abc.abstractmethod
+    def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
+        """The first stored delivery with this fingerprint: the one that gets processed."""
+
+    @abc.abstractmethod
+    def mark_queued(self, delivery_id: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
+        """Processable deliveries (signed, readable, first of their kind) not yet queued."""
 
     def last_webhook_at(self, channel_id: str) -> datetime | None:
         """When Mozello last delivered a webhook that was accepted — not the catch-up poll's

@@ -124,6 +124,8 @@ def _choice(enum):
               help="Ikdienas automātiskā sinhronizācija")
 @click.option("--daily-sync-time", metavar="HH:MM")
 @click.option("--email-via", type=_choice(EmailVia))
+@click.option("--currency", metavar="CODE",
+              help="the currency the PayTraq company books in; orders in another one are held")
 @click.option("--smtp-host")
 @click.option("--smtp-port", type=click.IntRange(1, 65535))
 @click.option("--smtp-user")
@@ -167,7 +169,7 @@ OPTION_OF = {"merchant_accounts": "--merchant-account", "tax_map": "--tax-map",
 PASSED_AS_GIVEN = ("auto_process", "approve", "add_payment", "send_email", "warehouse_id",
                    "rounding_tax_key", "sync_prices", "price_group_id", "daily_sync",
                    "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from",
-                   "smtp_security", "paytraq_connect_url")
+                   "smtp_security", "paytraq_connect_url", "currency")
 ENUMS = {"trigger": Trigger, "document_type": DocumentType, "operation": Operation,
          "unknown_sku": UnknownSkuPolicy, "email_via": EmailVia,
          "paytraq_transport": PayTraqTransport}

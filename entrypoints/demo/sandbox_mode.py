@@ -79,7 +79,7 @@ def ensure_sandbox_channel(uow: UnitOfWork, sandboxes: Sandboxes, public_url: st
         channel = uow.channels.get(SANDBOX_CHANNEL)
         if channel is None:
             channel = Channel(SANDBOX_CHANNEL, "Sandbox shop (Mozello sandbox → PayTraq sandbox)",
-                              sandbox_settings())
+                              sandbox_settings(), created_at=datetime.now(UTC))
             uow.channels.add(
                 channel,
                 ChannelCredentials(

@@ -1,5 +1,10 @@
 """The signed Mozello webhook: the application accepts it (verify, keep, hand to the workers);
-this view only turns the outcome into an HTTP answer."""
+this view only turns the outcome into an HTTP answer.
+
+Every signed body is stored before anything is answered (an unreadable one too, with its
+error, answered 400). A delivery counts as handled only once it is on the workers' queue: when
+queueing fails the answer is 503, so Mozello retries, and the retry (or the scheduler's outbox
+sweep) queues the stored body (application/outbox.py)."""
 
 from __future__ import annotations
 
@@ -29,7 +34,10 @@ def mozello_webhook(channel_id: str):
     if accepted.outcome in REFUSALS:
         status, error = REFUSALS[accepted.outcome]
         return jsonify(error=error), status
-    if accepted.outcome is Outcome.UNREADABLE:
-        return jsonify(error=accepted.error), 400
     delivery = accepted.delivery
+    if accepted.outcome is Outcome.UNREADABLE:
+        return jsonify(error=accepted.error, delivery_id=delivery.id), 400
+    if accepted.outcome is Outcome.NOT_QUEUED:
+        return jsonify(error="stored, but not queued yet; please retry",
+                       delivery_id=delivery.id), 503
     return jsonify(received=True, duplicate=delivery.duplicate, delivery_id=delivery.id), 200

@@ -21,8 +21,9 @@ if not any(isinstance(m, LogContext) for m in dramatiq.get_broker().middleware):
         "entrypoints.worker.broker.setup_broker() first, or the actors bind to Dramatiq's default broker"
     )
 
-# Transient errors (timeouts, 5xx, 429, busy locks) are retried with backoff; permanent ones
-# and broken domain rules are not: the same message would fail the same way again.
+# Transient errors (timeouts, 5xx, 429, busy locks) are retried with backoff; permanent ones,
+# broken domain rules and other deterministic errors (a bad amount, a wrong type, a missing
+# key) are not: the same message would fail the same way again.
 RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=PERMANENT_ERRORS)
 
 

@@ -31,6 +31,8 @@ class LogContext(Middleware):
     after_skip_message = after_process_message
 
 
+MAINTENANCE_CHANCE = 20_000  # per million commands: a dead worker is noticed within seconds
+
 _counters: dict[str | None, MessageCounters] = {}
 
 
@@ -48,7 +50,9 @@ def counters_for(redis_url: str | None) -> MessageCounters:
 
 def setup_broker(redis_url: str | None) -> dramatiq.Broker:
     if redis_url:
-        broker: dramatiq.Broker = RedisBroker(url=redis_url)
+        # a killed worker's unfinished messages go back on the queue within about 20 s
+        broker: dramatiq.Broker = RedisBroker(url=redis_url, heartbeat_timeout=20_000,
+                                              maintenance_chance=MAINTENANCE_CHANCE)
     else:
         broker = StubBroker()
         broker.emit_after("process_boot")

@@ -1,4 +1,5 @@
-"""The scheduler: each channel's catch-up poll, its daily stock sync, and the sweeper.
+"""The scheduler: each channel's catch-up poll, its daily stock sync, the sweeper, the webhook
+outbox and retention.
 
 One active instance: in the distributed mode a Redis lock elects the leader; standby
 schedulers keep trying and take over when the leader's lock expires."""
@@ -13,17 +14,18 @@ from datetime import timedelta
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from application.outbox import queue_unqueued
 from application.retention import prune_old_records
 from domain.owed_work import OwedWork
+from domain.retry_schedule import due_now, untouched_since
 from entrypoints.runtime import Runtime
 
 logger = structlog.get_logger()
 
-SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_SECONDS = 20
 SWEEP_LOOKBACK = timedelta(days=7)
-RETRY_FAILED_AFTER = timedelta(minutes=15)
-MAX_SWEPT_ATTEMPTS = 20
 HEARTBEAT_SECONDS = 5
+OUTBOX_SECONDS = 10
 RETENTION_HOUR, RETENTION_MINUTE = 2, 40  # UTC, daily: a quiet hour for a Latvian shop
 
 
@@ -59,8 +61,10 @@ class Jobs:
                  send_poll: Callable[[str], None],
                  send_sync: Callable[[str], None] | None = None,
                  sync_due: Callable | None = None,
-                 last_sync_started: Callable | None = None):
+                 last_sync_started: Callable | None = None,
+                 send_delivery: Callable[[str, str], None] | None = None):
         self.runtime = runtime
+        self.send_delivery = send_delivery
         self.send_process, self.send_poll, self.send_sync = send_process, send_poll, send_sync
         self.sync_due, self.last_sync_started = sync_due, last_sync_started
         self._first_sweep = True
@@ -73,31 +77,34 @@ class Jobs:
         return len(channels)
 
     def sweep(self) -> int:
-        """Re-enqueue items a dead worker left half-way. Only the items that may still owe a step
-        and were last changed before the threshold are read (a query, however large the inbox).
-        A worker dies in minutes, not weeks: after the first tick of this scheduler (which looks
-        at any age, to recover from an outage), items half-way through are looked at for
-        SWEEP_LOOKBACK after their last step."""
+        """Send every order whose next attempt is due (domain/retry_schedule.py). Only the
+        candidates are read — items that may still owe a step, left alone long enough for any
+        to be due (a query, however large the inbox). A worker dies in minutes, not weeks: after
+        the first tick of this scheduler (which looks at any age, to recover from an outage),
+        items half-way through are looked at for SWEEP_LOOKBACK after their last step."""
         now = self.runtime.clock.now()
         since = None if self._first_sweep else now - SWEEP_LOOKBACK
         sent = 0
         with self.runtime.uow_factory() as uow:
             channels = [c for c in uow.channels.list() if c.active]
-            stale = [(channel, item) for channel in channels for item in uow.inbox.awaiting_work(
-                channel.id, OwedWork.of(channel.settings), now - SWEEP_AFTER, since)]
+            candidates = [(channel, item) for channel in channels
+                          for item in uow.inbox.awaiting_work(
+                              channel.id, OwedWork.of(channel.settings), untouched_since(now),
+                              since)]
         self._first_sweep = False
-        for channel, item in stale:
-            if not item.awaits_work(channel.settings):
-                continue
-            age = now - (item.updated_at or item.received_at)
-            if item.status.value == "failed" and (
-                    age < RETRY_FAILED_AFTER or item.attempts >= MAX_SWEPT_ATTEMPTS):
-                continue
-            self.send_process(item.channel_id, item.order_id)
-            sent += 1
+        for channel, item in candidates:
+            if due_now(item, channel.settings, now):
+                self.send_process(item.channel_id, item.order_id)
+                sent += 1
         if sent:
             logger.info("sweeper_requeued", orders=sent)
         return sent
+
+    def queue_deliveries(self) -> int:
+        """The webhook outbox: queue stored deliveries that never reached the workers."""
+        if self.send_delivery is None:
+            return 0
+        return queue_unqueued(self.runtime.uow_factory, self.send_delivery, self.runtime.clock)
 
     def daily_sync(self) -> int:
         if self.send_sync is None or self.sync_due is None:
@@ -120,8 +127,8 @@ class Jobs:
 
 
 def scheduled_jobs(runtime: Runtime, actors) -> Jobs:
-    """The jobs, each sending its work to the actors: catch-up polls, the sweeper's re-enqueues
-    and each channel's daily stock sync (due at the channel's local time, once a day)."""
+    """The jobs, each sending its work to the actors: catch-up polls, the sweeper's re-enqueues,
+    the webhook outbox's stored deliveries never queued, and each channel's daily stock sync (due at the channel's local time, once a day)."""
     from domain.stock_sync import daily_sync_due
 
     def last_sync_started(channel_id: str):
@@ -136,6 +143,7 @@ def scheduled_jobs(runtime: Runtime, actors) -> Jobs:
         send_sync=lambda c: actors.sync_stock.send(c, False),
         sync_due=daily_sync_due,
         last_sync_started=last_sync_started,
+        send_delivery=lambda c, d: actors.receive_delivery.send(c, d),
     )
 
 
@@ -169,8 +177,10 @@ def start_scheduler(runtime: Runtime, jobs: Jobs, poll_minutes: int) -> Callable
                       max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.poll_all, "poll"), "interval", minutes=poll_minutes,
                       id="poll", max_instances=1, coalesce=True)
-    scheduler.add_job(leading(jobs.sweep, "sweep"), "interval", minutes=2, id="sweep",
+    scheduler.add_job(leading(jobs.sweep, "sweep"), "interval", seconds=SWEEP_SECONDS, id="sweep",
                       max_instances=1, coalesce=True)
+    scheduler.add_job(leading(jobs.queue_deliveries, "outbox"), "interval", seconds=OUTBOX_SECONDS,
+                      id="outbox", max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.daily_sync, "daily_sync"), "interval", minutes=1,
                       id="daily_sync", max_instances=1, coalesce=True)
     scheduler.add_job(leading(jobs.prune_old_records, "retention"), "cron", hour=RETENTION_HOUR,

@@ -45,6 +45,12 @@ def test_a_map_given_replaces_the_stored_one_and_an_empty_id_clears():
     assert now.warehouse_id is None
 
 
+def test_the_currency_is_kept_as_its_iso_code():
+    p = pipeline()
+    change(p, currency=" usd ")
+    assert stored(p)[0].currency == "USD"
+
+
 def test_switching_automatic_processing_on_records_since_when():
     p = pipeline(settings(auto_process=False))
     change(p, auto_process=True)
@@ -60,6 +66,7 @@ def test_switching_automatic_processing_on_records_since_when():
     ({"tax_map": {D("21"): PVN12.id}}, "tax_map"),
     ({"tax_map": {D("21"): "424242"}}, "tax_map"),
     ({"rounding_tax_key": "424242"}, "rounding_tax_key"),
+    ({"currency": "euro"}, "currency"),
 ])
 def test_a_broken_rule_names_its_field_and_nothing_is_saved(given, field):
     p = pipeline()

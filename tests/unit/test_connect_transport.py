@@ -2,6 +2,7 @@
 predicted and a predicted mismatch explained, the document read back when REST credentials are
 given, and a lost answer never sent again by doubt."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from application.bootstrap import bootstrap
 from application.commands import AnswerConnectCheck
 from application.errors import TransientError
 from domain.settings import PayTraqTransport
-from tests.unit.builders import GATEWAY_ACCOUNT, order, pipeline, settings
+from tests.unit.builders import GATEWAY_ACCOUNT, line, order, pipeline, settings
 
 ALL_ON = dict(approve=True, add_payment=True, send_email=True)
 ORDER_ID = "M-1234567-101"
@@ -103,3 +104,25 @@ def test_a_lost_answer_without_rest_waits_for_a_person_whose_answer_settles_it()
     flow.process(ORDER_ID)
     # Then it is taken as sent, and nothing was sent again
     assert flow.item().status.value == "sent" and len(connect.received) == 1
+
+
+def test_an_order_no_real_shop_would_send_is_held_before_the_connect_call():
+    # Given a Connect channel, and an order in a currency the channel does not book in
+    flow, connect = connect_flow()
+    # When it arrives
+    flow.receive(replace(order(paid=True), currency="XYZ"))
+    # Then nothing went to PayTraq: the item waits for a person, saying why
+    assert connect.received == [] and flow.sales() == []
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    assert [r.code.value for r in item.reasons] == ["order_not_sane"]
+
+
+def test_an_order_paid_with_a_total_of_zero_asks_connect_for_no_payment():
+    # Given a Connect channel that adds payments, and a free order marked paid
+    flow, connect = connect_flow(rest=False)
+    free = order(paid=True, lines=(line("TT-100", "0.00"),), total="0.00", taxes="0.00")
+    # When it arrives, Then it is sent without a payment step
+    flow.receive(free)
+    (sent,) = connect.received
+    assert sent.steps.money_account_id is None

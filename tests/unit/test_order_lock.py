@@ -7,6 +7,7 @@ import pytest
 from adapters.memory.clock import SteppingClock
 from adapters.memory.locks import InMemoryLock
 from application.errors import OrderBusy
+from application.lock_keeper import holding
 from application.order_lock import ORDER_LOCK_TTL, holding_order, lock_name
 
 
@@ -46,3 +47,23 @@ def test_a_lock_left_by_a_dead_worker_expires():
 def test_lock_names_fit_the_lock_table_and_differ_per_channel():
     assert len(lock_name("c" * 64, "M-" + "9" * 60)) <= 64
     assert lock_name("a", "M-1") != lock_name("b", "M-1")
+
+
+def test_a_live_worker_keeps_its_order_past_the_expiry_by_renewing_it():
+    # Given a worker holding an order's lock, renewed as it works
+    lock, clock = InMemoryLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
+    name = lock_name("shop", "M-1")
+    with holding(lock, [name], clock, busy=lambda: OrderBusy("shop", "M-1"),
+                 renew_every=timedelta(hours=1)) as renewal:
+        # When PayTraq is slow and the first expiry passes, with a renewal in between
+        clock.current += ORDER_LOCK_TTL * 0.8
+        renewal.renew_now()
+        clock.current += ORDER_LOCK_TTL * 0.8
+        # Then another worker still finds the order busy
+        assert lock.acquire(name, "another-worker", clock.now(), ORDER_LOCK_TTL) is False
+    # And once the worker is done, the lock is free at once
+    assert lock.acquire(name, "another-worker", clock.now(), ORDER_LOCK_TTL) is True
+
+
+def test_a_dead_workers_order_lock_lapses_in_well_under_a_minute():
+    assert ORDER_LOCK_TTL <= timedelta(seconds=30)

@@ -10,10 +10,11 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.uow import InMemoryUnitOfWork
 from application.ports import ChannelCredentials
 from domain.inbox import InboxItem, InboxStatus
+from domain.retry_schedule import MAX_ATTEMPTS
 from domain.settings import Channel, ChannelSettings
 from entrypoints.config import load_config
 from entrypoints.runtime import Runtime
-from entrypoints.worker.scheduler import MAX_SWEPT_ATTEMPTS, Jobs
+from entrypoints.worker.scheduler import Jobs
 from tests.unit.builders import order
 
 NOW = datetime(2026, 2, 2, 12, 0, tzinfo=UTC)
@@ -46,11 +47,11 @@ def left(order_id: str, status: InboxStatus, minutes_ago: int, **fields) -> Inbo
 
 
 def test_an_order_left_half_way_is_sent_again_and_a_fresh_one_is_not():
-    # Given a paid order received 10 minutes ago and another received a minute ago
-    jobs, sent = sweeper(left("M-old", S.RECEIVED, 10), left("M-new", S.RECEIVED, 1))
+    # Given a paid order received 10 minutes ago and another received just now
+    jobs, sent = sweeper(left("M-old", S.RECEIVED, 10), left("M-new", S.RECEIVED, 0))
     # When the sweeper ticks
     jobs.sweep()
-    # Then only the order nobody touched for 5 minutes is processed again
+    # Then only the order nobody touched for a minute (domain/retry_schedule.py) is sent again
     assert sent == ["M-old"]
 
 
@@ -61,12 +62,13 @@ def test_orders_waiting_for_a_person_or_finished_are_left_alone():
     assert sent == []
 
 
-def test_a_transient_failure_is_retried_after_15_minutes_until_its_attempts_run_out():
-    # Given transient failures 10 and 20 minutes old, and one that has used up its attempts
+def test_a_transient_failure_is_retried_after_its_backoff_until_its_attempts_run_out():
+    # Given transient failures 10 and 20 minutes old, each after 12 attempts (the next one
+    # 15 minutes after the last), and one that has used up its attempts
     jobs, sent = sweeper(
-        left("M-10", S.FAILED, 10, error_transient=True),
-        left("M-20", S.FAILED, 20, error_transient=True),
-        left("M-worn", S.FAILED, 60, error_transient=True, attempts=MAX_SWEPT_ATTEMPTS))
+        left("M-10", S.FAILED, 10, error_transient=True, attempts=12),
+        left("M-20", S.FAILED, 20, error_transient=True, attempts=12),
+        left("M-worn", S.FAILED, 60, error_transient=True, attempts=MAX_ATTEMPTS))
     # When the sweeper ticks, Then only the one failed 20 minutes ago is retried
     jobs.sweep()
     assert sent == ["M-20"]
@@ -81,3 +83,16 @@ def test_after_its_first_tick_the_sweeper_leaves_a_half_way_item_older_than_its_
     # And a later tick looks back SWEEP_LOOKBACK only: a worker dies in minutes, not days
     jobs.sweep()
     assert sent == ["M-old"]
+
+
+def test_an_order_waiting_for_the_daily_budget_is_sent_only_after_the_reset():
+    # Given an order that hit PayTraq's daily budget an hour ago, the budget resetting in an
+    # hour, and another whose budget reset two minutes ago
+    waiting = left("M-waits", S.FAILED, 60)
+    waiting.wait_for_budget("daily budget used up", NOW + timedelta(hours=1), waiting.updated_at)
+    reset = left("M-reset", S.FAILED, 60)
+    reset.wait_for_budget("daily budget used up", NOW - timedelta(minutes=2), reset.updated_at)
+    jobs, sent = sweeper(waiting, reset)
+    # When the sweeper ticks, Then only the one whose budget has reset goes on
+    jobs.sweep()
+    assert sent == ["M-reset"]

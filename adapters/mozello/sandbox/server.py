@@ -25,6 +25,9 @@ from adapters.mozello.sandbox.webhooks import WebhookOutbox
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
 
 SEED_PATH = Path(__file__).with_name("seed.json")
+WEBHOOK_KNOBS = {"delay": float, "duplicates": int, "drop": bool, "drop_rate": float,
+                 "max_copies": int, "shuffle": bool, "max_attempts": int,
+                 "retry_backoff": float}
 
 
 def _json(payload: Any, status: int = 200) -> Response:
@@ -244,6 +247,22 @@ def create_app(state: MozelloSandboxState, outbox: WebhookOutbox | None = None) 
         if action not in actions:
             raise SandboxRefusal(404, f"No action {action}")
         actions[action](order_id)
+        return _json({"error": False})
+
+    @app.get("/sandbox/webhooks/")
+    def webhook_report():
+        return _json(outbox.report() if outbox is not None else {})
+
+    @app.put("/sandbox/webhooks/")
+    def webhook_policy():
+        """Change how notifications are sent (sandbox-only): delay, duplicates, drop,
+        drop_rate, max_copies, shuffle, max_attempts, retry_backoff, seed."""
+        body, policy = _body(), state.webhooks
+        with state.lock:
+            for name, value in (body if isinstance(body, dict) else {}).items():
+                if name not in WEBHOOK_KNOBS:
+                    raise SandboxRefusal(400, f"unknown webhook setting {name!r}")
+                setattr(policy, name, WEBHOOK_KNOBS[name](value))
         return _json({"error": False})
 
     @app.post("/sandbox/flush/")

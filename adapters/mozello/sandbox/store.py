@@ -52,6 +52,12 @@ class WebhookPolicy:
     max_attempts: int = 3  # per delivery, on non-2xx or a network error
     retry_backoff: float = 0.05  # first wait between attempts; doubles
     timeout: float = 5.0
+    # for the chaos suite: lose this share of events, deliver each 1..max_copies times, and
+    # send what is due in a shuffled order (all random, from `seed`)
+    drop_rate: float = 0.0
+    max_copies: int = 1
+    shuffle: bool = False
+    seed: int | None = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ Mozello batches notifications (about once a minute, spec §3.3). Here an event i
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -49,6 +50,8 @@ class WebhookOutbox:
         self.attempts: list[DeliveryAttempt] = []
         self.failed: list[QueuedNotification] = []
         self._lock = threading.Lock()
+        self._random = random.Random(state.webhooks.seed)
+        self.dropped = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -59,7 +62,18 @@ class WebhookOutbox:
             now = self._clock()
             ready = [n for n in self.queue if not only_due or n.due <= now]
             self.queue = [n for n in self.queue if n not in ready]
+            if self.state.webhooks.shuffle:
+                self._random.shuffle(ready)
         return sum(1 for notification in ready if self._deliver(notification))
+
+    def report(self) -> dict:
+        """What was sent: attempts by answer status, deliveries given up, events dropped."""
+        statuses: dict[str, int] = {}
+        for attempt in list(self.attempts):
+            key = str(attempt.status) if attempt.status is not None else attempt.error or "?"
+            statuses[key] = statuses.get(key, 0) + 1
+        return {"attempts": len(self.attempts), "by_status": statuses,
+                "given_up": len(self.failed), "dropped": self.dropped, "queued": len(self.queue)}
 
     def start(self, interval: float = 0.5) -> None:
         if self._thread is not None:
@@ -97,9 +111,14 @@ class WebhookOutbox:
             for event, payload in events:
                 if event not in wanted:
                     continue
+                if policy.drop_rate and self._random.random() < policy.drop_rate:
+                    self.dropped += 1
+                    continue
                 body = wire.encode(payload, php_style=True)
-                self.queue += [QueuedNotification(event, body, due)
-                               for _ in range(max(1, policy.duplicates))]
+                copies = max(1, policy.duplicates)
+                if policy.max_copies > 1:
+                    copies = self._random.randint(1, policy.max_copies)
+                self.queue += [QueuedNotification(event, body, due) for _ in range(copies)]
 
     def _deliver(self, notification: QueuedNotification) -> bool:
         state, policy = self.state, self.state.webhooks

@@ -64,12 +64,17 @@ class SandboxControls:
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
     _daily: dict[tuple[str, str], int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    random_faults: object = None  # fault_api.RandomFaults: faults at random, over HTTP
 
     def inject(self, method: str, path: str, kind: str, **options) -> Fault:
         fault = Fault(method, path, kind, **options)
         with self._lock:
             self.faults.append(fault)
         return fault
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:
@@ -80,6 +85,8 @@ class SandboxControls:
                         if fault.times <= 0:
                             self.faults.remove(fault)
                     return fault
+        if self.random_faults is not None:
+            return self.random_faults.pick(method, path)
         return None
 
     def wait_for_token(self, credential: str) -> float:

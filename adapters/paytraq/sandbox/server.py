@@ -13,6 +13,7 @@ from adapters.paytraq.sandbox import answer_xml as wire
 from adapters.paytraq.sandbox import connect, sale_xml
 from adapters.paytraq.sandbox.connect import SANDBOX_CONNECT_CHANNEL, ConnectChannel
 from adapters.paytraq.sandbox.dialect import WireDialect
+from adapters.paytraq.sandbox.fault_api import fault_blueprint
 from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
 from adapters.paytraq.sandbox.state import Refused, SandboxState
 from adapters.sandbox_wsgi import RunningServer, serve_in_thread
@@ -145,6 +146,7 @@ def create_app(state: SandboxState, controls: SandboxControls | None = None,
     app.config["PAYTRAQ_CONTROLS"] = controls = controls or SandboxControls()
     install_controls(app, state, controls)
     app.register_blueprint(_routes(state), url_prefix="/api")
+    app.register_blueprint(fault_blueprint(controls))
     state.connect_channels.setdefault(SANDBOX_CONNECT_CHANNEL, ConnectChannel())
 
     @app.post("/ext/webhooks/inbox/<channel_id>")

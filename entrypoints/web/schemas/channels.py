@@ -57,6 +57,8 @@ class SettingsViewSchema(Schema):
     unknown_sku = fields.String(required=True)
     rounding_limit = fields.String(required=True, metadata={"format": "decimal"})
     email_via = fields.String(required=True)
+    currency = fields.String(required=True, metadata={
+        "description": "ISO 4217: the PayTraq company's; orders in another are held"})
     stock_sync = fields.Nested(StockSyncViewSchema, required=True)
 
 
@@ -131,6 +133,9 @@ class SettingsChangeSchema(InputSchema):
                                     metadata={"minimum": 0, "maximum": 100,
                                               "multipleOf": 0.01})
     email_via = fields.Enum(EmailVia, by_value=True)
+    currency = fields.String(validate=validate.Regexp(r"^[A-Za-z]{3}$",
+                                                      error="Not an ISO 4217 code."),
+                             metadata={"description": "ISO 4217; orders in another are held"})
     sync_prices = fields.Boolean()
     price_group_id = identifier()
     daily_sync = fields.Boolean()

@@ -86,15 +86,16 @@ def test_a_body_that_is_not_json_is_400(api):
 
 
 def test_settings_change_only_the_fields_given(api):
-    # When the document type, the tax map and the daily sync time change
+    # When the document type, the tax map, the daily sync time and the currency change
     answer = api.put(f"/channels/{api.channel_id}/settings", json={
         "document_type": "sales_invoice", "daily_sync_time": "07:30",
-        "tax_map": {"21": "100021", "12": "100012", "0": "100000"}})
+        "tax_map": {"21": "100021", "12": "100012", "0": "100000"}, "currency": "usd"})
     # Then those changed, and everything else kept its value
     assert answer.status_code == 200, answer.get_json()
     settings = settings_of(api)["settings"]
     assert settings["document_type"] == "sales_invoice"
     assert settings["stock_sync"]["daily_time"] == "07:30"
+    assert settings["currency"] == "USD"
     assert settings["payment_map"]["paypal"] == "5012" and settings["approve"] is True
 
 
@@ -126,7 +127,7 @@ def test_every_broken_rule_is_reported_at_once_and_nothing_is_saved(api):
     ({"daily_sync_time": "25:00"}, "daily_sync_time"), ({"smtp_port": 0}, "smtp_port"),
     ({"tax_map": {"abc": "1"}}, "tax_map.abc.key"), ({"payment_map": {"gateway": "a b"}},
                                                       "payment_map.gateway.value"),
-    ({"warehouse": "1"}, "warehouse"),
+    ({"warehouse": "1"}, "warehouse"), ({"currency": "euro"}, "currency"),
 ])
 def test_a_malformed_settings_field_is_400_naming_it(api, change, field):
     answer = api.put(f"/channels/{api.channel_id}/settings", json=change)

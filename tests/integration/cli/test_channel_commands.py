@@ -95,7 +95,7 @@ def test_channel_configure_changes_every_option_given(create_channel):
         "tax_map": {"0": "100000", "12": "100012", "21": "100021"},
         "rounding_tax_key": "100099", "warehouse_id": "1", "unknown_sku": "free_text_line",
         "rounding_limit": "0.02", "email_via": "smtp", "stock_sync": None,
-        "paytraq_transport": "rest",
+        "paytraq_transport": "rest", "currency": "EUR",
     }
     assert settings["stock_sync"]["sync_prices"] is True
     assert settings["stock_sync"]["price_group_id"] == "1476"

@@ -183,6 +183,30 @@ def test_a_worker_stopped_mid_flow_and_restarted_loses_nothing(deployment):
     assert sorted(p.sale_id for p in payments) == sorted(deployment.sales(i)[0].id for i in ids)
 
 
+def test_sigterm_to_a_workers_process_group_is_a_graceful_stop(deployment):
+    # Given one worker only, busy with a burst of orders
+    deployment.processes.stop(deployment.workers[1])
+    orders = [deployment.mozello.place_order([("NB-A5", 1)], paid=True,
+                                             customer={"email": f"group{i}@example.com"})
+              for i in range(8)]
+    ids = [o["order_id"] for o in orders]
+    deployment.mozello.flush()
+    wait_for(lambda: any(s is not None for s in deployment.statuses(ids).values()), 60,
+             "the first order to arrive")
+    # When SIGTERM goes to its whole process group (as systemd and Ctrl-C send it)
+    worker = deployment.workers[0]
+    os.killpg(worker.pid, signal.SIGTERM)
+    # Then it stops gracefully (exit 0), not killed half-way through an order
+    assert worker.wait(timeout=120) == 0
+    # And a new worker finishes every order, each exactly once
+    deployment.processes.start("worker", "--processes", "1", "--threads", "2")
+    wait_for(lambda: set(deployment.statuses(ids).values()) == {"emailed"}, 180,
+             f"orders to finish: {deployment.statuses(ids)}")
+    for order_id in ids:
+        (sale,) = deployment.sales(order_id)
+        assert len(sale.messages) == 1
+
+
 def test_two_schedulers_elect_one_leader_and_stop_cleanly(tmp_path):
     redis_url = deployment_redis()
     client = redis.Redis.from_url(redis_url)

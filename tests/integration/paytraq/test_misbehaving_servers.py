@@ -9,7 +9,7 @@ from werkzeug.wrappers import Request, Response
 from adapters.mozello.api import MozelloClient
 from adapters.paytraq.api import PayTraqClient
 from adapters.sandbox_wsgi import serve_in_thread
-from application.errors import PermanentError, TransientError
+from application.errors import DailyBudgetSpent, PermanentError, TransientError
 
 
 def serve(handler):
@@ -30,6 +30,8 @@ def test_a_retry_after_of_an_hour_is_handed_back_to_the_worker_not_slept():
             client.tax_keys()
         assert time.monotonic() - started < 5
         assert error.value.retry_after == 3600
+        # a wait this long is the daily quota: the order waits for it without spending attempts
+        assert isinstance(error.value, DailyBudgetSpent)
     finally:
         server.stop()
 

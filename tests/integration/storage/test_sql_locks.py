@@ -1,13 +1,17 @@
-"""The SQL stock-sync lock: one holder per channel across processes, expiry takes over."""
+"""The SQL lock: one holder per name across processes; expiry by the database's clock, so a
+worker whose clock is wrong neither takes over a live lock nor keeps a dead one."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from adapters.storage.locks import SqlLock
+from adapters.storage.locks import SqlLock, database_now
+from adapters.storage.tables import locks
+from application.lock_keeper import LOCK_TTL
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
-T0 = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
+NOW = datetime.now(UTC)
 HOUR = timedelta(hours=1)
 
 
@@ -18,19 +22,40 @@ def lock(request, tmp_path):
 
 
 def test_a_second_holder_is_refused_while_the_first_holds_the_lock(lock):
-    assert lock.acquire("shop", "run-1", T0, HOUR) is True
-    assert lock.acquire("shop", "run-2", T0 + timedelta(minutes=5), HOUR) is False
-    assert lock.acquire("other-shop", "run-2", T0, HOUR) is True
+    assert lock.acquire("shop", "run-1", NOW, HOUR) is True
+    assert lock.acquire("shop", "run-2", NOW, HOUR) is False
+    assert lock.acquire("other-shop", "run-2", NOW, HOUR) is True
 
 
 def test_a_released_lock_can_be_taken_and_only_the_holder_releases(lock):
-    lock.acquire("shop", "run-1", T0, HOUR)
+    lock.acquire("shop", "run-1", NOW, HOUR)
     lock.release("shop", "run-2")
-    assert lock.acquire("shop", "run-2", T0, HOUR) is False
+    assert lock.acquire("shop", "run-2", NOW, HOUR) is False
     lock.release("shop", "run-1")
-    assert lock.acquire("shop", "run-2", T0, HOUR) is True
+    assert lock.acquire("shop", "run-2", NOW, HOUR) is True
 
 
-def test_an_expired_lock_of_a_crashed_run_is_taken_over(lock):
-    lock.acquire("shop", "crashed", T0, HOUR)
-    assert lock.acquire("shop", "next", T0 + HOUR + timedelta(seconds=1), HOUR) is True
+def test_an_expired_lock_of_a_crashed_worker_is_taken_over(lock):
+    # Given a holder that died right after its lock's time ran out (by the database's clock)
+    lock.acquire("order", "crashed", NOW, timedelta(0))
+    # Then the next worker takes the lock over
+    assert lock.acquire("order", "next", NOW, LOCK_TTL) is True
+
+
+def test_a_worker_whose_clock_runs_an_hour_fast_cannot_take_over_a_live_lock(lock):
+    # Given a live lock, held for the usual half minute
+    assert lock.acquire("order", "alive", NOW, LOCK_TTL) is True
+    # When a worker whose clock is an hour ahead asks for it
+    taken = lock.acquire("order", "fast-clock", NOW + HOUR, LOCK_TTL)
+    # Then it is refused: the database's clock says the lock is still live
+    assert taken is False
+
+
+def test_a_lock_expires_half_a_minute_after_its_last_renewal_by_the_database_clock(lock):
+    # Given a worker whose clock is an hour slow takes the lock
+    lock.acquire("order", "slow-clock", NOW - HOUR, LOCK_TTL)
+    # Then the lock expires LOCK_TTL after the database's now, not after the worker's
+    with lock.engine.connect() as connection:
+        expires = connection.execute(sa.select(locks.c.expires_at)).scalar_one()
+        remaining = expires.replace(tzinfo=UTC) - database_now(connection)
+    assert timedelta(seconds=20) < remaining <= LOCK_TTL

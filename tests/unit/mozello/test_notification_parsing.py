@@ -285,3 +285,26 @@ def test_fractional_stock_is_refused():
     body = b'{"event":"STOCK_CHANGED","product":{"handle":"uid-1","stock":1.5}}'
     with pytest.raises(InvalidNotification, match="whole number"):
         parse_notification(body)
+
+
+@pytest.mark.parametrize(
+    ("original", "absurd", "field"),
+    [
+        (b'"product_quantity":1', b'"product_quantity":1e400', "product_quantity"),
+        (b'"product_price":"11"', b'"product_price":1e40', "product_price"),
+        (b'"total":"11.00"', b'"total":"1e30"', "total"),
+        (b'"total":"11.00"', b'"total":"11.000000000001"', "total"),
+    ],
+)
+def test_amounts_beyond_any_shop_are_refused_at_the_edge(original, absurd, field):
+    # Given an order whose amount would overflow Decimal arithmetic later
+    body = MINIMAL.replace(original, absurd)
+    # When it is parsed, Then it is refused with the field named (a permanent error)
+    with pytest.raises(InvalidNotification, match=field):
+        parse_notification(body)
+
+
+def test_a_body_nested_a_thousand_levels_deep_is_refused_as_unreadable():
+    body = b'{"event":"ORDER_CREATED","order":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(InvalidNotification, match="nested too deeply"):
+        parse_notification(body)

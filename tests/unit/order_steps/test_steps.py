@@ -133,5 +133,5 @@ def test_a_step_that_stops_the_run_ends_it():
 
 def test_the_steps_run_in_the_documented_order():
     assert [step.__name__ for step in ORDER_STEPS] == [
-        "ensure_document", "stop_when_voided", "reconcile_totals", "finalise_document",
+        "check_order_sanity", "ensure_document", "stop_when_voided", "reconcile_totals", "finalise_document",
         "add_payment", "send_email"]

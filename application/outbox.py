@@ -1,0 +1,52 @@
+"""The webhook outbox: a delivery counts as handled only once it is on the workers' queue.
+
+The web process stores every signed body first (committed), then queues it and marks it queued.
+If queueing fails (the broker is down), the body is still stored, unqueued: Mozello's retry of
+the same body finds it and queues it then, and the scheduler's prompt sweep queues whatever is
+left unqueued — so no delivery waits for the 10-minute catch-up poll. What it needs of the
+store is part of the DeliveryRepository port (application/ports/storage.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import structlog
+
+from application.ports import Clock, RawDelivery, UnitOfWork
+
+logger = structlog.get_logger()
+
+Enqueue = Callable[[str, str], None]  # (channel id, delivery id) -> on the workers' queue
+SWEEP_AFTER = timedelta(seconds=15)  # a webhook request normally queues its body in milliseconds
+SWEEP_BATCH = 500
+
+
+def to_queue(uow: UnitOfWork, stored: RawDelivery) -> RawDelivery | None:
+    """What a stored delivery leaves to queue: itself, or — for a repeat of a body whose first
+    delivery never reached the queue — that first delivery; None when nothing is owed."""
+    if stored.error is not None:
+        return None
+    if not stored.duplicate:
+        return stored
+    first = uow.deliveries.first_of(stored.channel_id, stored.fingerprint)
+    return first if first is not None and first.queued_at is None else None
+
+
+def queue(uow: UnitOfWork, delivery: RawDelivery, enqueue: Enqueue, clock: Clock) -> None:
+    """Put it on the queue, then record that it is there. An error from the broker propagates:
+    the delivery stays unqueued for the retry or the sweep."""
+    enqueue(delivery.channel_id, delivery.id)
+    uow.deliveries.mark_queued(delivery.id, clock.now())
+    uow.commit()
+
+
+def queue_unqueued(uow_factory: Callable[[], UnitOfWork], enqueue: Enqueue, clock: Clock) -> int:
+    """The scheduler's sweep: queue every delivery left unqueued for more than SWEEP_AFTER."""
+    with uow_factory() as uow:
+        waiting = uow.deliveries.unqueued(clock.now() - SWEEP_AFTER, SWEEP_BATCH)
+        for delivery in waiting:
+            queue(uow, delivery, enqueue, clock)
+    if waiting:
+        logger.info("deliveries_requeued", deliveries=len(waiting))
+    return len(waiting)

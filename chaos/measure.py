@@ -1,0 +1,115 @@
+"""What a scenario did, counted where it matters — in the PayTraq sandbox and the inbox — and
+the invariants: one document, payment and e-mail per order; one client per buyer; nothing lost;
+no 5xx where none is allowed; settled within two minutes of the last fault."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from chaos.deployment import Deployment
+
+SETTLE_WITHIN = 120.0  # seconds after the last fault
+GIVE_UP_AFTER = 600.0  # stop waiting (the scenario is then reported as not settled)
+
+
+@dataclass
+class Outcome:
+    scenario: str
+    orders: int = 0
+    deliveries: int = 0
+    documents: int = 0
+    payments: int = 0
+    emails: int = 0
+    clients_per_buyer: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    errors_5xx: int = 0
+    settle_seconds: float | None = None
+    allowed_5xx: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def violations(self) -> list[str]:
+        found = []
+        if self.duplicates:
+            found.append(f"{self.scenario}: {self.duplicates} duplicate documents/payments/e-mails")
+        if self.clients_per_buyer > 1:
+            found.append(f"{self.scenario}: a buyer has {self.clients_per_buyer} PayTraq clients")
+        if self.lost:
+            found.append(f"{self.scenario}: {self.lost} orders lost")
+        if self.errors_5xx and not self.allowed_5xx:
+            found.append(f"{self.scenario}: {self.errors_5xx} answers of 5xx")
+        if self.orders and (self.settle_seconds is None or self.settle_seconds > SETTLE_WITHIN):
+            found.append(f"{self.scenario}: not settled within {SETTLE_WITHIN:.0f} s of the "
+                         f"last fault ({self.settle_seconds})")
+        return found + self.notes
+
+
+def _per_order(deployment: Deployment, order_ids: set[str]) -> dict[str, tuple[int, int, int]]:
+    """(documents, payments, e-mails) per order, from the PayTraq sandbox."""
+    state = deployment.paytraq.state
+    counts = {order_id: [0, 0, 0] for order_id in order_ids}
+    with state.lock:
+        for sale in state.sales.values():
+            if sale.ref in counts:
+                counts[sale.ref][0] += 1
+                counts[sale.ref][1] += len(sale.payment_ids) + sum(
+                    1 for p in state.payments.values()
+                    if p.sale_id == sale.id and p.id not in sale.payment_ids)
+                counts[sale.ref][2] += len(sale.messages)
+    return {order_id: tuple(c) for order_id, c in counts.items()}
+
+
+def _settled(deployment: Deployment, order_ids: set[str]) -> bool:
+    counts = _per_order(deployment, order_ids)
+    if any(c != (1, 1, 1) for c in counts.values()):
+        return False
+    with deployment.uow as uow:
+        done = {i.order_id for i in uow.inbox.list(deployment.channel_id)
+                if i.order_id in order_ids and i.status.value == "emailed"}
+    return done == order_ids
+
+
+def wait_until_settled(deployment: Deployment, order_ids: set[str], since: float) -> float | None:
+    """Seconds from `since` (the last fault, as time.monotonic()) until every order is done."""
+    while time.monotonic() - since < GIVE_UP_AFTER:
+        if _settled(deployment, order_ids):
+            return time.monotonic() - since
+        time.sleep(1.0)
+    return None
+
+
+def count(outcome: Outcome, deployment: Deployment, order_ids: set[str],
+          buyers: set[str]) -> Outcome:
+    per_order = _per_order(deployment, order_ids)
+    outcome.orders = len(order_ids)
+    outcome.documents = sum(c[0] for c in per_order.values())
+    outcome.payments = sum(c[1] for c in per_order.values())
+    outcome.emails = sum(c[2] for c in per_order.values())
+    outcome.duplicates = sum(max(0, n - 1) for c in per_order.values() for n in c)
+    outcome.lost = sum(1 for c in per_order.values() if 0 in c)
+    state = deployment.paytraq.state
+    with state.lock:
+        clients = Counter(c.email.lower() for c in state.clients.values())
+    outcome.clients_per_buyer = max((clients[b] for b in buyers), default=0)
+    return outcome
+
+
+COLUMNS = [("scenario", 22), ("orders", 7), ("deliveries", 10), ("documents", 9),
+           ("payments", 8), ("e-mails", 7), ("clients/buyer", 13), ("duplicates", 10),
+           ("lost", 5), ("5xx", 5), ("settle s", 8)]
+
+
+def table(outcomes: list[Outcome]) -> str:
+    header = " ".join(f"{name:>{width}}" if i else f"{name:<{width}}"
+                      for i, (name, width) in enumerate(COLUMNS))
+    lines = [header, "-" * len(header)]
+    for o in outcomes:
+        settle = "-" if not o.orders else ("never" if o.settle_seconds is None
+                                           else f"{o.settle_seconds:.0f}")
+        values = [o.scenario, o.orders, o.deliveries, o.documents, o.payments, o.emails,
+                  o.clients_per_buyer, o.duplicates, o.lost, o.errors_5xx, settle]
+        lines.append(" ".join(f"{v:>{w}}" if i else f"{v:<{w}}"
+                              for i, (v, (_, w)) in enumerate(zip(values, COLUMNS, strict=True))))
+    return "\n".join(lines)

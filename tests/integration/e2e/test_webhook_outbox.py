@@ -1,0 +1,99 @@
+"""A webhook counts as handled only once it is on the workers' queue (issue 13, defect 6), and
+whatever a signed body holds it is kept and answered below 500 (defects 3 and 5)."""
+
+from datetime import timedelta
+
+import pytest
+
+from adapters.memory.clock import SteppingClock
+from adapters.mozello.signature import sign
+from application.outbox import queue_unqueued
+from entrypoints.web.app import create_app
+
+ORDER = (
+    b'{"event":"ORDER_CREATED","order":{"order_id":"M-1-1","created_at":"2026-02-01 10:00:00",'
+    b'"payment_status":"pending","subtotal":"11","total":"11.00","cart":[{"product_sku":"A",'
+    b'"product_price":"11","product_quantity":1}]}}'
+)
+
+
+class Broker:
+    """The workers' queue as the web process sees it; `down` refuses like a stopped Redis."""
+
+    def __init__(self):
+        self.down, self.queued = False, []
+
+    def enqueue(self, channel_id: str, delivery_id: str) -> None:
+        if self.down:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        self.queued.append(delivery_id)
+
+
+@pytest.fixture
+def web(service):
+    broker = Broker()
+    client = create_app(service.runtime, broker.enqueue).test_client()
+
+    def post(body: bytes, key: str | None = None):
+        signature = sign(body, key or service.mozello.api_key)
+        return client.post(f"/webhooks/mozello/{service.channel_id}", data=body,
+                           headers={"X-Mozello-Hash": signature})
+
+    return post, broker
+
+
+def deliveries(service):
+    with service.runtime.uow_factory() as uow:
+        return uow.deliveries.list(service.channel_id)
+
+
+def test_a_webhook_refused_while_redis_is_down_is_queued_by_mozellos_retry(service, web):
+    post, broker = web
+    # Given Redis is down when the webhook arrives
+    broker.down = True
+    answer = post(ORDER)
+    # Then Mozello is told to retry, and the body is kept
+    assert answer.status_code == 503
+    (stored,) = deliveries(service)
+    assert stored.queued_at is None
+    # When Redis is back and Mozello retries the same body
+    broker.down = False
+    retry = post(ORDER)
+    # Then the first delivery is queued (once), the retry recorded as its duplicate
+    assert retry.status_code == 200 and retry.json["duplicate"] is True
+    assert broker.queued == [stored.id]
+    # And a further retry queues nothing more
+    assert post(ORDER).status_code == 200
+    assert broker.queued == [stored.id]
+
+
+def test_a_delivery_left_unqueued_is_queued_by_the_prompt_sweep(service, web):
+    post, broker = web
+    broker.down = True
+    assert post(ORDER).status_code == 503
+    (stored,) = deliveries(service)
+    # When the scheduler's outbox sweep runs a little later (Mozello has not retried yet)
+    broker.down = False
+    later = SteppingClock(stored.received_at + timedelta(seconds=20))
+    swept = queue_unqueued(service.runtime.uow_factory, broker.enqueue, later)
+    # Then the delivery is on the queue, and the next sweep leaves it alone
+    assert (swept, broker.queued) == (1, [stored.id])
+    assert queue_unqueued(service.runtime.uow_factory, broker.enqueue, later) == 0
+
+
+def test_a_signed_body_nested_a_thousand_levels_deep_is_kept_and_answered_400(service, web):
+    post, _ = web
+    body = b'{"event":"ORDER_CREATED","order":' + b"[" * 5000 + b"]" * 5000 + b"}"
+    answer = post(body)
+    assert answer.status_code == 400
+    (stored,) = deliveries(service)
+    assert stored.body == body and "nested too deeply" in stored.error
+
+
+@pytest.mark.parametrize("absurd", [b'"product_quantity":1e400', b'"product_quantity":"1e40"'])
+def test_amounts_beyond_decimal_precision_are_answered_400_and_kept(service, web, absurd):
+    post, broker = web
+    body = ORDER.replace(b'"product_quantity":1', absurd)
+    answer = post(body)
+    assert answer.status_code == 400 and "product_quantity" in answer.json["error"]
+    assert deliveries(service)[0].body == body and broker.queued == []
