@@ -127,7 +127,7 @@ class OrderProcessor:
         if self.item.document is not None:
             return self.accounting.get_sale(self.item.document.id)
         existing = self.accounting.find_sale_by_ref(self.order.order_id)
-        if existing is not None:
+        if existing is not None and existing.id not in self.item.replaced_documents():
             self._record_document(existing, adopted=True)
             return existing
         try:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from application.errors import TransientError
 from application.ports import SaleLines, UnitOfWork
+from application.user_ports import ActionLog, LoginFailures, UserRepository
 
 
 class ConcurrentUpdate(TransientError):
@@ -186,6 +187,9 @@ class StorageUnitOfWork(UnitOfWork):
     stock_runs: StockRunRepository
     sales_cache: SalesCache
     catalogue: CatalogueMirror
+    users: UserRepository
+    login_failures: LoginFailures
+    actions: ActionLog
 
 
 # --- the Mozello catalogue as the product webhooks describe it ----------------------------

@@ -21,19 +21,27 @@ class InboxStatus(StrEnum):
     NEEDS_REVIEW = "needs_review"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    HANDLED = "handled"  # a person handled it by hand (e.g. corrected in PayTraq)
+    IGNORED = "ignored"  # a person decided nothing is to be done
 
 
 S = InboxStatus
 _PROGRESS = {S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED}
+_CLOSED = {S.HANDLED, S.IGNORED}  # closed by a person; "process now" opens them again
 ALLOWED: dict[InboxStatus, frozenset[InboxStatus]] = {
-    S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.PAID: frozenset({S.APPROVED, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.RECEIVED: frozenset({S.DOCUMENT_CREATED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED, *_CLOSED}),
+    S.DOCUMENT_CREATED: frozenset({S.APPROVED, S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED,
+                                   S.CANCELLED, S.HANDLED}),
+    S.APPROVED: frozenset({S.PAID, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED, S.HANDLED}),
+    S.PAID: frozenset({S.APPROVED, S.EMAILED, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED, S.HANDLED}),
     S.EMAILED: frozenset({S.PAID, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.NEEDS_REVIEW: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
-    S.FAILED: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED}),
+    S.NEEDS_REVIEW: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED,
+                               *_CLOSED}),
+    S.FAILED: frozenset({S.RECEIVED, *_PROGRESS, S.NEEDS_REVIEW, S.FAILED, S.CANCELLED,
+                         *_CLOSED}),
     S.CANCELLED: frozenset(),
+    S.HANDLED: frozenset({S.RECEIVED, *_PROGRESS, S.CANCELLED}),
+    S.IGNORED: frozenset({S.RECEIVED, *_PROGRESS, S.CANCELLED}),
 }
 
 
@@ -118,6 +126,10 @@ class InboxItem:
     @property
     def is_cancelled(self) -> bool:
         return self.status is S.CANCELLED
+
+    @property
+    def is_closed_by_person(self) -> bool:
+        return self.status in _CLOSED
 
     @property
     def is_finalised(self) -> bool:
@@ -231,12 +243,39 @@ class InboxItem:
         if self.status is S.FAILED:
             self._move(self.progress_status(), at, "retry")
             self.error = None
+        elif self.status in _CLOSED:
+            self._move(self.progress_status(), at, "reopened")
+
+    # --- what a person decides ----------------------------------------------------------
+    def handled_by_hand(self, by: str, at: datetime, note: str = "") -> None:
+        """A person dealt with the order outside Sales Inbox (e.g. corrected it in PayTraq)."""
+        self._move(S.HANDLED, at, "handled_by_hand", by=by, note=note or None)
+        self.reasons, self.error = [], None
+
+    def ignore(self, by: str, at: datetime, note: str = "") -> None:
+        """A person decided nothing is to be done for this order (a test order, a duplicate)."""
+        self._move(S.IGNORED, at, "ignored", by=by, note=note or None)
+        self.reasons, self.error = [], None
+
+    def document_replaced(self, by: str, at: datetime) -> None:
+        """The Draft was voided in PayTraq to be created again (with a rounding adjustment)."""
+        if self.document is None:
+            raise IllegalInboxTransition(self.order_id, self.status, S.RECEIVED)
+        voided = self.document.id
+        self._move(S.RECEIVED, at, "document_voided", document_id=voided, by=by,
+                   why="rounding accepted")
+        self.document, self.document_created_at = None, None
+        self.reasons, self.error = [], None
+
+    def replaced_documents(self) -> set[str]:
+        """Voided Drafts of this order: never adopted again as its document."""
+        return {s.detail.get("document_id", "") for s in self.steps if s.name == "document_voided"}
 
     def awaits_work(self, settings: ChannelSettings) -> bool:
         """Whether automatic processing still owes this order a step (for the sweeper that
         re-enqueues orders a dead worker left half-way). Review and permanent failures wait
         for a person instead."""
-        if self.status in (S.CANCELLED, S.NEEDS_REVIEW):
+        if self.status in (S.CANCELLED, S.NEEDS_REVIEW, *_CLOSED):
             return False
         if self.status is S.FAILED:
             return self.error_transient

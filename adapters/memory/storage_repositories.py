@@ -14,6 +14,12 @@ from datetime import datetime
 
 from adapters.memory.inbox_listing import counts_of, page_of
 from adapters.memory.repositories import InMemoryUnitOfWork, MemoryStore
+from adapters.memory.user_repositories import (
+    MemoryActionLog,
+    MemoryLoginFailures,
+    MemoryUsers,
+    UserStore,
+)
 from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository, SaleLines
 from application.storage_ports import (
@@ -45,6 +51,7 @@ class ExtendedMemoryStore(MemoryStore):
         self.results: dict[str, list[StockSyncResult]] = {}
         self.sales: dict[Key, SaleLines] = {}
         self.catalogue: dict[Key, MirroredProduct] = {}
+        self.people = UserStore()
 
 
 class _VersionedInbox(InboxRepository):
@@ -290,8 +297,9 @@ class InMemoryStorageUnitOfWork(InMemoryUnitOfWork, StorageUnitOfWork):
         self.inbox.loaded = {}
         self._fresh_extras()
 
-    def _extras(self) -> tuple[_SkuCache, _AuditLog, _StockRuns, _SalesCache, _Catalogue]:
-        return self.sku_cache, self.audit, self.stock_runs, self.sales_cache, self.catalogue
+    def _extras(self) -> tuple:
+        return (self.sku_cache, self.audit, self.stock_runs, self.sales_cache, self.catalogue,
+                self.users, self.login_failures, self.actions)
 
     def _fresh_extras(self) -> None:
         self.sku_cache = _SkuCache(self.store)
@@ -299,3 +307,6 @@ class InMemoryStorageUnitOfWork(InMemoryUnitOfWork, StorageUnitOfWork):
         self.stock_runs = _StockRuns(self.store)
         self.sales_cache = _SalesCache(self.store)
         self.catalogue = _Catalogue(self.store)
+        self.users = MemoryUsers(self.store.people)
+        self.login_failures = MemoryLoginFailures(self.store.people)
+        self.actions = MemoryActionLog(self.store.people)

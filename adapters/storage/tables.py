@@ -196,3 +196,34 @@ sent_mail = sa.Table(
     sa.Column("recipient", sa.String(320), nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=False),
 )
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", UtcDateTime, nullable=False),
+    sa.Column("locked_until", UtcDateTime),
+)
+
+person_actions = sa.Table(
+    "person_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("user", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("channel_id", ID),
+    sa.Column("order_id", ID),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Index("ix_person_actions_order", "channel_id", "order_id", "at"),
+    sa.Index("ix_person_actions_at", "at"),
+)

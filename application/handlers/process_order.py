@@ -35,7 +35,7 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         item = uow.inbox.get(cmd.channel_id, cmd.order_id, for_update=lock_row)
         if item is None:
             raise UnknownOrder(cmd.channel_id, cmd.order_id)
-        if item.is_cancelled:
+        if item.is_cancelled or (item.is_closed_by_person and not cmd.manual):
             return []
         retrying = item.status.value == "failed" and item.error_transient
         if not cmd.manual and not retrying and not channel.settings.ready_to_process(item.order):

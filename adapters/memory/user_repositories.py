@@ -1,0 +1,73 @@
+"""In-memory users, failed logins and person actions; written on commit, like the database."""
+
+from __future__ import annotations
+
+import threading
+
+from application.user_ports import ActionLog, LoginFailures, UserRepository
+from domain.users import FailedLogins, PersonAction, User
+
+
+class UserStore:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.users: dict[str, User] = {}
+        self.failures: dict[str, FailedLogins] = {}
+        self.actions: list[PersonAction] = []
+
+
+class MemoryUsers(UserRepository):
+    def __init__(self, store: UserStore):
+        self.store, self.new = store, {}
+
+    def get(self, name: str) -> User | None:
+        return self.new.get(name) or self.store.users.get(name)
+
+    def add(self, user: User) -> None:
+        self.new[user.name] = user
+
+    def count(self) -> int:
+        return len({*self.store.users, *self.new})
+
+    def apply(self) -> None:
+        self.store.users.update(self.new)
+
+
+class MemoryLoginFailures(LoginFailures):
+    def __init__(self, store: UserStore):
+        self.store, self.new = store, {}
+
+    def get(self, key: str) -> FailedLogins | None:
+        return self.new[key] if key in self.new else self.store.failures.get(key)
+
+    def put(self, failures: FailedLogins) -> None:
+        self.new[failures.key] = failures
+
+    def clear(self, key: str) -> None:
+        self.new[key] = None
+
+    def apply(self) -> None:
+        for key, value in self.new.items():
+            if value is None:
+                self.store.failures.pop(key, None)
+            else:
+                self.store.failures[key] = value
+
+
+class MemoryActionLog(ActionLog):
+    def __init__(self, store: UserStore):
+        self.store, self.new = store, []
+
+    def record(self, action: PersonAction) -> None:
+        self.new.append(action)
+
+    def recent(self, channel_id: str | None = None, order_id: str | None = None,
+               limit: int = 50) -> list[PersonAction]:
+        with self.store.lock:
+            actions = [*self.store.actions, *self.new]
+        wanted = [a for a in actions if (channel_id is None or a.channel_id == channel_id)
+                  and (order_id is None or a.order_id == order_id)]
+        return sorted(wanted, key=lambda a: a.at, reverse=True)[:limit]
+
+    def apply(self) -> None:
+        self.store.actions.extend(self.new)
