@@ -59,7 +59,7 @@ def test_repeated_failures_lock_the_user_out_even_with_the_right_password(consol
     # Given MAX_FAILURES wrong passwords from different machines
     for attempt in range(MAX_FAILURES):
         with pytest.raises(LoginRefused):
-            console.login("anna", "guess number %d" % attempt, address=f"10.0.1.{attempt}")
+            console.login("anna", f"guess number {attempt}", address=f"10.0.1.{attempt}")
     # When the right password comes, Then the user is still locked out
     with pytest.raises(LoginRefused, match="too many failed logins"):
         console.login("anna", "correct horse battery", address="10.0.2.1")
