@@ -187,6 +187,14 @@ class SmtpMailer(MailerPort):
         log.info("document_emailed_by_smtp", server=self.settings.server, document_id=sale.id,
                  mail_message_id=mail_id)
 
+    def send_test(self, to: str, subject: str, text: str) -> None:
+        """A plain test message through the channel's server (the settings page's button)."""
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.settings.sender, to, subject
+        message.set_content(text)
+        with self._translated_errors(to), self._connection() as smtp:
+            smtp.send_message(message, self.settings.envelope_sender, [to])
+
     @contextmanager
     def _connection(self) -> Iterator[smtplib.SMTP]:
         s = self.settings

@@ -12,6 +12,7 @@ from application.errors import SalesInboxError
 from entrypoints.cli.channel import channel
 from entrypoints.cli.inbox import inbox
 from entrypoints.cli.sync import sync
+from entrypoints.cli.user import user
 from entrypoints.config import ConfigError, load_config
 from entrypoints.demo.command import demo
 from entrypoints.logs import configure_logging
@@ -87,6 +88,7 @@ cli.add_command(channel)
 cli.add_command(inbox)
 cli.add_command(sync)
 cli.add_command(demo)
+cli.add_command(user)
 
 
 def main() -> None:
