@@ -10,7 +10,9 @@ import dramatiq
 import structlog
 from werkzeug.serving import make_server
 
+from adapters.clock import SystemClock
 from entrypoints.config import Config
+from entrypoints.console_users import announce_console_users
 from entrypoints.demo.sandbox_mode import (
     ensure_sandbox_channel,
     start_sandboxes,
@@ -27,7 +29,10 @@ def serve(config: Config) -> None:
     config.check_exposure(config.host)
     storage = open_storage(config)
     sandboxes = None
-    if wants_sandboxes(config, storage.uow_factory()):
+    sandbox_mode = wants_sandboxes(config, storage.uow_factory())
+    announce_console_users(storage.uow_factory, SystemClock(), sandbox_mode,
+                           f"http://{config.host}:{config.port}")
+    if sandbox_mode:
         sandboxes = start_sandboxes()
         config = replace(config, paytraq_api_url=sandboxes.paytraq.base_url,
                          mozello_api_url=sandboxes.mozello.base_url)

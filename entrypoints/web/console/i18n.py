@@ -63,6 +63,7 @@ CAUSE_ADVICE = {
 }
 
 STEP_LABELS = {
+    "received": _l("Received from Mozello"),
     "snapshot": _l("New look at the order from Mozello"),
     "document_created": _l("Document created in PayTraq"),
     "document_adopted": _l("Existing PayTraq document found"),
