@@ -57,6 +57,7 @@ LV = {
     "Accept the rounding difference (the Draft is made again with a no-VAT rounding line), or correct the Draft in PayTraq and process the order again. To close such cents automatically, set a rounding limit in the channel settings.": "Pieņemiet noapaļošanas starpību (melnraksts tiek izveidots no jauna ar noapaļošanas rindu bez PVN) vai izlabojiet melnrakstu PayTraq un apstrādājiet pasūtījumu vēlreiz. Lai šādus centus slēgtu automātiski, kanāla iestatījumos norādiet noapaļošanas limitu.",
     "Fix the tax mapping in the channel settings for the next orders; correct the Draft's tax keys in PayTraq and process this order again.": "Izlabojiet nodokļu atbilstību kanāla iestatījumos nākamajiem pasūtījumiem; izlabojiet melnraksta nodokļu grupas PayTraq un apstrādājiet šo pasūtījumu vēlreiz.",
     "Correct the Draft in PayTraq so it totals what the shop charged, then process the order again — or mark the order as handled by hand.": "Izlabojiet melnrakstu PayTraq, lai tā kopsumma atbilstu veikala iekasētajai, un apstrādājiet pasūtījumu vēlreiz — vai atzīmējiet to kā apstrādātu manuāli.",
+    "Received from Mozello": "Saņemts no Mozello",
     "New look at the order from Mozello": "Jauna pasūtījuma versija no Mozello",
     "Document created in PayTraq": "Dokuments izveidots PayTraq",
     "Existing PayTraq document found": "Atrasts esošs PayTraq dokuments",
