@@ -120,7 +120,10 @@ PAYMENT_METHODS = {
 }
 RUN_STATUS = {"running": _l("running"), "succeeded": _l("done"), "failed": _l("failed")}
 SYNC_ACTIONS = {
-    "update": _l("Updated"),
+    "update": _l("To update"),
+    "updated": _l("Updated"),
+    "would_update": _l("Would be updated"),
+    "not_attempted": _l("Not attempted"),
     "unchanged": _l("Unchanged"),
     "missing_in_mozello": _l("Missing in Mozello"),
     "missing_in_paytraq": _l("Missing in PayTraq"),
