@@ -26,11 +26,18 @@ def session_key(config: Config) -> bytes:
     if config.secret_key:
         return hashlib.sha256(b"sales-inbox session\0" + config.secret_key.encode()).digest()
     path = Path(config.var_dir) / "session.key"
-    if not path.exists():
+    if not path.exists():  # several processes may start at once: the first complete key wins
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f"session.key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_bytes()
 
 

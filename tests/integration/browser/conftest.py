@@ -82,14 +82,21 @@ class Console(Service):
         self.driver.get(self.base_url + path)
 
     def shot(self, name: str, phone: bool = False) -> Path:
-        """Save a full-page screenshot (laptop width, or a phone's)."""
+        """Save a full-page screenshot at a laptop's width, or a phone's."""
         driver = self.driver
         width = 390 if phone else 1280
+
+        def emulate(height: int) -> None:
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": phone})
+
+        emulate(900)
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(width, min(max(int(height), 700), 6000))
+        emulate(min(max(int(height), 700), 8000))
+        driver.execute_script("window.scrollTo(0, 0)")
         path = self.shots / f"{name}{'-phone' if phone else ''}.png"
         driver.save_screenshot(str(path))
-        driver.set_window_size(1280, 900)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         return path
 
 
