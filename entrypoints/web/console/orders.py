@@ -11,25 +11,23 @@ from application.commands import ProcessOrder, RetryOrder
 from application.errors import SalesInboxError
 from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
 from entrypoints.web.console.actions import record
-from entrypoints.web.console.i18n import CAUSE_ADVICE, CAUSE_TEXT
+from entrypoints.web.console.i18n import ACTIONS_TITLES, CAUSE_ADVICE, CAUSE_TEXT
 from entrypoints.web.console.order_view import paytraq_link, picture
 from entrypoints.web.context import runtime
 
 blueprint = Blueprint("orders", __name__, url_prefix="/orders")
 
-ACTIONS = {
-    "process": (_l("Process now"), _l("Take the order as far as the channel's settings allow, "
-                                      "whatever the automatic-processing switch says.")),
-    "retry": (_l("Retry"), _l("Try the failed step again.")),
-    "accept_rounding": (_l("Accept the rounding difference"),
-                        _l("The unpaid Draft is voided in PayTraq and created again with a "
-                           "no-VAT rounding line, so it totals what the shop charged. Both "
-                           "steps are recorded.")),
-    "handled": (_l("Mark as handled by hand"),
-                _l("You dealt with this order yourself (e.g. corrected it in PayTraq). Sales "
-                   "Inbox will do nothing more for it unless you process it again.")),
-    "ignore": (_l("Ignore"), _l("Nothing is to be done for this order (a test order, a "
-                                "duplicate). It leaves the list of orders needing review.")),
+EXPLANATIONS = {
+    "process": _l("Take the order as far as the channel's settings allow, whatever the "
+                  "automatic-processing switch says."),
+    "retry": _l("Try the failed step again."),
+    "accept_rounding": _l("The unpaid Draft is voided in PayTraq and created again with a "
+                          "no-VAT rounding line, so it totals what the shop charged. Both "
+                          "steps are recorded."),
+    "handled": _l("You dealt with this order yourself (e.g. corrected it in PayTraq). Sales "
+                  "Inbox will do nothing more for it unless you process it again."),
+    "ignore": _l("Nothing is to be done for this order (a test order, a duplicate). It leaves "
+                 "the list of orders needing review."),
 }
 
 
@@ -57,17 +55,16 @@ def _load(channel_id: str, order_id: str):
 
 @blueprint.get("/<channel_id>/<path:order_id>/confirm/<action>")
 def confirm(channel_id: str, order_id: str, action: str):
-    if action not in ACTIONS:
+    if action not in EXPLANATIONS:
         abort(404)
     item, channel, _d, _a = _load(channel_id, order_id)
-    title, explanation = ACTIONS[action]
     return render_template("confirm.html", item=item, channel=channel, action=action,
-                           title=title, explanation=explanation)
+                           title=ACTIONS_TITLES[action], explanation=EXPLANATIONS[action])
 
 
 @blueprint.post("/<channel_id>/<path:order_id>/do/<action>")
 def act(channel_id: str, order_id: str, action: str):
-    if action not in ACTIONS:
+    if action not in EXPLANATIONS:
         abort(404)
     _load(channel_id, order_id)
     note = request.form.get("note", "").strip()[:500]
@@ -77,7 +74,7 @@ def act(channel_id: str, order_id: str, action: str):
     except SalesInboxError as refused:
         flash(_("Not done: %(reason)s", reason=str(refused)), "error")
     else:
-        flash(_("Done: %(action)s.", action=ACTIONS[action][0]), "ok")
+        flash(_("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
     return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
 
 
