@@ -386,6 +386,14 @@ class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def get(self, delivery_id: str) -> RawDelivery | None: ...
 
+    @abc.abstractmethod
+    def for_order(self, channel_id: str, order_id: str, limit: int = 50) -> list[RawDelivery]:
+        """The order's deliveries, oldest first (the newest `limit`)."""
+
+    @abc.abstractmethod
+    def recent(self, channel_id: str, limit: int = 20) -> list[RawDelivery]:
+        """The channel's newest deliveries, newest first."""
+
 
 class ClientCache(abc.ABC):
     @abc.abstractmethod

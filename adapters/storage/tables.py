@@ -84,6 +84,8 @@ raw_deliveries = sa.Table(
     sa.Column("duplicate", sa.Boolean, nullable=False),
     sa.Column("error", sa.Text),
     sa.Index("ix_raw_deliveries_channel_fingerprint", "channel_id", "fingerprint"),
+    sa.Index("ix_raw_deliveries_order", "channel_id", "order_id", "received_at"),
+    sa.Index("ix_raw_deliveries_channel_received", "channel_id", "received_at"),
 )
 
 client_cache = sa.Table(

@@ -49,7 +49,8 @@ def _silence(deliveries, now: datetime) -> dict:
     day and than five times its usual gap between deliveries."""
     if not deliveries:
         return {"last": None, "warn": False}
-    times = [d.received_at for d in deliveries[-21:]]
+    deliveries = deliveries[::-1]  # oldest first
+    times = [d.received_at for d in deliveries]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     usual = median(gaps) * 5 if gaps else QUIET_AT_LEAST
     quiet = now - times[-1]
@@ -79,7 +80,7 @@ def index():
         days = _per_day(uow, now)
         waiting = uow.inbox.count_by_status(InboxQuery())
         paytraq = _paytraq_today(uow, now)
-        shops = [(c, _silence(uow.deliveries.list(c.id), now), uow.stock_runs.latest(c.id))
+        shops = [(c, _silence(uow.deliveries.recent(c.id, 21), now), uow.stock_runs.latest(c.id))
                  for c in channels]
     outcomes = [s for s in InboxStatus if any(counts.get(s) for _d, counts, _t in days)]
     return render_template("dashboard.html", days=days, outcomes=outcomes, paytraq=paytraq,

@@ -48,7 +48,7 @@ def _load(channel_id: str, order_id: str):
         channel = uow.channels.get(channel_id)
         if item is None or channel is None:
             abort(404)
-        deliveries = [d for d in uow.deliveries.list(channel_id) if d.order_id == order_id]
+        deliveries = uow.deliveries.for_order(channel_id, order_id)
         actions = uow.actions.recent(channel_id, order_id)
     return item, channel, deliveries, actions
 

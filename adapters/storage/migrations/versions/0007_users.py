@@ -1,5 +1,6 @@
 """The console's people: users (a KDF hash, never the password), failed logins (lock-out per
-user and per client address), and every action a person takes.
+user and per client address), and every action a person takes; indexes for an order's webhook
+deliveries and a channel's newest ones.
 
 Revision ID: 0007
 Revises: 0006
@@ -48,9 +49,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_person_actions_order", "person_actions", ["channel_id", "order_id", "at"])
     op.create_index("ix_person_actions_at", "person_actions", ["at"])
+    # the order page's deliveries and the dashboard's last webhook, at any number of orders
+    op.create_index("ix_raw_deliveries_order", "raw_deliveries",
+                    ["channel_id", "order_id", "received_at"])
+    op.create_index("ix_raw_deliveries_channel_received", "raw_deliveries",
+                    ["channel_id", "received_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_raw_deliveries_channel_received", table_name="raw_deliveries")
+    op.drop_index("ix_raw_deliveries_order", table_name="raw_deliveries")
     op.drop_index("ix_person_actions_at", table_name="person_actions")
     op.drop_index("ix_person_actions_order", table_name="person_actions")
     for table in ("person_actions", "login_failures", "users"):
