@@ -9,7 +9,7 @@ from entrypoints.web.console import auth, channels, dashboard, i18n, inbox, orde
 
 def register(app: Flask) -> None:
     config = app.extensions["sales_inbox"].runtime.config
-    app.secret_key = security.session_key(config)
+    app.session_interface = security.LazyKeySessions(lambda: security.session_key(config))
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=config.public_url.startswith("https://"))
     i18n.setup(app)

@@ -14,7 +14,12 @@ from application.ports import Gateways, SaleRecord
 from domain.documents import Document, build_document
 from domain.inbox import InboxItem
 from domain.person_decisions import RoundingNotAcceptable, check_rounding_acceptable
-from domain.reconciliation import Mismatch, ReconciliationPolicy, TaxKeyBreakdown
+from domain.reconciliation import (
+    MatchedWithAdjustment,
+    Mismatch,
+    ReconciliationPolicy,
+    TaxKeyBreakdown,
+)
 from domain.settings import Channel
 
 logger = structlog.get_logger()
@@ -74,17 +79,21 @@ def picture(item: InboxItem, channel: Channel, gateways: Gateways) -> OrderPictu
         return result
     policy = ReconciliationPolicy.for_settings(channel.settings, keys)
     sale = result.sale
-    outcome = policy.reconcile(order, draft.document,
+    as_new = policy.reconcile(order, draft.document)
+    if isinstance(as_new, MatchedWithAdjustment) and (sale is None or sale.total == order.total):
+        # as the processor made it: with the no-VAT rounding line
+        result.document = draft.document.with_adjustment(as_new.adjustment)
+    outcome = policy.reconcile(order, result.document,
                                paytraq_total=sale.total if sale else None,
                                paytraq_taxes=sale.tax if sale else None)
     result.mismatch = outcome if isinstance(outcome, Mismatch) else None
     shop_gross: dict[str, Decimal] = {}
-    for shop_line, doc_line in zip(order.lines, draft.document.lines, strict=False):
+    for shop_line, doc_line in zip(order.lines, result.document.lines, strict=False):
         key = doc_line.tax_key.id
         shop_gross[key] = shop_gross.get(key, Decimal(0)) + shop_line.gross_value
-    if order.shipping is not None and draft.document.shipping is not None:
-        key = draft.document.shipping.tax_key.id
+    if order.shipping is not None and result.document.shipping is not None:
+        key = result.document.shipping.tax_key.id
         shop_gross[key] = shop_gross.get(key, Decimal(0)) + order.shipping.price
     result.rows = [TaxKeyRow(row, shop_gross.get(row.tax_key_id, Decimal(0)))
-                   for row in policy.breakdown(order, draft.document)]
+                   for row in policy.breakdown(order, result.document)]
     return result

@@ -12,12 +12,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import abort, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 from entrypoints.config import Config
 
 OPEN_PREFIXES = ("/healthz", "/webhooks/", "/static/", "/login", "/language/")
 API_PREFIXES = ("/api/", "/metrics")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MACHINE_PREFIXES = ("/webhooks/", "/healthz", "/metrics", "/api/")
 
 
 def session_key(config: Config) -> bytes:
@@ -39,6 +41,22 @@ def session_key(config: Config) -> bytes:
         finally:
             draft.unlink()
     return path.read_bytes()
+
+
+class LazyKeySessions(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose key is found (or created) when a person's request first
+    needs it: machine-only processes (webhook, API, the demo) never touch var/ for it."""
+
+    def __init__(self, key_source):
+        self.key_source = key_source
+
+    def get_signing_serializer(self, app):
+        if not app.secret_key:
+            if request.path.startswith(MACHINE_PREFIXES) and \
+                    app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+                return None  # a null session: nobody logged in
+            app.secret_key = self.key_source()
+        return super().get_signing_serializer(app)
 
 
 def csrf_token() -> str:
