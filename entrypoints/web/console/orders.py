@@ -68,12 +68,13 @@ def act(channel_id: str, order_id: str, action: str):
         abort(404)
     _load(channel_id, order_id)
     note = request.form.get("note", "").strip()[:500]
-    record(action, channel_id, order_id, note)
     try:
         runtime().bus().handle(_command(action, channel_id, order_id, note))
     except SalesInboxError as refused:
+        record(action, channel_id, order_id, f"refused: {refused}")
         flash(_("Not done: %(reason)s", reason=str(refused)), "error")
     else:
+        record(action, channel_id, order_id, note)
         flash(_("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
     return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
 
