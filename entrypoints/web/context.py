@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, jsonify, request
+from flask import current_app
 
 from entrypoints.runtime import Runtime
 
@@ -23,14 +22,3 @@ def web_context() -> WebContext:
 
 def runtime() -> Runtime:
     return web_context().runtime
-
-
-def require_api_token():
-    """A `before_request` guard: the bearer token, when the deployment sets one."""
-    token = runtime().config.api_token
-    if not token:
-        return None
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        return jsonify(error="missing or wrong API token"), 401
-    return None

@@ -111,21 +111,8 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
     name = r.text("name")
     if not name:
         errors["name"] = _("Required.")
-    mappings, overrides = [], []
-    for index, method in enumerate(methods):
-        account = r.paytraq_id(f"pm-{index}-account")
-        if account:
-            mappings.append(PaymentMapping(method, account, r.flag(f"pm-{index}-merchant")))
-        trigger = form.get(f"pm-{index}-trigger", "")
-        if trigger in ("received", "paid"):
-            overrides.append((method, Trigger(trigger)))
-    taxes = []
-    for rate in vat_rates(current):
-        key = r.paytraq_id(rate_field(rate))
-        if key and tax_key_ids is not None and key not in tax_key_ids:
-            errors[rate_field(rate)] = _("PayTraq has no such tax key.")
-        if key:
-            taxes.append((rate, key))
+    mappings, overrides = _payment_table(r, form, methods)
+    taxes = _tax_table(r, current, tax_key_ids)
     rounding_key = r.paytraq_id("rounding_tax_key")
     limit = r.amount("rounding_limit")
     if limit > MAX_ROUNDING_LIMIT:
@@ -165,6 +152,29 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
     if errors:
         return ChannelForm(name=name, errors=errors)
     return ChannelForm(settings, new_creds, name)
+
+
+def _payment_table(r: _Reader, form, methods: list[str]) -> tuple[list, list]:
+    mappings, overrides = [], []
+    for index, method in enumerate(methods):
+        account = r.paytraq_id(f"pm-{index}-account")
+        if account:
+            mappings.append(PaymentMapping(method, account, r.flag(f"pm-{index}-merchant")))
+        trigger = form.get(f"pm-{index}-trigger", "")
+        if trigger in ("received", "paid"):
+            overrides.append((method, Trigger(trigger)))
+    return mappings, overrides
+
+
+def _tax_table(r: _Reader, current: ChannelSettings, tax_key_ids: set[str] | None) -> list:
+    taxes = []
+    for rate in vat_rates(current):
+        key = r.paytraq_id(rate_field(rate))
+        if key and tax_key_ids is not None and key not in tax_key_ids:
+            r.errors[rate_field(rate)] = _("PayTraq has no such tax key.")
+        if key:
+            taxes.append((rate, key))
+    return taxes
 
 
 def _credentials(r: _Reader, creds: ChannelCredentials, email_via) -> ChannelCredentials:
