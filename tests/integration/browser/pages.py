@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -12,7 +13,9 @@ WAIT = 30
 
 
 def wait(console, seconds: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(console.driver, seconds, poll_frequency=0.2)
+    """A wait that looks again when the page was replaced under it (a reload, a redirect)."""
+    return WebDriverWait(console.driver, seconds, poll_frequency=0.2,
+                         ignored_exceptions=(StaleElementReferenceException,))
 
 
 def by_id(console, element_id: str):
