@@ -182,8 +182,9 @@ def test_switching_to_english_and_back_and_every_page_in_both_languages(console)
     assert "Iesūtne" not in text(console)
     pages = {"inbox": "/", "order": f"/orders/sandbox/{held['order_id']}",
              "order-ok": f"/orders/sandbox/{ok['order_id']}", "channels": "/channels/",
-             "channel-settings": "/channels/sandbox", "sync": "/channels/sandbox/sync/",
-             "dashboard": "/dashboard"}
+             "confirm": f"/orders/sandbox/{held['order_id']}/confirm/handled",
+             "channel-new": "/channels/new", "channel-settings": "/channels/sandbox",
+             "sync": "/channels/sandbox/sync/", "dashboard": "/dashboard"}
     for language, expected in (("en", "Inbox"), ("lv", "Iesūtne")):
         for name, path in pages.items():
             console.open(path)
@@ -194,3 +195,9 @@ def test_switching_to_english_and_back_and_every_page_in_both_languages(console)
             submit(console, "switch-language")
             until_text(console, "Iesūtne")
     assert "Needs review" not in text(console)
+    # the language outlives the session: the login page after logging out is still Latvian
+    submit(console, "logout")
+    until_text(console, "Lietotājvārds")
+    submit(console, "switch-language")
+    until_text(console, "User name")
+    console.shot("login-en")
