@@ -12,6 +12,7 @@ import pytest
 
 from adapters.memory.gateways import StaticGateways
 from adapters.memory.shop import FakeShop
+from adapters.memory.stock_repositories import InMemoryStockSyncLock
 from adapters.memory.storage_repositories import InMemoryStorageUnitOfWork
 from application.logins import create_user
 from entrypoints.config import load_config
@@ -56,7 +57,8 @@ def console(tmp_path) -> Console:
     flow = pipeline()
     config = dataclasses.replace(load_config({"SALES_INBOX_VAR_DIR": str(tmp_path)}))
     runtime = Runtime(config, lambda: InMemoryStorageUnitOfWork(flow.store),
-                      StaticGateways(flow.accounting, FakeShop()), flow.clock)
+                      StaticGateways(flow.accounting, FakeShop()), flow.clock,
+                      stock_lock=InMemoryStockSyncLock())
     create_user(runtime.uow_factory(), "anna", PASSWORD, hash_password, flow.clock)
     app = create_app(runtime, lambda channel_id, delivery_id: None)
     app.config["TESTING"] = True

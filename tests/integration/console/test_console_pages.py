@@ -166,3 +166,24 @@ def test_switching_to_english_is_remembered_in_the_session(console):
     assert "Iesūtne" not in console.page("/")
     console.post("/language/lv", {"next": "/"})
     assert "Iesūtne" in console.page("/")
+
+
+def test_the_dashboard_counts_what_waits_and_the_days_orders(console):
+    console.flow.receive(order())
+    console.flow.receive(order(order_id="M-1234567-102", total="24.25"))
+    console.login()
+    page = console.page("/dashboard")
+    assert 'id="tile-review"><b>1</b>' in page.replace("\n", "")
+    assert "PayTraq pieprasījumi šodien" in page and "/ 5000" in page
+
+
+def test_a_sync_preview_started_from_the_page_has_a_report_and_is_recorded(console):
+    console.login()
+    answer = console.post("/channels/shop-1/sync/", {"dry_run": "1"},
+                          page="/channels/shop-1/sync/")
+    assert answer.status_code == 302
+    progress = console.client.get("/channels/shop-1/sync/progress.json").get_json()
+    assert progress["dry_run"] is True and progress["status"] == "succeeded"
+    report = console.page(progress["url"])
+    assert "Mozello nekas netika ierakstīts" in report
+    assert ("anna", "sync_preview", None) in console.actions()
