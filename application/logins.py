@@ -52,7 +52,9 @@ def log_in(uow: StorageUnitOfWork, name: str, password: str, address: str,
         if any(f is not None and f.locked(now) for f in counted):
             raise LoginRefused(locked=True)
         user = uow.users.get(name)
-        if user is not None and password_matches(user.password_hash, password):
+        # an unknown name costs the same KDF work as a known one: timing tells no names
+        matches = password_matches(user.password_hash if user else "", password)
+        if user is not None and matches:
             uow.login_failures.clear(_keys(name, address)[0])
             uow.actions.record(PersonAction(now, user.name, "logged_in", detail=address))
             uow.commit()

@@ -14,7 +14,7 @@ hash_password = "hashed:{}".format
 
 
 def matches(hashed: str, password: str) -> bool:
-    return hashed == hash_password(password)
+    return bool(hashed) and hashed == hash_password(password)
 
 
 class Console:
