@@ -18,6 +18,9 @@ class UserRepository(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int: ...
 
+    @abc.abstractmethod
+    def remove(self, name: str) -> None: ...
+
 
 class LoginFailures(abc.ABC):
     @abc.abstractmethod

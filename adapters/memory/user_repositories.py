@@ -21,16 +21,24 @@ class MemoryUsers(UserRepository):
         self.store, self.new = store, {}
 
     def get(self, name: str) -> User | None:
-        return self.new.get(name) or self.store.users.get(name)
+        return self.new[name] if name in self.new else self.store.users.get(name)
 
     def add(self, user: User) -> None:
         self.new[user.name] = user
 
     def count(self) -> int:
-        return len({*self.store.users, *self.new})
+        names = {*self.store.users, *self.new}
+        return len([n for n in names if self.get(n) is not None])
+
+    def remove(self, name: str) -> None:
+        self.new[name] = None
 
     def apply(self) -> None:
-        self.store.users.update(self.new)
+        for name, user in self.new.items():
+            if user is None:
+                self.store.users.pop(name, None)
+            else:
+                self.store.users[name] = user
 
 
 class MemoryLoginFailures(LoginFailures):

@@ -30,6 +30,9 @@ class SqlUsers(UserRepository):
         statement = sa.select(sa.func.count().label("n")).select_from(users)
         return self._tx.read(statement)[0]["n"]
 
+    def remove(self, name: str) -> None:
+        self._tx.write(sa.delete(users).where(users.c.name == name))
+
 
 class SqlLoginFailures(LoginFailures):
     def __init__(self, transaction: Transaction):

@@ -24,6 +24,10 @@ def test_a_user_comes_back_and_a_new_password_replaces_the_old(backend):
         assert uow.users.get("anna").password_hash == "scrypt:new"
         assert uow.users.count() == 1
         assert uow.users.get("bert") is None
+        uow.users.remove("anna")
+        uow.commit()
+    with backend.new_uow() as uow:
+        assert uow.users.get("anna") is None and uow.users.count() == 0
 
 
 def test_failed_logins_are_kept_until_cleared(backend):
