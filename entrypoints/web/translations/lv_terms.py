@@ -121,6 +121,7 @@ LV = {
     "You dealt with this order yourself (e.g. corrected it in PayTraq). Sales Inbox will do nothing more for it unless you process it again.": "Jūs šo pasūtījumu apstrādājāt paši (piem., izlabojāt PayTraq). Pārdošanas iesūtne ar to vairs neko nedarīs, ja vien to neapstrādāsiet vēlreiz.",
     "Nothing is to be done for this order (a test order, a duplicate). It leaves the list of orders needing review.": "Ar šo pasūtījumu nekas nav jādara (testa pasūtījums, dublikāts). Tas pazūd no pārskatāmo pasūtījumu saraksta.",
     "Not done: %(reason)s": "Nav izdarīts: %(reason)s",
+    "Started: %(action)s. Reload the page to see the result.": "Sākts: %(action)s. Pārlādējiet lapu, lai redzētu rezultātu.",
     "Done: %(action)s.": "Izdarīts: %(action)s.",
     "The sync did not start: %(error)s": "Sinhronizācija nesākās: %(error)s",
     "Sales Inbox": "Pārdošanas iesūtne",

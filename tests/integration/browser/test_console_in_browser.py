@@ -65,6 +65,13 @@ def test_orders_placed_in_mozello_arrive_in_the_inbox(console):
     assert "Saņemts" in unpaid.text  # waits for the payment
     console.shot("inbox-lv")
     console.shot("inbox-lv", phone=True)
+    # and "process now" hands the waiting one to the workers, confirmed first
+    console.open(f"/orders/sandbox/{second['order_id']}/confirm/process")
+    submit(console, "confirm-action")
+    until_text(console, "Sākts: Apstrādāt tagad")
+    console.join()
+    until_text(console, "Dokuments izveidots PayTraq", reload=True)
+    assert console.sales(second["order_id"])
 
 
 def test_a_mismatched_order_is_explained_and_fixed_from_the_browser(console):
