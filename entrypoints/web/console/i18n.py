@@ -43,6 +43,27 @@ REASON_LABELS = {
     "document_voided": _l("Document voided in PayTraq"),
     "deleted_after_payment": _l("Deleted in Mozello after payment"),
 }
+REASON_ADVICE = {
+    "unknown_sku": _l("Create the product in PayTraq with this code (or let unknown products "
+                      "become free-text lines in the channel settings), then process the order "
+                      "again."),
+    "unmapped_tax_rate": _l("Map this VAT rate to a PayTraq tax key in the channel's tax "
+                            "mapping, then process the order again."),
+    "unmapped_payment_method": _l("Give this payment method a PayTraq money account in the "
+                                  "channel's payment settings, then process the order again."),
+    "client_data_invalid": _l("Complete the buyer's details (name or company) in Mozello or "
+                              "create the client in PayTraq, then process the order again."),
+    "payment_needs_final_document": _l("Approve/post the document in PayTraq (or switch on "
+                                       "Approve/Post), then process the order again."),
+    "email_not_sent": _l("Check the buyer's e-mail address and the e-mail settings, then "
+                         "process the order again — or send the document from PayTraq."),
+    "document_voided": _l("The document was voided in PayTraq: book the sale there by hand if "
+                          "it still stands, then mark the order as handled by hand."),
+    "deleted_after_finalised": _l("The order was deleted in Mozello after its document was "
+                                  "approved: cancel or credit the document in PayTraq."),
+    "deleted_after_payment": _l("The order was deleted in Mozello after its payment was "
+                                "booked: return or re-book the payment in PayTraq."),
+}
 CAUSE_TEXT = {
     "rounding": _l("VAT rounding: the shop rounds VAT on each line, PayTraq on the whole "
                    "document, so the totals differ by a few cents."),
@@ -182,6 +203,7 @@ def setup(app) -> None:
                                  PAYMENT_METHODS=PAYMENT_METHODS, RUN_STATUS=RUN_STATUS,
                                  SYNC_ACTIONS=SYNC_ACTIONS, STATUS=InboxStatus)
     app.jinja_env.globals.update(reason_text=reason_text, STEP_LABELS=STEP_LABELS,
+                                 REASON_ADVICE=REASON_ADVICE,
                                  ACTIONS_TITLES=ACTIONS_TITLES)
     app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, STATUS_TONE=STATUS_TONE,
                                  LANGUAGES=LANGUAGES, current_language=current_language)

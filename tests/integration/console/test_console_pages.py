@@ -187,3 +187,11 @@ def test_a_sync_preview_started_from_the_page_has_a_report_and_is_recorded(conso
     report = console.page(progress["url"])
     assert "Mozello nekas netika ierakstīts" in report
     assert ("anna", "sync_preview", None) in console.actions()
+
+
+def test_every_reason_to_wait_says_what_to_change(console):
+    console.flow.receive(order(method="cod"))  # no money account for cash on delivery
+    console.login()
+    page = console.page(f"/orders/shop-1/{ORDER}")
+    assert "Maksājuma metodei nav naudas konta" in page
+    assert "apmaksu uzstādījumos norādiet šai maksājuma metodei PayTraq naudas kontu" in page
