@@ -190,8 +190,8 @@ def test_a_sync_preview_started_from_the_page_has_a_report_and_is_recorded(conso
 
 
 def test_every_reason_to_wait_says_what_to_change(console):
-    console.flow.receive(order(method="cod"))  # no money account for cash on delivery
+    console.flow.receive(order(lines=(line("XX-404", "24.20"),)))  # no such product in PayTraq
     console.login()
     page = console.page(f"/orders/shop-1/{ORDER}")
-    assert "Maksājuma metodei nav naudas konta" in page
-    assert "apmaksu uzstādījumos norādiet šai maksājuma metodei PayTraq naudas kontu" in page
+    assert "Prece nav PayTraq" in page
+    assert "Izveidojiet PayTraq preci ar šo kodu" in page
