@@ -5,11 +5,14 @@ processing needs does not work."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from adapters.paytraq.sandbox.dialect import WireDialect
 from adapters.paytraq.sandbox.state import Client
+from entrypoints.config import load_config
+from entrypoints.runtime import open_storage
 from tests.integration.cli.conftest import SANDBOX_OPTIONS, invoke
 
 DIALECTS = {
@@ -88,9 +91,17 @@ def test_a_sale_ref_that_query_misses_is_a_warning_when_the_date_listing_finds_i
     assert line["result"] == "warning" and "document date" in line["action"]
 
 
-def test_a_wrong_tax_mapping_fails_the_check_with_what_to_do(sandboxes, create_channel):
-    # Given 21 % mapped to the 12 % tax key
-    channel_id = configured(create_channel, "--tax-map", "21=100012")
+def test_a_wrong_tax_mapping_fails_the_check_with_what_to_do(sandboxes, create_channel, env):
+    # Given 21 % mapped to the 12 % tax key (stored as an older version allowed it: `channel
+    # configure` now refuses a key of another rate)
+    channel_id = configured(create_channel)
+    with open_storage(load_config(env)).uow_factory() as uow:
+        channel = uow.channels.get(channel_id)
+        taxes = tuple((rate, "100012" if rate == 21 else key)
+                      for rate, key in channel.settings.tax_keys)
+        uow.channels.update(replace(channel, settings=replace(channel.settings,
+                                                              tax_keys=taxes)))
+        uow.commit()
     # When the channel is checked (as a person reads it)
     result = invoke("channel", "check", channel_id)
     # Then the exit code is 1 and the table names the line and what to do
