@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from application.channel_settings import SettingsChange
 from application.ports import ChannelCredentials
 from domain.settings import (
     ChannelSettings,
@@ -193,3 +194,31 @@ def _credentials(r: _Reader, creds: ChannelCredentials, email_via) -> ChannelCre
         if changes.get("smtp_from") and "@" not in changes["smtp_from"]:
             r.errors["smtp_from"] = _("An e-mail address.")
     return replace(creds, **changes)
+
+
+def settings_change(form: ChannelForm) -> SettingsChange:
+    """The form's settings and SMTP details as the shared settings change (every field given)."""
+    s, c, sync = form.settings, form.credentials, form.settings.stock_sync
+    return SettingsChange(
+        auto_process=s.auto_process, trigger=s.trigger,
+        trigger_overrides=dict(s.trigger_overrides), document_type=s.document_type,
+        operation=s.operation, approve=s.approve, add_payment=s.add_payment,
+        send_email=s.send_email,
+        payment_map={m.method: m.money_account_id for m in s.payment_mappings},
+        merchant_accounts=[m.method for m in s.payment_mappings if m.merchant_account],
+        tax_map=dict(s.tax_keys), rounding_tax_key=s.rounding_tax_key or "",
+        warehouse_id=s.warehouse_id or "", unknown_sku=s.unknown_sku,
+        rounding_limit=s.rounding_limit, email_via=s.email_via,
+        sync_prices=sync.sync_prices, price_group_id=sync.price_group_id or "",
+        daily_sync=sync.daily, daily_sync_time=sync.daily_time,
+        smtp_host=c.smtp_host, smtp_port=c.smtp_port, smtp_user=c.smtp_user,
+        smtp_password=c.smtp_password, smtp_from=c.smtp_from, smtp_security=c.smtp_security,
+    )
+
+
+def shared_rule_errors(fields: dict[str, list[str]]) -> dict[str, str]:
+    """InvalidInput's fields (the API's names) as this form's fields: a tax map error marks the
+    first VAT rate's field, a payment error the payment table's."""
+    names = {"tax_map": rate_field(KNOWN_VAT_RATES[0]), "payment_map": "pm-0-account",
+             "merchant_accounts": "pm-0-merchant"}
+    return {names.get(name, name): " ".join(messages) for name, messages in fields.items()}

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from adapters.mailers.smtp import SmtpMailer, SmtpSettings
 from application.channel_choices import channel_choices
+from application.channel_settings import update_channel_settings
 from application.channel_setup import NewChannel, create_channel
 from application.errors import AuthenticationFailed, InvalidInput, SalesInboxError, UnknownChannel
 from domain.settings import Channel
@@ -99,10 +100,15 @@ def settings(channel_id: str):
         ids = {k.id for k in tax_keys} if tax_keys is not None else None
         form = channel_form.read(request.form, channel.settings, creds, methods, ids)
         if form.valid:
-            _save(channel, form)
-            record("channel_saved", channel_id)
-            flash(_("Settings saved."), "ok")
-            return redirect(url_for("channels.settings", channel_id=channel_id))
+            try:
+                _save(channel, form)
+            except InvalidInput as invalid:  # a rule between fields, as the API checks it
+                form.errors.update(channel_form.shared_rule_errors(invalid.fields))
+                flash(str(invalid), "error")
+            else:
+                record("channel_saved", channel_id)
+                flash(_("Settings saved."), "ok")
+                return redirect(url_for("channels.settings", channel_id=channel_id))
         errors = form.errors
         flash(_("Nothing was saved: correct the fields marked below."), "error")
     return render_template(
@@ -115,12 +121,19 @@ def settings(channel_id: str):
 
 
 def _save(channel: Channel, form: channel_form.ChannelForm) -> None:
-    settings = form.settings
-    if settings.auto_process and not channel.settings.auto_process:
-        settings = replace(settings, auto_process_since=runtime().clock.now())
-    with runtime().uow_factory() as uow:  # settings and credentials in one transaction
-        uow.channels.update(replace(channel, name=form.name, settings=settings))
-        uow.channels.set_credentials(channel.id, form.credentials)
+    """The settings and SMTP details through the shared `update_channel_settings` (every rule
+    of the API checked, both saved together, or InvalidInput and nothing saved); then the name
+    and the API keys, which only this form changes."""
+    the_runtime = runtime()
+    update_channel_settings(channel.id, channel_form.settings_change(form),
+                            the_runtime.uow_factory(), the_runtime.gateways, the_runtime.clock)
+    keys = form.credentials
+    with the_runtime.uow_factory() as uow:
+        stored = uow.channels.get(channel.id)
+        uow.channels.update(replace(stored, name=form.name))
+        uow.channels.set_credentials(channel.id, replace(
+            uow.channels.credentials(channel.id), mozello_api_key=keys.mozello_api_key,
+            paytraq_api_key=keys.paytraq_api_key, paytraq_api_token=keys.paytraq_api_token))
         uow.commit()
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from domain.users import MAX_FAILURES
-from tests.unit.builders import NO_VAT, PVN21, line, order
+from tests.unit.builders import NO_VAT, PVN12, PVN21, line, order
 
 pytestmark = pytest.mark.integration
 ORDER = "M-1234567-101"
@@ -143,6 +143,21 @@ def test_channel_settings_are_saved_from_the_form(console):
     assert [(m.method, m.money_account_id, m.merchant_account)
             for m in settings.payment_mappings] == [("gateway", "5011", True)]  # 3rd: banktransfer, cod, gateway, paypal
     assert ("anna", "channel_saved", None) in console.actions()
+
+
+def test_a_tax_key_of_another_rate_is_refused_by_the_same_rule_as_the_api(console):
+    # Given the settings form with 21 % mapped to PayTraq's 12 % tax key
+    console.login()
+    form = settings_form(name="Renamed", **{"tax-21": PVN12.id})
+    # When it is saved
+    answer = console.post("/channels/shop-1", form, page="/channels/shop-1")
+    # Then the tax field is marked with the shared rule's reason, and nothing is saved
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and 'id="tax-21-error"' in page
+    assert "is 12%, not 21%" in page
+    with console.runtime.uow_factory() as uow:
+        channel = uow.channels.get("shop-1")
+    assert channel.name == "Demo shop" and channel.settings.rounding_limit == Decimal("0")
 
 
 def test_wrong_fields_are_marked_and_nothing_is_half_saved(console):
