@@ -111,6 +111,11 @@ STEP_LABELS = {
     "handled_by_hand": _l("Handled by hand"),
     "ignored": _l("Ignored"),
     "document_voided": _l("Draft voided in PayTraq"),
+    "creating_document": _l("Creating the document in PayTraq"),
+    "sending_to_paytraq_connect": _l("Sending to PayTraq's Sales Inbox"),
+    "sent_to_paytraq_connect": _l("Sent to PayTraq's Sales Inbox"),
+    "payment_checked": _l("A person answered whether the payment is booked"),
+    "connect_checked": _l("A person answered whether PayTraq's Sales Inbox has the order"),
 }
 ACTIONS_TITLES = {
     "process": _l("Process now"),

@@ -311,4 +311,8 @@ LV = {
     "May have reached PayTraq Connect": "Iespējams, jau nonācis PayTraq iesūtnē",
     "Look in PayTraq whether the payment is there, then answer with `sales-inbox inbox payment ORDER_ID --booked` or `--not-booked`.": "Pārbaudiet PayTraq, vai apmaksa tur ir, tad atbildiet ar `sales-inbox inbox payment ORDER_ID --booked` vai `--not-booked`.",
     "Look in PayTraq's Sales Inbox whether the order arrived, then answer with `sales-inbox inbox connect ORDER_ID --delivered` or `--not-delivered`.": "Pārbaudiet PayTraq Pārdošanas iesūtni, vai pasūtījums tur nonāca, tad atbildiet ar `sales-inbox inbox connect ORDER_ID --delivered` vai `--not-delivered`.",
+    "Creating the document in PayTraq": "Veido dokumentu PayTraq",
+    "Sending to PayTraq's Sales Inbox": "Sūta uz PayTraq iesūtni",
+    "A person answered whether the payment is booked": "Cilvēks atbildēja, vai apmaksa ir pievienota",
+    "A person answered whether PayTraq's Sales Inbox has the order": "Cilvēks atbildēja, vai pasūtījums ir PayTraq iesūtnē",
 }
