@@ -6,10 +6,12 @@ import inspect
 from collections.abc import Callable
 
 from application import commands, events
+from application.handlers.accept_rounding import accept_rounding
 from application.handlers.answer_connect_check import answer_connect_check
 from application.handlers.answer_payment_check import answer_payment_check
 from application.handlers.cancel_order import cancel_order
 from application.handlers.order_changed import cancel_deleted, process_when_ready
+from application.handlers.person_actions import ignore_order, mark_handled
 from application.handlers.poll_orders import poll_orders
 from application.handlers.process_order import process_order
 from application.handlers.receive_order import receive_order
@@ -17,6 +19,7 @@ from application.handlers.record_product import record_product
 from application.handlers.retry_order import retry_order
 from application.handlers.sync_stock import sync_stock_on_bus
 from application.messagebus import MessageBus
+from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
 from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
 from application.stock_commands import SyncStock
 
@@ -30,6 +33,9 @@ COMMAND_HANDLERS = {
     commands.RecordProduct: record_product,
     commands.AnswerPaymentCheck: answer_payment_check,
     commands.AnswerConnectCheck: answer_connect_check,
+    AcceptRounding: accept_rounding,
+    MarkHandled: mark_handled,
+    IgnoreOrder: ignore_order,
 }
 EVENT_HANDLERS = {
     events.OrderChanged: [process_when_ready],

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from domain.errors import IllegalInboxTransition
 from domain.inbox_records import DocumentRecord, Owed, PaymentRecord, Step
-from domain.inbox_status import ALLOWED, InboxStatus
+from domain.inbox_status import ALLOWED, CLOSED_BY_PERSON, InboxStatus
 from domain.order_sanity import payment_due
 from domain.orders import PaymentStatus, SalesOrder
 from domain.review import ReviewReason
@@ -78,6 +78,10 @@ class InboxItem:
     @property
     def is_cancelled(self) -> bool:
         return self.status is S.CANCELLED
+
+    @property
+    def is_closed_by_person(self) -> bool:
+        return self.status in CLOSED_BY_PERSON
 
     @property
     def is_finalised(self) -> bool:
@@ -211,11 +215,39 @@ class InboxItem:
         if self.status is S.FAILED:
             self._move(self.progress_status(), at, "retry")
             self.error = None
+        elif self.status in CLOSED_BY_PERSON:
+            self._move(self.progress_status(), at, "reopened")
+
+    # --- what a person decides ----------------------------------------------------------
+    def handled_by_hand(self, by: str, at: datetime, note: str = "") -> None:
+        """A person dealt with the order outside Sales Inbox (e.g. corrected it in PayTraq)."""
+        self._move(S.HANDLED, at, "handled_by_hand", by=by, note=note or None)
+        self.reasons, self.error = [], None
+
+    def ignore(self, by: str, at: datetime, note: str = "") -> None:
+        """A person decided nothing is to be done for this order (a test order, a duplicate)."""
+        self._move(S.IGNORED, at, "ignored", by=by, note=note or None)
+        self.reasons, self.error = [], None
+
+    def document_replaced(self, by: str, at: datetime) -> None:
+        """The Draft was voided in PayTraq to be created again (with a rounding adjustment)."""
+        if self.document is None:
+            raise IllegalInboxTransition(self.order_id, self.status, S.RECEIVED)
+        voided = self.document.id
+        self._move(S.RECEIVED, at, "document_voided", document_id=voided, by=by,
+                   why="rounding accepted")
+        self.document, self.document_created_at = None, None
+        self.reasons, self.error = [], None
+
+    def replaced_documents(self) -> set[str]:
+        """Voided Drafts of this order: never adopted again as its document."""
+        return {s.detail.get("document_id", "") for s in self.steps if s.name == "document_voided"}
 
     def wants_processing(self, settings: ChannelSettings, requested_by_person: bool) -> bool:
         """Whether to run the order steps now: a person asked, or a transient failure is being
-        retried, or the channel's trigger is met. A cancelled order never."""
-        if self.is_cancelled:
+        retried, or the channel's trigger is met. A cancelled order never; one a person closed
+        (handled by hand, ignored) only when a person asks again."""
+        if self.is_cancelled or (self.is_closed_by_person and not requested_by_person):
             return False
         retrying = self.status is S.FAILED and self.error_transient
         return requested_by_person or retrying or settings.ready_to_process(self.order)
@@ -224,7 +256,7 @@ class InboxItem:
         """Whether automatic processing still owes this order a step (for the sweeper that
         re-enqueues orders a dead worker left half-way). Review and permanent failures wait
         for a person instead."""
-        if self.status in (S.CANCELLED, S.NEEDS_REVIEW):
+        if self.status in (S.CANCELLED, S.NEEDS_REVIEW, *CLOSED_BY_PERSON):
             return False
         if self.status is S.FAILED:
             return self.error_transient

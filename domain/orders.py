@@ -64,6 +64,11 @@ class OrderLine:
     variant_handle: str | None = None
     variant: tuple[str, ...] = ()
 
+    @property
+    def gross_value(self) -> Decimal:
+        """Quantity times unit price, unrounded, on the shop's price basis (the order page's
+        per-tax-key comparison)."""
+        return self.quantity * self.unit_price
 
 
 @dataclass(frozen=True, slots=True)

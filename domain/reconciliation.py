@@ -186,6 +186,10 @@ class ReconciliationPolicy:
             return MismatchCause.ROUNDING
         return MismatchCause.OTHER
 
+    def breakdown(self, order: SalesOrder, document: Document) -> tuple[TaxKeyBreakdown, ...]:
+        """PayTraq's amounts per tax key, with the shop's VAT rates mapped to each."""
+        return self._breakdown(order, document)
+
     def _breakdown(self, order: SalesOrder, document: Document) -> tuple[TaxKeyBreakdown, ...]:
         totals = document.totals()
         shop_rates = self._shop_rates_by_key(order, document)

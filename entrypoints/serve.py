@@ -10,15 +10,17 @@ import dramatiq
 import structlog
 from werkzeug.serving import make_server
 
+from adapters.clock import SystemClock
 from entrypoints.bootstrap import Process, start_process
 from entrypoints.config import Config
+from entrypoints.console_users import announce_console_users
 from entrypoints.demo.sandbox_mode import (
     Sandboxes,
     ensure_sandbox_channel,
     start_sandboxes,
     wants_sandboxes,
 )
-from entrypoints.runtime import Storage, open_storage
+from entrypoints.runtime import open_storage
 from entrypoints.web.app import create_app
 from entrypoints.worker.scheduler import scheduled_jobs, start_scheduler
 
@@ -28,7 +30,11 @@ logger = structlog.get_logger()
 def serve(config: Config) -> None:
     config.check_exposure(config.host)
     storage = open_storage(config)
-    sandboxes = _sandboxes_if_wanted(config, storage)
+    sandbox_mode = wants_sandboxes(config, storage.uow_factory())
+    # the first line a person reads: how to log in to the console
+    announce_console_users(storage.uow_factory, SystemClock(), sandbox_mode,
+                           f"http://{config.host}:{config.port}")
+    sandboxes = _start_sandboxes() if sandbox_mode else None
     if sandboxes is not None:
         config = replace(config, paytraq_api_url=sandboxes.paytraq.base_url,
                          mozello_api_url=sandboxes.mozello.base_url)
@@ -52,10 +58,8 @@ def serve(config: Config) -> None:
         logger.info("stopped")
 
 
-def _sandboxes_if_wanted(config: Config, storage: Storage) -> Sandboxes | None:
+def _start_sandboxes() -> Sandboxes:
     """The built-in sandboxes, when no real PayTraq/Mozello is configured (`make run`)."""
-    if not wants_sandboxes(config, storage.uow_factory()):
-        return None
     sandboxes = start_sandboxes()
     logger.warning(
         "SANDBOX MODE: no real PayTraq/Mozello credentials are configured, so Sales Inbox "

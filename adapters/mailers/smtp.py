@@ -17,6 +17,7 @@ import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from email.utils import parseaddr
 
 import structlog
@@ -121,6 +122,14 @@ class SmtpMailer(MailerPort):
         self.sent_log.record(SentMail(item.channel_id, sale.id, mail_id, item.order_id, to, at))
         log.info("document_emailed_by_smtp", server=self.settings.server, document_id=sale.id,
                  mail_message_id=mail_id)
+
+    def send_test(self, to: str, subject: str, text: str) -> None:
+        """A plain test message through the channel's server (the settings page's button)."""
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.settings.sender, to, subject
+        message.set_content(text)
+        with self._translated_errors(to), self._connection() as smtp:
+            smtp.send_message(message, self.settings.envelope_sender, [to])
 
     @contextmanager
     def _connection(self) -> Iterator[smtplib.SMTP]:

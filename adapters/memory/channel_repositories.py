@@ -95,6 +95,12 @@ class MemoryDeliveries(DeliveryRepository):
                        and d.error is None and not d.duplicate and d.received_at < received_before]
         return waiting[:limit]
 
+    def for_order(self, channel_id: str, order_id: str, limit: int = 50) -> list[RawDelivery]:
+        return [d for d in self.list(channel_id) if d.order_id == order_id][-limit:]
+
+    def recent(self, channel_id: str, limit: int = 20) -> list[RawDelivery]:
+        return list(reversed(self.list(channel_id)))[:limit]
+
     def prune(self, received_before: datetime, limit: int) -> int:
         with self.store.lock:
             old = [d for d in self.store.deliveries if d.received_at < received_before][:limit]

@@ -17,6 +17,7 @@ from application.ports import (
 )
 from domain.inbox import InboxItem
 from domain.settings import Channel
+from domain.users import FailedLogins, PersonAction, User
 
 Key = tuple[str, str]
 
@@ -37,3 +38,6 @@ class MemoryStore:
         self.sales: dict[Key, SaleLines] = {}
         self.catalogue: dict[Key, MirroredProduct] = {}
         self.write_dialects: dict[str, WriteDialect] = {}
+        self.users: dict[str, User] = {}
+        self.login_failures: dict[str, FailedLogins] = {}
+        self.person_actions: list[PersonAction] = []

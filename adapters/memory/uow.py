@@ -18,6 +18,7 @@ from adapters.memory.channel_repositories import (
 from adapters.memory.inbox_repository import MemoryInbox
 from adapters.memory.stock_runs import MemoryStockRuns
 from adapters.memory.store import MemoryStore
+from adapters.memory.user_repositories import MemoryActionLog, MemoryLoginFailures, MemoryUsers
 from adapters.memory.write_dialects import MemoryWriteDialects
 from application.ports import UnitOfWork
 
@@ -42,11 +43,14 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.sales_cache = MemorySalesCache(self.store)
         self.catalogue = MemoryCatalogue(self.store)
         self.write_dialects = MemoryWriteDialects(self.store)
+        self.users = MemoryUsers(self.store)
+        self.login_failures = MemoryLoginFailures(self.store)
+        self.actions = MemoryActionLog(self.store)
 
     def _repositories(self) -> tuple:
         return (self.inbox, self.channels, self.deliveries, self.clients, self.watermarks,
                 self.sku_cache, self.audit, self.stock_runs, self.sales_cache, self.catalogue,
-                self.write_dialects)
+                self.write_dialects, self.users, self.login_failures, self.actions)
 
     def __enter__(self) -> InMemoryUnitOfWork:
         self._fresh()

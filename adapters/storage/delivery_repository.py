@@ -59,6 +59,25 @@ class SqlDeliveryRepository(DeliveryRepository):
         rows = self._tx.read(sa.select(raw_deliveries).where(raw_deliveries.c.id == delivery_id))
         return _delivery(rows[0]) if rows else None
 
+    def for_order(self, channel_id: str, order_id: str, limit: int = 50) -> list[RawDelivery]:
+        statement = (
+            sa.select(raw_deliveries)
+            .where(raw_deliveries.c.channel_id == channel_id,
+                   raw_deliveries.c.order_id == order_id)
+            .order_by(raw_deliveries.c.received_at.desc(), raw_deliveries.c.id.desc())
+            .limit(limit)
+        )
+        return [_delivery(row) for row in reversed(self._tx.read(statement))]
+
+    def recent(self, channel_id: str, limit: int = 20) -> list[RawDelivery]:
+        statement = (
+            sa.select(raw_deliveries)
+            .where(raw_deliveries.c.channel_id == channel_id)
+            .order_by(raw_deliveries.c.received_at.desc(), raw_deliveries.c.id.desc())
+            .limit(limit)
+        )
+        return [_delivery(row) for row in self._tx.read(statement)]
+
     # --- the outbox ----------------------------------------------------------------------
     def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
         rows = self._tx.read(sa.select(raw_deliveries).where(

@@ -89,6 +89,8 @@ raw_deliveries = sa.Table(
     sa.Column("queued_at", UtcDateTime),
     sa.Index("ix_raw_deliveries_channel_fingerprint", "channel_id", "fingerprint"),
     sa.Index("ix_raw_deliveries_received_at", "received_at"),  # retention
+    sa.Index("ix_raw_deliveries_order", "channel_id", "order_id", "received_at"),
+    sa.Index("ix_raw_deliveries_channel_received", "channel_id", "received_at"),
 )
 # duplicates are found by this unique index, not by check-then-insert: of several deliveries of
 # one body, exactly one is the first (the one processed); the outbox sweep finds unqueued ones
@@ -220,4 +222,35 @@ paytraq_write_dialects = sa.Table(
     sa.Column("sale_root", sa.String(32)),
     sa.Column("payment_form", sa.String(32)),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", UtcDateTime, nullable=False),
+    sa.Column("locked_until", UtcDateTime),
+)
+
+person_actions = sa.Table(
+    "person_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("user", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("channel_id", ID),
+    sa.Column("order_id", ID),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Index("ix_person_actions_order", "channel_id", "order_id", "at"),
+    sa.Index("ix_person_actions_at", "at"),
 )

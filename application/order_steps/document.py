@@ -1,5 +1,6 @@
 """Step: the order's PayTraq document — the one recorded, else one PayTraq already has with the
-order id as DocumentRef (adopted), else a new draft for the found or created client.
+order id as DocumentRef (adopted) — never a Draft voided to be made again (an accepted
+rounding) — else a new draft for the found or created client.
 
 PayTraq is asked for the DocumentRef only when an earlier attempt wrote down that it was about
 to create the document (its answer may have been lost): a fresh order costs no look-up."""
@@ -28,7 +29,7 @@ def ensure_document(run: OrderRun) -> bool:
         run.accounting.find_sale_by_ref(run.order.order_id, run.order.created_at.date())
         if run.declared(CREATING_DOCUMENT) else None
     )
-    if existing is not None:
+    if existing is not None and existing.id not in run.item.replaced_documents():
         _record(run, existing, adopted=True)
         return True
     try:

@@ -56,6 +56,7 @@ from application.ports.storage import (
     WatermarkRepository,
     is_webhook,
 )
+from application.ports.users import ActionLog, LoginFailures, UserRepository
 from application.ports.webhooks import DeliveryHeading, WebhookReader
 from application.ports.write_dialects import WriteDialect, WriteDialectStore
 
@@ -72,5 +73,5 @@ __all__ = [
     "UnitOfWork", "VariantUpdate", "WatermarkRepository", "without_secrets",
     "DeliveryHeading", "WebhookReader", "AutoSteps", "ConnectPort", "ConnectSale",
     "AccountingProbe", "ContentCharge", "ContentLine", "SaleContents", "SkuBatchAnswer",
-    "WriteDialect", "WriteDialectStore",
+    "WriteDialect", "WriteDialectStore", "ActionLog", "LoginFailures", "UserRepository",
 ]

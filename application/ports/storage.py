@@ -11,6 +11,7 @@ from application.inbox_listing import Cursor, InboxPage, InboxQuery
 from application.ports.audit import AuditLog
 from application.ports.caches import CatalogueMirror, ClientCache, SalesCache, SkuCache
 from application.ports.stock_runs import StockRunRepository
+from application.ports.users import ActionLog, LoginFailures, UserRepository
 from application.ports.write_dialects import WriteDialectStore
 from domain.inbox import InboxItem, InboxStatus
 from domain.owed_work import OwedWork
@@ -146,6 +147,14 @@ class DeliveryRepository(abc.ABC):
     def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
         """Processable deliveries (signed, readable, first of their kind) not yet queued."""
 
+    @abc.abstractmethod
+    def for_order(self, channel_id: str, order_id: str, limit: int = 50) -> list[RawDelivery]:
+        """The order's deliveries, oldest first (the newest `limit`)."""
+
+    @abc.abstractmethod
+    def recent(self, channel_id: str, limit: int = 20) -> list[RawDelivery]:
+        """The channel's newest deliveries, newest first."""
+
     def last_webhook_at(self, channel_id: str) -> datetime | None:
         """When Mozello last delivered a webhook that was accepted — not the catch-up poll's
         snapshots, not refused bodies (storage may answer without reading the bodies)."""
@@ -175,6 +184,9 @@ class UnitOfWork(abc.ABC):
     sales_cache: SalesCache
     catalogue: CatalogueMirror
     write_dialects: WriteDialectStore
+    users: UserRepository
+    login_failures: LoginFailures
+    actions: ActionLog
 
     def __enter__(self) -> UnitOfWork:
         return self

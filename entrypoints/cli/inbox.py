@@ -27,6 +27,8 @@ STATUS_LV = {
     "needs_review": "Jāpārskata",
     "failed": "Kļūda",
     "cancelled": "Atcelts",
+    "handled": "Apstrādāts manuāli",
+    "ignored": "Ignorēts",
 }
 
 

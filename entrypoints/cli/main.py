@@ -14,6 +14,7 @@ from entrypoints.cli.channel import channel
 from entrypoints.cli.inbox import inbox
 from entrypoints.cli.keys import keys
 from entrypoints.cli.sync import sync
+from entrypoints.cli.user import user
 from entrypoints.config import ConfigError, load_config
 from entrypoints.demo.command import demo
 from entrypoints.logs import configure_logging
@@ -92,6 +93,7 @@ cli.add_command(inbox)
 cli.add_command(keys)
 cli.add_command(sync)
 cli.add_command(demo)
+cli.add_command(user)
 
 
 def main() -> None:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import structlog
 from flask import Flask, request
 
 from entrypoints.runtime import Runtime
-from entrypoints.web import api, headers, ops, webhook
+from entrypoints.web import api, console, headers, ops, webhook
 from entrypoints.web.context import WebContext, require_credentials
 from entrypoints.web.proxies import TrustedProxyFix
 
 MAX_BODY = 2 * 1024 * 1024
+HERE = Path(__file__).resolve().parent  # templates/ and static/ (the console's pages)
 
 
 def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
     """`enqueue_delivery(channel_id, delivery_id)` hands a stored delivery to the workers."""
-    app = Flask("sales_inbox")
+    app = Flask("sales_inbox", template_folder="templates", static_folder="static",
+                root_path=str(HERE))
     config = runtime.config
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY,
@@ -39,4 +43,5 @@ def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(ops.blueprint)
+    console.register(app)
     return app

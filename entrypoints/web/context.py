@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
-from flask import current_app, jsonify, request
+from flask import abort, current_app, g, jsonify, redirect, request, url_for
 
 from entrypoints.runtime import Runtime
+from entrypoints.web.sessions import csrf_ok, logged_in_user
 
 logger = structlog.get_logger()
 
@@ -28,10 +29,14 @@ def runtime() -> Runtime:
     return web_context().runtime
 
 
-# answer anybody: the health probe, Mozello's webhook (its signature is checked), the login page
-# and its static files. Every other endpoint needs credentials, whatever address the request
-# came from (behind a proxy on the same host, every request comes from 127.0.0.1).
-OPEN_ENDPOINTS = frozenset({"ops.healthz", "webhook.mozello_webhook", "static", "auth.login"})
+# answer anybody: the health probe, Mozello's webhook (its signature is checked), the login page,
+# the language switch (the login page offers it, before anyone has logged in) and the static
+# files. Every other endpoint needs credentials, whatever address the request came from (behind
+# a proxy on the same host, every request comes from 127.0.0.1).
+OPEN_ENDPOINTS = frozenset({"ops.healthz", "webhook.mozello_webhook", "static", "auth.login",
+                            "auth.language"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PAGES = "SALES_INBOX_PAGES"  # app.config: the blueprints of the console's pages (a browser's)
 
 
 def is_open(endpoint: str) -> bool:
@@ -41,18 +46,42 @@ def is_open(endpoint: str) -> bool:
 def require_credentials():
     """The app's one `before_request` guard: None lets the request through, else the refusal.
     /metrics: its own token (Prometheus's), or nothing with SALES_INBOX_METRICS_PUBLIC=1;
-    everything else: the API bearer token."""
+    the console's pages: a logged-in session (a form also carries its CSRF token), else the
+    browser is sent to the login page; everything else (/api/*): the API bearer token, or a
+    logged-in session whose writes carry its CSRF token as X-CSRF-Token."""
+    g.user = logged_in_user()
     endpoint = request.endpoint
-    if endpoint is None or is_open(endpoint):
-        return None  # no such route (Flask answers 404/405) or open to all
+    if endpoint is None:
+        return None  # no such route: Flask answers 404/405
+    if is_open(endpoint):
+        return _form_csrf() if endpoint.startswith("auth.") else None
     config = runtime().config
     if endpoint == "ops.metrics":
         if config.metrics_public or _bearer(config.metrics_token):
             return None
         return _refuse("missing or wrong metrics token (SALES_INBOX_METRICS_TOKEN)")
+    if request.blueprint in current_app.config.get(PAGES, ()):
+        if g.user:
+            return _form_csrf()
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if _bearer(config.api_token):
-        return None
+        return None  # a machine: no session, so no CSRF to check
+    if g.user:
+        return _csrf(request.headers.get("X-CSRF-Token"))
     return _refuse("missing or wrong API token (SALES_INBOX_API_TOKEN)")
+
+
+def _form_csrf():
+    return _csrf(request.form.get("csrf_token"))
+
+
+def _csrf(given: str | None):
+    """A write in a person's session must carry the session's CSRF token (another site's form
+    cannot know it)."""
+    if request.method in SAFE_METHODS or csrf_ok(given):
+        return None
+    logger.warning("request_refused", status=403, reason="missing or wrong CSRF token")
+    abort(403, "missing or wrong CSRF token")
 
 
 def _bearer(token: str | None) -> bool:

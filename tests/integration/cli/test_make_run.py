@@ -67,11 +67,26 @@ def test_serve_on_a_fresh_checkout_takes_a_sandbox_order_to_emailed_and_stops_on
         (item,) = wait_until(emailed, 90, f"order {order_id} to be emailed", server)
         assert item["shop_total"] == item["paytraq_total"] == "24.20"
         assert item["channel_id"] == "sandbox"
+        # and the console at / asks for a login, which the first log line gives
+        first = json.loads(log.read_text().splitlines()[0])
+        assert "log in as demo / sales-inbox-demo" in first["event"]
+        assert_console_shows_the_sandbox_channel(base)
         # and SIGTERM stops the server with exit code 0 within 30 seconds
         assert stop(server, timeout=30) == 0
     # and the checkout's own var/ holds the database it used
     assert (fresh_checkout / "var" / "sales-inbox.sqlite3").exists()
     assert "SANDBOX MODE" in log.read_text()
+
+
+def assert_console_shows_the_sandbox_channel(base: str) -> None:
+    browser = requests.Session()
+    login = browser.get(f"{base}/", timeout=5)
+    assert login.url.startswith(f"{base}/login")
+    token = login.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    inbox = browser.post(f"{base}/login", timeout=10, data={
+        "username": "demo", "password": "sales-inbox-demo", "csrf_token": token})
+    assert inbox.status_code == 200 and "Pārdošanas iesūtne" in inbox.text
+    assert "Sandbox shop" in browser.get(f"{base}/channels/", timeout=5).text
 
 
 def test_the_demo_command_prints_the_rows_as_json_and_exits_0(tmp_path):

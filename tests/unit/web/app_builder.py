@@ -16,8 +16,9 @@ METRICS_TOKEN = "metrics-token-0123456789abcdef"
 LOCAL = {"REMOTE_ADDR": "127.0.0.1"}
 
 # by the last part of the endpoint name: the health probe, Mozello's signed webhook, static
-# files and the login page; nothing else may answer an anonymous request
-OPEN = {"healthz", "mozello_webhook", "static", "login"}
+# files, the login page and the language switch (offered on the login page); nothing else may
+# answer an anonymous request
+OPEN = {"healthz", "mozello_webhook", "static", "login", "language"}
 PROXIED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
            "X-Forwarded-Host": "inbox.example.lv"}
 WAYS_IN = {"from 127.0.0.1": {}, "through a trusted proxy": PROXIED}
@@ -42,7 +43,9 @@ def refused(answer) -> bool:
 
 def web_app(**settings: str) -> Flask:
     """`settings`: SALES_INBOX_* variables without the prefix, e.g. TRUSTED_PROXIES="1"."""
-    env = {f"SALES_INBOX_{name}": value for name, value in settings.items()}
+    # a secret key: the session cookies' key is derived from it, never written to var/
+    env = {"SALES_INBOX_SECRET_KEY": "unit-test-secret-key-0123456789"}
+    env.update({f"SALES_INBOX_{name}": value for name, value in settings.items()})
     config = load_config(env)
     store = MemoryStore()
     runtime = Runtime(config, lambda: InMemoryUnitOfWork(store), gateways=None)

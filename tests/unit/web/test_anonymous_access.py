@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from entrypoints.web.context import OPEN_ENDPOINTS, is_open
 from tests.unit.web.app_builder import (
     API_TOKEN,
     LOCAL,
@@ -20,6 +21,8 @@ from tests.unit.web.app_builder import (
     requests_for,
     web_app,
 )
+
+CONSOLE_AREAS = {"auth", "inbox", "orders", "channels", "sync", "dashboard"}
 
 
 @pytest.mark.parametrize("way_in", WAYS_IN)
@@ -38,6 +41,42 @@ def test_every_route_but_the_open_ones_refuses_a_request_without_credentials(way
     let_through = {request: answer.status_code for request, answer in answers.items()
                    if not refused(answer)}
     assert let_through == {}
+
+
+def test_the_consoles_pages_send_an_anonymous_browser_to_the_login_page():
+    # Given the app with an API token configured (which must not open a page)
+    app = web_app(API_TOKEN=API_TOKEN)
+    client = app.test_client()
+    pages = [(method, path) for rule, method, path in requests_for(app)
+             if rule.endpoint.split(".")[0] in CONSOLE_AREAS and rule.endpoint not in
+             OPEN_ENDPOINTS]
+    assert {("GET", "/"), ("GET", "/orders/x1/x1"), ("GET", "/channels/"),
+            ("GET", "/dashboard")} <= set(pages)
+    # When each page is asked for without a session (with the API token, or nothing)
+    for headers in ({}, bearer(API_TOKEN)):
+        answers = {(method, path): client.open(path, method=method, headers=headers,
+                                               environ_base=LOCAL) for method, path in pages}
+        # Then each one sends the browser to the login page, and remembers where it was going
+        not_sent = {request: answer.status_code for request, answer in answers.items()
+                    if answer.status_code != 302
+                    or not answer.headers["Location"].startswith("/login")}
+        assert not_sent == {}
+    assert client.get("/orders/x1/x1").headers["Location"] == "/login?next=/orders/x1/x1"
+
+
+def test_only_the_login_page_its_language_switch_static_files_the_webhook_and_healthz_are_open():
+    # Given every endpoint of the app
+    endpoints = {rule.endpoint for rule in web_app().url_map.iter_rules()}
+    # Then exactly these answer without credentials (plus any blueprint's static files)
+    assert {e for e in endpoints if is_open(e)} == {
+        "ops.healthz", "webhook.mozello_webhook", "static", "auth.login", "auth.language"}
+
+
+def test_the_login_form_and_the_language_switch_refuse_a_post_without_the_csrf_token():
+    client = web_app().test_client()
+    assert client.post("/login", data={"username": "anna", "password": "x" * 12},
+                       environ_base=LOCAL).status_code == 403
+    assert client.post("/language/en", environ_base=LOCAL).status_code == 403
 
 
 @pytest.mark.parametrize("way_in", WAYS_IN)

@@ -1,0 +1,116 @@
+"""One order: what Mozello sent, what PayTraq holds, why they differ, and what a person can do
+about it — each action confirmed first, then recorded with who did it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from application.commands import ProcessOrder, RetryOrder
+from application.errors import SalesInboxError
+from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
+from entrypoints.web.console.actions import record
+from entrypoints.web.console.i18n import ACTIONS_TITLES, CAUSE_ADVICE, CAUSE_TEXT
+from entrypoints.web.console.order_view import paytraq_link, picture
+from entrypoints.web.context import runtime
+
+blueprint = Blueprint("orders", __name__, url_prefix="/orders")
+
+EXPLANATIONS = {
+    "process": _l("Take the order as far as the channel's settings allow, whatever the "
+                  "automatic-processing switch says."),
+    "retry": _l("Try the failed step again."),
+    "accept_rounding": _l("The unpaid Draft is voided in PayTraq and created again with a "
+                          "no-VAT rounding line, so it totals what the shop charged. Both "
+                          "steps are recorded."),
+    "handled": _l("You dealt with this order yourself (e.g. corrected it in PayTraq). Sales "
+                  "Inbox will do nothing more for it unless you process it again."),
+    "ignore": _l("Nothing is to be done for this order (a test order, a duplicate). It leaves "
+                 "the list of orders needing review."),
+}
+
+
+def _command(action: str, channel_id: str, order_id: str, note: str):
+    by = g.user
+    return {
+        "process": lambda: ProcessOrder(channel_id, order_id, manual=True),
+        "retry": lambda: RetryOrder(channel_id, order_id),
+        "accept_rounding": lambda: AcceptRounding(channel_id, order_id, by),
+        "handled": lambda: MarkHandled(channel_id, order_id, by, note),
+        "ignore": lambda: IgnoreOrder(channel_id, order_id, by, note),
+    }[action]()
+
+
+def _load(channel_id: str, order_id: str):
+    with runtime().uow_factory() as uow:
+        item = uow.inbox.get(channel_id, order_id)
+        channel = uow.channels.get(channel_id)
+        if item is None or channel is None:
+            abort(404)
+        deliveries = uow.deliveries.for_order(channel_id, order_id)
+        actions = uow.actions.recent(channel_id, order_id)
+    return item, channel, deliveries, actions
+
+
+@blueprint.get("/<channel_id>/<path:order_id>/confirm/<action>")
+def confirm(channel_id: str, order_id: str, action: str):
+    if action not in EXPLANATIONS:
+        abort(404)
+    item, channel, _d, _a = _load(channel_id, order_id)
+    return render_template("confirm.html", item=item, channel=channel, action=action,
+                           title=ACTIONS_TITLES[action], explanation=EXPLANATIONS[action])
+
+
+@blueprint.post("/<channel_id>/<path:order_id>/do/<action>")
+def act(channel_id: str, order_id: str, action: str):
+    if action not in EXPLANATIONS:
+        abort(404)
+    _load(channel_id, order_id)
+    note = request.form.get("note", "").strip()[:500]
+    command = _command(action, channel_id, order_id, note)
+    dispatch = runtime().dispatch
+    if action == "process" and dispatch is not None and dispatch(command):
+        # PayTraq allows one call a second: the workers take it, the page is not held
+        record(action, channel_id, order_id, note)
+        flash(_("Started: %(action)s. Reload the page to see the result.",
+                action=ACTIONS_TITLES[action]), "ok")
+        return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
+    try:
+        runtime().bus().handle(command)
+    except SalesInboxError as refused:
+        record(action, channel_id, order_id, f"refused: {refused}")
+        flash(_("Not done: %(reason)s", reason=str(refused)), "error")
+    else:
+        record(action, channel_id, order_id, note)
+        flash(_("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
+    return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
+
+
+@blueprint.get("/<channel_id>/<path:order_id>")
+def detail(channel_id: str, order_id: str):
+    item, channel, deliveries, actions = _load(channel_id, order_id)
+    shown = picture(item, channel, runtime().gateways)
+    cause = shown.mismatch.cause.value if shown.mismatch else next(
+        (r.detail("cause") for r in item.reasons if r.detail("cause")), None)
+    return render_template(
+        "order.html", item=item, channel=channel, deliveries=deliveries, actions=actions,
+        shown=shown, paytraq_link=paytraq_link, cause=cause,
+        cause_text=CAUSE_TEXT.get(cause), cause_advice=CAUSE_ADVICE.get(cause),
+        available=available_actions(item, shown))
+
+
+def available_actions(item, shown) -> list[str]:
+    status = item.status.value
+    if status == "cancelled":
+        return []
+    wanted = ["process"]
+    if status == "failed":
+        wanted.append("retry")
+    if shown.rounding_refusal is None:
+        wanted.append("accept_rounding")
+    if status in ("needs_review", "failed", "received", "document_created", "approved", "paid"):
+        wanted.append("handled")
+    if status in ("needs_review", "failed", "received"):
+        wanted.append("ignore")
+    return wanted

@@ -1,0 +1,212 @@
+"""The console through Flask's test client: who gets in, what each page shows, and that a
+person's action is confirmed, done once and recorded."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+
+from domain.users import MAX_FAILURES
+from tests.unit.builders import NO_VAT, PVN12, PVN21, line, order
+
+pytestmark = pytest.mark.integration
+ORDER = "M-1234567-101"
+
+
+def test_every_page_sends_a_stranger_to_the_login_page(console):
+    for path in ("/", "/dashboard", "/channels/", f"/orders/shop-1/{ORDER}",
+                 "/channels/shop-1/sync/"):
+        answer = console.client.get(path)
+        assert answer.status_code == 302 and answer.location.startswith("/login?next=")
+
+
+def test_the_webhook_and_health_check_stay_open(console):
+    assert console.client.get("/healthz").status_code == 200
+    assert console.client.post("/webhooks/mozello/shop-1", data=b"{}").status_code == 401
+
+
+def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_user_out(console):
+    answer = console.login(password="not the password")
+    assert answer.status_code == 401
+    assert "Nepareizs lietotājvārds vai parole" in answer.get_data(as_text=True)
+    for _ in range(MAX_FAILURES - 1):
+        console.login(password="still not it")
+    locked = console.login()  # the right password, too late
+    assert locked.status_code == 401 and "Pārāk daudz" in locked.get_data(as_text=True)
+    assert ("anna", "login_failed", None) in console.actions()
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(console):
+    console.login()
+    answer = console.client.post("/channels/shop-1", data={"name": "Hacked"})
+    assert answer.status_code == 403
+    with console.runtime.uow_factory() as uow:
+        assert uow.channels.get("shop-1").name == "Demo shop"
+
+
+def test_the_login_form_itself_needs_its_csrf_token(console):
+    answer = console.client.post("/login", data={"username": "anna", "password": "x" * 12})
+    assert answer.status_code == 403
+
+
+def test_the_json_api_takes_a_session_or_the_bearer_token(console):
+    console.runtime.config = dataclasses.replace(console.runtime.config, api_token="s3cret-token")
+    assert console.client.get("/api/channels").status_code == 401
+    assert console.client.get("/api/channels", headers={
+        "Authorization": "Bearer s3cret-token"}).status_code == 200
+    console.login()
+    assert console.client.get("/api/channels").status_code == 200
+    # a write through the session needs the CSRF token in a header
+    assert console.client.post(f"/api/inbox/shop-1/{ORDER}/retry").status_code == 403
+
+
+def test_the_inbox_shows_latvian_badges_counts_and_filters_by_status_and_text(console):
+    console.flow.receive(order())  # goes through: e-mailed
+    console.flow.receive(order(order_id="M-1234567-102", total="24.25"))  # mismatch
+    console.login()
+    page = console.page("/")
+    assert "Jāpārskata" in page and "Aizsūtīts pa e-pastu" in page
+    review = console.page("/?status=needs_review")
+    assert "M-1234567-102" in review and f">{ORDER}<" not in review
+    assert f">{ORDER}<" in console.page(f"/?q={ORDER[-3:]}")
+    assert "Ievadiet datumu" in console.page("/?from=yesterday")
+
+
+def test_the_order_page_explains_a_mismatch_per_tax_key_and_what_to_change(console):
+    console.flow.receive(order(total="24.25"))
+    console.login()
+    page = console.page(f"/orders/shop-1/{ORDER}")
+    assert "Kopsummas blakus pa nodokļu grupām" in page
+    assert "Cita starpība" in page and "Kas jāmaina" in page
+    assert "0,05 €" in page  # the difference, in the Latvian locale
+
+
+def rounding_mismatch(console):
+    nets = ["1.03", "1.12", "1.18", "1.36"]
+    for n in range(4):
+        console.flow.accounting.add_product(f"S{n}", f"Product S{n}")
+    lines = tuple(line(f"S{i}", n, inclusive=False) for i, n in enumerate(nets))
+    console.flow.receive(order(lines=lines, total="5.69", taxes="1.00"))
+    with console.runtime.uow_factory() as uow:
+        channel = uow.channels.get("shop-1")
+        uow.channels.update(dataclasses.replace(channel, settings=dataclasses.replace(
+            channel.settings, rounding_limit=Decimal("0.02"))))
+        uow.commit()
+
+
+def test_accepting_a_rounding_difference_is_confirmed_done_and_recorded(console):
+    rounding_mismatch(console)
+    console.login()
+    page = console.page(f"/orders/shop-1/{ORDER}")
+    assert "Nodokļu noapaļošana" in page and "action-accept_rounding" in page
+    confirm = f"/orders/shop-1/{ORDER}/confirm/accept_rounding"
+    assert "Pieņemt noapaļošanas starpību?" in console.page(confirm)
+    answer = console.post(f"/orders/shop-1/{ORDER}/do/accept_rounding", page=confirm)
+    assert answer.status_code == 302
+    voided, new = console.flow.sales()
+    assert voided.status == "voided" and new.total == Decimal("5.69")
+    done = console.page(f"/orders/shop-1/{ORDER}")
+    assert "Melnraksts anulēts PayTraq" in done and "Izdarīts" in done
+    assert ("anna", "accept_rounding", ORDER) in console.actions()
+
+
+def test_ignoring_an_order_that_is_finished_is_refused_with_the_reason(console):
+    console.flow.receive(order())
+    console.login()
+    answer = console.post(f"/orders/shop-1/{ORDER}/do/ignore")
+    assert answer.status_code == 302
+    assert "Nav izdarīts" in console.page(f"/orders/shop-1/{ORDER}")
+
+
+def settings_form(**changes) -> dict:
+    form = {"name": "Demo shop", "auto_process": "on", "trigger": "paid",
+            "document_type": "sales_invoice", "operation": "sell_goods", "approve": "on",
+            "email_via": "paytraq", "pm-2-account": "5011", "pm-2-merchant": "on",
+            "tax-21": PVN21.id, "rounding_limit": "0.02", "rounding_tax_key": NO_VAT.id,
+            "warehouse_id": "1", "unknown_sku": "hold", "daily_sync_time": "06:30",
+            "smtp_port": "587", "smtp_security": "starttls"}
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_channel_settings_are_saved_from_the_form(console):
+    console.login()
+    answer = console.post("/channels/shop-1", settings_form(), page="/channels/shop-1")
+    assert answer.status_code == 302
+    with console.runtime.uow_factory() as uow:
+        settings = uow.channels.get("shop-1").settings
+    assert settings.document_type.value == "sales_invoice"
+    assert settings.rounding_limit == Decimal("0.02")
+    assert settings.stock_sync.daily_time.strftime("%H:%M") == "06:30"
+    assert [(m.method, m.money_account_id, m.merchant_account)
+            for m in settings.payment_mappings] == [("gateway", "5011", True)]  # 3rd: banktransfer, cod, gateway, paypal
+    assert ("anna", "channel_saved", None) in console.actions()
+
+
+def test_a_tax_key_of_another_rate_is_refused_by_the_same_rule_as_the_api(console):
+    # Given the settings form with 21 % mapped to PayTraq's 12 % tax key
+    console.login()
+    form = settings_form(name="Renamed", **{"tax-21": PVN12.id})
+    # When it is saved
+    answer = console.post("/channels/shop-1", form, page="/channels/shop-1")
+    # Then the tax field is marked with the shared rule's reason, and nothing is saved
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and 'id="tax-21-error"' in page
+    assert "is 12%, not 21%" in page
+    with console.runtime.uow_factory() as uow:
+        channel = uow.channels.get("shop-1")
+    assert channel.name == "Demo shop" and channel.settings.rounding_limit == Decimal("0")
+
+
+def test_wrong_fields_are_marked_and_nothing_is_half_saved(console):
+    console.login()
+    form = settings_form(name="Renamed", rounding_limit="two cents", sync_prices="on",
+                         daily_sync_time="25:00")
+    answer = console.post("/channels/shop-1", form, page="/channels/shop-1")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'id="rounding_limit-error"' in page and 'id="price_group_id-error"' in page
+    assert 'id="daily_sync_time-error"' in page
+    with console.runtime.uow_factory() as uow:
+        channel = uow.channels.get("shop-1")
+    assert channel.name == "Demo shop" and channel.settings.rounding_limit == Decimal("0")
+
+
+def test_switching_to_english_is_remembered_in_the_session(console):
+    console.login()
+    console.post("/language/en", {"next": "/"})
+    assert "Needs review" in console.page("/?status=needs_review") or "Inbox" in console.page("/")
+    assert "Iesūtne" not in console.page("/")
+    console.post("/language/lv", {"next": "/"})
+    assert "Iesūtne" in console.page("/")
+
+
+def test_the_dashboard_counts_what_waits_and_the_days_orders(console):
+    console.flow.receive(order())
+    console.flow.receive(order(order_id="M-1234567-102", total="24.25"))
+    console.login()
+    page = console.page("/dashboard")
+    assert 'id="tile-review"><b>1</b>' in page.replace("\n", "")
+    assert "PayTraq pieprasījumi šodien" in page and "/ 5000" in page
+
+
+def test_a_sync_preview_started_from_the_page_has_a_report_and_is_recorded(console):
+    console.login()
+    answer = console.post("/channels/shop-1/sync/", {"dry_run": "1"},
+                          page="/channels/shop-1/sync/")
+    assert answer.status_code == 302
+    progress = console.client.get("/channels/shop-1/sync/progress.json").get_json()
+    assert progress["dry_run"] is True and progress["status"] == "succeeded"
+    report = console.page(progress["url"])
+    assert "Mozello nekas netika ierakstīts" in report
+    assert ("anna", "sync_preview", None) in console.actions()
+
+
+def test_every_reason_to_wait_says_what_to_change(console):
+    console.flow.receive(order(lines=(line("XX-404", "24.20"),)))  # no such product in PayTraq
+    console.login()
+    page = console.page(f"/orders/shop-1/{ORDER}")
+    assert "Prece nav PayTraq" in page
+    assert "Izveidojiet PayTraq preci ar šo kodu" in page
