@@ -16,6 +16,7 @@ from application.ports import (
     WriteDialect,
 )
 from domain.inbox import InboxItem
+from domain.paytraq_totals import TaxKey
 from domain.settings import Channel
 
 Key = tuple[str, str]
@@ -37,3 +38,5 @@ class MemoryStore:
         self.sales: dict[Key, SaleLines] = {}
         self.catalogue: dict[Key, MirroredProduct] = {}
         self.write_dialects: dict[str, WriteDialect] = {}
+        self.writes_kept: dict[str, datetime | None] = {}
+        self.tax_keys: dict[str, tuple[list[TaxKey], datetime]] = {}

@@ -15,3 +15,12 @@ def upsert(dialect: str, table: sa.Table, values: dict[str, Any]) -> sa.Executab
     keys = [column.name for column in table.primary_key.columns]
     changes = {name: statement.excluded[name] for name in values if name not in keys}
     return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+
+
+def upsert_many(dialect: str, table: sa.Table, columns: list[str]) -> sa.Executable:
+    """The same, for rows given to `Transaction.write(statement, rows)` (one executemany)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    keys = [column.name for column in table.primary_key.columns]
+    changes = {name: statement.excluded[name] for name in columns if name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=changes)

@@ -58,7 +58,7 @@ def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gatewa
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
         return connect_processor(item, channel, gateways, clock, uow.commit).run
     run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
-                   uow.sku_cache, clock, uow.commit)
+                   uow.sku_cache, clock, uow.commit, remembered=uow.write_dialects)
     return lambda: run_order_steps(run)
 
 
