@@ -5,7 +5,7 @@ PY := env -u PYTHONDONTWRITEBYTECODE $(VPY)
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install test unit integration lint run demo bench clean lock audit
+.PHONY: install test unit integration repeat mutate lint run demo bench clean lock audit
 
 # the versions in requirements.lock (the set CI tests and audits); `make lock` refreshes it
 $(STAMP): pyproject.toml requirements.lock
@@ -28,8 +28,19 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(PY) -m pytest -q tests/integration
 
+## make repeat TEST=tests/...::test_x N=50: run a test N times, stop at the first failure;
+## use it before calling a race fixed (one pass proves nothing about a 1-in-30 failure)
+N ?= 50
+repeat: $(STAMP)
+	test -n "$(TEST)" || { echo "usage: make repeat TEST=<pytest node id> [N=50]"; exit 2; }
+	$(PY) -m pytest -q -x -p no:cacheprovider --count=$(N) $(TEST)
+
+## make mutate: mutation testing of the core (domain/ and client matching); slow, not in CI
+mutate: $(STAMP)
+	$(PY) tools/mutate.py $(MODULES)
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check domain application adapters entrypoints tests bench
+	$(VENV)/bin/ruff check domain application adapters entrypoints tests bench tools
 
 ## make run: the service on embedded defaults (SQLite, in-process broker, sandboxes without credentials)
 run: $(STAMP)

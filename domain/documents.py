@@ -198,7 +198,8 @@ class _TaxKeys:
         if key is None:
             self.problems.append(ReviewReason.of(
                 ReasonCode.UNMAPPED_TAX_RATE,
-                f"tax key {key_id} mapped for VAT rate {shown} does not exist in PayTraq",
+                f"tax key {key_id} mapped for VAT rate {shown} on {what} does not exist in "
+                "PayTraq",
                 rate=str(rate),
                 tax_key=key_id,
             ))

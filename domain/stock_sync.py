@@ -117,10 +117,6 @@ class _Place:
     sale_price: Decimal | None
     has_variants: bool = False
 
-    @property
-    def is_variant(self) -> bool:
-        return self.handle != self.product_handle
-
 
 @dataclass(frozen=True, slots=True)
 class _Wanted:

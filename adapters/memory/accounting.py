@@ -1,6 +1,7 @@
 """An in-memory PayTraq: the same behaviour as the PayTraq sandbox, seen through the port.
 
-Totals follow PayTraq's rule (domain.paytraq_totals). Faults can be injected per operation,
+Totals are the PayTraq sandbox's own arithmetic (adapters/paytraq/sandbox/totals.py), not the
+domain's prediction, so a test where "PayTraq agrees" compares two implementations. Faults can be injected per operation,
 including "the write happened but the answer was lost", to prove the handlers idempotent.
 """
 
@@ -13,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from adapters.outside_calls import mentions
+from adapters.paytraq.sandbox import totals as paytraq_arithmetic
 from application.errors import NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
@@ -47,9 +49,19 @@ class FakeSale:
     emailed_to: list[str] = field(default_factory=list)
     updated: str = ""
 
-    @property
-    def total(self) -> Decimal:
-        return self.document.totals().total
+    def totals(self, keys: dict[str, TaxKey]) -> paytraq_arithmetic.SaleTotals:
+        """What PayTraq computes for this sale, with the rates of the keys PayTraq has."""
+        document = self.document
+        shipping = document.shipping
+        return paytraq_arithmetic.sale_totals(
+            document.include_tax,
+            [paytraq_arithmetic.SaleLine(ln.qty, ln.price, ln.discount_pct, ln.tax_key.id)
+             for ln in document.lines],
+            paytraq_arithmetic.SaleAmount(shipping.amount, shipping.tax_key.id) if shipping else None,
+            [paytraq_arithmetic.SaleAmount(a.amount, a.tax_key.id, a.type.value, a.basis.value)
+             for a in document.adjustments],
+            {key_id: key.rate for key_id, key in keys.items()},
+        )
 
 
 @dataclass
@@ -75,6 +87,7 @@ class FakeAccounting(AccountingPort, AccountingProbe):
     def __init__(self, tax_keys: list[TaxKey] | None = None, money_accounts: list[str] | None = None):
         self._ids = itertools.count(900001)
         self.clients: dict[str, ClientRecord] = {}
+        self.created_clients: dict[str, NewClient] = {}  # what create_client was given, by id
         self.products: dict[str, FakeProduct] = {}
         self.keys: dict[str, TaxKey] = {k.id: k for k in (tax_keys or [])}
         self.money_accounts = set(money_accounts or [])
@@ -140,6 +153,7 @@ class FakeAccounting(AccountingPort, AccountingProbe):
         if not client.name.strip():
             raise PermanentError("Client name is required")
         client_id = self._new_id()
+        self.created_clients[client_id] = client
         self.clients[client_id] = ClientRecord(
             client_id, client.name, client.email, client.registration_number, client.vat_number
         )
@@ -161,7 +175,7 @@ class FakeAccounting(AccountingPort, AccountingProbe):
 
     # --- sales ---------------------------------------------------------------------------
     def _record(self, sale: FakeSale) -> SaleRecord:
-        totals = sale.document.totals()
+        totals = sale.totals(self.keys)
         paid = sum((p.amount for p in sale.payments), ZERO)
         due = ZERO if sale.status == "voided" else totals.total - paid  # as PayTraq (§7.5)
         return SaleRecord(
@@ -197,6 +211,10 @@ class FakeAccounting(AccountingPort, AccountingProbe):
                 p.item_id for p in self.products.values()
             }:
                 raise PermanentError(f"Item {line.item_id} not found")
+        charges = [document.shipping] if document.shipping else []
+        for charge in (*charges, *document.adjustments):  # as the sandbox: every key must exist
+            if charge.tax_key.id not in self.keys:
+                raise PermanentError(f"Tax key {charge.tax_key.id} not found")
         sale = FakeSale(self._new_id(), document)
         self._touch(sale)
         self.sales[sale.id] = sale

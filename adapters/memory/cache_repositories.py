@@ -151,9 +151,12 @@ class MemoryCatalogue(CatalogueMirror):
 
     def apply(self) -> None:
         for key, product in self.new.items():
+            stored = self.store.catalogue.get(key)
             if product is None:
                 self.store.catalogue.pop(key, None)
-            else:
+            elif stored is None or not product.modified_at or (
+                product.modified_at >= stored.modified_at
+            ):  # as the SQL upsert: a newer body is never replaced by an older one
                 self.store.catalogue[key] = product
         self.discard()
 

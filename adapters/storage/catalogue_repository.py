@@ -21,10 +21,11 @@ class SqlCatalogueMirror(CatalogueMirror):
         return _product(rows[0]) if rows else None
 
     def put(self, channel_id: str, product: MirroredProduct) -> None:
+        """Never replaces a newer body: the `modified_at` comparison is part of the upsert."""
         values = {"channel_id": channel_id, "handle": product.handle, "sku": product.sku,
                   "stock": product.stock, "modified_at": product.modified_at,
                   "data": product.data}
-        self._tx.write(upsert(self._tx.dialect, mirror, values))
+        self._tx.write(upsert(self._tx.dialect, mirror, values, only_if=_not_older))
 
     def remove(self, channel_id: str, handle: str) -> None:
         self._tx.write(
@@ -36,6 +37,11 @@ class SqlCatalogueMirror(CatalogueMirror):
             sa.select(mirror).where(mirror.c.channel_id == channel_id).order_by(mirror.c.handle)
         )
         return [_product(row) for row in rows]
+
+
+def _not_older(new):
+    """The new body is as recent as the stored one, or carries no date (then it wins)."""
+    return sa.or_(new.modified_at == "", new.modified_at >= mirror.c.modified_at)
 
 
 def _product(row) -> MirroredProduct:

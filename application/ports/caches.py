@@ -67,7 +67,9 @@ class CatalogueMirror(abc.ABC):
     def get(self, channel_id: str, handle: str) -> MirroredProduct | None: ...
 
     @abc.abstractmethod
-    def put(self, channel_id: str, product: MirroredProduct) -> None: ...
+    def put(self, channel_id: str, product: MirroredProduct) -> None:
+        """Insert or replace — never replacing a stored body with an older `modified_at`, even
+        when two writers race (the comparison is part of the write)."""
 
     @abc.abstractmethod
     def remove(self, channel_id: str, handle: str) -> None: ...

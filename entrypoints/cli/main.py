@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
@@ -77,6 +78,8 @@ def scheduler():
 @click.option("--seed", type=click.Path(exists=True, dir_okay=False), default=None)
 def sandbox(api, host, port, seed):
     """Run the PayTraq or Mozello sandbox (a faithful local imitation of the API)."""
+    # SIGTERM stops it cleanly (exit code 0, the Mozello outbox stopped), as Ctrl-C does
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if api == "paytraq":
         from adapters.paytraq.sandbox.server import run
     else:

@@ -94,7 +94,9 @@ def test_per_line_rounding_shop_differs_by_one_cent_and_is_called_rounding():
     assert isinstance(result, Mismatch)
     assert result.difference == D("0.01")
     assert result.cause is MismatchCause.ROUNDING
-    assert "rounding" in result.explanation.lower()
+    # the rounding explanation, not the "beyond rounding" one of other differences
+    assert "VAT rounding — the shop rounds VAT per line" in result.explanation
+    assert "beyond rounding" not in result.explanation
 
 
 def test_per_line_rounding_shop_differs_by_two_cents_and_is_called_rounding():

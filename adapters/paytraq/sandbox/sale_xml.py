@@ -1,6 +1,6 @@
 """`GET sale/{id}` and `GET sales` as PayTraq renders them: header in the §7.3 order, then
 CustomData, LineItems, Adjustments, ShippingCharge, Taxes, Totals, references, Payments, Journals,
-Tags, MessageLog, Notes (§7.3, §7.4, §8.2). Amounts come from compute_totals."""
+Tags, MessageLog, Notes (§7.3, §7.4, §8.2). Amounts come from the sandbox's own totals.py."""
 
 from __future__ import annotations
 
@@ -111,9 +111,10 @@ def _taxes(root: ET.Element, state: SandboxState, sale: Sale) -> None:
     for row in totals.taxes:
         if not (row.gross or row.net or row.tax):
             continue  # DECISIONS R7: no row for a tax key whose amounts are all zero
+        key = state.key(row.tax_key_id)
         tax = _el(taxes, "Tax")
-        _el(tax, "TaxKey", TaxKeyID=row.tax_key.id, TaxKeyName=row.tax_key.name)
-        _el(tax, "TaxName", "PVN" if row.tax_key.name.upper().startswith("PVN") else "VAT")
+        _el(tax, "TaxKey", TaxKeyID=key.id, TaxKeyName=key.name)
+        _el(tax, "TaxName", "PVN" if key.name.upper().startswith("PVN") else "VAT")
         _el(tax, "GrossAmount", money(row.gross))
         _el(tax, "NetAmount", money(row.net))
         _el(tax, "TaxAmount", money(row.tax))

@@ -1,7 +1,8 @@
 """What the PayTraq sandbox knows and how documents behave: clients, products and stock, tax
 keys, money accounts, price groups, sales with their statuses, payments and sent e-mails.
 
-Totals are PayTraq's own arithmetic (domain.paytraq_totals.compute_totals). Rules follow
+Totals are the sandbox's own PayTraq arithmetic (sandbox/totals.py, independent of the domain's
+prediction). Rules follow
 paytraq-api.md §7.5, §8 and DECISIONS.md P3–P5. Every refusal is a `Refused` with the message
 PayTraq would put in `<Error><Message>`.
 """
@@ -17,16 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from adapters.paytraq.sandbox.dialect import WireDialect
+from adapters.paytraq.sandbox.totals import SaleAmount, SaleLine, SaleTotals, sale_totals
 from domain.money import ZERO
-from domain.paytraq_totals import (
-    AdjustmentBasis,
-    AdjustmentType,
-    Charge,
-    DocumentTotals,
-    PricedLine,
-    TaxKey,
-    compute_totals,
-)
+from domain.paytraq_totals import TaxKey
 from domain.sale_status import REACHED_WHEN_FINALISED, is_posted_type, status_when_finalised
 
 SALE_TYPES = set(REACHED_WHEN_FINALISED)
@@ -316,21 +310,18 @@ class SandboxState:
         if key_id not in self.tax_keys:
             raise Refused(f"{where}: tax key {key_id} not found")
 
-    def totals(self, sale: Sale) -> DocumentTotals:
+    def totals(self, sale: Sale) -> SaleTotals:
         shipping = (
-            Charge(sale.shipping.amount, self.key(sale.shipping.tax_key_id))
+            SaleAmount(sale.shipping.amount, sale.shipping.tax_key_id)
             if sale.shipping is not None
             else None
         )
-        return compute_totals(
+        return sale_totals(
             sale.include_tax,
-            (PricedLine(li.qty, li.price, li.discount, self.key(li.tax_key_id)) for li in sale.lines),
+            [SaleLine(li.qty, li.price, li.discount, li.tax_key_id) for li in sale.lines],
             shipping,
-            (
-                Charge(a.amount, self.key(a.tax_key_id), AdjustmentType(a.type),
-                       AdjustmentBasis(a.basis))
-                for a in sale.adjustments
-            ),
+            [SaleAmount(a.amount, a.tax_key_id, a.type, a.basis) for a in sale.adjustments],
+            {key_id: key.rate for key_id, key in self.tax_keys.items()},
         )
 
     def sale_payments(self, sale: Sale) -> list[Payment]:

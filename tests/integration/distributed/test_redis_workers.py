@@ -151,19 +151,27 @@ def test_orders_flow_through_gunicorn_redis_and_two_worker_processes(deployment)
 
 
 def test_a_worker_stopped_mid_flow_and_restarted_loses_nothing(deployment):
-    # Given one worker only, busy with a burst of orders
+    # Given one worker only, and a PayTraq that answers each call half a second late, so that a
+    # burst of eight orders takes the worker well over ten seconds
     deployment.processes.stop(deployment.workers[1])
+    for method in ("GET", "POST"):
+        deployment.paytraq.controls.inject(method, ".*", "latency", seconds=0.5, times=None)
     orders = [deployment.mozello.place_order([("NB-A5", 1)], paid=True,
                                              customer={"email": f"burst{i}@example.com"})
               for i in range(8)]
     ids = [o["order_id"] for o in orders]
     deployment.mozello.flush()
-    wait_for(lambda: any(s is not None for s in deployment.statuses(ids).values()), 60,
-             "the first order to arrive")
+    wait_for(lambda: len(deployment.paytraq.state.sales) > 0, 60,
+             f"the worker to create a first document: {deployment.statuses(ids)}")
     # When that worker is stopped gracefully mid-flow
     exit_code = deployment.processes.stop(deployment.workers[0])
     assert exit_code == 0
-    # and a new worker is started
+    # (it was: it had booked some orders, and left others for later)
+    at_stop = deployment.statuses(ids)
+    assert any(status not in (None, "received") for status in at_stop.values()), at_stop
+    assert any(status != "emailed" for status in at_stop.values()), at_stop
+    # and a new worker is started, PayTraq answering promptly again
+    deployment.paytraq.controls.faults.clear()
     deployment.processes.start("worker", "--processes", "1", "--threads", "2")
     # Then every order still ends e-mailed, each with exactly one document and one payment
     wait_for(lambda: set(deployment.statuses(ids).values()) == {"emailed"}, 180,
@@ -189,7 +197,10 @@ def test_two_schedulers_elect_one_leader_and_stop_cleanly(tmp_path):
         wait_for(lambda: client.get("sales-inbox:scheduler") is not None, 30, "a leader")
         lease = client.get("sales-inbox:scheduler")
         second = processes.start("scheduler")
-        time.sleep(6)  # the second's heartbeat finds the lease taken
+        # the second finds the lease taken and stands by (it says so in its log)
+        standby_log = tmp_path / "scheduler-1.log"
+        wait_for(lambda: b"scheduler_standing_by" in standby_log.read_bytes(), 30,
+                 "the second scheduler to stand by")
         assert client.get("sales-inbox:scheduler") == lease
         assert first.poll() is None and second.poll() is None
         # When the leader stops, it hands over: the standby takes the lease at its next beat

@@ -184,8 +184,10 @@ def test_get_order_of_an_unknown_order_is_not_found(arm):
 # --- key and notifications ------------------------------------------------------------------
 
 
-def test_a_valid_key_validates(arm):
+def test_a_valid_key_validates_and_reads_what_a_bad_key_cannot(arm):
+    # validate_key() raises AuthenticationFailed for a bad key (next test); a good one passes
     arm.shop.validate_key()
+    assert arm.shop.get_product("uid-5102234").sku == "TT-100"
 
 
 def test_a_bad_key_fails_authentication(arm):

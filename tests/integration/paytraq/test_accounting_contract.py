@@ -212,3 +212,15 @@ def test_a_sale_for_an_unknown_client_is_refused(company):
     document = replace(invoice_14_2(company.port, new_client(company.port)), client_id="424242")
     with pytest.raises(PermanentError):
         company.port.create_sale(document)
+
+
+def test_a_sale_whose_shipping_tax_key_paytraq_does_not_have_is_refused(company):
+    from application.errors import PermanentError
+    from domain.documents import ShippingCharge
+    from domain.paytraq_totals import TaxKey
+
+    document = invoice_14_2(company.port, new_client(company.port))
+    unknown = replace(document, shipping=ShippingCharge(Decimal("2.99"), TaxKey("4242", "?", None)))
+    with pytest.raises(PermanentError, match="4242"):
+        company.port.create_sale(unknown)
+    assert company.port.find_sale_by_ref(document.document_ref) is None

@@ -72,6 +72,41 @@ def locker(database, lock_timeout: float, outcome: dict, started: threading.Even
     return threading.Thread(target=run, daemon=True)
 
 
+def wait_until_blocked(database, thread: threading.Thread, deadline_s: float = 10.0) -> None:
+    """Poll, with a deadline, until `thread` is waiting for a lock held by another worker:
+    PostgreSQL shows a session of this database waiting on a lock; SQLite shows nothing, so there the thread
+    must be inside its `BEGIN IMMEDIATE` (seen through SQLAlchemy's statement hook)."""
+    deadline = time.monotonic() + deadline_s
+    if database.engine.dialect.name == "postgresql":
+        query = sa.text("SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND wait_event_type = 'Lock'")
+        while True:
+            with database.engine.connect() as connection:  # a fresh snapshot of the activity
+                if connection.execute(query).scalar():
+                    return
+            assert time.monotonic() < deadline, "the second worker never waited for the lock"
+            time.sleep(0.01)  # polling with a deadline
+    while thread.ident not in sqlite_lockers:
+        assert time.monotonic() < deadline, "the second worker never asked for the lock"
+        time.sleep(0.01)  # polling with a deadline
+
+
+sqlite_lockers: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _watch_sqlite_lock_requests(database):
+    """Note the threads that are running `BEGIN IMMEDIATE` (SQLite's write lock)."""
+    def before(conn, cursor, statement, *args):
+        if statement.startswith("BEGIN IMMEDIATE"):
+            sqlite_lockers.add(threading.get_ident())
+
+    sa.event.listen(database.engine, "before_cursor_execute", before)
+    yield
+    sa.event.remove(database.engine, "before_cursor_execute", before)
+    sqlite_lockers.clear()
+
+
 def test_a_second_worker_cannot_lock_an_order_another_holds(stored):
     # Given a worker holding order M-1 for update
     with stored.new_uow() as holder:
@@ -94,8 +129,7 @@ def test_a_second_locker_waits_and_then_sees_the_first_workers_change(stored):
         item = holder.inbox.get("shop-a", "M-1", for_update=True)
         thread = locker(stored, 10.0, outcome, started)
         thread.start()
-        started.wait(5)
-        time.sleep(0.5)
+        wait_until_blocked(stored, thread)
         assert "item" not in outcome and "error" not in outcome  # still waiting
         # When the first worker changes the item and commits
         item.cancel(T0)

@@ -125,7 +125,7 @@ def test_dispatched_order_is_archived_and_keeps_three_lines():
 def test_php_escaped_bodies_parse_to_the_same_order(name):
     # Given the same body with `\/` and `\uXXXX` escapes
     pretty, escaped = fixture(name), php_escaped(fixture(name))
-    assert b"\\u0113" in escaped or b"\\u012b" in escaped or b"\\u0101" in escaped
+    assert b"\\u01" in escaped  # ā, ē, ī … written as \\u01xx escapes
     assert b"\\/" in escaped
     # Then both parse to equal orders
     assert parse_notification(escaped).order == parse_notification(pretty).order
