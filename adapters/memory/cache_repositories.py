@@ -33,6 +33,12 @@ class MemorySkuCache(SkuCache):
     def put(self, channel_id: str, sku: str, item_id: str, at: datetime) -> None:
         self.new[(channel_id, sku)] = (item_id, at)
 
+    def put_many(self, channel_id: str, item_ids: Iterable[tuple[str, str]],
+                 at: datetime) -> None:
+        for sku, item_id in item_ids:
+            if sku and item_id:
+                self.put(channel_id, sku, item_id, at)
+
     def forget(self, channel_id: str, sku: str) -> None:
         self.new[(channel_id, sku)] = None
 

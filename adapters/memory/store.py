@@ -16,6 +16,7 @@ from application.ports import (
     WriteDialect,
 )
 from domain.inbox import InboxItem
+from domain.paytraq_totals import TaxKey
 from domain.settings import Channel
 from domain.users import FailedLogins, PersonAction, User
 
@@ -41,3 +42,5 @@ class MemoryStore:
         self.users: dict[str, User] = {}
         self.login_failures: dict[str, FailedLogins] = {}
         self.person_actions: list[PersonAction] = []
+        self.writes_kept: dict[str, datetime | None] = {}
+        self.tax_keys: dict[str, tuple[list[TaxKey], datetime]] = {}

@@ -1,4 +1,5 @@
-"""In-memory store of the PayTraq write shapes that worked, per channel."""
+"""In-memory store of the PayTraq write shapes that worked, the write test's verdict and the tax
+keys, per channel."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from datetime import datetime
 
 from adapters.memory.store import MemoryStore
 from application.ports import WriteDialect, WriteDialectStore
+from domain.paytraq_totals import TaxKey
 
 
 class MemoryWriteDialects(WriteDialectStore):
     def __init__(self, store: MemoryStore):
         self.store = store
         self.new: dict[str, WriteDialect] = {}
+        self.new_kept: dict[str, datetime | None] = {}
+        self.new_keys: dict[str, tuple[list[TaxKey], datetime] | None] = {}
 
     def get(self, channel_id: str) -> WriteDialect:
         return self.new.get(channel_id) or self.store.write_dialects.get(channel_id, WriteDialect())
@@ -19,9 +23,34 @@ class MemoryWriteDialects(WriteDialectStore):
     def remember(self, channel_id: str, dialect: WriteDialect, at: datetime) -> None:
         self.new[channel_id] = self.get(channel_id).merged(dialect)
 
+    def writes_kept_since(self, channel_id: str) -> datetime | None:
+        if channel_id in self.new_kept:
+            return self.new_kept[channel_id]
+        return self.store.writes_kept.get(channel_id)
+
+    def record_write_test(self, channel_id: str, kept: bool, at: datetime) -> None:
+        self.new_kept[channel_id] = at if kept else None
+
+    def tax_keys(self, channel_id: str, not_before: datetime) -> list[TaxKey] | None:
+        found = (self.new_keys[channel_id] if channel_id in self.new_keys
+                 else self.store.tax_keys.get(channel_id))
+        if found is None or found[1] < not_before:
+            return None
+        return list(found[0])
+
+    def remember_tax_keys(self, channel_id: str, keys: list[TaxKey] | None,
+                          at: datetime) -> None:
+        self.new_keys[channel_id] = None if keys is None else (list(keys), at)
+
     def apply(self) -> None:
         self.store.write_dialects.update(self.new)
+        self.store.writes_kept.update(self.new_kept)
+        for channel_id, keys in self.new_keys.items():
+            if keys is None:
+                self.store.tax_keys.pop(channel_id, None)
+            else:
+                self.store.tax_keys[channel_id] = keys
         self.discard()
 
     def discard(self) -> None:
-        self.new = {}
+        self.new, self.new_kept, self.new_keys = {}, {}, {}

@@ -193,6 +193,9 @@ class PayTraqClient(AccountingPort, AccountingProbe):
             while len(self._items) > self._item_cache_size:
                 self._items.popitem(last=False)
 
+    def forget_tax_keys(self) -> None:
+        self._tax_keys = None
+
     def tax_keys(self) -> list[TaxKey]:
         if self._tax_keys is None:
             self._tax_keys = xml.tax_keys(self.http.get(PATHS["tax_keys"]))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from adapters.storage.tables import client_cache, sku_cache, watermarks
 from adapters.storage.transaction import Transaction
-from adapters.storage.upsert import upsert
+from adapters.storage.upsert import upsert, upsert_many
 from application.ports import ClientCache, SkuCache, WatermarkRepository
 
 
@@ -63,6 +64,13 @@ class SqlSkuCache(SkuCache):
     def put(self, channel_id: str, sku: str, item_id: str, at: datetime) -> None:
         values = {"channel_id": channel_id, "sku": sku, "item_id": item_id, "updated_at": at}
         self._tx.write(upsert(self._tx.dialect, sku_cache, values))
+
+    def put_many(self, channel_id: str, item_ids: Iterable[tuple[str, str]],
+                 at: datetime) -> None:
+        rows = [{"channel_id": channel_id, "sku": sku, "item_id": item_id, "updated_at": at}
+                for sku, item_id in dict(item_ids).items() if sku and item_id]
+        if rows:
+            self._tx.write(upsert_many(self._tx.dialect, sku_cache, list(rows[0])), rows)
 
     def forget(self, channel_id: str, sku: str) -> None:
         self._tx.write(sa.delete(sku_cache).where(self._where(channel_id, sku)))

@@ -222,6 +222,9 @@ paytraq_write_dialects = sa.Table(
     sa.Column("sale_root", sa.String(32)),
     sa.Column("payment_form", sa.String(32)),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("writes_kept_at", UtcDateTime),
+    sa.Column("tax_keys", sa.JSON),
+    sa.Column("tax_keys_at", UtcDateTime),
 )
 
 users = sa.Table(

@@ -25,3 +25,12 @@ def upsert(
     changes = {name: statement.excluded[name] for name in values if name not in keys}
     where = only_if(statement.excluded) if only_if is not None else None
     return statement.on_conflict_do_update(index_elements=keys, set_=changes, where=where)
+
+
+def upsert_many(dialect: str, table: sa.Table, columns: list[str]) -> sa.Executable:
+    """The same, for rows given to `Transaction.write(statement, rows)` (one executemany)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    keys = [column.name for column in table.primary_key.columns]
+    changes = {name: statement.excluded[name] for name in columns if name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=changes)

@@ -1,8 +1,11 @@
-"""The PayTraq write shapes remembered per channel (application.write_dialects)."""
+"""The PayTraq write shapes remembered per channel (application.write_dialects), with the write
+test's verdict and PayTraq's tax keys."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -10,20 +13,51 @@ from adapters.storage.tables import paytraq_write_dialects as table
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
 from application.ports import WriteDialect, WriteDialectStore
+from domain.paytraq_totals import TaxKey
 
 
 class SqlWriteDialects(WriteDialectStore):
     def __init__(self, transaction: Transaction):
         self._tx = transaction
 
-    def get(self, channel_id: str) -> WriteDialect:
+    def _row(self, channel_id: str) -> dict[str, Any] | None:
         rows = self._tx.read(sa.select(table).where(table.c.channel_id == channel_id))
-        if not rows:
+        return dict(rows[0]) if rows else None
+
+    def _save(self, channel_id: str, at: datetime, **changes: Any) -> None:
+        values = {"channel_id": channel_id, "updated_at": at, **changes}
+        self._tx.write(upsert(self._tx.dialect, table, values))
+
+    def get(self, channel_id: str) -> WriteDialect:
+        row = self._row(channel_id)
+        if row is None:
             return WriteDialect()
-        return WriteDialect(rows[0]["sale_root"], rows[0]["payment_form"])
+        return WriteDialect(row["sale_root"], row["payment_form"])
 
     def remember(self, channel_id: str, dialect: WriteDialect, at: datetime) -> None:
         merged = self.get(channel_id).merged(dialect)
-        values = {"channel_id": channel_id, "sale_root": merged.sale_root,
-                  "payment_form": merged.payment_form, "updated_at": at}
-        self._tx.write(upsert(self._tx.dialect, table, values))
+        self._save(channel_id, at, sale_root=merged.sale_root, payment_form=merged.payment_form)
+
+    def writes_kept_since(self, channel_id: str) -> datetime | None:
+        row = self._row(channel_id)
+        return row["writes_kept_at"] if row else None
+
+    def record_write_test(self, channel_id: str, kept: bool, at: datetime) -> None:
+        self._save(channel_id, at, writes_kept_at=at if kept else None)
+
+    def tax_keys(self, channel_id: str, not_before: datetime) -> list[TaxKey] | None:
+        row = self._row(channel_id)
+        if row is None or row["tax_keys"] is None or row["tax_keys_at"] is None:
+            return None
+        if row["tax_keys_at"] < not_before:
+            return None
+        return [TaxKey(key["id"], key["name"],
+                       None if key["rate"] is None else Decimal(key["rate"]))
+                for key in row["tax_keys"]]
+
+    def remember_tax_keys(self, channel_id: str, keys: list[TaxKey] | None,
+                          at: datetime) -> None:
+        stored = None if keys is None else [
+            {"id": key.id, "name": key.name, "rate": None if key.rate is None else str(key.rate)}
+            for key in keys]
+        self._save(channel_id, at, tax_keys=stored, tax_keys_at=None if keys is None else at)

@@ -66,7 +66,8 @@ def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gatewa
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
         return connect_processor(item, channel, gateways, clock, uow.commit).run
     run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
-                   uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock)
+                   uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock,
+                   remembered=uow.write_dialects)
     return lambda: run_order_steps(run)
 
 

@@ -66,7 +66,7 @@ def sync_stock(
     with holding(stock_lock, [channel.id], clock, busy=lambda: StockSyncAlreadyRunning(channel.id)):
         journal = RunJournal.open(uow, channel.id, clock, cmd.dry_run)
         try:
-            plan, listed = _plan(channel, uow, gateways)
+            plan, listed = _plan(channel, uow, gateways, clock)
             journal.record(_result(d) for d in plan.decisions if d.outcome is not Outcome.UPDATE)
             if cmd.dry_run:
                 journal.record(_result(d, WOULD_UPDATE) for d in plan.writes)
@@ -93,16 +93,21 @@ def sync_stock_on_bus(
 # --- reading both sides -----------------------------------------------------------------------
 
 
-def _plan(channel: Channel, uow: UnitOfWork, gateways: Gateways
+def _plan(channel: Channel, uow: UnitOfWork, gateways: Gateways, clock: Clock
           ) -> tuple[StockSyncPlan, dict[str, ShopProduct]]:
     """The plan, and the listed products that have variants (their write sends the listed
-    variant set instead of reading the product again)."""
+    variant set instead of reading the product again). The warehouse's ItemIDs fill the shared
+    SKU cache on the way: an order for a synced product costs no GET products."""
     settings, warehouse_id = channel.settings.stock_sync, channel.settings.warehouse_id
     problems = channel.settings.stock_sync_problems()
     if problems:
         raise PermanentError("; ".join(problems))
     accounting = gateways.accounting(channel.id)
-    on_hand = [(row.code, row.qty) for row in accounting.warehouse_stock(warehouse_id)]
+    stock = list(accounting.warehouse_stock(warehouse_id))
+    with uow:
+        uow.sku_cache.put_many(channel.id, ((row.code, row.item_id) for row in stock), clock.now())
+        uow.commit()
+    on_hand = [(row.code, row.qty) for row in stock]
     reserved = reserved_by_sku(_reserved_lines(accounting, uow, channel.id, warehouse_id))
     prices = None
     if settings.sync_prices:

@@ -13,6 +13,7 @@ from application.clients import find_or_create_client, holding_buyer
 from application.errors import ClientDataInvalid, PermanentError
 from application.order_steps.drafting import draft, forget_items, policy
 from application.order_steps.run import OrderRun
+from application.order_steps.totals import created_sale
 from application.ports import SaleRecord
 from application.write_ahead import CREATING_DOCUMENT
 from domain.inbox import DocumentRecord
@@ -53,10 +54,10 @@ def _create(run: OrderRun, client_id: str) -> bool:
     run.declare(CREATING_DOCUMENT, ref=document.document_ref)
     try:
         sale_id = run.accounting.create_sale(document)
-    except PermanentError:
-        forget_items(run)  # a product deleted in PayTraq: look its SKU up afresh next time
+    except PermanentError as refused:
+        forget_items(run, refused)  # a product or tax key changed in PayTraq: look it up again
         raise
-    _record(run, run.accounting.get_sale(sale_id), adopted=False)
+    _record(run, created_sale(run, sale_id, document), adopted=False)
     return True
 
 

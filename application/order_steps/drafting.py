@@ -26,8 +26,11 @@ def item_id(run: OrderRun, sku: str) -> str | None:
     return found
 
 
-def forget_items(run: OrderRun) -> None:
-    """PayTraq refused an ItemID (a product deleted there): look every SKU up afresh next time."""
+def forget_items(run: OrderRun, refusal: Exception | None = None) -> None:
+    """PayTraq refused the document: its SKUs are looked up afresh next time (a product deleted
+    there), and the tax keys too when the refusal names one (a key changed there)."""
+    if refusal is not None and "tax" in str(refusal).lower():
+        run.forget_tax_keys()
     for sku in {line.sku for line in run.order.lines if line.sku}:
         run.accounting.forget_item(sku)
         run.sku_cache.forget(run.channel.id, sku)

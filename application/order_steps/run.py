@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import structlog
 
@@ -16,6 +17,7 @@ from application.ports import (
     MailerPort,
     SaleRecord,
     SkuCache,
+    WriteDialectStore,
 )
 from domain.inbox import InboxItem, Step
 from domain.orders import SalesOrder
@@ -24,6 +26,8 @@ from domain.review import ReviewReason
 from domain.settings import Channel, ChannelSettings
 
 logger = structlog.get_logger()
+
+TAX_KEYS_AGE = timedelta(days=1)  # the shared copy of PayTraq's tax keys is read again after it
 
 
 @dataclass
@@ -40,6 +44,7 @@ class OrderRun:
     problems: list[ReviewReason] = field(default_factory=list)  # for a person; the run goes on
     buyer_lock: ExpiringLock | None = None  # one worker per buyer while it is found or created
     _tax_keys: dict[str, TaxKey] | None = None
+    remembered: WriteDialectStore | None = None  # the channel's tax keys, write test verdict
 
     @property
     def settings(self) -> ChannelSettings:
@@ -50,10 +55,34 @@ class OrderRun:
         return self.item.order
 
     def tax_keys(self) -> dict[str, TaxKey]:
-        """PayTraq's tax keys, asked once per run."""
+        """PayTraq's tax keys: the copy every worker shares (a day at most), else PayTraq."""
         if self._tax_keys is None:
-            self._tax_keys = {key.id: key for key in self.accounting.tax_keys()}
+            self._tax_keys = {key.id: key for key in self._shared_tax_keys()}
         return self._tax_keys
+
+    def _shared_tax_keys(self) -> list[TaxKey]:
+        if self.remembered is None:
+            return self.accounting.tax_keys()
+        now = self.clock.now()
+        keys = self.remembered.tax_keys(self.channel.id, not_before=now - TAX_KEYS_AGE)
+        if keys is None:
+            self.accounting.forget_tax_keys()  # a process's own copy may be older
+            keys = self.accounting.tax_keys()
+            self.remembered.remember_tax_keys(self.channel.id, keys, now)
+            self.commit()  # never hold a write across the next API call
+        return keys
+
+    def forget_tax_keys(self) -> None:
+        """PayTraq refused a document naming a tax key: read the keys afresh next time."""
+        self.accounting.forget_tax_keys()
+        if self.remembered is not None:
+            self.remembered.remember_tax_keys(self.channel.id, None, self.clock.now())
+            self.commit()
+
+    def writes_proven(self) -> bool:
+        """Whether `channel check --write-test` showed PayTraq keeps documents as sent."""
+        return (self.remembered is not None
+                and self.remembered.writes_kept_since(self.channel.id) is not None)
 
     def hold(self, reasons: list[ReviewReason]) -> bool:
         """Stop here: the item waits for a person, with the reasons. Returns False (stop)."""

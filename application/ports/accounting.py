@@ -154,6 +154,9 @@ class AccountingPort(abc.ABC):
     @abc.abstractmethod
     def tax_keys(self) -> list[TaxKey]: ...
 
+    def forget_tax_keys(self) -> None:  # noqa: B027 - optional: most ports cache nothing
+        """Drop any copy of the tax keys kept by this port (the shared copy is older)."""
+
     @abc.abstractmethod
     def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
         """The sale whose DocumentRef is `ref` exactly; given `around` (the document date), a

@@ -28,6 +28,11 @@ class SkuCache(abc.ABC):
     def put(self, channel_id: str, sku: str, item_id: str, at: datetime) -> None: ...
 
     @abc.abstractmethod
+    def put_many(self, channel_id: str, item_ids: Iterable[tuple[str, str]],
+                 at: datetime) -> None:
+        """(SKU, ItemID) pairs as PayTraq listed them at `at` (the stock sync pages them all)."""
+
+    @abc.abstractmethod
     def forget(self, channel_id: str, sku: str) -> None: ...
 
 

@@ -3,6 +3,11 @@
 PayTraq's public material leaves the root of `POST sale` and the body of a payment open. The
 adapter tries the plausible shapes in turn on a refusal and reports the one that worked; it is
 remembered per channel so the next write goes straight to it, and `channel check` shows it.
+
+Kept with it, per channel, what else is remembered of the channel's PayTraq company between
+messages: when `channel check --write-test` last showed that PayTraq keeps a document's lines,
+tax keys, shipping and adjustments as sent (a document created as predicted then need not be
+read back), and PayTraq's tax keys (shared by every worker, so a start costs no GET taxKeys).
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 from datetime import datetime
+
+from domain.paytraq_totals import TaxKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +37,20 @@ class WriteDialectStore(abc.ABC):
 
     @abc.abstractmethod
     def remember(self, channel_id: str, dialect: WriteDialect, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def writes_kept_since(self, channel_id: str) -> datetime | None:
+        """When the write test last showed PayTraq keeps documents as sent (None: not shown)."""
+
+    @abc.abstractmethod
+    def record_write_test(self, channel_id: str, kept: bool, at: datetime) -> None:
+        """The write test's verdict: kept (proven at `at`), or not (the proof is withdrawn)."""
+
+    @abc.abstractmethod
+    def tax_keys(self, channel_id: str, not_before: datetime) -> list[TaxKey] | None:
+        """PayTraq's tax keys as remembered at or after `not_before` (None: none that fresh)."""
+
+    @abc.abstractmethod
+    def remember_tax_keys(self, channel_id: str, keys: list[TaxKey] | None,
+                          at: datetime) -> None:
+        """Remember the tax keys just read from PayTraq; None forgets them (ask again)."""

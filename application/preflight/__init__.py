@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from application.errors import UnknownChannel
 from application.ports import (
@@ -51,8 +52,14 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
         test = WriteTest(accounting, probe_port, channel.settings, clock.now(),
                          lambda: _describe(_dialect(accounting)))
         lines += test.run(cmd.payment_test)
+        if test.kept is not None:
+            with uow:
+                uow.write_dialects.record_write_test(channel.id, test.kept, clock.now())
+                uow.commit()
     dialect = _dialect(accounting)
     lines.append(_dialect_line(dialect))
+    with uow:
+        lines.append(_read_back_line(uow.write_dialects.writes_kept_since(channel.id)))
     return ChannelCheckReport(channel.id, tuple(lines), dialect)
 
 
@@ -76,6 +83,18 @@ def _dialect_line(dialect: WriteDialect) -> CheckLine:
         "(run --write-test --payment-test to learn them now)",
         needed=False,
     )
+
+
+def _read_back_line(kept_since: datetime | None) -> CheckLine:
+    name = "PayTraq: documents kept as sent (write test)"
+    if kept_since is None:
+        return CheckLine(name, Result.SKIPPED, "not shown for this channel: every document is "
+                         "read back after it is created (one GET sale per order)",
+                         "run --write-test to show it and save that call", needed=False)
+    return CheckLine(name, Result.OK, f"shown by the write test at {kept_since:%Y-%m-%d %H:%M} "
+                     "UTC: a document created as predicted (its total equal to the shop's) is "
+                     "not read back", "a differing or adopted document is still read back",
+                     needed=False)
 
 
 def _transport_line(channel: Channel, credentials: ChannelCredentials) -> CheckLine:

@@ -34,6 +34,7 @@ class WriteTest:
     settings: ChannelSettings
     now: datetime
     dialect: Callable[[], object]
+    kept: bool | None = None  # after run: whether PayTraq kept the document as sent
 
     def run(self, payment: bool) -> list[CheckLine]:
         keys = self._keys()
@@ -93,7 +94,9 @@ class WriteTest:
                             f"shape remembered: {self.dialect()}",
                             "documents are sent in this shape")
         back = self.probe_port.sale_contents(sale_id)
-        return [created, *compare(document, back),
+        compared = compare(document, back)
+        self.kept = all(line.result is OK for line in compared)
+        return [created, *compared,
                 probe("write test: void", lambda: self._void(sale_id))]
 
     def _void(self, sale_id: str) -> CheckLine:

@@ -43,9 +43,16 @@ def test_the_small_bench_prints_one_table_and_writes_every_figure_as_json(tmp_pa
     values = {(row["section"], row["name"]): row["value"] for row in report["rows"]}
     assert report["size"] == "small"
     assert all(value is not None for value in values.values())
-    calls = values[("PayTraq calls per order", "sales_invoice: repeat buyer")]
-    assert 1 <= calls <= 20
-    assert values[("PayTraq calls per order", "orders/day on the 5,000 budget")] == 5000 // calls
+    for proof in ("no write test", "write test passed"):
+        calls = values[("PayTraq calls per order", f"sales_invoice: repeat buyer, {proof}")]
+        assert 1 <= calls <= 20
+        assert values[("PayTraq calls per order",
+                       f"orders/day on the 5,000 budget, {proof}")] == 5000 // calls
+    # and, side by side, the write test saves the read-back of a document created as predicted
+    for scenario in ("new buyer, first after start", "new buyer, warm", "repeat buyer"):
+        unproven, proven = (values[("PayTraq calls per order", f"sales_invoice: {scenario}, {p}")]
+                            for p in ("no write test", "write test passed"))
+        assert proven == unproven - 1, scenario
     sync = {name: value for (section, name), value in values.items() if section.startswith("stock")}
     assert sync["PayTraq calls"] > 0 and sync["Mozello calls"] > 0
     assert sync["peak RSS (sync process)"] > 0

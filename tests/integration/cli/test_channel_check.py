@@ -52,6 +52,9 @@ def test_a_configured_channel_passes_the_read_only_check(sandboxes, create_chann
                  "PayTraq: products with stock in the warehouse"):
         assert lines[name]["result"] == "ok", lines[name]
     assert lines["PayTraq: sale found by DocumentRef"]["result"] == "skipped"
+    # and, with no write test run yet, every document is still read back after it is created
+    kept = lines["PayTraq: documents kept as sent (write test)"]
+    assert kept["result"] == "skipped" and "read back" in kept["detail"]
 
 
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
@@ -75,6 +78,10 @@ def test_the_write_test_learns_the_shapes_of_each_dialect_and_leaves_nothing_beh
     assert lines["PayTraq: write shapes remembered for this channel"]["result"] == "ok"
     again = json.loads(invoke("channel", "check", channel_id, "--json").stdout)
     assert again["write_dialect"] == learned
+    # and that PayTraq keeps documents as sent is remembered: a created document whose
+    # prediction equals the shop's total is no longer read back
+    kept = checks(again)["PayTraq: documents kept as sent (write test)"]
+    assert kept["result"] == "ok" and "not read back" in kept["detail"]
 
 
 def test_a_sale_ref_that_query_misses_is_a_warning_when_the_date_listing_finds_it(

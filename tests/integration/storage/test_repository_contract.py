@@ -19,6 +19,7 @@ from application.ports import (
     WriteDialect,
 )
 from domain.inbox import InboxStatus
+from domain.paytraq_totals import TaxKey
 from domain.settings import Channel, ChannelSettings, Trigger
 from tests.unit.storage.examples import T0, full_item, rich_channel
 
@@ -313,6 +314,23 @@ def test_a_sku_cache_entry_is_used_only_while_fresh(uow):
         assert uow.sku_cache.get("shop-a", "SKU-2") is None
 
 
+def test_item_ids_listed_by_the_stock_sync_are_cached_at_once_and_replace_older_ones(uow):
+    # Given an ItemID cached yesterday
+    with uow:
+        uow.sku_cache.put("shop-a", "SKU-1", "I-old", T0 - timedelta(days=1))
+        uow.commit()
+    # When the stock sync caches the pairs it listed (a pair without an ItemID is skipped)
+    with uow:
+        uow.sku_cache.put_many("shop-a", [("SKU-1", "I-1"), ("SKU-2", "I-2"), ("SKU-3", "")], T0)
+        uow.commit()
+    # Then each is fresh as of the sync, for that channel only
+    with uow:
+        assert uow.sku_cache.get("shop-a", "SKU-1", not_before=T0) == "I-1"
+        assert uow.sku_cache.get("shop-a", "SKU-2", not_before=T0) == "I-2"
+        assert uow.sku_cache.get("shop-a", "SKU-3") is None
+        assert uow.sku_cache.get("shop-b", "SKU-1") is None
+
+
 def test_a_stock_run_keeps_its_per_sku_results_in_order(uow):
     # Given a finished run and an older one
     results = [
@@ -397,6 +415,47 @@ def test_the_write_shapes_learned_for_a_channel_are_kept_and_merged(uow):
     with uow:
         assert uow.write_dialects.get("shop-a") == WriteDialect("Data", "date_paid")
         assert uow.write_dialects.get("shop-b") == WriteDialect()
+
+
+def test_the_write_test_verdict_is_kept_per_channel_beside_the_shapes_and_can_be_withdrawn(uow):
+    # Given a channel with learned write shapes whose write test then passed
+    with uow:
+        uow.write_dialects.remember("shop-a", WriteDialect(sale_root="Data"), T0)
+        uow.write_dialects.record_write_test("shop-a", kept=True, at=T0 + timedelta(hours=1))
+        uow.commit()
+    # Then the proof is remembered for that channel only, and the shapes are untouched
+    with uow:
+        assert uow.write_dialects.writes_kept_since("shop-a") == T0 + timedelta(hours=1)
+        assert uow.write_dialects.writes_kept_since("shop-b") is None
+        assert uow.write_dialects.get("shop-a") == WriteDialect(sale_root="Data")
+    # When a later write test finds a difference, Then the proof is withdrawn
+    with uow:
+        uow.write_dialects.record_write_test("shop-a", kept=False, at=T0 + timedelta(days=1))
+        uow.write_dialects.remember("shop-a", WriteDialect(payment_form="date_paid"), T0)
+        uow.commit()
+    with uow:
+        assert uow.write_dialects.writes_kept_since("shop-a") is None
+        assert uow.write_dialects.get("shop-a") == WriteDialect("Data", "date_paid")
+
+
+def test_tax_keys_are_remembered_per_channel_until_too_old_or_forgotten(uow):
+    # Given PayTraq's tax keys read for a channel at T0 (one without a rate)
+    keys = [TaxKey("1", "PVN 21%", Decimal("21")), TaxKey("9", "Bez PVN", None)]
+    with uow:
+        uow.write_dialects.remember_tax_keys("shop-a", keys, T0)
+        uow.commit()
+    # Then they come back equal while fresh enough, for that channel only
+    with uow:
+        assert uow.write_dialects.tax_keys("shop-a", not_before=T0) == keys
+        assert uow.write_dialects.tax_keys("shop-b", not_before=T0 - timedelta(days=1)) is None
+        # And not when asked for keys read after they were
+        assert uow.write_dialects.tax_keys("shop-a", not_before=T0 + timedelta(seconds=1)) is None
+    # When they are forgotten (a document was refused naming a tax key), Then none come back
+    with uow:
+        uow.write_dialects.remember_tax_keys("shop-a", None, T0)
+        uow.commit()
+    with uow:
+        assert uow.write_dialects.tax_keys("shop-a", not_before=T0 - timedelta(days=1)) is None
 
 
 def test_times_come_back_as_the_same_instants_in_utc(uow):

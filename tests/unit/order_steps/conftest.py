@@ -16,15 +16,23 @@ from domain.settings import Channel
 from tests.unit.builders import GATEWAY_ACCOUNT, TAX_KEYS, order, settings
 
 
-def make_run(snapshot=None, **channel_settings) -> OrderRun:
-    accounting = FakeAccounting(TAX_KEYS, money_accounts=[GATEWAY_ACCOUNT])
-    accounting.add_product("TT-100", "Product TT-100")
-    uow = InMemoryUnitOfWork()
+def make_run(snapshot=None, *, proven: bool = False, uow: InMemoryUnitOfWork | None = None,
+             accounting: FakeAccounting | None = None, **channel_settings) -> OrderRun:
+    """A run on channel shop-1; `proven`: its write test passed; `uow`, `accounting`: shared
+    with an earlier run (what the database and PayTraq already hold)."""
+    if accounting is None:
+        accounting = FakeAccounting(TAX_KEYS, money_accounts=[GATEWAY_ACCOUNT])
+        accounting.add_product("TT-100", "Product TT-100")
+    uow = uow or InMemoryUnitOfWork()
     clock = SteppingClock(datetime(2026, 1, 15, 10, 0, tzinfo=UTC))
+    if proven:
+        uow.write_dialects.record_write_test("shop-1", kept=True, at=clock.now())
+        uow.commit()
     snapshot = snapshot or order()
     item = InboxItem("shop-1", snapshot.order_id, snapshot, clock.now())
     return OrderRun(item, Channel("shop-1", "Shop", settings(**channel_settings)), accounting,
-                    PayTraqMailer(accounting), uow.clients, uow.sku_cache, clock, uow.commit)
+                    PayTraqMailer(accounting), uow.clients, uow.sku_cache, clock, uow.commit,
+                    remembered=uow.write_dialects)
 
 
 @pytest.fixture

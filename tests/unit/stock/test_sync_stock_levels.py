@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal as D
 
 from application.handlers import sync_stock as sync_stock_handler
@@ -223,3 +224,15 @@ def test_a_product_changed_after_the_listing_is_read_again_so_a_new_variant_is_k
     flow.run()
     # Then the small size is written and the new size is still there
     assert [(v.sku, v.stock) for v in flow.mozello("shirt").variants] == [("S", 5), ("XL", 7)]
+
+
+def test_the_sync_fills_the_shared_sku_cache_so_an_order_costs_no_product_look_up():
+    # Given a PayTraq product in the channel's warehouse
+    flow = stock_scenario(products=(mozello_product("A", stock=0, handle="a"),))
+    flow.paytraq_product("A", 10)
+    # When the stock is synced
+    flow.run()
+    # Then its ItemID is in the shared SKU cache, as fresh as the sync
+    with flow.uow() as uow:
+        assert uow.sku_cache.get(CHANNEL, "A", not_before=flow.clock.now() - timedelta(hours=1)) \
+            == flow.accounting.products["A"].item_id

@@ -3,7 +3,7 @@ user and per client address), and every action a person takes; indexes for an or
 deliveries and a channel's newest ones.
 
 Revision ID: 0007
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
