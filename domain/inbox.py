@@ -1,6 +1,9 @@
 """An inbox item: one Mozello order of one channel, and every step taken for it.
 
-Its statuses are in domain/inbox_status.py, its records in domain/inbox_records.py."""
+Its statuses are in domain/inbox_status.py, its records in domain/inbox_records.py.
+
+Over 250 lines on purpose: this is the item's state machine — every transition, and what the
+item still owes (`owes()`), checked in one class so no caller can move an item around a rule."""
 
 from __future__ import annotations
 

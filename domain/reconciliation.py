@@ -6,6 +6,9 @@ with the Mozello order, and says why they differ: `rounding` (within one cent pe
 of a shop that rounds VAT per line), `tax_group` (a VAT rate mapped to a tax key of another rate,
 or not mapped), or `other`. With a rounding-adjustment limit, a small rounding difference is
 closed by an explicit no-VAT adjustment, as accountants do by hand.
+
+Over 250 lines on purpose: the policy and the plain-words explanation of each cause live
+together, so the cause a person reads is always the cause the policy decided.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ PayTraq's warehouse stock minus its approved orders (domain/stock.py), and optio
 group's prices, are compared with the Mozello catalogue. Only what differs is written; a SKU that
 is missing on one side or appears twice on either side is reported and never written. The daily
 schedule's rule (`daily_sync_due`) lives here too. Standard library only.
+
+Over 250 lines on purpose: the plan (levels, prices, variants, missing and duplicate SKUs) is
+one decision whose parts share the same matching of SKUs; split, each part would re-match them.
 """
 
 from __future__ import annotations

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from application.commands import CancelOrder
 from application.order_lock import holding_order
-from application.ports import Clock, ExpiringLock, Gateways, UnitOfWork
+from application.ports import (
+    AccountingPort,
+    Clock,
+    ExpiringLock,
+    Gateways,
+    SaleRecord,
+    UnitOfWork,
+)
 from application.write_ahead import CREATING_DOCUMENT
+from domain.inbox import InboxItem
 from domain.review import ReasonCode, ReviewReason
 
 
@@ -36,41 +46,54 @@ def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
                 "its document in PayTraq if one was made")], now)
             uow.commit()
             return
-        sale = (
-            accounting.get_sale(item.document.id)
-            if item.document is not None
-            else accounting.find_sale_by_ref(cmd.order_id, item.order.created_at.date())
-            if attempted else None
-        )
-        if sale is not None and sale.is_draft and item.payment is not None:
-            item.needs_review(
-                [
-                    ReviewReason.of(
-                        ReasonCode.DELETED_AFTER_PAYMENT,
-                        f"the order was deleted in Mozello, but its payment of "
-                        f"{item.payment.amount} is already booked in PayTraq (document {sale.id}):"
-                        " refund or reassign the money, then void the document",
-                        document_id=sale.id,
-                    )
-                ],
-                now,
-            )
-        elif sale is not None and not sale.is_draft and not sale.is_voided:
-            item.needs_review(
-                [
-                    ReviewReason.of(
-                        ReasonCode.DELETED_AFTER_FINALISED,
-                        f"the order was deleted in Mozello, but PayTraq document {sale.id} is "
-                        f"already {sale.status}: cancel it in PayTraq (e.g. a credit note) if "
-                        "the sale is really off",
-                        document_id=sale.id,
-                        status=sale.status,
-                    )
-                ],
-                now,
-            )
-        else:
-            if sale is not None and sale.is_draft:
-                accounting.void_sale(sale.id)
-            item.cancel(now)
+        sale = _paytraq_document(item, accounting, attempted)
+        _settle_deleted_order(item, sale, accounting, now)
         uow.commit()
+
+
+def _paytraq_document(item: InboxItem, accounting: AccountingPort,
+                      attempted: bool) -> SaleRecord | None:
+    """The order's PayTraq document, if there can be one (write-ahead records say whether an
+    attempt was ever made)."""
+    if item.document is not None:
+        return accounting.get_sale(item.document.id)
+    if attempted:
+        return accounting.find_sale_by_ref(item.order_id, item.order.created_at.date())
+    return None
+
+
+def _settle_deleted_order(item: InboxItem, sale: SaleRecord | None, accounting: AccountingPort,
+                          now: datetime) -> None:
+    """A deleted order: cancelled (its unpaid Draft voided), or held for a person when money or a
+    finalised document is already in PayTraq."""
+    if sale is not None and sale.is_draft and item.payment is not None:
+        item.needs_review(
+            [
+                ReviewReason.of(
+                    ReasonCode.DELETED_AFTER_PAYMENT,
+                    f"the order was deleted in Mozello, but its payment of "
+                    f"{item.payment.amount} is already booked in PayTraq (document {sale.id}):"
+                    " refund or reassign the money, then void the document",
+                    document_id=sale.id,
+                )
+            ],
+            now,
+        )
+    elif sale is not None and not sale.is_draft and not sale.is_voided:
+        item.needs_review(
+            [
+                ReviewReason.of(
+                    ReasonCode.DELETED_AFTER_FINALISED,
+                    f"the order was deleted in Mozello, but PayTraq document {sale.id} is "
+                    f"already {sale.status}: cancel it in PayTraq (e.g. a credit note) if "
+                    "the sale is really off",
+                    document_id=sale.id,
+                    status=sale.status,
+                )
+            ],
+            now,
+        )
+    else:
+        if sale is not None and sale.is_draft:
+            accounting.void_sale(sale.id)
+        item.cancel(now)

@@ -10,5 +10,7 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 from entrypoints.web.api import channels, dashboard, inbox, openapi, sync  # noqa: E402,F401
 from entrypoints.web.api.errors import register_error_answers  # noqa: E402
+from entrypoints.web.api.person_actions import record_session_writes  # noqa: E402
 
 register_error_answers(blueprint)
+blueprint.after_request(record_session_writes)

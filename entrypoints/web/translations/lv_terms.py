@@ -1,6 +1,9 @@
 """Latvian for every console string, in PayTraq's own words where it has them (seed:
 "Mozello kanāls Pārdošanas iesūtnē"). `python -m entrypoints.web.translations.build` writes
-lv/LC_MESSAGES/messages.po and .mo from messages.pot and this table."""
+lv/LC_MESSAGES/messages.po and .mo from messages.pot and this table.
+
+Over 250 lines on purpose: it is data, one line per console string, kept in one table so a
+translator reads and checks every term in one place."""
 
 LV = {
     "Too many failed logins: try again in 15 minutes.": "Pārāk daudz neveiksmīgu pieteikšanos: mēģiniet vēlreiz pēc 15 minūtēm.",

@@ -62,6 +62,32 @@ def test_the_json_api_takes_a_session_or_the_bearer_token(console):
     assert console.client.post(f"/api/inbox/shop-1/{ORDER}/retry").status_code == 403
 
 
+def test_a_persons_write_through_the_json_api_is_recorded_like_a_console_action(console):
+    # Given an order and anna logged in
+    console.flow.receive(order())
+    console.login()
+    token = console.csrf("/")
+    # When she retries it through the JSON API with her session
+    answer = console.client.post(f"/api/inbox/shop-1/{ORDER}/retry",
+                                 headers={"X-CSRF-Token": token})
+    # Then the action is recorded with her name, the order and the answer
+    assert answer.status_code == 200
+    with console.runtime.uow_factory() as uow:
+        (action,) = [a for a in uow.actions.recent() if a.action.startswith("api ")]
+    assert (action.user, action.order_id, action.detail) == ("anna", ORDER, "answered 200")
+    assert action.action == "api POST /api/inbox/<channel_id>/<order_id>/retry"
+
+
+def test_a_machines_write_with_the_bearer_token_is_not_a_persons_action(console):
+    console.runtime.config = dataclasses.replace(console.runtime.config, api_token="s3cret-token-0123")
+    console.flow.receive(order())
+    answer = console.client.post(f"/api/inbox/shop-1/{ORDER}/retry",
+                                 headers={"Authorization": "Bearer s3cret-token-0123"})
+    assert answer.status_code == 200
+    with console.runtime.uow_factory() as uow:
+        assert not [a for a in uow.actions.recent() if a.action.startswith("api ")]
+
+
 def test_the_inbox_shows_latvian_badges_counts_and_filters_by_status_and_text(console):
     console.flow.receive(order())  # goes through: e-mailed
     console.flow.receive(order(order_id="M-1234567-102", total="24.25"))  # mismatch
