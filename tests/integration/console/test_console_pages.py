@@ -132,7 +132,8 @@ def test_accepting_a_rounding_difference_is_confirmed_done_and_recorded(console)
     answer = console.post(f"/orders/shop-1/{ORDER}/do/accept_rounding", page=confirm)
     assert answer.status_code == 302
     voided, new = console.flow.sales()
-    assert voided.status == "voided" and new.total == Decimal("5.69")
+    assert voided.status == "voided"
+    assert console.flow.accounting.get_sale(new.id).total == Decimal("5.69")
     done = console.page(f"/orders/shop-1/{ORDER}")
     assert "Melnraksts anulēts PayTraq" in done and "Izdarīts" in done
     assert ("anna", "accept_rounding", ORDER) in console.actions()
