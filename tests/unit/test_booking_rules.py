@@ -130,6 +130,10 @@ def test_equal_totals_with_vat_off_beyond_rounding_is_a_mismatch():
     assert isinstance(result, Mismatch)
     assert result.difference == D("0.00")
     assert result.reason().detail("paytraq_taxes") == "4.20"
+    # and the explanation names both VAT figures and a cause other than the tax mapping
+    assert "Mozello VAT 4.22, PayTraq VAT 4.20 (difference 0.02)" in result.explanation
+    assert "does not cover what PayTraq taxes" in result.explanation
+    assert "another rate" not in result.explanation
 
 
 def test_vat_off_by_exactly_one_cent_per_line_still_matches():

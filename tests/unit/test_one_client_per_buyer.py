@@ -46,3 +46,11 @@ def test_buyer_locks_are_per_channel_and_ignore_letter_case():
 
 def test_a_buyer_with_no_key_at_all_is_still_locked_by_name():
     assert len(buyer_lock_names("shop", Customer(name="Pēteris"))) == 1
+
+
+def test_a_buyer_known_only_by_name_is_one_buyer_whatever_the_letter_case():
+    # Given the same person, without e-mail or numbers, typed in two cases
+    quiet, loud = Customer("Anna Ozola"), Customer("ANNA OZOLA")
+    # Then both orders wait for the same lock, and another name does not
+    assert buyer_lock_names("shop", quiet) == buyer_lock_names("shop", loud)
+    assert buyer_lock_names("shop", quiet) != buyer_lock_names("shop", Customer("Ilze Ozola"))
