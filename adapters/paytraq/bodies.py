@@ -107,10 +107,22 @@ def _sale_element(document: Document) -> ET.Element:
         _sub(item, "Price", price(line.price))
         _sub(item, "LineDiscount", amount(line.discount_pct))
         _tax_key(item, line.tax_key)
+    add_shipping_charge(root, document)
+    add_adjustments(root, document)
+    return root
+
+
+def add_shipping_charge(root: ET.Element, document: Document) -> None:
+    """ShippingCharge, as both the REST body and the Connect payload carry it."""
     if document.shipping is not None:
         charge = _sub(root, "ShippingCharge")
         _sub(charge, "Amount", amount(document.shipping.amount))
         _tax_key(charge, document.shipping.tax_key)
+
+
+def add_adjustments(root: ET.Element, document: Document) -> None:
+    """Adjustments/Adjustment (the order discount, the rounding line), as both the REST body and
+    the Connect payload carry them."""
     if document.adjustments:
         adjustments = _sub(root, "Adjustments")
         for adjustment in document.adjustments:
@@ -120,7 +132,6 @@ def _sale_element(document: Document) -> ET.Element:
             _sub(row, "TypeID", adjustment.type.value)
             _sub(row, "PctOrAmount", adjustment.basis.value)
             _tax_key(row, adjustment.tax_key)
-    return root
 
 
 def _sale_header(header: ET.Element, document: Document) -> None:

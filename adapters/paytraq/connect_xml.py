@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from adapters.paytraq.bodies import amount, boolean, price, qty
+from adapters.paytraq.bodies import (
+    add_adjustments,
+    add_shipping_charge,
+    amount,
+    boolean,
+    price,
+    qty,
+)
 from application.ports import ConnectSale
 
 
@@ -67,19 +74,8 @@ def connect_body(sale: ConnectSale) -> bytes:
         _el(row, "Price", price(line.price))
         _el(row, "LineDiscount", amount(line.discount_pct))
         _key(row, line.tax_key.id)
-    if document.adjustments:
-        adjustments = _el(root, "Adjustments")
-        for adjustment in document.adjustments:
-            row = _el(adjustments, "Adjustment")
-            _el(row, "Amount", amount(adjustment.amount))
-            _el(row, "Description", adjustment.description)
-            _el(row, "TypeID", adjustment.type.value)
-            _el(row, "PctOrAmount", adjustment.basis.value)
-            _key(row, adjustment.tax_key.id)
-    if document.shipping is not None:
-        charge = _el(root, "ShippingCharge")
-        _el(charge, "Amount", amount(document.shipping.amount))
-        _key(charge, document.shipping.tax_key.id)
+    add_adjustments(root, document)
+    add_shipping_charge(root, document)
     _auto(root, sale)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 

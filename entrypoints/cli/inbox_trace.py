@@ -54,6 +54,14 @@ def register(inbox: click.Group, one) -> None:
         else:
             click.echo(render(found))
 
+    def settle(order_id, channel_id, answer) -> None:
+        """A person's answer to an uncertain write, then the order is processed again."""
+        runtime, item = one(order_id, channel_id)
+        runtime.bus().handle(answer(item.channel_id, item.order_id))
+        runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
+        _, item = one(order_id, item.channel_id)
+        click.echo(f"{item.order_id}: {item.status.value}")
+
     @inbox.command("payment")
     @click.argument("order_id")
     @click.option("--channel", "channel_id")
@@ -61,11 +69,7 @@ def register(inbox: click.Group, one) -> None:
                   help="what PayTraq shows for a payment whose answer was lost")
     def payment(order_id, channel_id, booked):
         """Settle a `payment_uncertain` review: it was booked (record it) or not (book it now)."""
-        runtime, item = one(order_id, channel_id)
-        runtime.bus().handle(AnswerPaymentCheck(item.channel_id, item.order_id, booked))
-        runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
-        _, item = one(order_id, item.channel_id)
-        click.echo(f"{item.order_id}: {item.status.value}")
+        settle(order_id, channel_id, lambda c, o: AnswerPaymentCheck(c, o, booked))
 
     @inbox.command("connect")
     @click.argument("order_id")
@@ -74,8 +78,4 @@ def register(inbox: click.Group, one) -> None:
                   help="what PayTraq shows for an order whose Connect answer was lost")
     def connect(order_id, channel_id, delivered):
         """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
-        runtime, item = one(order_id, channel_id)
-        runtime.bus().handle(AnswerConnectCheck(item.channel_id, item.order_id, delivered))
-        runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
-        _, item = one(order_id, item.channel_id)
-        click.echo(f"{item.order_id}: {item.status.value}")
+        settle(order_id, channel_id, lambda c, o: AnswerConnectCheck(c, o, delivered))
