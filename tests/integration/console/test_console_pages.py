@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from application.logins import create_user, delete_user
 from domain.users import MAX_FAILURES
+from entrypoints.passwords import hash_password
 from tests.unit.builders import NO_VAT, PVN12, PVN21, line, order
 
 pytestmark = pytest.mark.integration
@@ -44,6 +46,29 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(con
     assert answer.status_code == 403
     with console.runtime.uow_factory() as uow:
         assert uow.channels.get("shop-1").name == "Demo shop"
+
+
+def test_deleting_a_user_ends_their_open_session(console):
+    # Given anna logged in
+    console.login()
+    assert console.client.get("/").status_code == 200
+    # When she is deleted (say from the command line, by whoever runs the service)
+    assert delete_user(console.runtime.uow_factory(), "anna", "cli", console.flow.clock)
+    # Then her cookie opens nothing any more, neither a page nor the JSON API
+    answer = console.client.get("/")
+    assert answer.status_code == 302 and answer.location.startswith("/login")
+    assert console.client.get("/api/channels").status_code == 401
+    assert ("cli", "user_deleted", None) in console.actions()
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(console):
+    console.login()
+    create_user(console.runtime.uow_factory(), "anna", "a brand new passphrase", hash_password,
+                console.flow.clock)
+    assert console.client.get("/").status_code == 302
+    # logging in with the new password opens a session again
+    assert console.login(password="a brand new passphrase").status_code == 302
+    assert console.client.get("/").status_code == 200
 
 
 def test_the_login_form_itself_needs_its_csrf_token(console):
