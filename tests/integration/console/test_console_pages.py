@@ -226,6 +226,42 @@ def test_wrong_fields_are_marked_and_nothing_is_half_saved(console):
     assert channel.name == "Demo shop" and channel.settings.rounding_limit == Decimal("0")
 
 
+def test_a_channel_is_switched_to_paytraq_connect_from_the_settings_page(console):
+    console.login()
+    url = "https://go.paytraq.com/ext/webhooks/inbox/ch-secret-4711"
+    # Connect without its URL: the field says what is missing, nothing is saved
+    refused = console.post("/channels/shop-1", settings_form(paytraq_transport="connect"),
+                           page="/channels/shop-1")
+    assert refused.status_code == 400
+    assert 'id="paytraq_connect_url-error"' in refused.get_data(as_text=True)
+    with console.runtime.uow_factory() as uow:
+        assert uow.channels.get("shop-1").settings.paytraq_transport.value == "rest"
+    # with the URL (and the company's currency) it is saved
+    saved = console.post("/channels/shop-1", settings_form(
+        paytraq_transport="connect", paytraq_connect_url=url, currency="eur"),
+        page="/channels/shop-1")
+    assert saved.status_code == 302
+    with console.runtime.uow_factory() as uow:
+        settings = uow.channels.get("shop-1").settings
+        assert uow.channels.credentials("shop-1").paytraq_connect_url == url
+    assert settings.paytraq_transport.value == "connect" and settings.currency == "EUR"
+    # the page shows the choice but never the URL itself (it is the channel's secret address)
+    page = console.page("/channels/shop-1")
+    assert 'value="connect" selected' in page and "ch-secret-4711" not in page
+    # saving again with the URL field left empty keeps it
+    console.post("/channels/shop-1", settings_form(paytraq_transport="connect"),
+                 page="/channels/shop-1")
+    with console.runtime.uow_factory() as uow:
+        assert uow.channels.credentials("shop-1").paytraq_connect_url == url
+
+
+def test_a_currency_that_is_not_a_code_is_refused(console):
+    console.login()
+    answer = console.post("/channels/shop-1", settings_form(currency="€1"),
+                          page="/channels/shop-1")
+    assert answer.status_code == 400 and 'id="currency-error"' in answer.get_data(as_text=True)
+
+
 def test_switching_to_english_is_remembered_in_the_session(console):
     console.login()
     console.post("/language/en", {"next": "/"})
