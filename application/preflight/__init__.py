@@ -46,10 +46,12 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
     rest = credentials.has_paytraq_rest
     probe_port = accounting if rest and isinstance(accounting, AccountingProbe) else None
     lines: list[CheckLine] = [_transport_line(channel, credentials)]
+    client_query = ClientQueryProof()
     if probe_port is not None:
         paytraq = PayTraqChecks(accounting, probe_port, channel.settings)
         lines += paytraq.run()
-        lines.append(plan_line(_remember_client_query(uow, channel.id, paytraq, clock.now())))
+        client_query = _remember_client_query(uow, channel.id, paytraq, clock.now())
+        lines.append(plan_line(client_query))
     lines += MozelloChecks(gateways.shop(channel.id), cmd.webhook_url, clock.now()).run()
     paytraq_works = len(lines) < 2 or lines[1].result is not Result.FAILED
     if cmd.write_test and probe_port is not None and paytraq_works:
@@ -64,7 +66,7 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
     lines.append(_dialect_line(dialect))
     with uow:
         lines.append(_read_back_line(uow.write_dialects.writes_kept_since(channel.id)))
-    return ChannelCheckReport(channel.id, tuple(lines), dialect)
+    return ChannelCheckReport(channel.id, tuple(lines), dialect, client_query)
 
 
 def _remember_client_query(uow: UnitOfWork, channel_id: str, paytraq: PayTraqChecks,
