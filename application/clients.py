@@ -104,7 +104,7 @@ def search_plan(keys: list[Key], proof: ClientQueryProof) -> tuple[list[Key], bo
             continue  # PayTraq's search does not look at it: asking would find nothing
         plan.append((kind, value))
         if proof.matches(kind):
-            break  # what this search cannot find, no weaker key's search is shown to find
+            break  # the one search shown to work: its answer is compared on every key
     return plan, True
 
 
