@@ -1,5 +1,14 @@
 """Find the buyer in PayTraq, or create them: registration number, then VAT number, then e-mail.
 
+A buyer this channel has met is in the client cache (every key of theirs points at the client):
+no call. A new buyer costs client searches, then `POST client`. How many searches depends on
+what `channel check` showed PayTraq's `clients?query=` matches (public evidence leaves it open
+whether it matches registration and VAT numbers, DECISIONS R4): where one of the buyer's key
+kinds is proven, ONE search by the strongest proven kind (after any stronger kind not shown
+either way; a kind shown not to match is never searched), and every client of the answer is
+compared on ALL the buyer's keys. Where none is proven, each key is searched in turn, as it
+always was — searching by an unproven key alone and then creating could duplicate a client.
+
 One buyer, one client, whatever the concurrency: while a worker looks a buyer up (and creates
 them), it holds a lock on each of the buyer's keys, so a second order of the same buyer — even
 one that carries a stronger key, say a VAT number the first did not — waits for the first to
@@ -9,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from application.errors import BuyerBusy, ClientDataInvalid
@@ -17,6 +26,7 @@ from application.lock_keeper import holding
 from application.ports import (
     AccountingPort,
     ClientCache,
+    ClientQueryProof,
     ClientRecord,
     Clock,
     ExpiringLock,
@@ -25,6 +35,7 @@ from application.ports import (
 from domain.orders import Customer
 from domain.review import ReasonCode, ReviewReason
 
+KEY_LABELS = {"reg": "registration number", "vat": "VAT number", "email": "e-mail"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -66,12 +77,47 @@ def holding_buyer(lock: ExpiringLock | None, channel_id: str, customer: Customer
         yield
 
 
-def _matches(kind: str, value: str, client: ClientRecord) -> bool:
+def client_key(kind: str, client: ClientRecord) -> str:
+    """The client's key of `kind` as the service writes a buyer's (match_keys)."""
     if kind == "reg":
-        return _digits(client.registration_number) == value
+        return _digits(client.registration_number)
     if kind == "vat":
-        return _digits(client.vat_number) == value
-    return client.email.strip().lower() == value
+        return _digits(client.vat_number)
+    return client.email.strip().lower()
+
+
+def matches(kind: str, value: str, client: ClientRecord) -> bool:
+    return client_key(kind, client) == value
+
+
+Key = tuple[str, str]
+
+
+def search_plan(keys: list[Key], proof: ClientQueryProof) -> tuple[list[Key], bool]:
+    """The buyer's keys to search PayTraq by, in turn, and whether each answer is compared on
+    all the buyer's keys (True) or only on the key searched (False: nothing proven)."""
+    if not any(proof.matches(kind) for kind, _ in keys):
+        return keys, False
+    plan: list[Key] = []
+    for kind, value in keys:
+        if proof.misses(kind):
+            continue  # PayTraq's search does not look at it: asking would find nothing
+        plan.append((kind, value))
+        if proof.matches(kind):
+            break  # the one search shown to work: its answer is compared on every key
+    return plan, True
+
+
+def _search(keys: list[Key], proof: ClientQueryProof,
+            accounting: AccountingPort) -> ClientRecord | None:
+    plan, across = search_plan(keys, proof)
+    for kind, value in plan:
+        answer = accounting.search_clients(value)
+        for k, v in keys if across else [(kind, value)]:  # strongest key first
+            found = next((client for client in answer if matches(k, v, client)), None)
+            if found is not None:
+                return found
+    return None
 
 
 def validate_customer(customer: Customer) -> None:
@@ -90,22 +136,27 @@ def validate_customer(customer: Customer) -> None:
 
 
 def find_or_create_client(
-    customer: Customer, accounting: AccountingPort, cache: ClientCache, channel_id: str
+    customer: Customer, accounting: AccountingPort, cache: ClientCache, channel_id: str,
+    proven: Callable[[], ClientQueryProof] | None = None,
 ) -> str:
+    """The buyer's PayTraq client id. `proven` tells what `clients?query=` was shown to match
+    on this channel; it is asked only when the cache does not know the buyer."""
     validate_customer(customer)
     keys = match_keys(customer)
     for kind, value in keys:
         cached = cache.get(channel_id, f"{kind}:{value}")
         if cached:
             return cached
+    found = _search(keys, proven() if proven else ClientQueryProof(), accounting)
+    client_id = found.id if found is not None else _create(customer, accounting)
     for kind, value in keys:
-        for client in accounting.search_clients(value):
-            if _matches(kind, value, client):
-                for k, v in keys:
-                    cache.put(channel_id, f"{k}:{v}", client.id)
-                return client.id
+        cache.put(channel_id, f"{kind}:{value}", client_id)
+    return client_id
+
+
+def _create(customer: Customer, accounting: AccountingPort) -> str:
     address = customer.billing_address
-    client_id = accounting.create_client(
+    return accounting.create_client(
         NewClient(
             name=customer.display_name,
             type=2 if customer.is_company else 1,
@@ -118,6 +169,3 @@ def find_or_create_client(
             country=address.country_code.upper(),
         )
     )
-    for kind, value in keys:
-        cache.put(channel_id, f"{kind}:{value}", client_id)
-    return client_id

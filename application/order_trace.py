@@ -8,11 +8,11 @@ Request and response bodies are not kept, so the trace names calls, not their co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from application.errors import UnknownOrder
-from application.ports import AuditEntry, UnitOfWork, WriteDialect
+from application.ports import AuditEntry, ClientQueryProof, UnitOfWork, WriteDialect
 from domain.inbox import InboxItem
 from domain.orders import Customer
 
@@ -34,6 +34,7 @@ class OrderTrace:
     steps: tuple[TraceStep, ...]
     calls: tuple[AuditEntry, ...]
     write_dialect: WriteDialect
+    client_query: ClientQueryProof = field(default_factory=ClientQueryProof)  # channel check
 
     def as_dict(self) -> dict:
         return {
@@ -41,6 +42,7 @@ class OrderTrace:
             "summary": self.summary, "reasons": list(self.reasons),
             "write_dialect": {"sale_root": self.write_dialect.sale_root,
                               "payment_form": self.write_dialect.payment_form},
+            "client_query": dict(self.client_query.shown),
             "steps": [{"at": s.at.isoformat(), "name": s.name, "detail": s.detail}
                       for s in self.steps],
             "calls": [{"at": c.at.isoformat(), "api": c.api, "method": c.method, "path": c.path,
@@ -78,6 +80,7 @@ def trace_order(uow: UnitOfWork, channel_id: str, order_id: str,
         if item is None:
             raise UnknownOrder(channel_id, order_id)
         calls = uow.audit.for_order(channel_id, order_id)
+        client_query = uow.write_dialects.client_query(channel_id)
     redact = Redactor(item.order.customer)
     return OrderTrace(
         channel_id, order_id, item.status.value, _summary(item),
@@ -86,7 +89,7 @@ def trace_order(uow: UnitOfWork, channel_id: str, order_id: str,
               for s in item.steps),
         tuple(AuditEntry(c.at, c.channel_id, c.api, c.method, redact(c.path) or "", c.status,
                          c.duration_ms, redact(c.error), c.order_id) for c in calls),
-        dialect,
+        dialect, client_query,
     )
 
 

@@ -15,7 +15,9 @@ from itertools import count
 from adapters.clock import SystemClock
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.mozello.schemas import load_order
+from adapters.paytraq.sandbox.dialect import CLIENT_QUERY_ALL, CLIENT_QUERY_NAME_EMAIL
 from adapters.paytraq.sandbox.server import PayTraqSandbox
+from adapters.paytraq.sandbox.state import Client
 from adapters.storage.crypto import SecretBox
 from adapters.storage.locks import SqlLock
 from adapters.storage.uow import SqlAlchemyUnitOfWork
@@ -62,8 +64,10 @@ class Stage:
                 gateways._audit_writer.close()
 
     def add_channels(self) -> None:
-        """Per document type, a channel as configured (`kind`) and one whose write test passed
-        (`kind-proven`): the second's created documents need not be read back."""
+        """Per document type, a channel as configured (`kind`, never checked) and one whose
+        check with the write test passed (`kind-proven`): the second's created documents need
+        not be read back, and its check showed what `clients?query=` matches (on
+        EXISTING_CLIENTS), so a new company buyer costs one client search there."""
         creds = ChannelCredentials(self.mozello.api_key, self.paytraq.api_key,
                                    self.paytraq.api_token)
         with self.uow() as uow:
@@ -79,10 +83,13 @@ class Stage:
             if not kept or kept[0].result.value != "ok":
                 raise RuntimeError(f"the write test did not pass on {proven(kind)}: {kept}")
 
-    def place(self, buyer: int) -> ReceiveOrder:
-        raw = self.mozello.place_order(
-            [("TT-100", 1)], {"name": f"Pircējs {buyer}", "email": f"buyer{buyer}@example.com"},
-            paid=True, payment_method="gateway")
+    def place(self, buyer: int, company: bool = False) -> ReceiveOrder:
+        customer = {"name": f"Pircējs {buyer}", "email": f"buyer{buyer}@example.com"}
+        if company:  # a company buyer: registration number, VAT number and e-mail
+            customer |= {"company": f"Pircējs {buyer} SIA", "company_id": f"5{buyer:010d}",
+                         "vat_id": f"LV5{buyer:010d}"}
+        raw = self.mozello.place_order([("TT-100", 1)], customer, paid=True,
+                                       payment_method="gateway")
         return ReceiveOrder("", load_order(raw), "PAYMENT_CHANGED")
 
     def process(self, channel_id: str, order: ReceiveOrder, gateways: ChannelGateways) -> None:
@@ -94,6 +101,12 @@ class Stage:
             return uow.inbox.get(channel_id, order.order.order_id).status.value
 
 
+EXISTING_CLIENTS = (  # clients an accountant entered: one without a VAT number, one with both
+    Client("", "Vecais SIA", "birojs@vecais.lv", 2, "40003000011", ""),
+    Client("", "Koks SIA", "koks@example.lv", 2, "40003000012", "LV40003000012"),
+)
+
+
 def proven(kind: DocumentType) -> str:
     """The channel of `kind` whose write test passed."""
     return f"{kind.value}-proven"
@@ -103,6 +116,8 @@ def proven(kind: DocumentType) -> str:
 def stage(kind: str) -> Iterator[Stage]:
     paytraq = PayTraqSandbox().start()
     paytraq.controls.rate_limit, paytraq.controls.daily_limit = None, None
+    for client in EXISTING_CLIENTS:  # what `channel check` shows the client search on
+        paytraq.state.create_client(replace(client))
     mozello = MozelloSandbox(seed_path=SEED_PATH).start()
     mozello.state.rate_limit.enabled = False
     for record in mozello.state.products.values():  # never out of stock
@@ -136,7 +151,7 @@ def _endpoint(path: str) -> str:
 
 
 SCENARIOS = ("new buyer, channel's first order", "new buyer, first after start",
-             "new buyer, warm", "repeat buyer")
+             "new buyer, warm", "repeat buyer", "new company buyer (reg. no. + VAT + e-mail), warm")
 PROOF = {False: "no write test", True: "write test passed"}
 
 
@@ -146,14 +161,16 @@ def _scenarios(s: Stage) -> list[tuple[str, ReceiveOrder, bool]]:
     with the database caches (tax keys, ItemIDs, clients) warm."""
     first, second, third = next(_buyers), next(_buyers), next(_buyers)
     return [(SCENARIOS[0], s.place(first), True), (SCENARIOS[1], s.place(second), True),
-            (SCENARIOS[2], s.place(third), False), (SCENARIOS[3], s.place(third), False)]
+            (SCENARIOS[2], s.place(third), False), (SCENARIOS[3], s.place(third), False),
+            (SCENARIOS[4], s.place(next(_buyers), company=True), False)]
 
 
 def calls_per_order() -> list[Row]:
     """Per document type, side by side on a channel without the write test and on one whose
     write test passed: a new buyer as the channel's first order, a new buyer on a worker that
-    just started, a new buyer on a warm worker, and a repeat buyer; each with approve/post,
-    payment and e-mail on."""
+    just started, a new buyer on a warm worker, a repeat buyer, and a new company buyer
+    (registration number, VAT number, e-mail); each with approve/post, payment and e-mail on.
+    Then a new company buyer where PayTraq's client search matches name and e-mail only."""
     rows, counted = [], {}
     with stage("sqlite") as s:
         for kind in DocumentType:
@@ -167,6 +184,7 @@ def calls_per_order() -> list[Row]:
                     rows.append(Row("PayTraq calls per order",
                                     f"{kind.value}: {name}, {PROOF[is_proven]}", calls,
                                     "calls", f"→ {status}: {names}"))
+        rows.append(_company_buyer_on_a_name_email_search(s))
     for is_proven in (False, True):
         calls = counted[(HEADLINE, SCENARIOS[3], is_proven)]
         rows.append(Row("PayTraq calls per order",
@@ -174,6 +192,33 @@ def calls_per_order() -> list[Row]:
                         DAILY_BUDGET // calls, "orders",
                         f"repeat buyer's automated {HEADLINE.value}, {calls} calls each"))
     return rows
+
+
+def _company_buyer_on_a_name_email_search(s: Stage) -> Row:
+    """A new company buyer where PayTraq's `clients?query=` matches name and e-mail only (the
+    one public description of it): the check shows registration and VAT numbers are not
+    matched, so the buyer is searched for by e-mail alone."""
+    channel_id = f"{HEADLINE.value}-name-email-search"
+    s.paytraq.state.dialect = replace(s.paytraq.state.dialect,
+                                      client_query=CLIENT_QUERY_NAME_EMAIL)
+    try:
+        with s.uow() as uow:
+            settings = replace(sandbox_settings(), document_type=HEADLINE)
+            uow.channels.add(Channel(channel_id, "Bench name/e-mail search", settings),
+                             ChannelCredentials(s.mozello.api_key, s.paytraq.api_key,
+                                                s.paytraq.api_token))
+            uow.commit()
+        check_channel(CheckChannel(channel_id, write_test=True), s.uow(), s.gateways(),
+                      SystemClock())
+        gateways = s.gateways()
+        s.process(channel_id, s.place(next(_buyers)), gateways)  # warm: tax keys, ItemIDs
+        calls, names, status = _calls(s, channel_id, s.place(next(_buyers), company=True),
+                                      gateways)
+    finally:
+        s.paytraq.state.dialect = replace(s.paytraq.state.dialect, client_query=CLIENT_QUERY_ALL)
+    return Row("PayTraq calls per order", f"{HEADLINE.value}: {SCENARIOS[4]}, write test "
+               "passed, clients?query= matching name and e-mail only", calls, "calls",
+               f"→ {status}: {names}")
 
 
 def cpu_per_order(sizes: Sizes) -> list[Row]:

@@ -97,6 +97,8 @@ class FakeAccounting(AccountingPort, AccountingProbe):
         self.forgotten: list[str] = []
         self.calls_made = 0
         self.overpayments_visible = True  # False: as PayTraq may be, no way to find them again
+        self.client_query_numbers = True  # False: clients?query= matches name and e-mail only
+        self.client_queries: list[str] = []  # each clients?query= asked, in turn
         self._faults: dict[str, list[tuple[str, Exception]]] = {}
 
     # --- test controls -------------------------------------------------------------------
@@ -141,11 +143,13 @@ class FakeAccounting(AccountingPort, AccountingProbe):
     # --- clients -------------------------------------------------------------------------
     def search_clients(self, query: str) -> list[ClientRecord]:
         self._call("search_clients")
+        self.client_queries.append(query)
         q = query.lower()
         return [
             c for c in self.clients.values()
             if q in c.name.lower() or q in c.email.lower()
-            or q in c.registration_number.lower() or q in c.vat_number.lower()
+            or (self.client_query_numbers
+                and (q in c.registration_number.lower() or q in c.vat_number.lower()))
         ]
 
     def create_client(self, client: NewClient) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from application.ports import (
     AuditEntry,
     ChannelCredentials,
+    ClientQueryProof,
     MirroredProduct,
     RawDelivery,
     SaleLines,
@@ -44,3 +45,4 @@ class MemoryStore:
         self.person_actions: list[PersonAction] = []
         self.writes_kept: dict[str, datetime | None] = {}
         self.tax_keys: dict[str, tuple[list[TaxKey], datetime]] = {}
+        self.client_queries: dict[str, ClientQueryProof] = {}

@@ -1,12 +1,12 @@
-"""In-memory store of the PayTraq write shapes that worked, the write test's verdict and the tax
-keys, per channel."""
+"""In-memory store of the PayTraq write shapes that worked, the write test's verdict, the tax
+keys and what `clients?query=` was shown to match, per channel."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from adapters.memory.store import MemoryStore
-from application.ports import WriteDialect, WriteDialectStore
+from application.ports import ClientQueryProof, WriteDialect, WriteDialectStore
 from domain.paytraq_totals import TaxKey
 
 
@@ -16,6 +16,7 @@ class MemoryWriteDialects(WriteDialectStore):
         self.new: dict[str, WriteDialect] = {}
         self.new_kept: dict[str, datetime | None] = {}
         self.new_keys: dict[str, tuple[list[TaxKey], datetime] | None] = {}
+        self.new_queries: dict[str, ClientQueryProof] = {}
 
     def get(self, channel_id: str) -> WriteDialect:
         return self.new.get(channel_id) or self.store.write_dialects.get(channel_id, WriteDialect())
@@ -42,9 +43,18 @@ class MemoryWriteDialects(WriteDialectStore):
                           at: datetime) -> None:
         self.new_keys[channel_id] = None if keys is None else (list(keys), at)
 
+    def client_query(self, channel_id: str) -> ClientQueryProof:
+        if channel_id in self.new_queries:
+            return self.new_queries[channel_id]
+        return self.store.client_queries.get(channel_id, ClientQueryProof())
+
+    def record_client_query(self, channel_id: str, proof: ClientQueryProof) -> None:
+        self.new_queries[channel_id] = proof
+
     def apply(self) -> None:
         self.store.write_dialects.update(self.new)
         self.store.writes_kept.update(self.new_kept)
+        self.store.client_queries.update(self.new_queries)
         for channel_id, keys in self.new_keys.items():
             if keys is None:
                 self.store.tax_keys.pop(channel_id, None)
@@ -53,4 +63,4 @@ class MemoryWriteDialects(WriteDialectStore):
         self.discard()
 
     def discard(self) -> None:
-        self.new, self.new_kept, self.new_keys = {}, {}, {}
+        self.new, self.new_kept, self.new_keys, self.new_queries = {}, {}, {}, {}

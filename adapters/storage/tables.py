@@ -225,6 +225,8 @@ paytraq_write_dialects = sa.Table(
     sa.Column("writes_kept_at", UtcDateTime),
     sa.Column("tax_keys", sa.JSON),
     sa.Column("tax_keys_at", UtcDateTime),
+    sa.Column("client_query", sa.JSON),
+    sa.Column("client_query_at", UtcDateTime),
 )
 
 users = sa.Table(

@@ -1,5 +1,5 @@
 """The PayTraq write shapes remembered per channel (application.write_dialects), with the write
-test's verdict and PayTraq's tax keys."""
+test's verdict, PayTraq's tax keys and what `clients?query=` was shown to match."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from adapters.storage.tables import paytraq_write_dialects as table
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
-from application.ports import WriteDialect, WriteDialectStore
+from application.ports import KEY_KINDS, ClientQueryProof, WriteDialect, WriteDialectStore
 from domain.paytraq_totals import TaxKey
 
 
@@ -61,3 +61,17 @@ class SqlWriteDialects(WriteDialectStore):
             {"id": key.id, "name": key.name, "rate": None if key.rate is None else str(key.rate)}
             for key in keys]
         self._save(channel_id, at, tax_keys=stored, tax_keys_at=None if keys is None else at)
+
+    def client_query(self, channel_id: str) -> ClientQueryProof:
+        row = self._row(channel_id)
+        if row is None or not row["client_query"]:
+            return ClientQueryProof()
+        shown = row["client_query"]
+        return ClientQueryProof(tuple((kind, bool(shown[kind])) for kind in KEY_KINDS
+                                      if kind in shown), row["client_query_at"])
+
+    def record_client_query(self, channel_id: str, proof: ClientQueryProof) -> None:
+        if proof.at is None:
+            raise ValueError("a client query proof is recorded with the time it was shown")
+        self._save(channel_id, proof.at, client_query=dict(proof.shown),
+                   client_query_at=proof.at)

@@ -36,7 +36,7 @@ def ensure_document(run: OrderRun) -> bool:
     try:
         with holding_buyer(run.buyer_lock, run.channel.id, run.order.customer, run.clock):
             client_id = find_or_create_client(run.order.customer, run.accounting, run.clients,
-                                              run.channel.id)
+                                              run.channel.id, run.client_query_proof)
             run.commit()  # the client cache, before the next order of this buyer looks (and
             # never a write held across the next API calls)
     except ClientDataInvalid as invalid:

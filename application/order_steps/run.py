@@ -12,6 +12,7 @@ import structlog
 from application.ports import (
     AccountingPort,
     ClientCache,
+    ClientQueryProof,
     Clock,
     ExpiringLock,
     MailerPort,
@@ -83,6 +84,12 @@ class OrderRun:
         """Whether `channel check --write-test` showed PayTraq keeps documents as sent."""
         return (self.remembered is not None
                 and self.remembered.writes_kept_since(self.channel.id) is not None)
+
+    def client_query_proof(self) -> ClientQueryProof:
+        """What `channel check` showed PayTraq's client search matches (application/clients)."""
+        if self.remembered is None:
+            return ClientQueryProof()
+        return self.remembered.client_query(self.channel.id)
 
     def hold(self, reasons: list[ReviewReason]) -> bool:
         """Stop here: the item waits for a person, with the reasons. Returns False (stop)."""

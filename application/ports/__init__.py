@@ -58,7 +58,12 @@ from application.ports.storage import (
 )
 from application.ports.users import ActionLog, LoginFailures, UserRepository
 from application.ports.webhooks import DeliveryHeading, WebhookReader
-from application.ports.write_dialects import WriteDialect, WriteDialectStore
+from application.ports.write_dialects import (
+    KEY_KINDS,
+    ClientQueryProof,
+    WriteDialect,
+    WriteDialectStore,
+)
 
 __all__ = [
     "POLL_EVENT",
@@ -73,5 +78,5 @@ __all__ = [
     "UnitOfWork", "VariantUpdate", "WatermarkRepository", "without_secrets",
     "DeliveryHeading", "WebhookReader", "AutoSteps", "ConnectPort", "ConnectSale",
     "AccountingProbe", "ContentCharge", "ContentLine", "SaleContents", "SkuBatchAnswer",
-    "WriteDialect", "WriteDialectStore", "ActionLog", "LoginFailures", "UserRepository",
+    "WriteDialect", "WriteDialectStore", "ClientQueryProof", "KEY_KINDS", "ActionLog", "LoginFailures", "UserRepository",
 ]

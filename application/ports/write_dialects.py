@@ -7,12 +7,15 @@ remembered per channel so the next write goes straight to it, and `channel check
 Kept with it, per channel, what else is remembered of the channel's PayTraq company between
 messages: when `channel check --write-test` last showed that PayTraq keeps a document's lines,
 tax keys, shipping and adjustments as sent (a document created as predicted then need not be
-read back), and PayTraq's tax keys (shared by every worker, so a start costs no GET taxKeys).
+read back), PayTraq's tax keys (shared by every worker, so a start costs no GET taxKeys), and
+what the check showed `clients?query=` matches (DECISIONS R4: unconfirmed by the public
+evidence), which decides how many searches a new buyer costs (application/clients.py).
 """
 
 from __future__ import annotations
 
 import abc
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +32,32 @@ class WriteDialect:
     def merged(self, other: WriteDialect) -> WriteDialect:
         return WriteDialect(other.sale_root or self.sale_root,
                             other.payment_form or self.payment_form)
+
+
+KEY_KINDS = ("reg", "vat", "email")  # a buyer's keys, strongest first (application/clients.py)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientQueryProof:
+    """What `channel check` showed PayTraq's `clients?query=` matches, per key kind: True — the
+    search, written as the service writes it, found an existing client by that key; False — it
+    did not (a client whose key is stored as the service writes it); absent — not shown either
+    way (no client to try, or the answer proved nothing). `at`: when the check last changed it."""
+
+    shown: tuple[tuple[str, bool], ...] = ()
+    at: datetime | None = None
+
+    def matches(self, kind: str) -> bool:
+        return dict(self.shown).get(kind) is True
+
+    def misses(self, kind: str) -> bool:
+        return dict(self.shown).get(kind) is False
+
+    def updated(self, found: Mapping[str, bool | None], at: datetime) -> ClientQueryProof:
+        """This proof with a later check's verdicts; a kind the check could not show keeps its
+        earlier verdict."""
+        kinds = dict(self.shown) | {k: v for k, v in found.items() if v is not None}
+        return ClientQueryProof(tuple((k, kinds[k]) for k in KEY_KINDS if k in kinds), at)
 
 
 class WriteDialectStore(abc.ABC):
@@ -54,3 +83,10 @@ class WriteDialectStore(abc.ABC):
     def remember_tax_keys(self, channel_id: str, keys: list[TaxKey] | None,
                           at: datetime) -> None:
         """Remember the tax keys just read from PayTraq; None forgets them (ask again)."""
+
+    @abc.abstractmethod
+    def client_query(self, channel_id: str) -> ClientQueryProof:
+        """What the channel check last showed `clients?query=` matches (empty: nothing)."""
+
+    @abc.abstractmethod
+    def record_client_query(self, channel_id: str, proof: ClientQueryProof) -> None: ...

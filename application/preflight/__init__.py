@@ -9,11 +9,13 @@ from application.errors import UnknownChannel
 from application.ports import (
     AccountingProbe,
     ChannelCredentials,
+    ClientQueryProof,
     Clock,
     Gateways,
     UnitOfWork,
     WriteDialect,
 )
+from application.preflight.client_search import plan_line
 from application.preflight.mozello_checks import MozelloChecks
 from application.preflight.paytraq_checks import PayTraqChecks
 from application.preflight.report import ChannelCheckReport, CheckLine, Result
@@ -44,8 +46,12 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
     rest = credentials.has_paytraq_rest
     probe_port = accounting if rest and isinstance(accounting, AccountingProbe) else None
     lines: list[CheckLine] = [_transport_line(channel, credentials)]
+    client_query = ClientQueryProof()
     if probe_port is not None:
-        lines += PayTraqChecks(accounting, probe_port, channel.settings).run()
+        paytraq = PayTraqChecks(accounting, probe_port, channel.settings)
+        lines += paytraq.run()
+        client_query = _remember_client_query(uow, channel.id, paytraq, clock.now())
+        lines.append(plan_line(client_query))
     lines += MozelloChecks(gateways.shop(channel.id), cmd.webhook_url, clock.now()).run()
     paytraq_works = len(lines) < 2 or lines[1].result is not Result.FAILED
     if cmd.write_test and probe_port is not None and paytraq_works:
@@ -60,7 +66,20 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
     lines.append(_dialect_line(dialect))
     with uow:
         lines.append(_read_back_line(uow.write_dialects.writes_kept_since(channel.id)))
-    return ChannelCheckReport(channel.id, tuple(lines), dialect)
+    return ChannelCheckReport(channel.id, tuple(lines), dialect, client_query)
+
+
+def _remember_client_query(uow: UnitOfWork, channel_id: str, paytraq: PayTraqChecks,
+                           now: datetime) -> ClientQueryProof:
+    """What `clients?query=` was shown to match, merged into what earlier checks showed."""
+    with uow:
+        earlier = uow.write_dialects.client_query(channel_id)
+        proof = paytraq.client_search.proof(earlier, now)
+        if proof is None:
+            return earlier
+        uow.write_dialects.record_client_query(channel_id, proof)
+        uow.commit()
+        return proof
 
 
 def _dialect(accounting) -> WriteDialect:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from application.ports import AccountingPort, AccountingProbe, ClientRecord
+from application.ports import AccountingPort, AccountingProbe
+from application.preflight.client_search import ClientSearchCheck
 from application.preflight.report import CheckLine, Result, probe
 from domain.settings import ChannelSettings
 
@@ -16,7 +17,7 @@ class PayTraqChecks:
     def __init__(self, accounting: AccountingPort, probe_port: AccountingProbe,
                  settings: ChannelSettings):
         self.accounting, self.probe, self.settings = accounting, probe_port, settings
-        self._clients: list[ClientRecord] | None = None
+        self.client_search = ClientSearchCheck(accounting)
 
     def run(self) -> list[CheckLine]:
         auth = probe("PayTraq: API key and token", self.authentication)
@@ -25,9 +26,7 @@ class PayTraqChecks:
         return [
             auth,
             probe("PayTraq: tax keys and their rates", self.tax_keys),
-            *(probe(f"PayTraq: client found by {kind}", lambda k=kind: self.client_by(k),
-                    needed=False, action="clients are matched on the other keys")
-              for kind in ("e-mail", "registration number", "VAT number")),
+            *self.client_search.lines(),
             probe("PayTraq: sale found by DocumentRef", self.sale_by_ref,
                   action="a lost answer to a new sale cannot be checked: it would be sent again"),
             probe("PayTraq: products with stock in the warehouse", self.warehouse_stock,
@@ -63,27 +62,6 @@ class PayTraqChecks:
                              "orders at these rates are refused or mismatch: fix --tax-map")
         mapped = ", ".join(f"{rate}%→{key_id}" for rate, key_id in self.settings.tax_keys)
         return CheckLine(name, OK, f"{len(keys)} keys; mapped {mapped}")
-
-    def _existing_clients(self) -> list[ClientRecord]:
-        if self._clients is None:
-            self._clients = self.accounting.search_clients("")
-        return self._clients
-
-    def client_by(self, kind: str) -> CheckLine:
-        name = f"PayTraq: client found by {kind}"
-        field = {"e-mail": "email", "registration number": "registration_number",
-                 "VAT number": "vat_number"}[kind]
-        sample = next((c for c in self._existing_clients() if getattr(c, field)), None)
-        if sample is None:
-            return CheckLine(name, SKIPPED, f"no existing client to search for by {kind}",
-                             needed=False)
-        value = getattr(sample, field)
-        if any(getattr(c, field) == value for c in self.accounting.search_clients(value)):
-            return CheckLine(name, OK, f"clients?query={value} finds client {sample.id}",
-                             needed=False)
-        return CheckLine(name, WARNING, f"clients?query={value} does not find client {sample.id}",
-                         f"buyers are not recognised by {kind}: a buyer known only by it gets "
-                         "a new client in PayTraq (merge duplicates there)", needed=False)
 
     def sale_by_ref(self) -> CheckLine:
         name = "PayTraq: sale found by DocumentRef"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from application.errors import AuthenticationFailed, SalesInboxError
-from application.ports import WriteDialect
+from application.ports import ClientQueryProof, WriteDialect
 
 
 class Result(StrEnum):
@@ -35,6 +35,7 @@ class ChannelCheckReport:
     channel_id: str
     lines: tuple[CheckLine, ...]
     dialect: WriteDialect = field(default_factory=WriteDialect)
+    client_query: ClientQueryProof = field(default_factory=ClientQueryProof)
 
     @property
     def blocking(self) -> list[CheckLine]:
@@ -50,6 +51,9 @@ class ChannelCheckReport:
             "ok": self.ok,
             "write_dialect": {"sale_root": self.dialect.sale_root,
                               "payment_form": self.dialect.payment_form},
+            "client_query": {"shown": dict(self.client_query.shown),
+                             "at": self.client_query.at.isoformat()
+                             if self.client_query.at else None},
             "checks": [
                 {"check": line.check, "result": line.result.value, "detail": line.detail,
                  "action": line.action, "needed": line.needed}

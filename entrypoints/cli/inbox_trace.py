@@ -20,6 +20,7 @@ def render(trace: OrderTrace) -> str:
     dialect = trace.write_dialect
     out.append(f"  write shapes: POST sale root {dialect.sale_root or 'not learned'}, payment "
                f"form {dialect.payment_form or 'not learned'}")
+    out.append(f"  client search: {_client_query(trace)}")
     out += [f"  reason: {reason}" for reason in trace.reasons]
     out.append("steps:")
     for step in trace.steps:
@@ -34,6 +35,17 @@ def render(trace: OrderTrace) -> str:
     if not trace.calls:
         out.append("  (none recorded)")
     return "\n".join(out)
+
+
+def _client_query(trace: OrderTrace) -> str:
+    """What `channel check` showed clients?query= matches, hence a new buyer's searches."""
+    shown = dict(trace.client_query.shown)
+    if not any(shown.values()):
+        return "nothing shown by channel check: a new buyer's keys are searched in turn"
+    matched = ", ".join(kind for kind, yes in shown.items() if yes)
+    missed = ", ".join(kind for kind, yes in shown.items() if not yes)
+    return (f"clients?query= shown to match {matched}" + (f", not {missed}" if missed else "")
+            + ": a new buyer is searched for by the strongest of these it has")
 
 
 def register(inbox: click.Group, one) -> None:

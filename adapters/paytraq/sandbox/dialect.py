@@ -1,7 +1,8 @@
 """How strictly the PayTraq sandbox reads what it is sent (DECISIONS R1–R4).
 
 The public evidence leaves the root of `POST sale`, the payment body, `GET payments` and what
-`sales?query=` matches open. The default dialect is lenient (it takes every plausible form); a
+`sales?query=` and `clients?query=` match open (one client describes the latter as "a filter
+by client name or email"; registration and VAT numbers are unknown). The default dialect is lenient (it takes every plausible form); a
 strict dialect takes exactly one and refuses the rest with HTTP 400, as a real PayTraq that
 knows only one form would, so the client's tolerant writes are tested against each.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ANY = "any"
+CLIENT_QUERY_ALL = "all"  # clients?query= matches name, e-mail, registration and VAT number
+CLIENT_QUERY_NAME_EMAIL = "name_email"  # only name and e-mail
 PAYMENT_DATES = ("PaymentDate", "DatePaid")
 PAYMENT_AMOUNTS = ("Amount", "PaymentAmount")
 PAYMENT_OTHERS = ("MoneyAccountID", "Comment")
@@ -24,6 +27,7 @@ class WireDialect:
     refuse_unknown_elements: bool = False  # a payment element it does not know → 400
     payments_listing: bool = True  # GET payments exists ([MCP] only)
     query_matches_ref: bool = True  # sales?query= matches DocumentRef (unconfirmed, R4)
+    client_query: str = CLIENT_QUERY_ALL  # what clients?query= matches (unconfirmed, R4)
 
     @classmethod
     def strict(cls, sale_root: str = "Sale", payment_date: str = "PaymentDate",

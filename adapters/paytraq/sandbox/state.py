@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from adapters.paytraq.sandbox.dialect import WireDialect
+from adapters.paytraq.sandbox.dialect import CLIENT_QUERY_NAME_EMAIL, WireDialect
 from adapters.paytraq.sandbox.totals import SaleAmount, SaleLine, SaleTotals, sale_totals
 from domain.money import ZERO
 from domain.paytraq_totals import TaxKey
@@ -213,12 +213,16 @@ class SandboxState:
             return client.id
 
     def search_clients(self, query: str) -> list[Client]:
+        """A free-text search (substring, any case) over the fields the dialect says."""
         q = query.strip().lower()
         with self.lock:
-            return [
-                c for c in self.clients.values()
-                if not q or any(q in v.lower() for v in (c.name, c.email, c.reg_number, c.vat_number))
-            ]
+            return [c for c in self.clients.values()
+                    if not q or any(q in v.lower() for v in self._client_fields(c))]
+
+    def _client_fields(self, client: Client) -> tuple[str, ...]:
+        if self.dialect.client_query == CLIENT_QUERY_NAME_EMAIL:
+            return client.name, client.email
+        return client.name, client.email, client.reg_number, client.vat_number
 
     def client(self, client_id: str) -> Client:
         found = self.clients.get(client_id)

@@ -35,9 +35,11 @@ def checks(report: dict) -> dict[str, dict]:
 
 
 def test_a_configured_channel_passes_the_read_only_check(sandboxes, create_channel):
-    # Given a configured channel and a PayTraq client known by e-mail, reg. no. and VAT no.
+    # Given a configured channel and PayTraq clients known by e-mail, reg. no. and VAT no.
+    # (one without a VAT number, whose registration number only its own field holds)
     sandboxes.paytraq.state.create_client(Client("", "Koks SIA", "koks@example.lv", 2,
                                                  "40003000001", "LV40003000001"))
+    sandboxes.paytraq.state.create_client(Client("", "Vecais SIA", "", 2, "40003000002"))
     channel_id = configured(create_channel)
     # When the channel is checked
     result = invoke("channel", "check", channel_id, "--json")
@@ -52,6 +54,12 @@ def test_a_configured_channel_passes_the_read_only_check(sandboxes, create_chann
                  "PayTraq: products with stock in the warehouse"):
         assert lines[name]["result"] == "ok", lines[name]
     assert lines["PayTraq: sale found by DocumentRef"]["result"] == "skipped"
+    # and what clients?query= matches is remembered: a new buyer costs one search
+    assert report["client_query"]["shown"] == {"reg": True, "vat": True, "email": True}
+    searches = lines["PayTraq: client searches for a new buyer"]
+    assert searches["result"] == "ok"
+    assert "a company (reg. no., VAT no., e-mail) 1 search (registration number)" in searches[
+        "detail"]
     # and, with no write test run yet, every document is still read back after it is created
     kept = lines["PayTraq: documents kept as sent (write test)"]
     assert kept["result"] == "skipped" and "read back" in kept["detail"]
@@ -96,6 +104,30 @@ def test_a_sale_ref_that_query_misses_is_a_warning_when_the_date_listing_finds_i
     line = checks(json.loads(result.stdout))["PayTraq: sale found by DocumentRef"]
     assert result.exit_code == 0
     assert line["result"] == "warning" and "document date" in line["action"]
+
+
+def test_what_the_client_search_matches_is_shown_remembered_and_kept_until_shown_again(
+        sandboxes, create_channel):
+    # Given a PayTraq without clients: nothing to show the search on
+    channel_id = configured(create_channel)
+    table = invoke("channel", "check", channel_id).stdout
+    # Then the table says a new buyer's keys are each searched in turn
+    row = next(line for line in table.splitlines() if "client searches for a new buyer" in line)
+    assert "skip" in row and "3 searches" in row
+    assert "→ each of the buyer's keys is searched in turn" in table
+    # When PayTraq (searching names and e-mails only) has clients, and the check runs again
+    sandboxes.paytraq.state.dialect = replace(WireDialect(), client_query="name_email")
+    sandboxes.paytraq.state.create_client(Client("", "Vecais SIA", "birojs@vecais.lv", 2,
+                                                 "40003000002", "LV40003000002"))
+    report = json.loads(invoke("channel", "check", channel_id, "--json").stdout)
+    # Then the numbers are shown not to match, the e-mail to match: one search by e-mail
+    assert report["client_query"]["shown"] == {"reg": False, "vat": False, "email": True}
+    line = checks(report)["PayTraq: client searches for a new buyer"]
+    assert line["result"] == "ok" and "1 search (e-mail)" in line["detail"]
+    # and when the clients are gone, the next check keeps what was shown
+    sandboxes.paytraq.state.clients.clear()
+    again = json.loads(invoke("channel", "check", channel_id, "--json").stdout)
+    assert again["client_query"]["shown"] == report["client_query"]["shown"]
 
 
 def test_a_wrong_tax_mapping_fails_the_check_with_what_to_do(sandboxes, create_channel):

@@ -24,6 +24,9 @@ def test_inbox_trace_prints_the_orders_calls_without_the_buyer(shop):  # noqa: F
     # Then it lists the PayTraq calls made for it, and the buyer's name and e-mail are left out
     assert any(c["method"] == "POST" and c["path"] == "sale" for c in trace["calls"])
     assert "redacted" in text and "calls:" in text
+    # and says how a new buyer is searched for on the channel (never checked: key by key)
+    assert "client search: nothing shown by channel check" in text
+    assert trace["client_query"] == {}
     assert "anna@example.com" not in text + json.dumps(trace)
 
 

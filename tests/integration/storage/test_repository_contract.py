@@ -13,6 +13,7 @@ from application.errors import ConcurrentUpdate, DuplicateInboxItem
 from application.ports import (
     AuditEntry,
     ChannelCredentials,
+    ClientQueryProof,
     RawDelivery,
     StockSyncResult,
     StockSyncStatus,
@@ -456,6 +457,26 @@ def test_tax_keys_are_remembered_per_channel_until_too_old_or_forgotten(uow):
         uow.commit()
     with uow:
         assert uow.write_dialects.tax_keys("shop-a", not_before=T0 - timedelta(days=1)) is None
+
+
+def test_what_the_client_search_was_shown_to_match_is_kept_per_channel_beside_the_shapes(uow):
+    # Given a channel with learned write shapes, whose check showed the client search
+    shown = ClientQueryProof((("reg", True), ("vat", False), ("email", True)), T0)
+    with uow:
+        uow.write_dialects.remember("shop-a", WriteDialect(sale_root="Data"), T0)
+        uow.write_dialects.record_client_query("shop-a", shown)
+        uow.commit()
+    # Then it comes back equal, for that channel only, and the shapes are untouched
+    with uow:
+        assert uow.write_dialects.client_query("shop-a") == shown
+        assert uow.write_dialects.client_query("shop-b") == ClientQueryProof()
+        assert uow.write_dialects.get("shop-a") == WriteDialect(sale_root="Data")
+    # When a later check withdraws it (the search did not filter), Then nothing is shown
+    with uow:
+        uow.write_dialects.record_client_query("shop-a", ClientQueryProof((), T0))
+        uow.commit()
+    with uow:
+        assert uow.write_dialects.client_query("shop-a").shown == ()
 
 
 def test_times_come_back_as_the_same_instants_in_utc(uow):
