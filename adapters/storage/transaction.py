@@ -45,20 +45,24 @@ class Transaction:
         self.lock_timeout = lock_timeout
         self._connection: sa.Connection | None = None
 
-    def read(self, statement: sa.Executable, lock: bool = False) -> Sequence[sa.RowMapping]:
-        """The rows; with `lock`, they (SQLite: the database) stay locked until the end."""
+    def read(self, statement: sa.Executable, lock: bool = False,
+             params: dict | None = None) -> Sequence[sa.RowMapping]:
+        """The rows; with `lock`, they (SQLite: the database) stay locked until the end.
+        `params` fill a statement's bind parameters (statements built once per process)."""
         with lock_conflicts_are_transient():
             if self.dialect == "sqlite" and not lock and not self._in_transaction():
                 connection = self._begin(write=False)
                 try:
-                    return connection.execute(statement).mappings().all()
+                    return connection.execute(statement, params).mappings().all()
                 finally:
                     connection.rollback()  # a read-only transaction: nothing to keep
             connection = self._open(write=lock)
-            return connection.execute(statement).mappings().all()
+            return connection.execute(statement, params).mappings().all()
 
-    def write(self, statement: sa.Executable, rows: Sequence[dict] | None = None) -> sa.CursorResult:
-        """Execute a write; with `rows`, once per row (the driver's executemany)."""
+    def write(self, statement: sa.Executable,
+              rows: Sequence[dict] | dict | None = None) -> sa.CursorResult:
+        """Execute a write; with `rows`, once per row (the driver's executemany); a single
+        dict fills the statement's bind parameters."""
         with lock_conflicts_are_transient():
             return self._open(write=True).execute(statement, rows)
 
