@@ -17,7 +17,14 @@ from application.events import Event
 from application.order_lock import holding_order
 from application.order_steps.pipeline import run_order_steps
 from application.order_steps.run import OrderRun
-from application.ports import AccountingPort, Clock, ExpiringLock, Gateways, UnitOfWork
+from application.ports import (
+    AccountingPort,
+    ChannelCredentials,
+    Clock,
+    ExpiringLock,
+    Gateways,
+    UnitOfWork,
+)
 from domain.errors import DomainError
 from domain.inbox import InboxItem
 from domain.settings import Channel, PayTraqTransport
@@ -54,19 +61,21 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         structlog.contextvars.bind_contextvars(channel=cmd.channel_id, order_id=cmd.order_id)
         if cmd.manual:
             item.retry(clock.now())
-        accounting = gateways.accounting(channel.id)
-        _run_and_record(_steps(item, channel, accounting, gateways, uow, clock, order_lock),
-                        item, accounting, clock, uow)
+        credentials = uow.channels.credentials(channel.id)  # once: the adapters share it
+        accounting = gateways.accounting(channel.id, credentials)
+        _run_and_record(_steps(item, channel, credentials, accounting, gateways, uow, clock,
+                               order_lock), item, accounting, clock, uow)
         return []
 
 
-def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gateways: Gateways,
-           uow: UnitOfWork, clock: Clock, buyer_lock: ExpiringLock | None) -> Callable[[], None]:
+def _steps(item: InboxItem, channel: Channel, credentials: ChannelCredentials,
+           accounting: AccountingPort, gateways: Gateways, uow: UnitOfWork, clock: Clock,
+           buyer_lock: ExpiringLock | None) -> Callable[[], None]:
     """The order's steps over the channel's transport: PayTraq Connect (one call), or REST."""
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
         return connect_processor(item, channel, gateways, clock, uow.commit).run
-    run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
-                   uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock,
+    run = OrderRun(item, channel, accounting, gateways.mailer(channel.id, credentials, channel),
+                   uow.clients, uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock,
                    remembered=uow.write_dialects)
     return lambda: run_order_steps(run)
 
