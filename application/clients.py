@@ -89,15 +89,24 @@ def validate_customer(customer: Customer) -> None:
         )
 
 
-def find_or_create_client(
-    customer: Customer, accounting: AccountingPort, cache: ClientCache, channel_id: str
-) -> str:
+def cached_client(customer: Customer, cache: ClientCache, channel_id: str) -> str | None:
+    """The buyer's PayTraq client when the shared cache knows it (strongest key first). No
+    lock is needed to read it: an entry is written once, under the buyer's locks, and kept."""
     validate_customer(customer)
-    keys = match_keys(customer)
-    for kind, value in keys:
+    for kind, value in match_keys(customer):
         cached = cache.get(channel_id, f"{kind}:{value}")
         if cached:
             return cached
+    return None
+
+
+def find_or_create_client(
+    customer: Customer, accounting: AccountingPort, cache: ClientCache, channel_id: str
+) -> str:
+    cached = cached_client(customer, cache, channel_id)
+    if cached:
+        return cached
+    keys = match_keys(customer)
     for kind, value in keys:
         for client in accounting.search_clients(value):
             if _matches(kind, value, client):

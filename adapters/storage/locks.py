@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.tables import locks
+from adapters.storage.upsert import upsert
 from application.ports import ExpiringLock
 
 _NOW = {
@@ -36,27 +36,16 @@ class SqlLock(ExpiringLock):
         self.engine = engine
 
     def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Taken when free, expired or already ours: one insert-or-update in one short
+        transaction; the row comes back only when it was written (the condition held)."""
         with self.engine.begin() as connection:
             now = database_now(connection)
-            taken = connection.execute(
-                sa.update(locks)
-                .where(
-                    locks.c.name == name,
-                    sa.or_(locks.c.expires_at <= now, locks.c.holder == holder),
-                )
-                .values(holder=holder, expires_at=now + ttl)
-            ).rowcount
-            if taken:
-                return True
-        try:
-            with self.engine.begin() as connection:
-                now = database_now(connection)
-                connection.execute(
-                    sa.insert(locks).values(name=name, holder=holder, expires_at=now + ttl)
-                )
-            return True
-        except IntegrityError:
-            return False
+            statement = upsert(
+                connection.dialect.name, locks,
+                {"name": name, "holder": holder, "expires_at": now + ttl},
+                only_if=lambda new: sa.or_(locks.c.expires_at <= now,
+                                           locks.c.holder == new.holder))
+            return connection.execute(statement.returning(locks.c.name)).first() is not None
 
     def release(self, name: str, holder: str) -> None:
         with self.engine.begin() as connection:
