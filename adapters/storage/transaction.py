@@ -20,6 +20,7 @@ from adapters.storage.engine import BEGIN_MODE
 from application.errors import StorageBusy
 
 _PG_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock, serialization
+BUSY_TIMEOUT = "sales_inbox.busy_timeout_ms"  # Connection.info: what the connection waits now
 _SQLITE_LOCKED = ("database is locked", "database is busy", "database table is locked")
 
 
@@ -96,7 +97,9 @@ class Transaction:
         connection = self._connection
         timeout_ms = int(self.lock_timeout * 1000)
         if self.dialect == "sqlite":
-            connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
+            if connection.info.get(BUSY_TIMEOUT) != timeout_ms:  # kept by the connection
+                connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
+                connection.info[BUSY_TIMEOUT] = timeout_ms
             if write:
                 connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
         connection.begin()
