@@ -1,8 +1,9 @@
 """Channels and their credentials; credentials are encrypted before they reach the database.
 
-A unit of work is one message or request: a channel and its credentials are read once in it
-(the worker's receive, trigger and processing steps share the reading), and read again after
-this unit of work changes them."""
+A unit of work is one message or request: a channel and its credentials are read once in it, by
+one statement (the worker's receive, trigger and processing steps share the reading; the
+credentials are decrypted only when asked for), and read again after this unit of work changes
+them."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from application.errors import UnknownChannel
 from application.ports import ChannelCredentials, ChannelRepository
 from domain.settings import Channel
 
-_GET = sa.select(channels).where(channels.c.id == sa.bindparam("channel_id"))
+_GET = (sa.select(channels, channel_credentials.c.encrypted)  # the channel and its credentials
+        .select_from(channels.outerjoin(channel_credentials))
+        .where(channels.c.id == sa.bindparam("channel_id")))
 _CREDENTIALS = sa.select(channel_credentials.c.encrypted).where(
     channel_credentials.c.channel_id == sa.bindparam("channel_id"))
 
@@ -50,12 +53,15 @@ class SqlChannelRepository(ChannelRepository):
             if not rows:
                 return None
             self._seen[key] = _channel(rows[0])
+            if rows[0]["encrypted"] is not None:  # decrypted only when asked for
+                self._seen[("encrypted", channel_id)] = rows[0]["encrypted"]
         return self._seen[key]
 
     def _changed(self, channel_id: str) -> None:
         self.wrote = True
         self._seen.pop(("channel", channel_id), None)
         self._seen.pop(("credentials", channel_id), None)
+        self._seen.pop(("encrypted", channel_id), None)
 
     def add(self, channel: Channel, credentials: ChannelCredentials) -> None:
         self._changed(channel.id)
@@ -95,10 +101,13 @@ class SqlChannelRepository(ChannelRepository):
     def credentials(self, channel_id: str) -> ChannelCredentials:
         key = ("credentials", channel_id)
         if key not in self._seen:
-            rows = self._tx.read(_CREDENTIALS, params={"channel_id": channel_id})
-            if not rows:
-                raise UnknownChannel(channel_id)
-            plaintext = self._box.decrypt(rows[0]["encrypted"])
+            encrypted = self._seen.get(("encrypted", channel_id))
+            if encrypted is None:
+                rows = self._tx.read(_CREDENTIALS, params={"channel_id": channel_id})
+                if not rows:
+                    raise UnknownChannel(channel_id)
+                encrypted = rows[0]["encrypted"]
+            plaintext = self._box.decrypt(encrypted)
             self._seen[key] = credentials_from_dict(json.loads(plaintext))
         return self._seen[key]
 

@@ -1,8 +1,9 @@
 """The database side of one unit of work, and its locking rules.
 
 PostgreSQL: one READ COMMITTED transaction per unit of work; `SELECT ... FOR UPDATE` locks a row.
-SQLite: reads outside a write run in short read transactions (they see the latest commit, as
-PostgreSQL's READ COMMITTED does); the first write, or a lock, opens `BEGIN IMMEDIATE`, which takes
+SQLite: a read outside a write is one statement on its own (no BEGIN: SQLite's own
+statement-long read transaction, which sees the latest commit, as PostgreSQL's READ COMMITTED
+does); the first write, or a lock, opens `BEGIN IMMEDIATE`, which takes
 the database-wide write lock until commit or rollback. Holding that lock from the start means a
 write never fails on a stale snapshot, and two workers never hold an order at once.
 
@@ -100,8 +101,7 @@ class Transaction:
             if connection.info.get(BUSY_TIMEOUT) != timeout_ms:  # kept by the connection
                 connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
                 connection.info[BUSY_TIMEOUT] = timeout_ms
-            if write:
-                connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
+            connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE" if write else None  # a lone read
         connection.begin()
         if self.dialect == "postgresql":
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
