@@ -91,6 +91,20 @@ class OutsideCall:
 CallObserver = Callable[[OutsideCall], None]
 
 
+def http_session(base_url: str) -> requests.Session:
+    """A session for one API whose environment settings (proxy for `base_url`, honouring
+    no_proxy; CA bundle) are read once, here. requests otherwise reads the whole process
+    environment before every request — more CPU than the rest of the call. (.netrc is not
+    consulted: every API here authenticates by its own headers.)"""
+    session = requests.Session()
+    found = session.merge_environment_settings(base_url, {}, None, None, None)
+    session.trust_env = False
+    session.proxies.update(found["proxies"])
+    if found["verify"] not in (None, True):
+        session.verify = found["verify"]
+    return session
+
+
 def report(observer: CallObserver | None, call: OutsideCall) -> None:
     """An observer's failure must never break the call it observes."""
     if observer is None:

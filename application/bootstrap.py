@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 
@@ -43,8 +44,14 @@ EVENT_HANDLERS = {
 }
 
 
+@functools.cache
+def _wanted(handler: Callable) -> frozenset[str]:
+    """The names of a handler's parameters (read once per process, not per message)."""
+    return frozenset(inspect.signature(handler).parameters)
+
+
 def inject(handler: Callable, dependencies: dict[str, object]) -> Callable:
-    wanted = inspect.signature(handler).parameters
+    wanted = _wanted(handler)
     given = {name: dep for name, dep in dependencies.items() if name in wanted}
     return lambda message: handler(message, **given)
 

@@ -135,18 +135,27 @@ def validate_customer(customer: Customer) -> None:
         )
 
 
+def cached_client(customer: Customer, cache: ClientCache, channel_id: str) -> str | None:
+    """The buyer's PayTraq client when the shared cache knows it (strongest key first). No
+    lock is needed to read it: an entry is written once, under the buyer's locks, and kept."""
+    validate_customer(customer)
+    for kind, value in match_keys(customer):
+        cached = cache.get(channel_id, f"{kind}:{value}")
+        if cached:
+            return cached
+    return None
+
+
 def find_or_create_client(
     customer: Customer, accounting: AccountingPort, cache: ClientCache, channel_id: str,
     proven: Callable[[], ClientQueryProof] | None = None,
 ) -> str:
     """The buyer's PayTraq client id. `proven` tells what `clients?query=` was shown to match
     on this channel; it is asked only when the cache does not know the buyer."""
-    validate_customer(customer)
+    cached = cached_client(customer, cache, channel_id)
+    if cached:
+        return cached
     keys = match_keys(customer)
-    for kind, value in keys:
-        cached = cache.get(channel_id, f"{kind}:{value}")
-        if cached:
-            return cached
     found = _search(keys, proven() if proven else ClientQueryProof(), accounting)
     client_id = found.id if found is not None else _create(customer, accounting)
     for kind, value in keys:

@@ -254,6 +254,6 @@ def cpu_per_order(sizes: Sizes) -> list[Row]:
                 Row(section, f"{kind}: commits per order", commits, "commits"),
                 Row(section, f"{kind}: statements per order", statements, "stmts"),
                 Row(section, f"{kind}: channel reads per order", channels, "reads",
-                    f"+ {creds:.1f} credential reads (each one a decrypt)"),
+                    f"+ {creds:.1f} credential reads (a decrypt only for a token not met before)"),
             ]
     return rows

@@ -31,7 +31,7 @@ from application.ports import (
     UnitOfWork,
     WriteDialect,
 )
-from domain.settings import EmailVia
+from domain.settings import Channel, EmailVia
 
 log = structlog.get_logger(__name__)
 
@@ -64,8 +64,11 @@ class ChannelGateways(Gateways):
         with self.uow_factory() as uow:
             return uow.channels.credentials(channel_id)
 
-    def accounting(self, channel_id: str) -> AccountingPort:
-        creds = self._credentials(channel_id)
+    def accounting(self, channel_id: str,
+                   credentials: ChannelCredentials | None = None) -> AccountingPort:
+        """The channel's PayTraq client, one per process and credentials (rebuilt when they
+        change): its rate limits, caches and learned write shapes live on."""
+        creds = credentials or self._credentials(channel_id)
         key = (channel_id, creds.paytraq_api_key, creds.paytraq_api_token)
         with self._lock:
             if key not in self._accounting:
@@ -149,14 +152,17 @@ class ChannelGateways(Gateways):
             while self._audit_writer.flush():
                 pass
 
-    def mailer(self, channel_id: str) -> MailerPort:
-        with self.uow_factory() as uow:
-            channel = uow.channels.get(channel_id)
-        accounting = self.accounting(channel_id)
+    def mailer(self, channel_id: str, credentials: ChannelCredentials | None = None,
+               channel: Channel | None = None) -> MailerPort:
+        if channel is None:
+            with self.uow_factory() as uow:
+                channel = uow.channels.get(channel_id)
+        accounting = self.accounting(channel_id, credentials)
         if channel is not None and channel.settings.email_via == EmailVia.SMTP:
             if self.smtp_mailer_factory is None:
                 raise LookupError("SMTP e-mail is not available in this process")
-            return self.smtp_mailer_factory(channel_id, self._credentials(channel_id), accounting)
+            return self.smtp_mailer_factory(channel_id, credentials or self._credentials(channel_id),
+                                            accounting)
         return PayTraqMailer(accounting)
 
 

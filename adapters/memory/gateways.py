@@ -1,7 +1,15 @@
 from __future__ import annotations
 
 from adapters.mailers.paytraq import PayTraqMailer
-from application.ports import AccountingPort, ConnectPort, Gateways, MailerPort, ShopPort
+from application.ports import (
+    AccountingPort,
+    ChannelCredentials,
+    ConnectPort,
+    Gateways,
+    MailerPort,
+    ShopPort,
+)
+from domain.settings import Channel
 
 
 class StaticGateways(Gateways):
@@ -21,7 +29,8 @@ class StaticGateways(Gateways):
     def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
         return self._accounting if self._rest else None
 
-    def accounting(self, channel_id: str) -> AccountingPort:
+    def accounting(self, channel_id: str,
+                   credentials: ChannelCredentials | None = None) -> AccountingPort:
         return self._accounting
 
     def shop(self, channel_id: str) -> ShopPort:
@@ -29,5 +38,6 @@ class StaticGateways(Gateways):
             raise LookupError("no shop adapter configured")
         return self._shop
 
-    def mailer(self, channel_id: str) -> MailerPort:
+    def mailer(self, channel_id: str, credentials: ChannelCredentials | None = None,
+               channel: Channel | None = None) -> MailerPort:
         return self._mailer

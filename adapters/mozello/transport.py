@@ -29,6 +29,7 @@ from adapters.outside_calls import (
     OutsideCall,
     RetryPolicy,
     Timeouts,
+    http_session,
     report,
 )
 from adapters.ratelimit import RateLimiter, TokenBucket
@@ -105,7 +106,7 @@ class MozelloTransport:
         base = base_url or DEFAULT_BASE_URL
         self.base_url = base if base.endswith("/") else base + "/"
         self._api_key = api_key
-        self._session = session or requests.Session()
+        self._session = session or http_session(self.base_url)
         self._limiters = list(default_limiters() if limiters is None else limiters)
         self.timeouts, self.retry, self._sleep = timeouts, retry, sleep
         self.calls_made = 0

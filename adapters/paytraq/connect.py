@@ -20,6 +20,7 @@ from adapters.outside_calls import (
     OutsideCall,
     RetryPolicy,
     Timeouts,
+    http_session,
     never_connected,
     report,
     retry_after_seconds,
@@ -40,7 +41,7 @@ class PayTraqConnectClient(ConnectPort):
                  sleep: Callable[[float], None] = time.sleep,
                  observer: CallObserver | None = None):
         self.url, self.timeouts, self.retry = url, timeouts, retry
-        self.session = session or requests.Session()
+        self.session = session or http_session(url)
         self._sleep, self.observer = sleep, observer
 
     def __repr__(self) -> str:

@@ -24,6 +24,7 @@ from adapters.outside_calls import (
     OutsideCall,
     RetryPolicy,
     Timeouts,
+    http_session,
     never_connected,
     report,
     retry_after_seconds,
@@ -85,7 +86,7 @@ class PayTraqTransport:
         self.timeouts, self.retry = timeouts, retry
         self.limiter = limiter or NoRateLimit()
         self.budget = budget
-        self.session = session or requests.Session()
+        self.session = session or http_session(self.base_url)
         self._sleep = sleep
         self.calls_made = 0
         self._thread_calls = threading.local()

@@ -1,4 +1,9 @@
-"""Channels and their credentials; credentials are encrypted before they reach the database."""
+"""Channels and their credentials; credentials are encrypted before they reach the database.
+
+A unit of work is one message or request: a channel and its credentials are read once in it, by
+one statement (the worker's receive, trigger and processing steps share the reading; the
+credentials are decrypted only when asked for), and read again after this unit of work changes
+them."""
 
 from __future__ import annotations
 
@@ -22,6 +27,12 @@ from application.errors import UnknownChannel
 from application.ports import ChannelCredentials, ChannelRepository
 from domain.settings import Channel
 
+_GET = (sa.select(channels, channel_credentials.c.encrypted)  # the channel and its credentials
+        .select_from(channels.outerjoin(channel_credentials))
+        .where(channels.c.id == sa.bindparam("channel_id")))
+_CREDENTIALS = sa.select(channel_credentials.c.encrypted).where(
+    channel_credentials.c.channel_id == sa.bindparam("channel_id"))
+
 
 def _channel(row: sa.RowMapping) -> Channel:
     return Channel(row["id"], row["name"], settings_from_dict(row["settings"]), row["active"],
@@ -29,14 +40,31 @@ def _channel(row: sa.RowMapping) -> Channel:
 
 
 class SqlChannelRepository(ChannelRepository):
-    def __init__(self, transaction: Transaction, box: SecretBox):
+    def __init__(self, transaction: Transaction, box: SecretBox,
+                 seen: dict[tuple[str, str], object] | None = None):
         self._tx, self._box = transaction, box
+        self._seen = {} if seen is None else seen  # what this unit of work has read
+        self.wrote = False  # changed a channel in this transaction: a rollback forgets `seen`
 
     def get(self, channel_id: str) -> Channel | None:
-        rows = self._tx.read(sa.select(channels).where(channels.c.id == channel_id))
-        return _channel(rows[0]) if rows else None
+        key = ("channel", channel_id)
+        if key not in self._seen:
+            rows = self._tx.read(_GET, params={"channel_id": channel_id})
+            if not rows:
+                return None
+            self._seen[key] = _channel(rows[0])
+            if rows[0]["encrypted"] is not None:  # decrypted only when asked for
+                self._seen[("encrypted", channel_id)] = rows[0]["encrypted"]
+        return self._seen[key]
+
+    def _changed(self, channel_id: str) -> None:
+        self.wrote = True
+        self._seen.pop(("channel", channel_id), None)
+        self._seen.pop(("credentials", channel_id), None)
+        self._seen.pop(("encrypted", channel_id), None)
 
     def add(self, channel: Channel, credentials: ChannelCredentials) -> None:
+        self._changed(channel.id)
         now = datetime.now(UTC)
         if self._tx.read(sa.select(channels.c.id).where(channels.c.id == channel.id), lock=True):
             raise ChannelAlreadyExists(channel.id)
@@ -53,6 +81,7 @@ class SqlChannelRepository(ChannelRepository):
         self.set_credentials(channel.id, credentials)
 
     def update(self, channel: Channel) -> None:
+        self._changed(channel.id)
         statement = (
             sa.update(channels)
             .where(channels.c.id == channel.id)
@@ -70,16 +99,20 @@ class SqlChannelRepository(ChannelRepository):
         return [_channel(row) for row in self._tx.read(sa.select(channels).order_by(channels.c.name))]
 
     def credentials(self, channel_id: str) -> ChannelCredentials:
-        statement = sa.select(channel_credentials.c.encrypted).where(
-            channel_credentials.c.channel_id == channel_id
-        )
-        rows = self._tx.read(statement)
-        if not rows:
-            raise UnknownChannel(channel_id)
-        plaintext = self._box.decrypt(rows[0]["encrypted"])
-        return credentials_from_dict(json.loads(plaintext))
+        key = ("credentials", channel_id)
+        if key not in self._seen:
+            encrypted = self._seen.get(("encrypted", channel_id))
+            if encrypted is None:
+                rows = self._tx.read(_CREDENTIALS, params={"channel_id": channel_id})
+                if not rows:
+                    raise UnknownChannel(channel_id)
+                encrypted = rows[0]["encrypted"]
+            plaintext = self._box.decrypt(encrypted)
+            self._seen[key] = credentials_from_dict(json.loads(plaintext))
+        return self._seen[key]
 
     def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None:
+        self._changed(channel_id)
         plaintext = json.dumps(credentials_to_dict(credentials)).encode("utf-8")
         values = {
             "channel_id": channel_id,

@@ -19,22 +19,38 @@ ENV_KEY = "SALES_INBOX_SECRET_KEY"
 DEFAULT_KEY_FILE = Path("var/secret.key")
 
 
+OPENED_KEPT = 256  # decrypted tokens remembered per process (a few per channel)
+
+
 class SecretBox:
-    """Encrypts and decrypts bytes. Holds the key, never shows it."""
+    """Encrypts and decrypts bytes. Holds the key, never shows it.
+
+    A token once decrypted is remembered by its own bytes: the worker reads a channel's
+    credentials for every order, and the same ciphertext always holds the same plaintext, so
+    this can never answer stale credentials — changed credentials are a new token."""
 
     def __init__(self, keys: str | bytes, source: str = ENV_KEY):
         self._fernets = _fernets(keys, source)
         self._fernet = MultiFernet(self._fernets)
         self._source = source
+        self._opened: dict[bytes, bytes] = {}
 
     def encrypt(self, plaintext: bytes) -> bytes:
         return self._fernet.encrypt(plaintext)
 
     def decrypt(self, token: bytes) -> bytes:
+        token = bytes(token)
+        plaintext = self._opened.get(token)
+        if plaintext is not None:
+            return plaintext
         try:
-            return self._fernet.decrypt(bytes(token))
+            plaintext = self._fernet.decrypt(token)
         except InvalidToken:
             raise self._unreadable() from None
+        if len(self._opened) >= OPENED_KEPT:
+            self._opened.clear()
+        self._opened[token] = plaintext
+        return plaintext
 
     def is_current(self, token: bytes) -> bool:
         """Encrypted under the first (the encrypting) key."""

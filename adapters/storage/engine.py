@@ -9,7 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 
 DEFAULT_URL = "sqlite:///var/sales-inbox.sqlite3"
-BEGIN_MODE = "sales_inbox.begin"  # Connection.info key: "BEGIN IMMEDIATE" for the write lock
+BEGIN_MODE = "sales_inbox.begin"  # Connection.info key: "BEGIN IMMEDIATE" for the write lock,
+# None for no BEGIN (one read statement)
 
 
 def database_url(url: str | URL | None = None) -> URL:
@@ -53,6 +54,8 @@ def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql(connection.info.pop(BEGIN_MODE, "BEGIN"))
+        mode = connection.info.pop(BEGIN_MODE, "BEGIN")
+        if mode:  # None: a single read statement, SQLite's own statement-long transaction
+            connection.exec_driver_sql(mode)
 
     return engine

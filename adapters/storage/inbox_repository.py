@@ -1,7 +1,12 @@
-"""Inbox items: loaded into an identity map, written on commit with an optimistic version check."""
+"""Inbox items: loaded into an identity map, written on commit with an optimistic version check.
+
+A commit writes only the columns that changed since the item was read or last written (the
+version check makes that safe: the row is still the one remembered), with statements built
+once per process; an unchanged order is not encoded again (rows.py)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +22,25 @@ from application.errors import ConcurrentUpdate, DuplicateInboxItem, UnknownChan
 from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from domain.inbox import InboxItem, InboxStatus
+from domain.orders import SalesOrder
 from domain.owed_work import OwedWork
 
 Key = tuple[str, str]
 _COLUMNS = [c for c in inbox_items.columns if c.name != "id"]
+_c = inbox_items.c
+_BY_KEY = (_c.channel_id == sa.bindparam("k_channel"), _c.order_id == sa.bindparam("k_order"))
+_GET = sa.select(*_COLUMNS).where(*_BY_KEY)
+_GET_LOCKED = _GET.with_for_update()
+_INSERT = sa.insert(inbox_items)
+
+
+@functools.cache
+def _update_of(columns: tuple[str, ...]) -> sa.Update:
+    """UPDATE of these columns (and the version), where the version is still the one read."""
+    return (sa.update(inbox_items)
+            .where(*_BY_KEY, _c.version == sa.bindparam("k_version"))
+            .values({name: sa.bindparam(f"v_{name}", type_=_c[name].type)
+                     for name in (*columns, "version")}))
 
 
 class SqlInboxRepository(InboxRepository):
@@ -28,24 +48,22 @@ class SqlInboxRepository(InboxRepository):
         self._tx = transaction
         self.seen: dict[Key, InboxItem] = {}
         self._stored: dict[Key, dict[str, Any]] = {}  # the row as last read or written
+        self._orders: dict[Key, SalesOrder] = {}  # the order that row was made of
         self._written: list[tuple[Key, dict[str, Any]]] = []
 
     def get(self, channel_id: str, order_id: str, for_update: bool = False) -> InboxItem | None:
         key = (channel_id, order_id)
         if key in self.seen and not for_update:
             return self.seen[key]
-        statement = sa.select(*_COLUMNS).where(
-            inbox_items.c.channel_id == channel_id, inbox_items.c.order_id == order_id
-        )
-        if for_update:
-            statement = statement.with_for_update()
-        rows = self._tx.read(statement, lock=for_update)
+        rows = self._tx.read(_GET_LOCKED if for_update else _GET, lock=for_update,
+                             params={"k_channel": channel_id, "k_order": order_id})
         if key in self.seen:  # locked now; keep handing out the same object
             return self.seen[key]
         if not rows:
             return None
         item = item_from_row(rows[0])
-        self.seen[key], self._stored[key] = item, item_to_row(item)
+        self.seen[key] = item
+        self._remember(key, item, item_to_row(item))  # as it would be written: unchanged
         return item
 
     def add(self, item: InboxItem) -> None:
@@ -110,44 +128,44 @@ class SqlInboxRepository(InboxRepository):
         """Write every new or changed item; the versions move on only in `committed()`."""
         self._written = []
         for key, item in self.seen.items():
-            row = item_to_row(item)
-            if row == self._stored.get(key):
-                continue
-            if item.version == 0 and key not in self._stored:
+            stored = self._stored.get(key)
+            row = item_to_row(item, (self._orders[key], stored) if stored else None)
+            if stored is None and item.version == 0:
                 self._insert(item, row)
             else:
-                self._update(item, row)
+                changed = {name: value for name, value in row.items()
+                           if stored is None or stored.get(name) != value}
+                if not changed:
+                    continue
+                self._update(item, changed)
             self._written.append((key, row))
 
     def committed(self) -> None:
         for key, row in self._written:
             item = self.seen[key]
             item.version += 1
-            self._stored[key] = {**row, "version": item.version}
+            self._remember(key, item, {**row, "version": item.version})
         self._written = []
 
     def forget(self) -> None:
-        self.seen, self._stored, self._written = {}, {}, []
+        self.seen, self._stored, self._orders, self._written = {}, {}, {}, []
+
+    def _remember(self, key: Key, item: InboxItem, row: dict[str, Any]) -> None:
+        self._stored[key], self._orders[key] = row, item.order
 
     def _insert(self, item: InboxItem, row: dict[str, Any]) -> None:
         try:
-            self._tx.write(sa.insert(inbox_items).values(**{**row, "version": 1}))
+            self._tx.write(_INSERT, {**row, "version": 1})
         except IntegrityError as error:
             if _is_unique_violation(error):
                 raise DuplicateInboxItem(item.channel_id, item.order_id) from None
             raise UnknownChannel(item.channel_id) from None
 
-    def _update(self, item: InboxItem, row: dict[str, Any]) -> None:
-        statement = (
-            sa.update(inbox_items)
-            .where(
-                inbox_items.c.channel_id == item.channel_id,
-                inbox_items.c.order_id == item.order_id,
-                inbox_items.c.version == item.version,
-            )
-            .values(**{**row, "version": item.version + 1})
-        )
-        if self._tx.write(statement).rowcount != 1:
+    def _update(self, item: InboxItem, changed: dict[str, Any]) -> None:
+        params = {f"v_{name}": value for name, value in changed.items()}
+        params.update(v_version=item.version + 1, k_channel=item.channel_id,
+                      k_order=item.order_id, k_version=item.version)
+        if self._tx.write(_update_of(tuple(sorted(changed))), params).rowcount != 1:
             raise ConcurrentUpdate(item.channel_id, item.order_id)
 
 

@@ -9,12 +9,13 @@ and a rollback elsewhere cannot drop it."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.tables import locks
+from adapters.storage.upsert import upsert
 from application.ports import ExpiringLock
 
 _NOW = {
@@ -31,35 +32,37 @@ def database_now(connection: sa.Connection) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_RELEASE = sa.delete(locks).where(locks.c.name == sa.bindparam("name"),
+                                   locks.c.holder == sa.bindparam("holder"))
+
+
+@functools.cache
+def _take(dialect: str) -> sa.Executable:
+    """Insert the lock, or take it over when it has expired (by the database's `now`) or is
+    already the holder's; RETURNING a row only when it was written."""
+    return upsert(
+        dialect, locks,
+        {"name": sa.bindparam("name"), "holder": sa.bindparam("holder"),
+         "expires_at": sa.bindparam("expires_at", type_=locks.c.expires_at.type)},
+        only_if=lambda new: sa.or_(
+            locks.c.expires_at <= sa.bindparam("now", type_=locks.c.expires_at.type),
+            locks.c.holder == new.holder),
+    ).returning(locks.c.name)
+
+
 class SqlLock(ExpiringLock):
     def __init__(self, engine: sa.Engine):
         self.engine = engine
 
     def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Taken when free, expired or already ours: one insert-or-update in one short
+        transaction (statements built once per process)."""
         with self.engine.begin() as connection:
             now = database_now(connection)
-            taken = connection.execute(
-                sa.update(locks)
-                .where(
-                    locks.c.name == name,
-                    sa.or_(locks.c.expires_at <= now, locks.c.holder == holder),
-                )
-                .values(holder=holder, expires_at=now + ttl)
-            ).rowcount
-            if taken:
-                return True
-        try:
-            with self.engine.begin() as connection:
-                now = database_now(connection)
-                connection.execute(
-                    sa.insert(locks).values(name=name, holder=holder, expires_at=now + ttl)
-                )
-            return True
-        except IntegrityError:
-            return False
+            taken = connection.execute(_take(connection.dialect.name), {
+                "name": name, "holder": holder, "expires_at": now + ttl, "now": now})
+            return taken.first() is not None
 
     def release(self, name: str, holder: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(
-                sa.delete(locks).where(locks.c.name == name, locks.c.holder == holder)
-            )
+            connection.execute(_RELEASE, {"name": name, "holder": holder})

@@ -1,8 +1,9 @@
 """The database side of one unit of work, and its locking rules.
 
 PostgreSQL: one READ COMMITTED transaction per unit of work; `SELECT ... FOR UPDATE` locks a row.
-SQLite: reads outside a write run in short read transactions (they see the latest commit, as
-PostgreSQL's READ COMMITTED does); the first write, or a lock, opens `BEGIN IMMEDIATE`, which takes
+SQLite: a read outside a write is one statement on its own (no BEGIN: SQLite's own
+statement-long read transaction, which sees the latest commit, as PostgreSQL's READ COMMITTED
+does); the first write, or a lock, opens `BEGIN IMMEDIATE`, which takes
 the database-wide write lock until commit or rollback. Holding that lock from the start means a
 write never fails on a stale snapshot, and two workers never hold an order at once.
 
@@ -20,6 +21,7 @@ from adapters.storage.engine import BEGIN_MODE
 from application.errors import StorageBusy
 
 _PG_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock, serialization
+BUSY_TIMEOUT = "sales_inbox.busy_timeout_ms"  # Connection.info: what the connection waits now
 _SQLITE_LOCKED = ("database is locked", "database is busy", "database table is locked")
 
 
@@ -45,20 +47,24 @@ class Transaction:
         self.lock_timeout = lock_timeout
         self._connection: sa.Connection | None = None
 
-    def read(self, statement: sa.Executable, lock: bool = False) -> Sequence[sa.RowMapping]:
-        """The rows; with `lock`, they (SQLite: the database) stay locked until the end."""
+    def read(self, statement: sa.Executable, lock: bool = False,
+             params: dict | None = None) -> Sequence[sa.RowMapping]:
+        """The rows; with `lock`, they (SQLite: the database) stay locked until the end.
+        `params` fill a statement's bind parameters (statements built once per process)."""
         with lock_conflicts_are_transient():
             if self.dialect == "sqlite" and not lock and not self._in_transaction():
                 connection = self._begin(write=False)
                 try:
-                    return connection.execute(statement).mappings().all()
+                    return connection.execute(statement, params).mappings().all()
                 finally:
                     connection.rollback()  # a read-only transaction: nothing to keep
             connection = self._open(write=lock)
-            return connection.execute(statement).mappings().all()
+            return connection.execute(statement, params).mappings().all()
 
-    def write(self, statement: sa.Executable, rows: Sequence[dict] | None = None) -> sa.CursorResult:
-        """Execute a write; with `rows`, once per row (the driver's executemany)."""
+    def write(self, statement: sa.Executable,
+              rows: Sequence[dict] | dict | None = None) -> sa.CursorResult:
+        """Execute a write; with `rows`, once per row (the driver's executemany); a single
+        dict fills the statement's bind parameters."""
         with lock_conflicts_are_transient():
             return self._open(write=True).execute(statement, rows)
 
@@ -92,9 +98,10 @@ class Transaction:
         connection = self._connection
         timeout_ms = int(self.lock_timeout * 1000)
         if self.dialect == "sqlite":
-            connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
-            if write:
-                connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
+            if connection.info.get(BUSY_TIMEOUT) != timeout_ms:  # kept by the connection
+                connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
+                connection.info[BUSY_TIMEOUT] = timeout_ms
+            connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE" if write else None  # a lone read
         connection.begin()
         if self.dialect == "postgresql":
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")

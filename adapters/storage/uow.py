@@ -23,13 +23,16 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     Inbox items read through `uow.inbox` are written on `commit()`, with a version check
     (ConcurrentUpdate when someone else saved the item first); everything else is written at
-    once, in the same transaction. Leaving `with` without `commit()` rolls it all back."""
+    once, in the same transaction. Leaving `with` without `commit()` rolls it all back.
+    A channel and its credentials are read once per unit of work (one message or request),
+    across its `with` blocks, and again after it changes them."""
 
     inbox: SqlInboxRepository
 
     def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = 10.0):
         self.engine, self._secrets, self.lock_timeout = engine, secrets, lock_timeout
         self._transaction: Transaction | None = None
+        self._channels_seen: dict = {}
         self._fresh()
 
     def _fresh(self) -> None:
@@ -37,7 +40,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self._transaction.close()
         tx = self._transaction = Transaction(self.engine, self.lock_timeout)
         self.inbox = SqlInboxRepository(tx)
-        self.channels = SqlChannelRepository(tx, self._secrets)
+        self.channels = SqlChannelRepository(tx, self._secrets, self._channels_seen)
         self.deliveries = SqlDeliveryRepository(tx)
         self.clients = SqlClientCache(tx)
         self.watermarks = SqlWatermarks(tx)
@@ -69,6 +72,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def rollback(self) -> None:
         self._transaction.rollback()
         self.inbox.forget()
+        if self.channels.wrote:  # what was read after the change may never have been kept
+            self._channels_seen.clear()
 
     def __repr__(self) -> str:
         return f"SqlAlchemyUnitOfWork({self.engine.url.render_as_string(hide_password=True)})"

@@ -15,16 +15,29 @@ from adapters.storage.upsert import upsert
 from application.ports import KEY_KINDS, ClientQueryProof, WriteDialect, WriteDialectStore
 from domain.paytraq_totals import TaxKey
 
+_ROW = sa.select(table).where(table.c.channel_id == sa.bindparam("channel_id"))
+
 
 class SqlWriteDialects(WriteDialectStore):
     def __init__(self, transaction: Transaction):
         self._tx = transaction
+        self._read: dict[str, dict[str, Any] | None] = {}  # read in this `with uow:` block
+        self._wrote = False  # then what is read may be rolled back: read again each time
 
     def _row(self, channel_id: str) -> dict[str, Any] | None:
-        rows = self._tx.read(sa.select(table).where(table.c.channel_id == channel_id))
-        return dict(rows[0]) if rows else None
+        """The channel's row, read once per block (an order run asks for its tax keys and the
+        write test's verdict) unless this block writes."""
+        if channel_id not in self._read:
+            rows = self._tx.read(_ROW, params={"channel_id": channel_id})
+            found = dict(rows[0]) if rows else None
+            if self._wrote:
+                return found
+            self._read[channel_id] = found
+        return self._read[channel_id]
 
     def _save(self, channel_id: str, at: datetime, **changes: Any) -> None:
+        self._wrote = True
+        self._read.clear()
         values = {"channel_id": channel_id, "updated_at": at, **changes}
         self._tx.write(upsert(self._tx.dialect, table, values))
 

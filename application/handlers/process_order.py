@@ -17,7 +17,14 @@ from application.events import Event
 from application.order_lock import holding_order
 from application.order_steps.pipeline import run_order_steps
 from application.order_steps.run import OrderRun
-from application.ports import AccountingPort, Clock, ExpiringLock, Gateways, UnitOfWork
+from application.ports import (
+    AccountingPort,
+    ChannelCredentials,
+    Clock,
+    ExpiringLock,
+    Gateways,
+    UnitOfWork,
+)
 from domain.errors import DomainError
 from domain.inbox import InboxItem
 from domain.settings import Channel, PayTraqTransport
@@ -54,29 +61,46 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         structlog.contextvars.bind_contextvars(channel=cmd.channel_id, order_id=cmd.order_id)
         if cmd.manual:
             item.retry(clock.now())
-        accounting = gateways.accounting(channel.id)
-        _run_and_record(_steps(item, channel, accounting, gateways, uow, clock, order_lock),
-                        item, accounting, clock, uow)
+        credentials = uow.channels.credentials(channel.id)  # once: the adapters share it
+        accounting = gateways.accounting(channel.id, credentials)
+        commit = _counting_commit(item, accounting, uow)
+        _run_and_record(_steps(item, channel, credentials, accounting, gateways, uow, clock,
+                               commit, order_lock), item, clock, commit)
         return []
 
 
-def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gateways: Gateways,
-           uow: UnitOfWork, clock: Clock, buyer_lock: ExpiringLock | None) -> Callable[[], None]:
+def _counting_commit(item: InboxItem, accounting: AccountingPort,
+                     uow: UnitOfWork) -> Callable[[], None]:
+    """`uow.commit` that also records the PayTraq calls made so far in this run: each commit
+    of a step carries them, so the run's last commit has nothing left to write."""
+    before, calls_before = item.paytraq_calls, accounting.calls_in_this_thread()
+
+    def commit() -> None:
+        item.paytraq_calls = before + accounting.calls_in_this_thread() - calls_before
+        uow.commit()
+
+    return commit
+
+
+def _steps(item: InboxItem, channel: Channel, credentials: ChannelCredentials,
+           accounting: AccountingPort, gateways: Gateways, uow: UnitOfWork, clock: Clock,
+           commit: Callable[[], None], buyer_lock: ExpiringLock | None) -> Callable[[], None]:
     """The order's steps over the channel's transport: PayTraq Connect (one call), or REST."""
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
-        return connect_processor(item, channel, gateways, clock, uow.commit).run
-    run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
-                   uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock,
+        return connect_processor(item, channel, gateways, clock, commit).run
+    run = OrderRun(item, channel, accounting, gateways.mailer(channel.id, credentials, channel),
+                   uow.clients, uow.sku_cache, clock, commit, buyer_lock=buyer_lock,
                    remembered=uow.write_dialects)
     return lambda: run_order_steps(run)
 
 
-def _run_and_record(steps: Callable[[], None], item: InboxItem, accounting: AccountingPort,
-                    clock: Clock, uow: UnitOfWork) -> None:
+def _run_and_record(steps: Callable[[], None], item: InboxItem, clock: Clock,
+                    commit: Callable[[], None]) -> None:
     """Run the steps; record how it failed: for a person (the same input fails the same way),
     until the daily budget resets, or for the retries (transient, re-raised). Every path ends in
-    one commit with the PayTraq calls it cost."""
-    calls_before = accounting.calls_in_this_thread()
+    one commit with the PayTraq calls it cost (nothing to write when the last step's commit
+    came after the last call)."""
+    calls_before = item.paytraq_calls
     try:
         steps()
     except PERMANENT_ERRORS as error:
@@ -92,7 +116,6 @@ def _run_and_record(steps: Callable[[], None], item: InboxItem, accounting: Acco
         item.failed(f"{type(error).__name__}: {error}", clock.now(), transient=True)
         raise
     finally:  # one commit on every path: the failure (if any) and the calls it cost
-        calls = accounting.calls_in_this_thread() - calls_before
-        item.paytraq_calls += calls
-        uow.commit()
-        logger.info("order_processed", status=item.status.value, paytraq_calls=calls)
+        commit()
+        logger.info("order_processed", status=item.status.value,
+                    paytraq_calls=item.paytraq_calls - calls_before)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import structlog
 
-from application.clients import find_or_create_client, holding_buyer
+from application.clients import cached_client, find_or_create_client, holding_buyer
 from application.errors import ClientDataInvalid, PermanentError
 from application.order_steps.drafting import draft, forget_items, policy
 from application.order_steps.run import OrderRun
@@ -34,14 +34,25 @@ def ensure_document(run: OrderRun) -> bool:
         _record(run, existing, adopted=True)
         return True
     try:
-        with holding_buyer(run.buyer_lock, run.channel.id, run.order.customer, run.clock):
-            client_id = find_or_create_client(run.order.customer, run.accounting, run.clients,
-                                              run.channel.id, run.client_query_proof)
-            run.commit()  # the client cache, before the next order of this buyer looks (and
-            # never a write held across the next API calls)
+        client_id = _client(run)
     except ClientDataInvalid as invalid:
         return run.hold([invalid.reason])
     return _create(run, client_id)
+
+
+def _client(run: OrderRun) -> str:
+    """A known buyer from the shared cache (no lock needed); else found or created while
+    holding the buyer's locks."""
+    customer = run.order.customer
+    client_id = cached_client(customer, run.clients, run.channel.id)
+    if client_id:
+        return client_id
+    with holding_buyer(run.buyer_lock, run.channel.id, customer, run.clock):
+        client_id = find_or_create_client(customer, run.accounting, run.clients, run.channel.id,
+                                          run.client_query_proof)
+        run.commit()  # the client cache, before the next order of this buyer looks (and
+        # never a write held across the next API calls)
+    return client_id
 
 
 def _create(run: OrderRun, client_id: str) -> bool:

@@ -14,15 +14,19 @@ SKU_CACHE_AGE = timedelta(days=1)
 
 
 def item_id(run: OrderRun, sku: str) -> str | None:
-    """PayTraq's ItemID for a SKU: from the shared cache (a day at most), else PayTraq."""
+    """PayTraq's ItemID for a SKU: as found earlier in this run (the document is drafted again
+    to reconcile), else from the shared cache (a day at most), else PayTraq."""
+    if sku in run.item_ids:
+        return run.item_ids[sku]
     now = run.clock.now()
-    cached = run.sku_cache.get(run.channel.id, sku, not_before=now - SKU_CACHE_AGE)
-    if cached:
-        return cached
-    found = run.accounting.find_item_id(sku)
+    found = run.sku_cache.get(run.channel.id, sku, not_before=now - SKU_CACHE_AGE)
+    if not found:
+        found = run.accounting.find_item_id(sku)
+        if found:
+            run.sku_cache.put(run.channel.id, sku, found, now)
+            run.commit()  # never hold a write across the next API call
     if found:
-        run.sku_cache.put(run.channel.id, sku, found, now)
-        run.commit()  # never hold a write across the next API call
+        run.item_ids[sku] = found
     return found
 
 
@@ -32,6 +36,7 @@ def forget_items(run: OrderRun, refusal: Exception | None = None) -> None:
     if refusal is not None and "tax" in str(refusal).lower():
         run.forget_tax_keys()
     for sku in {line.sku for line in run.order.lines if line.sku}:
+        run.item_ids.pop(sku, None)
         run.accounting.forget_item(sku)
         run.sku_cache.forget(run.channel.id, sku)
     run.commit()

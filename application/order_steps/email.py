@@ -30,7 +30,7 @@ def send_email(run: OrderRun) -> bool:
                 to=to,
             ))
             return True
-    run.item.emailed(to, run.mailer.via, run.clock.now())
-    run.commit()
+    run.item.emailed(to, run.mailer.via, run.clock.now())  # committed by run.finish(), next:
+    # no outside call comes between
     logger.info("document_emailed", via=run.mailer.via)
     return True

@@ -45,6 +45,7 @@ class OrderRun:
     problems: list[ReviewReason] = field(default_factory=list)  # for a person; the run goes on
     buyer_lock: ExpiringLock | None = None  # one worker per buyer while it is found or created
     _tax_keys: dict[str, TaxKey] | None = None
+    item_ids: dict[str, str] = field(default_factory=dict)  # SKU → ItemID found in this run
     remembered: WriteDialectStore | None = None  # the channel's tax keys, write test verdict
 
     @property

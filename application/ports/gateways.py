@@ -8,19 +8,26 @@ from application.ports.accounting import AccountingPort
 from application.ports.connect import ConnectPort
 from application.ports.mail import MailerPort
 from application.ports.shop import ShopPort
+from application.ports.storage import ChannelCredentials
+from domain.settings import Channel
 
 
 class Gateways(abc.ABC):
-    """Builds the adapters of one channel (its credentials, its rate limits)."""
+    """Builds the adapters of one channel (its credentials, its rate limits).
+
+    A handler that has read the channel and its credentials in its own unit of work passes
+    them: the adapters are then had without reading them again."""
 
     @abc.abstractmethod
-    def accounting(self, channel_id: str) -> AccountingPort: ...
+    def accounting(self, channel_id: str,
+                   credentials: ChannelCredentials | None = None) -> AccountingPort: ...
 
     @abc.abstractmethod
     def shop(self, channel_id: str) -> ShopPort: ...
 
     @abc.abstractmethod
-    def mailer(self, channel_id: str) -> MailerPort: ...
+    def mailer(self, channel_id: str, credentials: ChannelCredentials | None = None,
+               channel: Channel | None = None) -> MailerPort: ...
 
     def connect(self, channel_id: str) -> ConnectPort:
         """The channel's PayTraq Connect URL as a port (channels on the Connect transport)."""

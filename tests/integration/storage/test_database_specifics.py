@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -146,3 +147,30 @@ def test_reading_without_a_lock_is_not_blocked_by_a_locker(stored):
         holder.inbox.get("shop-a", "M-1", for_update=True)
         with stored.new_uow(lock_timeout=0.3) as reader:
             assert reader.inbox.get("shop-a", "M-1").order_id == "M-1"
+
+
+def test_credentials_changed_by_another_process_are_used_by_the_next_message(stored):
+    # Given a worker that has read (and decrypted) the channel's credentials for a message
+    with stored.new_uow() as worker:
+        assert worker.channels.credentials("shop-a").paytraq_api_token == SECRET
+    # When a person changes them elsewhere (the console, the CLI)
+    with stored.new_uow() as console:
+        console.channels.set_credentials("shop-a", ChannelCredentials(paytraq_api_token="new"))
+        console.commit()
+    # Then the worker's next message reads the new ones
+    with stored.new_uow() as next_message:
+        assert next_message.channels.credentials("shop-a").paytraq_api_token == "new"
+
+
+def test_a_change_rolled_back_is_not_read_back_in_the_same_unit_of_work(stored):
+    uow = stored.new_uow()
+    # Given a unit of work that read the channel, then changed it and rolled the change back
+    with uow:
+        uow.channels.get("shop-a")
+        uow.channels.set_credentials("shop-a", ChannelCredentials(paytraq_api_token="never"))
+        uow.channels.update(replace(rich_channel("shop-a"), name="Renamed"))
+        assert uow.channels.get("shop-a").name == "Renamed"
+    # Then its later blocks read what the database holds
+    with uow:
+        assert uow.channels.get("shop-a").name == rich_channel("shop-a").name
+        assert uow.channels.credentials("shop-a").paytraq_api_token == SECRET

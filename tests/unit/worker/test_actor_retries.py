@@ -36,7 +36,7 @@ class FailingGateways(StaticGateways):
         super().__init__(FakeAccounting())
         self.error, self.attempts = error, 0
 
-    def accounting(self, channel_id: str):
+    def accounting(self, channel_id: str, credentials=None):
         self.attempts += 1
         raise self.error
 
