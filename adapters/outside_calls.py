@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -79,6 +79,26 @@ def mentions(comment: str, reference: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Wire:
+    """What went over the wire, as the transport already holds it: references to its bytes,
+    nothing copied, encoded or parsed. The observer decides what (if anything) to keep, and masks
+    the secrets in it (adapters/call_bodies.py)."""
+
+    params: Mapping[str, str] | None = None
+    sent: bytes | None = None
+    sent_type: str | None = None
+    answer: bytes | None = None
+    answer_type: str | None = None
+
+
+def answered(response) -> tuple[bytes | None, str | None]:
+    """A response's body and content type (None, None without a response)."""
+    if response is None:
+        return None, None
+    return response.content, response.headers.get("Content-Type")
+
+
+@dataclass(frozen=True, slots=True)
 class OutsideCall:
     api: str  # "paytraq" | "mozello"
     method: str
@@ -86,6 +106,7 @@ class OutsideCall:
     status: int | None  # None: no answer (timeout, connection error)
     duration_ms: int
     error: str | None = None
+    wire: Wire | None = None  # with secrets in it: never logged, only handed to the observer
 
 
 CallObserver = Callable[[OutsideCall], None]

@@ -2,19 +2,32 @@
 and Mozello for it, with the buyer's personal data and all secrets left out — safe to attach to
 a report of a totals mismatch or a refused write.
 
-Secrets never reach the audit log (its paths are masked when recorded); the buyer's name,
-company, e-mail, phone, numbers and address are replaced by placeholders wherever they appear.
-Request and response bodies are not kept, so the trace names calls, not their contents."""
+Secrets never reach the audit log (paths and bodies are masked when recorded); the buyer's
+name, company, e-mail, phone, numbers and address are replaced by placeholders wherever they
+appear. The calls made for the order keep their request and response bodies (for
+SALES_INBOX_KEEP_CALL_BODIES_DAYS): shown through `show_body`, which knows the APIs' formats and
+which of their elements hold personal data (adapters/shown_bodies.py); without it the trace
+leaves the bodies out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
 from application.errors import UnknownOrder
-from application.ports import AuditEntry, ClientQueryProof, UnitOfWork, WriteDialect
+from application.ports import (
+    AuditEntry,
+    CallBodies,
+    ClientQueryProof,
+    UnitOfWork,
+    WriteDialect,
+)
 from domain.inbox import InboxItem
-from domain.orders import Customer
+from domain.orders import Address, Customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +58,39 @@ class OrderTrace:
             "client_query": dict(self.client_query.shown),
             "steps": [{"at": s.at.isoformat(), "name": s.name, "detail": s.detail}
                       for s in self.steps],
-            "calls": [{"at": c.at.isoformat(), "api": c.api, "method": c.method, "path": c.path,
-                       "status": c.status, "duration_ms": c.duration_ms, "error": c.error}
-                      for c in self.calls],
+            "calls": [_call_dict(c) for c in self.calls],
         }
 
 
-class Redactor:
-    """Replaces the buyer's personal data with placeholders."""
+def _call_dict(call: AuditEntry) -> dict:
+    shown = {"at": call.at.isoformat(), "api": call.api, "method": call.method,
+             "path": call.path, "status": call.status, "duration_ms": call.duration_ms,
+             "error": call.error}
+    if call.bodies is not None:
+        shown["query"] = call.bodies.query
+        shown["request"] = {"content_type": call.bodies.request_type,
+                            "body": call.bodies.request_body}
+        shown["response"] = {"content_type": call.bodies.response_type,
+                             "body": call.bodies.response_body}
+    return shown
 
-    def __init__(self, customer: Customer):
-        address = customer.billing_address
+
+class Redactor:
+    """Replaces the buyer's personal data with placeholders — as written, and as it reads inside
+    XML, JSON or a URL (escaped, encoded)."""
+
+    def __init__(self, customer: Customer, delivery: Address | None = None, notes: str = ""):
         pairs = [
             (customer.email, "[e-mail]"), (customer.phone, "[phone]"),
             (customer.registration_number, "[reg. no.]"), (customer.vat_number, "[VAT no.]"),
-            (customer.company, "[company]"), (customer.name, "[buyer]"),
-            (address.address, "[address]"), (address.zip, "[zip]"), (address.city, "[city]"),
+            (customer.company, "[company]"), (customer.name, "[buyer]"), (notes, "[notes]"),
         ]
-        self._pairs = sorted(((v.strip(), p) for v, p in pairs if len(v.strip()) >= 3),
-                             key=lambda pair: -len(pair[0]))
+        for address in (customer.billing_address, delivery or Address()):
+            pairs += [(address.address, "[address]"), (address.zip, "[zip]"),
+                      (address.city, "[city]")]
+        written = {(v.strip(), p) for v, p in pairs if len(v.strip()) >= 3}
+        self._pairs = sorted({(form, p) for v, p in written for form in _forms(v)},
+                             key=lambda pair: (-len(pair[0]), pair))
 
     def __call__(self, text: str | None) -> str | None:
         if not text:
@@ -73,24 +100,56 @@ class Redactor:
         return text
 
 
-def trace_order(uow: UnitOfWork, channel_id: str, order_id: str,
-                dialect: WriteDialect) -> OrderTrace:
+def _forms(value: str) -> set[str]:
+    return {value, html.escape(value, quote=False), json.dumps(value)[1:-1],
+            json.dumps(value, ensure_ascii=False)[1:-1], quote(value), quote_plus(value)}
+
+
+ShowBody = Callable[[str, str | None, Redactor], str]
+"""A stored body (its text and content type) as a person reads it, the buyer's data replaced."""
+
+
+def trace_order(uow: UnitOfWork, channel_id: str, order_id: str, dialect: WriteDialect,
+                show_body: ShowBody | None = None) -> OrderTrace:
+    """The trace of one order; with `show_body`, each call's bodies too."""
     with uow:
         item = uow.inbox.get(channel_id, order_id)
         if item is None:
             raise UnknownOrder(channel_id, order_id)
         calls = uow.audit.for_order(channel_id, order_id)
         client_query = uow.write_dialects.client_query(channel_id)
-    redact = Redactor(item.order.customer)
+    order = item.order
+    redact = Redactor(order.customer, order.delivery_address, order.notes)
     return OrderTrace(
         channel_id, order_id, item.status.value, _summary(item),
         tuple(redact(r.message) or "" for r in item.reasons),
         tuple(TraceStep(s.at, s.name, {k: redact(v) or "" for k, v in s.detail.items()})
               for s in item.steps),
-        tuple(AuditEntry(c.at, c.channel_id, c.api, c.method, redact(c.path) or "", c.status,
-                         c.duration_ms, redact(c.error), c.order_id) for c in calls),
+        tuple(_traced(call, redact, show_body) for call in calls),
         dialect, client_query,
     )
+
+
+def _traced(call: AuditEntry, redact: Redactor, show_body: ShowBody | None) -> AuditEntry:
+    bodies = call.bodies
+    if bodies is not None and show_body is not None:
+        def shown(text: str | None, content_type: str | None) -> str | None:
+            return show_body(text, content_type, redact) if text else text
+
+        bodies = CallBodies(_query(bodies.query, redact), bodies.request_type,
+                            shown(bodies.request_body, bodies.request_type),
+                            bodies.response_type,
+                            shown(bodies.response_body, bodies.response_type))
+    else:
+        bodies = None
+    return replace(call, path=redact(call.path) or "", error=redact(call.error), bodies=bodies)
+
+
+def _query(query: str | None, redact: Redactor) -> str | None:
+    if not query:
+        return query
+    pairs = [(name, redact(value)) for name, value in parse_qsl(query, keep_blank_values=True)]
+    return urlencode(pairs, safe="[]*.@ -:", quote_via=quote)
 
 
 def _summary(item: InboxItem) -> dict[str, str]:

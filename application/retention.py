@@ -1,6 +1,7 @@
-"""Retention: raw webhook deliveries, the audit log of outside calls and stock-sync results are
-kept for a configurable time, then pruned (the scheduler does it daily). Inbox items, channels,
-stock-sync runs and their summaries are kept.
+"""Retention: raw webhook deliveries, the audit log of outside calls, the bodies of the calls made
+for an order (they hold the buyer's personal data, so they go sooner than the log's lines) and
+stock-sync results are kept for a configurable time, then pruned (the scheduler does it daily).
+Inbox items, channels, stock-sync runs and their summaries are kept.
 
 Each batch is its own short transaction, so pruning a large backlog never holds the database's
 write lock for long."""
@@ -26,6 +27,7 @@ class RetentionPolicy:
 
     deliveries: timedelta | None = timedelta(days=90)
     audit: timedelta | None = timedelta(days=90)
+    call_bodies: timedelta | None = timedelta(days=30)
     sync_results: timedelta | None = timedelta(days=30)
 
 
@@ -33,6 +35,7 @@ Prune = Callable[[UnitOfWork, datetime, int], int]
 _KINDS: tuple[tuple[str, str, Prune], ...] = (
     ("deliveries", "raw_deliveries", lambda uow, before, n: uow.deliveries.prune(before, n)),
     ("audit", "audit_log", lambda uow, before, n: uow.audit.prune(before, n)),
+    ("call_bodies", "audit_bodies", lambda uow, before, n: uow.audit.prune_bodies(before, n)),
     ("sync_results", "stock_sync_results",
      lambda uow, before, n: uow.stock_runs.prune_results(before, n)),
 )

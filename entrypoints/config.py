@@ -141,6 +141,7 @@ def _retention(env: Mapping[str, str]) -> RetentionPolicy:
     return RetentionPolicy(
         deliveries=_days(env, "SALES_INBOX_KEEP_DELIVERIES_DAYS", kept.deliveries),
         audit=_days(env, "SALES_INBOX_KEEP_AUDIT_DAYS", kept.audit),
+        call_bodies=_days(env, "SALES_INBOX_KEEP_CALL_BODIES_DAYS", kept.call_bodies),
         sync_results=_days(env, "SALES_INBOX_KEEP_SYNC_RESULTS_DAYS", kept.sync_results),
     )
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import structlog
 
+from adapters.call_bodies import SecretMask, captured
 from adapters.mailers.paytraq import PayTraqMailer
 from adapters.mozello.api import MozelloClient
 from adapters.mozello.notifications import EVENTS
@@ -74,7 +75,7 @@ class ChannelGateways(Gateways):
             if key not in self._accounting:
                 self._accounting[key] = PayTraqClient(
                     creds.paytraq_api_key, creds.paytraq_api_token, self.paytraq_url,
-                    redis=self.redis, observer=self._audit(channel_id),
+                    redis=self.redis, observer=self._audit(channel_id, creds),
                     dialect=self.write_dialect(channel_id),
                     on_learned=lambda learned: self._remember(channel_id, learned),
                     **self.paytraq_options,
@@ -82,12 +83,13 @@ class ChannelGateways(Gateways):
             return self._accounting[key]
 
     def connect(self, channel_id: str) -> ConnectPort:
-        url = self._credentials(channel_id).paytraq_connect_url
+        creds = self._credentials(channel_id)
+        url = creds.paytraq_connect_url
         if not url:
             raise PermanentError("the channel has no PayTraq Connect URL: set "
                                  "--paytraq-connect-url, or use --paytraq-transport rest")
         options = {k: v for k, v in self.paytraq_options.items() if k in ("timeouts", "retry")}
-        return PayTraqConnectClient(url, observer=self._audit(channel_id), **options)
+        return PayTraqConnectClient(url, observer=self._audit(channel_id, creds), **options)
 
     def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
         if not self._credentials(channel_id).has_paytraq_rest:
@@ -122,28 +124,32 @@ class ChannelGateways(Gateways):
                         RedisTokenBucket(self.redis, f"mozello:bucket:{name}", 4.9, BURST)
                     ]
                 self._shops[key] = MozelloClient(
-                    creds.mozello_api_key, self.mozello_url, observer=self._audit(channel_id),
+                    creds.mozello_api_key, self.mozello_url,
+                    observer=self._audit(channel_id, creds),
                     **options,
                 )
             return self._shops[key]
 
-    def _audit(self, channel_id: str) -> Callable[[OutsideCall], None] | None:
+    def _audit(self, channel_id: str,
+               credentials: ChannelCredentials) -> Callable[[OutsideCall], None] | None:
         """Record every outside call in the audit log — written by a background writer, apart
         from the business transaction (its rollback must not erase what was sent) and without
-        making the call wait for the database."""
+        making the call wait for the database. A call made for an order keeps its bodies too
+        (capped, the channel's secrets masked here, before anything is queued)."""
         if not self.audit:
             return None
         with self._lock:
             if self._audit_writer is None:
                 self._audit_writer = AuditWriter(self.uow_factory)
-        writer = self._audit_writer
+        writer, mask = self._audit_writer, SecretMask.of(credentials)
 
         def record(call: OutsideCall) -> None:
             # the worker binds the order it is handling (handlers/process_order.py)
             order_id = structlog.contextvars.get_contextvars().get("order_id")
+            bodies = captured(call.wire, mask) if order_id and call.wire is not None else None
             writer.record(AuditEntry(datetime.now(UTC), channel_id, call.api, call.method,
                                      call.path, call.status, call.duration_ms, call.error,
-                                     str(order_id) if order_id else None))
+                                     str(order_id) if order_id else None, bodies))
 
         return record
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
@@ -59,6 +60,7 @@ class MemoryAuditLog(AuditLog):
         self.store = store
         self.new: list[AuditEntry] = []
         self.pruned: list[AuditEntry] = []
+        self.bodies_pruned: list[AuditEntry] = []
 
     def record(self, entry: AuditEntry) -> None:
         self.new.append(entry)
@@ -79,6 +81,12 @@ class MemoryAuditLog(AuditLog):
             self.pruned = [e for e in self.store.audit if e.at < before][:limit]
         return len(self.pruned)
 
+    def prune_bodies(self, before: datetime, limit: int) -> int:
+        with self.store.lock:
+            self.bodies_pruned = [e for e in self.store.audit
+                                  if e.bodies is not None and e.at < before][:limit]
+        return len(self.bodies_pruned)
+
     def for_order(self, channel_id: str, order_id: str, limit: int = 500) -> list[AuditEntry]:
         with self.store.lock:
             entries = [*self.store.audit, *self.new]
@@ -86,13 +94,14 @@ class MemoryAuditLog(AuditLog):
         return sorted(wanted, key=lambda e: e.at)[:limit]
 
     def apply(self) -> None:
-        gone = {id(e) for e in self.pruned}
-        self.store.audit[:] = [e for e in self.store.audit if id(e) not in gone]
+        gone, bare = {id(e) for e in self.pruned}, {id(e) for e in self.bodies_pruned}
+        self.store.audit[:] = [dataclasses.replace(e, bodies=None) if id(e) in bare else e
+                               for e in self.store.audit if id(e) not in gone]
         self.store.audit.extend(self.new)
         self.discard()
 
     def discard(self) -> None:
-        self.new, self.pruned = [], []
+        self.new, self.pruned, self.bodies_pruned = [], [], []
 
 
 class MemorySalesCache(SalesCache):

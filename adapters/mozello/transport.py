@@ -29,6 +29,8 @@ from adapters.outside_calls import (
     OutsideCall,
     RetryPolicy,
     Timeouts,
+    Wire,
+    answered,
     http_session,
     report,
 )
@@ -175,20 +177,29 @@ class MozelloTransport:
         with self._count_lock:
             self.calls_made += 1
         started = time.monotonic()
-        status: int | None = None
+        response: requests.Response | None = None
         try:
             response = self._session.request(
                 method, url, params=params, data=data, headers=headers,
                 timeout=(self.timeouts.connect, self.timeouts.read),
             )
-            status = response.status_code
             return response
         finally:
-            duration = round((time.monotonic() - started) * 1000)
-            log.info("mozello_call", method=method, path=self._path(url), status=status,
-                     duration_ms=duration)
-            report(self.observer, OutsideCall("mozello", method, self._path(url), status,
-                                              duration, None if status else "no answer"))
+            self._report(method, url, started, response, params, data)
+
+    def _report(self, method: str, url: str, started: float,
+                response: requests.Response | None, params: dict | None,
+                data: bytes | None) -> None:
+        status = response.status_code if response is not None else None
+        duration = round((time.monotonic() - started) * 1000)
+        log.info("mozello_call", method=method, path=self._path(url), status=status,
+                 duration_ms=duration)
+        wire = None
+        if self.observer is not None:
+            wire = Wire(params, data, "application/json" if data is not None else None,
+                        *answered(response))
+        report(self.observer, OutsideCall("mozello", method, self._path(url), status,
+                                          duration, None if status else "no answer", wire))
 
     def _answer(self, method: str, url: str, response: requests.Response) -> dict:
         status, path = response.status_code, self._path(url)

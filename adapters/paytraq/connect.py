@@ -20,6 +20,8 @@ from adapters.outside_calls import (
     OutsideCall,
     RetryPolicy,
     Timeouts,
+    Wire,
+    answered,
     http_session,
     never_connected,
     report,
@@ -65,12 +67,12 @@ class PayTraqConnectClient(ConnectPort):
                 self.timeouts.connect, self.timeouts.read),
                 headers={"Content-Type": XML_CONTENT_TYPE})
         except requests.RequestException as exc:
-            self._report(None, started, type(exc).__name__)
+            self._report(None, started, type(exc).__name__, body, None)
             if never_connected(exc):
                 return 0.0
             raise AmbiguousWrite(f"PayTraq Connect: {type(exc).__name__}") from None
         status = response.status_code
-        self._report(status, started, None)
+        self._report(status, started, None, body, response)
         if 200 <= status < 300:
             return None
         message = error_message(response.content, status).replace(self.url, SHOWN_PATH)
@@ -81,7 +83,10 @@ class PayTraqConnectClient(ConnectPort):
         raise RequestRefused(f"PayTraq Connect: refused (HTTP {status}): {message}", status,
                              message)
 
-    def _report(self, status: int | None, started: float, error: str | None) -> None:
+    def _report(self, status: int | None, started: float, error: str | None, body: bytes,
+                response) -> None:
         duration = round((time.monotonic() - started) * 1000)
         log.info("paytraq_connect.request", status=status, duration_ms=duration, error=error)
-        report(self.observer, OutsideCall("paytraq", "POST", SHOWN_PATH, status, duration, error))
+        wire = Wire(None, body, XML_CONTENT_TYPE, *answered(response)) if self.observer else None
+        report(self.observer, OutsideCall("paytraq", "POST", SHOWN_PATH, status, duration, error,
+                                          wire))

@@ -24,6 +24,8 @@ from adapters.outside_calls import (
     OutsideCall,
     RetryPolicy,
     Timeouts,
+    Wire,
+    answered,
     http_session,
     never_connected,
     report,
@@ -161,11 +163,20 @@ class PayTraqTransport:
                 timeout=(self.timeouts.connect, self.timeouts.read),
             )
         except requests.RequestException as exc:
-            self._log(method, path, None, started, attempt, error=type(exc).__name__)
+            self._log(method, path, None, started, attempt, error=type(exc).__name__,
+                      wire=self._wire(params, body, None))
             kind = _NotSent if never_connected(exc) else _NoAnswer
             raise kind(self.redact(f"PayTraq {method} {path}: {type(exc).__name__}")) from None
-        self._log(method, path, response.status_code, started, attempt)
+        self._log(method, path, response.status_code, started, attempt,
+                  wire=self._wire(params, body, response))
         return self._answer(method, path, response)
+
+    def _wire(self, params, body: bytes | None, response) -> Wire | None:
+        """For the observer only (an order's wire trace); nothing is copied or parsed."""
+        if self.observer is None:
+            return None
+        return Wire(params, body, XML_CONTENT_TYPE if body is not None else None,
+                    *answered(response))
 
     def _answer(self, method: str, path: str, response: requests.Response) -> bytes:
         status = response.status_code
@@ -194,7 +205,8 @@ class PayTraqTransport:
             retry_after,
         )
 
-    def _log(self, method, path, status, started, attempt, error: str | None = None) -> None:
+    def _log(self, method, path, status, started, attempt, error: str | None = None,
+             wire: Wire | None = None) -> None:
         fields = {
             "method": method,
             "path": self.redact(path),
@@ -208,4 +220,4 @@ class PayTraqTransport:
         else:
             log.info("paytraq.request", **fields)
         report(self.observer, OutsideCall("paytraq", method, fields["path"], status,
-                                          fields["duration_ms"], error))
+                                          fields["duration_ms"], error, wire))

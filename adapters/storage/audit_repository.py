@@ -1,4 +1,6 @@
-"""The log of calls to outside APIs. AuditEntry has already masked secret query parameters."""
+"""The log of calls to outside APIs. AuditEntry has already masked secret query parameters; the
+bodies of a call made for an order (secrets masked when captured) sit beside it in
+`audit_bodies`, pruned on their own, shorter schedule."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from adapters.storage.column_types import UtcDateTime
-from adapters.storage.tables import audit_log
+from adapters.storage.tables import audit_bodies, audit_log
 from adapters.storage.transaction import Transaction
-from application.ports import AuditEntry, AuditLog
+from application.ports import AuditEntry, AuditLog, CallBodies
 
 _COLUMNS = [c for c in audit_log.columns if c.name != "id"]
+_BODY_COLUMNS = [c for c in audit_bodies.columns if c.name not in ("audit_id", "at")]
 MAX_ERROR = 2000
 
 
@@ -23,7 +26,11 @@ class SqlAuditLog(AuditLog):
         values = {column.name: getattr(entry, column.name) for column in _COLUMNS}
         if entry.error is not None:
             values["error"] = entry.error[:MAX_ERROR]
-        self._tx.write(sa.insert(audit_log).values(**values))
+        result = self._tx.write(sa.insert(audit_log).values(**values))
+        if entry.bodies is not None:
+            kept = {column.name: getattr(entry.bodies, column.name) for column in _BODY_COLUMNS}
+            self._tx.write(sa.insert(audit_bodies).values(
+                audit_id=result.inserted_primary_key[0], at=entry.at, **kept))
 
     def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         statement = sa.select(*_COLUMNS).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
@@ -40,13 +47,30 @@ class SqlAuditLog(AuditLog):
     def prune(self, before: datetime, limit: int) -> int:
         oldest = (sa.select(audit_log.c.id)
                   .where(audit_log.c.at < sa.literal(before, UtcDateTime)).limit(limit))
+        # the foreign key cascades too; said here so no backend's setting is relied on
+        self._tx.write(sa.delete(audit_bodies).where(audit_bodies.c.audit_id.in_(oldest)))
         return self._tx.write(sa.delete(audit_log).where(audit_log.c.id.in_(oldest))).rowcount
+
+    def prune_bodies(self, before: datetime, limit: int) -> int:
+        oldest = (sa.select(audit_bodies.c.audit_id)
+                  .where(audit_bodies.c.at < sa.literal(before, UtcDateTime)).limit(limit))
+        return self._tx.write(
+            sa.delete(audit_bodies).where(audit_bodies.c.audit_id.in_(oldest))).rowcount
 
     def for_order(self, channel_id: str, order_id: str, limit: int = 500) -> list[AuditEntry]:
         statement = (
-            sa.select(*_COLUMNS)
+            sa.select(*_COLUMNS, audit_bodies.c.audit_id, *_BODY_COLUMNS)
+            .select_from(audit_log.outerjoin(audit_bodies,
+                                             audit_bodies.c.audit_id == audit_log.c.id))
             .where(audit_log.c.channel_id == channel_id, audit_log.c.order_id == order_id)
             .order_by(audit_log.c.at, audit_log.c.id)
             .limit(limit)
         )
-        return [AuditEntry(**row) for row in self._tx.read(statement)]
+        return [_with_bodies(row) for row in self._tx.read(statement)]
+
+
+def _with_bodies(row: sa.RowMapping) -> AuditEntry:
+    bodies = None
+    if row["audit_id"] is not None:
+        bodies = CallBodies(**{column.name: row[column.name] for column in _BODY_COLUMNS})
+    return AuditEntry(**{column.name: row[column.name] for column in _COLUMNS}, bodies=bodies)

@@ -175,6 +175,21 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_order", "channel_id", "order_id"),
 )
 
+# the wire trace of a call made for an order (AuditEntry.bodies); pruned sooner than the log
+audit_bodies = sa.Table(
+    "audit_bodies",
+    metadata,
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audit_log.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("query", sa.Text),
+    sa.Column("request_type", sa.String(120)),
+    sa.Column("request_body", sa.Text),
+    sa.Column("response_type", sa.String(120)),
+    sa.Column("response_body", sa.Text),
+    sa.Index("ix_audit_bodies_at", "at"),  # retention
+)
+
 sales_cache = sa.Table(
     "sales_cache",
     metadata,

@@ -16,7 +16,7 @@ from application.ports.accounting import (
     SaleRecord,
     SaleSummary,
 )
-from application.ports.audit import AuditEntry, AuditLog, without_secrets
+from application.ports.audit import AuditEntry, AuditLog, CallBodies, without_secrets
 from application.ports.caches import (
     CatalogueMirror,
     ClientCache,
@@ -68,8 +68,9 @@ from application.ports.write_dialects import (
 __all__ = [
     "POLL_EVENT",
     "is_webhook",
-    "AccountingPort", "AuditEntry", "AuditLog", "CatalogueMirror", "ChannelCredentials",
-    "ChannelRepository", "ClientCache", "ClientRecord", "Clock", "DeliveryRepository",
+    "AccountingPort", "AuditEntry", "AuditLog", "CallBodies", "CatalogueMirror",
+    "ChannelCredentials", "ChannelRepository", "ClientCache", "ClientRecord", "Clock",
+    "DeliveryRepository",
     "ExpiringLock", "Gateways", "InboxRepository", "MailerPort", "MirroredProduct", "NewClient",
     "PaymentReceipt", "PaymentRequest", "PriceEntry", "ProductStock", "RawDelivery", "SaleLine",
     "SaleLines", "SalePayment", "SaleRecord", "SaleSummary", "SalesCache", "SentMail",

@@ -1,4 +1,5 @@
-"""The audit log: every call made to an outside API, secrets masked."""
+"""The audit log: every call made to an outside API, secrets masked; for a call made for an
+order, also what was sent and answered (its wire trace, kept for a shorter time)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,19 @@ def without_secrets(path: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class CallBodies:
+    """The request's query string and the bodies of one call, as text: capped in size, secrets
+    masked when captured. The buyer's personal data is still in them; it is replaced by
+    placeholders when they are shown (application/order_trace.py)."""
+
+    query: str | None = None
+    request_type: str | None = None
+    request_body: str | None = None
+    response_type: str | None = None
+    response_body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One call to an outside API. Secret query parameters are masked on construction."""
 
@@ -36,6 +50,7 @@ class AuditEntry:
     duration_ms: int
     error: str | None = None
     order_id: str | None = None  # the order the call was made for, when one was
+    bodies: CallBodies | None = None  # kept only for calls made for an order
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", without_secrets(self.path))
@@ -52,6 +67,11 @@ class AuditLog(abc.ABC):
     @abc.abstractmethod
     def prune(self, before: datetime, limit: int) -> int:
         """Forget at most `limit` entries older than `before`; how many were forgotten."""
+
+    @abc.abstractmethod
+    def prune_bodies(self, before: datetime, limit: int) -> int:
+        """Forget the bodies of at most `limit` calls made before `before` (the entries stay);
+        how many were forgotten."""
 
     @abc.abstractmethod
     def count_since(self, api: str, since: datetime) -> dict[str | None, int]:

@@ -15,7 +15,7 @@ from adapters.paytraq.sandbox.dialect import CLIENT_QUERY_ALL, CLIENT_QUERY_NAME
 from adapters.paytraq.sandbox.state import Client
 from application.order_trace import trace_order
 from application.preflight import CheckChannel, check_channel
-from entrypoints.cli.inbox_trace import render
+from entrypoints.wire_trace import render
 
 BEHAVIOURS = (CLIENT_QUERY_ALL, CLIENT_QUERY_NAME_EMAIL)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from application.order_trace import trace_order
-from entrypoints.cli.inbox_trace import render
+from entrypoints.wire_trace import render
 
 BUYER = {"name": "Ilze Kalniņa", "email": "ilze.kalnina@example.lv", "phone": "+371 29111222",
          "address": "Lāčplēša iela 77", "city": "Rīga", "zip": "LV-1011", "country": "lv"}
