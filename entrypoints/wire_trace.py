@@ -22,11 +22,11 @@ def take_trace(runtime, channel_id: str, order_id: str, bodies: bool = True) -> 
 
 
 def render(trace: OrderTrace, bodies: bool = True) -> str:
-    kept = ("request and response bodies as kept for calls made for the order (pruned after "
-            "SALES_INBOX_KEEP_CALL_BODIES_DAYS)" if bodies else "bodies left out")
+    kept = ("request and response bodies as sent and answered; kept "
+            "SALES_INBOX_KEEP_CALL_BODIES_DAYS days" if bodies else "bodies left out")
     out = [f"trace of order {trace.order_id} (channel {trace.channel_id}): {trace.status}",
-           f"(redacted: the buyer's personal data is replaced by placeholders and every secret "
-           f"is masked; {kept})"]
+           "(redacted: the buyer's personal data is replaced by placeholders, every secret is "
+           "masked)", f"({kept})"]
     out += [f"  {key}: {value}" for key, value in trace.summary.items()]
     dialect = trace.write_dialect
     out.append(f"  write shapes: POST sale root {dialect.sale_root or 'not learned'}, payment "

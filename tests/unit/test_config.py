@@ -85,9 +85,15 @@ def test_no_token_set_means_nothing_is_reachable_by_token():
     assert (config.api_token, config.metrics_token, config.metrics_public) == (None, None, False)
 
 
-def test_retention_keeps_deliveries_and_the_audit_log_90_days_and_sync_results_30():
+def test_retention_keeps_deliveries_and_the_audit_log_90_days_call_bodies_and_sync_results_30():
     kept = load_config({}).retention
-    assert (kept.deliveries.days, kept.audit.days, kept.sync_results.days) == (90, 90, 30)
+    assert (kept.deliveries.days, kept.audit.days, kept.call_bodies.days,
+            kept.sync_results.days) == (90, 90, 30, 30)
+
+
+def test_the_bodies_of_an_orders_calls_are_kept_as_long_as_set():
+    assert load_config({"SALES_INBOX_KEEP_CALL_BODIES_DAYS": "7"}).retention.call_bodies.days == 7
+    assert load_config({"SALES_INBOX_KEEP_CALL_BODIES_DAYS": "0"}).retention.call_bodies is None
 
 
 def test_retention_of_zero_days_keeps_records_for_ever_and_a_bad_value_is_named():

@@ -21,13 +21,28 @@ def test_inbox_trace_prints_the_orders_calls_without_the_buyer(shop):  # noqa: F
     # When its trace is printed, as text and as JSON
     text = invoke("inbox", "trace", order["order_id"]).stdout
     trace = json.loads(invoke("inbox", "trace", order["order_id"], "--json").stdout)
-    # Then it lists the PayTraq calls made for it, and the buyer's name and e-mail are left out
-    assert any(c["method"] == "POST" and c["path"] == "sale" for c in trace["calls"])
-    assert "redacted" in text and "calls:" in text
+    # Then it lists the PayTraq calls made for it with what they sent and got, and the buyer's
+    # name and e-mail are left out
+    (sale,) = [c for c in trace["calls"] if c["method"] == "POST" and c["path"] == "sale"]
+    assert "<LineItems>" in sale["request"]["body"] and "<DocumentID>" in sale["response"]["body"]
+    assert "redacted" in text and "calls:" in text and "<LineItems>" in text
     # and says how a new buyer is searched for on the channel (never checked: key by key)
     assert "client search: nothing shown by channel check" in text
     assert trace["client_query"] == {}
     assert "anna@example.com" not in text + json.dumps(trace)
+
+
+def test_inbox_trace_without_bodies_lists_the_calls_only(shop):  # noqa: F811
+    # Given an order processed by a person
+    order = deliver(shop, [("TT-100", 1)], paid=True)
+    invoke("inbox", "process", order["order_id"])
+    get_runtime().gateways.flush_audit()
+    # When its trace is printed with --no-bodies
+    text = invoke("inbox", "trace", order["order_id"], "--no-bodies").stdout
+    trace = json.loads(invoke("inbox", "trace", order["order_id"], "--json", "--no-bodies").stdout)
+    # Then the calls are there, their bodies are not
+    assert "POST sale  200" in text and "<LineItems>" not in text and "bodies left out" in text
+    assert trace["calls"] and not any("request" in c for c in trace["calls"])
 
 
 def test_an_uncertain_overpayment_is_settled_by_a_persons_answer(shop):  # noqa: F811
