@@ -3,7 +3,19 @@ about it — each action confirmed first, then recorded with who did it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +26,8 @@ from entrypoints.web.console.actions import record
 from entrypoints.web.console.i18n import ACTIONS_TITLES, CAUSE_ADVICE, CAUSE_TEXT
 from entrypoints.web.console.order_view import paytraq_link, picture
 from entrypoints.web.context import runtime
+from entrypoints.wire_trace import render as render_trace
+from entrypoints.wire_trace import take_trace
 
 blueprint = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -98,6 +112,16 @@ def detail(channel_id: str, order_id: str):
         shown=shown, paytraq_link=paytraq_link, cause=cause,
         cause_text=CAUSE_TEXT.get(cause), cause_advice=CAUSE_ADVICE.get(cause),
         available=available_actions(item, shown))
+
+
+@blueprint.get("/<channel_id>/<path:order_id>/wire-trace")
+def wire_trace(channel_id: str, order_id: str):
+    """The same redacted text `sales-inbox inbox trace ORDER_ID` prints, as a file to attach."""
+    _load(channel_id, order_id)
+    text = render_trace(take_trace(runtime(), channel_id, order_id))
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", order_id)
+    return Response(text + "\n", mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="wire-trace-{name}.txt"'})
 
 
 def available_actions(item, shown) -> list[str]:

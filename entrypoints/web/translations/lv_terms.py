@@ -281,6 +281,8 @@ LV = {
     "matches": "sakrīt",
     "Steps": "Soļi",
     "Nothing yet.": "Vēl nekā.",
+    "Download wire trace": "Lejupielādēt sakaru pierakstu",
+    "Every call made to PayTraq and Mozello for this order, with what was sent and answered; the buyer’s personal data and all secrets are left out. Attach it when you report a mismatch.": "Visi šī pasūtījuma pieprasījumi PayTraq un Mozello ar to, kas tika nosūtīts un atbildēts; pircēja personas dati un visi slepenie dati ir izlaisti. Pievienojiet to, ziņojot par neatbilstību.",
     "PayTraq calls for this order": "PayTraq pieprasījumi šim pasūtījumam",
     "attempts": "mēģinājumi",
     "Actions by people": "Cilvēku darbības",

@@ -4,22 +4,25 @@ person's action is confirmed, done once and recorded."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from application.logins import create_user, delete_user
+from application.ports import AuditEntry, CallBodies
 from domain.users import MAX_FAILURES
 from entrypoints.passwords import hash_password
 from tests.unit.builders import NO_VAT, PVN12, PVN21, line, order
 
 pytestmark = pytest.mark.integration
 ORDER = "M-1234567-101"
+T0 = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 
 
 def test_every_page_sends_a_stranger_to_the_login_page(console):
     for path in ("/", "/dashboard", "/channels/", f"/orders/shop-1/{ORDER}",
-                 "/channels/shop-1/sync/"):
+                 f"/orders/shop-1/{ORDER}/wire-trace", "/channels/shop-1/sync/"):
         answer = console.client.get(path)
         assert answer.status_code == 302 and answer.location.startswith("/login?next=")
 
@@ -132,6 +135,32 @@ def test_the_order_page_explains_a_mismatch_per_tax_key_and_what_to_change(conso
     assert "Kopsummas blakus pa nodokļu grupām" in page
     assert "Cita starpība" in page and "Kas jāmaina" in page
     assert "0,05 €" in page  # the difference, in the Latvian locale
+
+
+def test_the_order_page_offers_its_wire_trace_redacted_as_a_text_file(console):
+    # Given an order, and a call made for it whose bodies name the buyer
+    console.flow.receive(order(total="24.25"))
+    sent = "<Client><Name>Anna Bērziņa</Name><Email>anna@example.com</Email><Type>1</Type></Client>"
+    with console.runtime.uow_factory() as uow:
+        uow.audit.record(AuditEntry(T0, "shop-1", "paytraq", "POST", "client", 200, 12,
+                                    order_id=ORDER, bodies=CallBodies(
+                                        request_type="application/xml", request_body=sent,
+                                        response_type="application/xml",
+                                        response_body="<Response><ClientID>7</ClientID></Response>")))
+        uow.commit()
+    console.login()
+    # When the person follows the order page's link
+    page = console.page(f"/orders/shop-1/{ORDER}")
+    assert "Lejupielādēt sakaru pierakstu" in page
+    answer = console.client.get(f"/orders/shop-1/{ORDER}/wire-trace")
+    # Then a text file comes, with the call's bodies and without the buyer
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and answer.mimetype == "text/plain"
+    assert answer.headers["Content-Disposition"] == (
+        f'attachment; filename="wire-trace-{ORDER}.txt"')
+    assert "POST client  200" in text and "<Email>[e-mail]</Email>" in text
+    assert "<ClientID>7</ClientID>" in text
+    assert "anna@example.com" not in text and "Bērziņa" not in text
 
 
 def rounding_mismatch(console):
