@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from adapters.storage.tables import audit_bodies, audit_log
 from application.order_trace import trace_order
 from entrypoints.wire_trace import render, take_trace
+from tests.integration.e2e.test_paytraq_transports import use_connect
 
 BUYER = {"name": "Ilze Kalniņa", "email": "ilze.kalnina@example.lv", "phone": "+371 29111222",
          "address": "Lāčplēša iela 77", "city": "Rīga", "zip": "LV-1011", "country": "lv"}
@@ -132,3 +133,24 @@ def test_calls_made_for_no_order_keep_no_bodies(service, storage):
     assert {row.order_id for row in kept if row.audit_id is not None} == {order["order_id"]}
     assert all(row.audit_id is not None for row in kept if row.order_id)
     assert any(row.order_id is None and row.path.startswith("products") for row in kept)
+
+
+def test_over_paytraq_connect_the_trace_shows_the_payload_and_never_the_connect_url(service,
+                                                                                  storage):
+    # Given a channel on PayTraq Connect (whose URL is the secret) and an order sent through it
+    use_connect(service)
+    order = service.mozello.place_order([("TT-100", 1)], BUYER, paid=True)
+    service.settle()
+    service.runtime.gateways.flush_audit()
+    # When its trace is taken
+    trace = take_trace(service.runtime, service.channel_id, order["order_id"])
+    text = render(trace)
+    # Then the one Connect call shows the payload PayTraq's inbox received, buyer left out
+    (sent,) = [c for c in trace.calls if c.path == "ext/webhooks/inbox/***"]
+    body = sent.bodies.request_body
+    assert "<Total>24.20</Total>" in body and "<AutoProcessing>" in body
+    assert "<ClientEmail>[e-mail]</ClientEmail>" in body and BUYER["email"] not in text
+    # and the Connect URL, or its channel id, is neither stored nor shown
+    channel = service.paytraq.connect_url.rstrip("/").rsplit("/", 1)[-1]
+    stored = stored_rows(storage)
+    assert channel not in stored and channel not in text
