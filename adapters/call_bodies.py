@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
 from adapters.outside_calls import Wire
-from application.ports import CallBodies, ChannelCredentials, without_secrets
+from application.ports import CallBodies, ChannelCredentials, secret_name
 
 MAX_BODY = 32 * 1024  # bytes kept of each body
 MAX_TYPE = 120
@@ -68,8 +68,8 @@ def captured(wire: Wire, mask: SecretMask) -> CallBodies:
 def _query(params, mask: SecretMask) -> str | None:
     if not params:
         return None
-    query = urlencode(params)
-    return _text(without_secrets("?" + query)[1:].encode(), mask)
+    shown = {name: "***" if secret_name(name) else value for name, value in params.items()}
+    return _text(urlencode(shown, safe="*").encode(), mask)
 
 
 def _type(content_type: str | None) -> str | None:

@@ -16,7 +16,13 @@ from application.ports.accounting import (
     SaleRecord,
     SaleSummary,
 )
-from application.ports.audit import AuditEntry, AuditLog, CallBodies, without_secrets
+from application.ports.audit import (
+    AuditEntry,
+    AuditLog,
+    CallBodies,
+    secret_name,
+    without_secrets,
+)
 from application.ports.caches import (
     CatalogueMirror,
     ClientCache,
@@ -76,7 +82,7 @@ __all__ = [
     "SaleLines", "SalePayment", "SaleRecord", "SaleSummary", "SalesCache", "SentMail",
     "SentMailLog", "ShopOrder", "ShopPort", "ShopProduct", "ShopVariant", "SkuCache",
     "SkuUpdate", "StockRunRepository", "StockSyncResult", "StockSyncRun", "StockSyncStatus",
-    "UnitOfWork", "VariantUpdate", "WatermarkRepository", "without_secrets",
+    "UnitOfWork", "VariantUpdate", "WatermarkRepository", "secret_name", "without_secrets",
     "DeliveryHeading", "WebhookReader", "AutoSteps", "ConnectPort", "ConnectSale",
     "AccountingProbe", "ContentCharge", "ContentLine", "SaleContents", "SkuBatchAnswer",
     "WriteDialect", "WriteDialectStore", "ClientQueryProof", "KEY_KINDS", "ActionLog", "LoginFailures", "UserRepository",

@@ -12,13 +12,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 _SECRET_NAME = re.compile(r"key|token|secret|pass|auth|signature", re.IGNORECASE)
 
 
+def secret_name(name: str) -> bool:
+    """A query parameter or field whose name says it holds a secret."""
+    return _SECRET_NAME.search(name) is not None
+
+
 def without_secrets(path: str) -> str:
     """The path with the values of secret-looking query parameters masked."""
     parts = urlsplit(path)
     if not parts.query:
         return path
     query = [
-        (name, "***" if _SECRET_NAME.search(name) else value)
+        (name, "***" if secret_name(name) else value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
     return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
