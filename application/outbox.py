@@ -1,9 +1,23 @@
 """The webhook outbox: a delivery counts as handled only once it is on the workers' queue.
 
-The web process stores every signed body first (committed), then queues it and marks it queued.
-If queueing fails (the broker is down), the body is still stored, unqueued: Mozello's retry of
-the same body finds it and queues it then, and the scheduler's prompt sweep queues whatever is
-left unqueued — so no delivery waits for the 10-minute catch-up poll. What it needs of the
+One transaction per webhook (application/handlers/accept_delivery.py): the body is inserted
+already marked queued (`queued_at`), the message is sent to the broker, and only then is the
+transaction committed. So what is committed is always true:
+- committed with `queued_at`: the broker took the message before the commit;
+- committed without it: the broker refused (the mark was taken back before the commit; the web
+  answered 503);
+- not committed at all (the commit failed, the process died): Mozello got no 200 and sends the
+  body again. A message the broker already took then names a delivery that never appears; the
+  worker waits for the storing transaction to end and drops it (DeliveryRepository.wait_for).
+The message may reach a worker before the commit: the worker waits for it (wait_for) rather
+than reading a row that is not there yet.
+
+The sweep therefore needs no new rule: every committed first delivery without `queued_at` is
+one the broker never took. Mozello's retry of the same body finds it (a duplicate whose first
+was never queued queues that first, and marks it in the same transaction), and the scheduler's
+prompt sweep queues whatever is still unqueued after SWEEP_AFTER — so no delivery waits for the
+10-minute catch-up poll. The sweep sends, then marks and commits: a crash in between sends it
+once more on the next sweep, which the worker's idempotent receive absorbs. What it needs of the
 store is part of the DeliveryRepository port (application/ports/storage.py)."""
 
 from __future__ import annotations
@@ -34,8 +48,8 @@ def to_queue(uow: UnitOfWork, stored: RawDelivery) -> RawDelivery | None:
 
 
 def queue(uow: UnitOfWork, delivery: RawDelivery, enqueue: Enqueue, clock: Clock) -> None:
-    """Put it on the queue, then record that it is there. An error from the broker propagates:
-    the delivery stays unqueued for the retry or the sweep."""
+    """The sweep's: put a stored delivery on the queue, then record that it is there. An error
+    from the broker propagates: the delivery stays unqueued for the retry or the next sweep."""
     enqueue(delivery.channel_id, delivery.id)
     uow.deliveries.mark_queued(delivery.id, clock.now())
     uow.commit()

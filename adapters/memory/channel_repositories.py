@@ -3,6 +3,7 @@ of work's commit() (`apply`), exactly as they would in a database."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime
 
@@ -44,6 +45,11 @@ class MemoryChannels(ChannelRepository):
     def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None:
         self.changed_credentials[channel_id] = credentials
 
+    def webhook_key(self, channel_id: str, fresh: bool = False) -> str | None:
+        """No cache: the store is the process's memory already."""
+        credentials = self.changed_credentials.get(channel_id) or self.store.credentials.get(channel_id)
+        return credentials.mozello_api_key if credentials else None
+
     def apply(self) -> None:
         self.store.channels.update(self.changed)
         self.store.credentials.update(self.changed_credentials)
@@ -59,7 +65,8 @@ class MemoryDeliveries(DeliveryRepository):
         self.store = store
         self.new: list[RawDelivery] = []
         self.pruned: list[RawDelivery] = []
-        self.queued: dict[str, datetime] = {}
+        self.queued: dict[str, datetime | None] = {}
+        self.refused: dict[str, str] = {}
 
     def _all(self) -> list[RawDelivery]:
         with self.store.lock:
@@ -71,6 +78,8 @@ class MemoryDeliveries(DeliveryRepository):
             and self.first_of(delivery.channel_id, delivery.fingerprint) is not None
         )
         delivery.id = delivery.id or uuid.uuid4().hex
+        if delivery.duplicate:
+            delivery.queued_at = None
         self.new.append(delivery)
         return delivery
 
@@ -81,6 +90,14 @@ class MemoryDeliveries(DeliveryRepository):
     def get(self, delivery_id: str) -> RawDelivery | None:
         return next((d for d in self._all() if d.id == delivery_id), None)
 
+    def wait_for(self, delivery_id: str, seconds: float = 5.0) -> RawDelivery | None:
+        """Memory has no transaction to wait on: look again until the web thread's commit
+        (microseconds after its message) shows it, for `seconds` at most."""
+        deadline = time.monotonic() + seconds
+        while (found := self.get(delivery_id)) is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return found
+
     def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
         return next((d for d in self._all() if d.channel_id == channel_id
                      and d.fingerprint == fingerprint and d.error is None and not d.duplicate),
@@ -88,6 +105,12 @@ class MemoryDeliveries(DeliveryRepository):
 
     def mark_queued(self, delivery_id: str, at: datetime) -> None:
         self.queued[delivery_id] = at
+
+    def refuse(self, delivery_id: str, error: str) -> None:
+        self.refused[delivery_id] = error
+
+    def unmark_queued(self, delivery_id: str) -> None:
+        self.queued[delivery_id] = None
 
     def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
         with self.store.lock:
@@ -114,10 +137,12 @@ class MemoryDeliveries(DeliveryRepository):
         for delivery in self.store.deliveries:
             if delivery.id in self.queued:
                 delivery.queued_at = self.queued[delivery.id]
+            if delivery.id in self.refused:
+                delivery.error = self.refused[delivery.id]
         self.discard()
 
     def discard(self) -> None:
-        self.new, self.pruned, self.queued = [], [], {}
+        self.new, self.pruned, self.queued, self.refused = [], [], {}, {}
 
 
 

@@ -45,10 +45,23 @@ class Notification:
 
 def parse_notification(body: bytes) -> Notification:
     """Parse the raw webhook bytes; raise InvalidNotification with a readable reason."""
+    document = decode_notification(body)
+    event = event_of(document)
+    if order_id_of(event, document) is not None:
+        return _order_notification(event, document["order"])
+    return _product_notification(event, document.get("product"))
+
+
+def decode_notification(body: bytes) -> Any:
+    """The JSON of the body (fractions as Decimal); InvalidNotification when it is not JSON."""
     try:
-        document = wire.decode(body)
+        return wire.decode(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidNotification(f"Mozello notification is not JSON: {exc}") from exc
+
+
+def event_of(document: Any) -> str:
+    """The event a decoded body names; InvalidNotification when it is no notification."""
     if not isinstance(document, dict):
         raise InvalidNotification("Mozello notification must be a JSON object")
     event = document.get("event")
@@ -56,14 +69,21 @@ def parse_notification(body: bytes) -> Notification:
         raise InvalidNotification(
             f"unknown Mozello event {event!r}; expected one of {', '.join(EVENTS)}"
         )
-    if event in ORDER_EVENTS:
-        return _order_notification(event, document.get("order"))
-    return _product_notification(event, document.get("product"))
+    return event
 
 
-def _order_notification(event: str, raw: Any) -> Notification:
+def order_id_of(event: str, document: dict) -> str | None:
+    """The order an order event names (InvalidNotification without one); None for a product
+    event. Only these two checks — the order itself is read by the worker (parse_notification)."""
+    if event not in ORDER_EVENTS:
+        return None
+    raw = document.get("order")
     if not isinstance(raw, dict) or not raw.get("order_id"):
         raise InvalidNotification(f"{event} notification carries no order with an order_id")
+    return str(raw["order_id"])
+
+
+def _order_notification(event: str, raw: dict) -> Notification:
     if any(key not in raw for key in FULL_ORDER_KEYS):
         return Notification(event=event, raw_order=raw)
     try:

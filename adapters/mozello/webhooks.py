@@ -7,11 +7,23 @@ from __future__ import annotations
 import hashlib
 import json
 
-from adapters.mozello import wire
-from adapters.mozello.notifications import Notification, parse_notification
+from adapters.errors import InvalidNotification
+from adapters.mozello.notifications import (
+    Notification,
+    decode_notification,
+    event_of,
+    order_id_of,
+    parse_notification,
+)
 from adapters.mozello.signature import verify
 from application.commands import Command, ReceiveOrder, RecordProduct
-from application.ports import DeliveryHeading, RawDelivery, ShopPort, WebhookReader
+from application.ports import (
+    DeliveryHeading,
+    DeliveryReading,
+    RawDelivery,
+    ShopPort,
+    WebhookReader,
+)
 
 SIGNATURE_HEADER = "X-Mozello-Hash"
 
@@ -24,20 +36,34 @@ class MozelloWebhookReader(WebhookReader):
     def is_signed(self, body: bytes, headers: dict[str, str], api_key: str) -> bool:
         return verify(body, headers.get(SIGNATURE_HEADER), api_key)
 
-    def heading(self, body: bytes) -> DeliveryHeading:
-        notification = parse_notification(body)
-        return DeliveryHeading(notification.event, notification.order_id)
+    def read(self, channel_id: str, body: bytes) -> DeliveryReading:
+        """The body is decoded once, for the fingerprint and the heading alike; the order or
+        product in it is left to the worker (receive_command)."""
+        try:
+            document = decode_notification(body)
+        except InvalidNotification as unreadable:
+            return DeliveryReading(_fingerprint(channel_id, body), error=str(unreadable))
+        fingerprint = _fingerprint(channel_id, _canonical(document, body))
+        try:
+            event = event_of(document)
+            heading = DeliveryHeading(event, order_id_of(event, document))
+        except InvalidNotification as unreadable:
+            return DeliveryReading(fingerprint, error=str(unreadable))
+        except Exception as error:  # whatever the body holds, it is kept and refused
+            return DeliveryReading(fingerprint,
+                                   error=f"unreadable notification ({type(error).__name__})")
+        return DeliveryReading(fingerprint, heading)
 
-    def fingerprint(self, channel_id: str, body: bytes) -> str:
-        return fingerprint(channel_id, body)
 
-
-def fingerprint(channel_id: str, body: bytes) -> str:
-    """Same event + same order (or product) snapshot = same fingerprint, whatever the escaping."""
+def _canonical(document: object, body: bytes) -> bytes:
+    """Same event + same order (or product) snapshot = same text, whatever the escaping."""
     try:
-        canonical = json.dumps(wire.decode(body), sort_keys=True, default=str).encode()
+        return json.dumps(document, sort_keys=True, default=str).encode()
     except (ValueError, RecursionError):
-        canonical = body
+        return body
+
+
+def _fingerprint(channel_id: str, canonical: bytes) -> str:
     return hashlib.sha256(channel_id.encode() + b"\0" + canonical).hexdigest()
 
 

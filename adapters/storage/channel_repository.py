@@ -23,6 +23,7 @@ from adapters.storage.serialisation import (
 from adapters.storage.tables import channel_credentials, channels
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
+from adapters.storage.webhook_keys import WebhookKeyCache
 from application.errors import UnknownChannel
 from application.ports import ChannelCredentials, ChannelRepository
 from domain.settings import Channel
@@ -41,10 +42,13 @@ def _channel(row: sa.RowMapping) -> Channel:
 
 class SqlChannelRepository(ChannelRepository):
     def __init__(self, transaction: Transaction, box: SecretBox,
-                 seen: dict[tuple[str, str], object] | None = None):
+                 seen: dict[tuple[str, str], object] | None = None,
+                 keys: WebhookKeyCache | None = None):
         self._tx, self._box = transaction, box
         self._seen = {} if seen is None else seen  # what this unit of work has read
         self.wrote = False  # changed a channel in this transaction: a rollback forgets `seen`
+        self._keys = keys or WebhookKeyCache()  # the process's (adapters/storage/webhook_keys.py)
+        self._new_credentials: set[str] = set()  # channels whose credentials this one wrote
 
     def get(self, channel_id: str) -> Channel | None:
         key = ("channel", channel_id)
@@ -111,6 +115,23 @@ class SqlChannelRepository(ChannelRepository):
             self._seen[key] = credentials_from_dict(json.loads(plaintext))
         return self._seen[key]
 
+    def webhook_key(self, channel_id: str, fresh: bool = False) -> str | None:
+        """The credentials row alone (a channel has one from `add` on), through the process's
+        cache; credentials written but not yet committed here are not cached."""
+        mine = channel_id in self._new_credentials
+        key = None if fresh or mine else self._keys.get(channel_id)
+        if key is not None:
+            return key
+        reading = self._keys.reading()
+        rows = self._tx.read(_CREDENTIALS, params={"channel_id": channel_id})
+        if not rows:
+            return None
+        plaintext = self._box.decrypt(rows[0]["encrypted"])
+        key = credentials_from_dict(json.loads(plaintext)).mozello_api_key
+        if not mine:
+            self._keys.put(channel_id, key, reading)
+        return key
+
     def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None:
         self._changed(channel_id)
         plaintext = json.dumps(credentials_to_dict(credentials)).encode("utf-8")
@@ -120,3 +141,10 @@ class SqlChannelRepository(ChannelRepository):
             "updated_at": datetime.now(UTC),
         }
         self._tx.write(upsert(self._tx.dialect, channel_credentials, values))
+        self._new_credentials.add(channel_id)
+
+    def committed(self) -> None:
+        """The unit of work committed: this process's cached keys of changed channels go."""
+        if self._new_credentials:
+            self._keys.forget(self._new_credentials)
+            self._new_credentials = set()

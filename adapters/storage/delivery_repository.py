@@ -5,7 +5,7 @@ Each delivery records when it reached the workers' queue (application/outbox.py)
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,22 +16,38 @@ from adapters.storage.transaction import Transaction
 from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
 
 
+def _first_insert(dialect: str) -> sa.Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(raw_deliveries).on_conflict_do_nothing(
+        index_elements=["channel_id", "fingerprint"], index_where=FIRST_DELIVERY,
+    ).returning(raw_deliveries.c.id)
+
+
+# built once: a statement SQLAlchemy has compiled and cached is not built again per webhook
+_FIRST = {dialect: _first_insert(dialect) for dialect in ("postgresql", "sqlite")}
+_ANOTHER = sa.insert(raw_deliveries)
+_PLACEHOLDER = {dialect: (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+    raw_deliveries).on_conflict_do_nothing().returning(raw_deliveries.c.id)
+    for dialect in ("postgresql", "sqlite")}
+_UNQUEUE = (sa.update(raw_deliveries).where(raw_deliveries.c.id == sa.bindparam("delivery_id"))
+            .values(queued_at=None))
+
+
 class SqlDeliveryRepository(DeliveryRepository):
     def __init__(self, transaction: Transaction):
         self._tx = transaction
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
+        """One statement for a first delivery: INSERT … ON CONFLICT DO NOTHING on the unique
+        index of first deliveries; a duplicate (nothing inserted) is then kept as such."""
         delivery.id = delivery.id or uuid.uuid4().hex
         delivery.duplicate = False
         if delivery.error is None:
-            insert = postgresql.insert if self._tx.dialect == "postgresql" else sqlite.insert
-            first = insert(raw_deliveries).values(**_row(delivery)).on_conflict_do_nothing(
-                index_elements=["channel_id", "fingerprint"], index_where=FIRST_DELIVERY,
-            ).returning(raw_deliveries.c.id)
-            if self._tx.write(first).first() is not None:
+            if self._tx.write(_FIRST[self._tx.dialect], _row(delivery)).first() is not None:
                 return delivery
             delivery.duplicate = True
-        self._tx.write(sa.insert(raw_deliveries).values(**_row(delivery)))
+            delivery.queued_at = None  # a duplicate is never queued itself
+        self._tx.write(_ANOTHER, _row(delivery))
         return delivery
 
     def prune(self, received_before: datetime, limit: int) -> int:
@@ -58,6 +74,19 @@ class SqlDeliveryRepository(DeliveryRepository):
     def get(self, delivery_id: str) -> RawDelivery | None:
         rows = self._tx.read(sa.select(raw_deliveries).where(raw_deliveries.c.id == delivery_id))
         return _delivery(rows[0]) if rows else None
+
+    def wait_for(self, delivery_id: str) -> RawDelivery | None:
+        """Not there yet: insert a placeholder under the same id. That waits for a transaction
+        still inserting the id (PostgreSQL checks the primary key against it; SQLite waits for
+        its write lock), then either conflicts — the delivery was committed — or goes in — it
+        never will be. The placeholder is never committed: leave the unit of work without
+        commit() (the worker only reads here)."""
+        found = self.get(delivery_id)
+        if found is not None:
+            return found
+        if self._tx.write(_PLACEHOLDER[self._tx.dialect], _placeholder(delivery_id)).first():
+            return None
+        return self.get(delivery_id)
 
     def for_order(self, channel_id: str, order_id: str, limit: int = 50) -> list[RawDelivery]:
         statement = (
@@ -89,6 +118,13 @@ class SqlDeliveryRepository(DeliveryRepository):
         self._tx.write(sa.update(raw_deliveries).where(raw_deliveries.c.id == delivery_id)
                        .values(queued_at=at))
 
+    def refuse(self, delivery_id: str, error: str) -> None:
+        self._tx.write(sa.update(raw_deliveries).where(raw_deliveries.c.id == delivery_id)
+                       .values(error=error))
+
+    def unmark_queued(self, delivery_id: str) -> None:
+        self._tx.write(_UNQUEUE, {"delivery_id": delivery_id})
+
     def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
         statement = (
             sa.select(raw_deliveries)
@@ -98,6 +134,14 @@ class SqlDeliveryRepository(DeliveryRepository):
             .limit(limit)
         )
         return [_delivery(row) for row in self._tx.read(statement)]
+
+
+def _placeholder(delivery_id: str) -> dict:
+    """A row no reader takes for a delivery (an error, no channel), only ever rolled back."""
+    return dict(id=delivery_id, channel_id="", received_at=datetime.now(UTC), event="",
+                order_id=None, fingerprint="", headers={}, body=b"", duplicate=False,
+                error="placeholder: waiting for the transaction storing this delivery",
+                queued_at=None)
 
 
 def _row(delivery: RawDelivery) -> dict:

@@ -14,6 +14,7 @@ from adapters.storage.inbox_repository import SqlInboxRepository
 from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
 from adapters.storage.transaction import Transaction
 from adapters.storage.user_repositories import SqlActionLog, SqlLoginFailures, SqlUsers
+from adapters.storage.webhook_keys import cache_for
 from adapters.storage.write_dialect_repository import SqlWriteDialects
 from application.ports import UnitOfWork
 
@@ -33,6 +34,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.engine, self._secrets, self.lock_timeout = engine, secrets, lock_timeout
         self._transaction: Transaction | None = None
         self._channels_seen: dict = {}
+        self._webhook_keys = cache_for(engine)  # shared by the process's units of work
         self._fresh()
 
     def _fresh(self) -> None:
@@ -40,7 +42,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self._transaction.close()
         tx = self._transaction = Transaction(self.engine, self.lock_timeout)
         self.inbox = SqlInboxRepository(tx)
-        self.channels = SqlChannelRepository(tx, self._secrets, self._channels_seen)
+        self.channels = SqlChannelRepository(tx, self._secrets, self._channels_seen,
+                                             self._webhook_keys)
         self.deliveries = SqlDeliveryRepository(tx)
         self.clients = SqlClientCache(tx)
         self.watermarks = SqlWatermarks(tx)
@@ -68,6 +71,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.inbox.flush()
         self._transaction.commit()
         self.inbox.committed()
+        self.channels.committed()
 
     def rollback(self) -> None:
         self._transaction.rollback()

@@ -2,9 +2,17 @@
 unless the same delivery came before. Nothing is lost: a refused body leaves its trace too, and
 a signed body is kept whatever it holds (an unreadable one with its error).
 
-A delivery counts as handled only once it is on the workers' queue (application/outbox.py):
-when queueing fails the outcome is NOT_QUEUED (the web answers 503, so Mozello retries), and the
-retry — or the scheduler's outbox sweep — queues the stored body."""
+It is cheap because it does only what the answer depends on: the channel's key comes from a
+short per-process cache (a signature that fails against it is checked once more against a fresh
+read, so a key changed by another process never refuses a good webhook); the body is decoded once
+for its fingerprint, event and order id (the full parse is the worker's); and it is one
+transaction — one INSERT … ON CONFLICT DO NOTHING, the enqueue, one commit.
+
+A delivery counts as handled only once it is on the workers' queue (application/outbox.py): the
+row is inserted already marked queued, the message is sent, and only then is the transaction
+committed — so a committed `queued_at` always means the broker took the message. When queueing
+fails the mark is taken back and the body committed unqueued: the outcome is NOT_QUEUED (the web
+answers 503, so Mozello retries), and the retry — or the scheduler's outbox sweep — queues it."""
 
 from __future__ import annotations
 
@@ -15,8 +23,7 @@ from enum import StrEnum
 
 import structlog
 
-from application.errors import UnreadableDelivery
-from application.outbox import queue, to_queue
+from application.outbox import to_queue
 from application.ports import Clock, RawDelivery, UnitOfWork, WebhookReader
 
 logger = structlog.get_logger()
@@ -53,48 +60,73 @@ class Acceptance:
 def accept_delivery(cmd: AcceptDelivery, uow: UnitOfWork, reader: WebhookReader, clock: Clock,
                     enqueue: Callable[[str, str], None]) -> Acceptance:
     with uow:
-        if uow.channels.get(cmd.channel_id) is None:
+        signed = _signed(cmd, uow, reader)
+        if signed is None:
             return Acceptance(Outcome.UNKNOWN_CHANNEL)
-        api_key = uow.channels.credentials(cmd.channel_id).mozello_api_key
-        delivery, outcome = _read(cmd, reader, api_key, clock)
+        delivery, outcome = _read(cmd, reader, signed, clock)
         stored = uow.deliveries.add(delivery)
-        uow.commit()
         if outcome is not Outcome.ACCEPTED:
+            uow.commit()
             logger.warning("webhook_refused", outcome=outcome.value, error=stored.error)
             return Acceptance(outcome, stored)
         structlog.contextvars.bind_contextvars(order_id=stored.order_id)
         owed = to_queue(uow, stored)  # itself, or the first delivery of a body never queued
-        if owed is not None:
-            try:
-                queue(uow, owed, enqueue, clock)
-            except Exception as error:  # the broker is down: kept, unqueued, for the retry
-                logger.error("webhook_not_queued", delivery_id=owed.id, error=str(error),
-                             kind=type(error).__name__)
-                return Acceptance(Outcome.NOT_QUEUED, stored)
+        if owed is not None and not _enqueued(uow, owed, stored, enqueue, clock):
+            uow.commit()  # kept, unqueued: for Mozello's retry or the outbox sweep
+            return Acceptance(Outcome.NOT_QUEUED, stored)
+        uow.commit()
     logger.info("webhook_received", mozello_event=stored.event, duplicate=stored.duplicate,
                 delivery_id=stored.id, queued=owed.id if owed else None)
     return Acceptance(Outcome.DUPLICATE if stored.duplicate else Outcome.ACCEPTED, stored)
 
 
-def _read(cmd: AcceptDelivery, reader: WebhookReader, api_key: str,
+def _signed(cmd: AcceptDelivery, uow: UnitOfWork, reader: WebhookReader) -> bool | None:
+    """Whether the body carries the channel's signature; None for an unknown channel. A key
+    from the cache that refuses it is read again once: it may have changed elsewhere."""
+    key = uow.channels.webhook_key(cmd.channel_id)
+    if key is None:
+        return None
+    if reader.is_signed(cmd.body, cmd.headers, key):
+        return True
+    fresh = uow.channels.webhook_key(cmd.channel_id, fresh=True)
+    if fresh is None:
+        return None
+    return fresh != key and reader.is_signed(cmd.body, cmd.headers, fresh)
+
+
+def _enqueued(uow: UnitOfWork, owed: RawDelivery, stored: RawDelivery,
+              enqueue: Callable[[str, str], None], clock: Clock) -> bool:
+    """Send `owed` to the workers before the commit that records it as queued (the new row was
+    inserted marked queued already; an earlier one is marked here). A broker error takes the
+    mark back: the commit then keeps the body unqueued."""
+    try:
+        enqueue(owed.channel_id, owed.id)
+    except Exception as error:  # the broker is down: kept, unqueued, for the retry
+        logger.error("webhook_not_queued", delivery_id=owed.id, error=str(error),
+                     kind=type(error).__name__)
+        if owed is stored:
+            uow.deliveries.unmark_queued(owed.id)
+        return False
+    if owed is not stored:
+        uow.deliveries.mark_queued(owed.id, clock.now())
+    return True
+
+
+def _read(cmd: AcceptDelivery, reader: WebhookReader, signed: bool,
           clock: Clock) -> tuple[RawDelivery, Outcome]:
-    body = cmd.body
-    if not reader.is_signed(body, cmd.headers, api_key):
+    body, now = cmd.body, clock.now()
+    if not signed:
         # an unsigned body is anybody's: only its trace is kept, never its content
         return RawDelivery(
-            cmd.channel_id, b"", cmd.headers, clock.now(), fingerprint="",
+            cmd.channel_id, b"", cmd.headers, now, fingerprint="",
             error=f"missing or bad {reader.signature_header} signature ({len(body)} bytes, sha256 "
                   f"{hashlib.sha256(body).hexdigest()[:16]}…, not kept)",
         ), Outcome.UNSIGNED
-    delivery = RawDelivery(cmd.channel_id, body, cmd.headers, clock.now(),
-                           fingerprint=reader.fingerprint(cmd.channel_id, body))
-    try:
-        heading = reader.heading(body)
-    except UnreadableDelivery as unreadable:
-        delivery.error = str(unreadable)
+    reading = reader.read(cmd.channel_id, body)
+    delivery = RawDelivery(cmd.channel_id, body, cmd.headers, now, reading.fingerprint)
+    if reading.heading is None:
+        delivery.error = reading.error
         return delivery, Outcome.UNREADABLE
-    except Exception as error:  # whatever the body holds, it is kept and refused
-        delivery.error = f"unreadable notification ({type(error).__name__})"
-        return delivery, Outcome.UNREADABLE
-    delivery.event, delivery.order_id = heading.event, heading.order_id
+    delivery.event, delivery.order_id = reading.heading.event, reading.heading.order_id
+    delivery.queued_at = now  # committed only once the broker has taken it (_enqueued)
     return delivery, Outcome.ACCEPTED

@@ -63,7 +63,7 @@ from application.ports.storage import (
     is_webhook,
 )
 from application.ports.users import ActionLog, LoginFailures, UserRepository
-from application.ports.webhooks import DeliveryHeading, WebhookReader
+from application.ports.webhooks import DeliveryHeading, DeliveryReading, WebhookReader
 from application.ports.write_dialects import (
     KEY_KINDS,
     ClientQueryProof,
@@ -83,7 +83,8 @@ __all__ = [
     "SentMailLog", "ShopOrder", "ShopPort", "ShopProduct", "ShopVariant", "SkuCache",
     "SkuUpdate", "StockRunRepository", "StockSyncResult", "StockSyncRun", "StockSyncStatus",
     "UnitOfWork", "VariantUpdate", "WatermarkRepository", "secret_name", "without_secrets",
-    "DeliveryHeading", "WebhookReader", "AutoSteps", "ConnectPort", "ConnectSale",
+    "DeliveryHeading", "DeliveryReading", "WebhookReader", "AutoSteps", "ConnectPort",
+    "ConnectSale",
     "AccountingProbe", "ContentCharge", "ContentLine", "SaleContents", "SkuBatchAnswer",
     "WriteDialect", "WriteDialectStore", "ClientQueryProof", "KEY_KINDS", "ActionLog", "LoginFailures", "UserRepository",
 ]

@@ -111,6 +111,12 @@ class ChannelRepository(abc.ABC):
     @abc.abstractmethod
     def set_credentials(self, channel_id: str, credentials: ChannelCredentials) -> None: ...
 
+    @abc.abstractmethod
+    def webhook_key(self, channel_id: str, fresh: bool = False) -> str | None:
+        """The key the channel's webhooks are signed with (its Mozello API key); None for an
+        unknown channel. It may come from a short-lived per-process cache that a change
+        committed in this process clears; `fresh` reads it from the store."""
+
 
 POLL_EVENT = "POLL"  # the event of a delivery the catch-up poll stored
 
@@ -123,7 +129,8 @@ class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, delivery: RawDelivery) -> RawDelivery:
         """Store it; marks `duplicate` when the same fingerprint was stored before (two racing
-        deliveries of one body: exactly one is the first)."""
+        deliveries of one body: exactly one is the first). A duplicate is stored unqueued
+        whatever its `queued_at` said: only a first delivery is ever queued."""
 
     @abc.abstractmethod
     def prune(self, received_before: datetime, limit: int) -> int:
@@ -135,6 +142,13 @@ class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
     def get(self, delivery_id: str) -> RawDelivery | None: ...
 
+    @abc.abstractmethod
+    def wait_for(self, delivery_id: str) -> RawDelivery | None:
+        """The delivery a worker was sent, once no transaction is still storing it: the web
+        sends the message just before it commits (application/handlers/accept_delivery.py), so
+        the worker may look first. None when it was never stored (that transaction rolled back);
+        StorageBusy when the wait takes longer than the lock timeout."""
+
     # --- the webhook outbox (application/outbox.py) ----------------------------------------
     @abc.abstractmethod
     def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
@@ -142,6 +156,15 @@ class DeliveryRepository(abc.ABC):
 
     @abc.abstractmethod
     def mark_queued(self, delivery_id: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def refuse(self, delivery_id: str, error: str) -> None:
+        """The worker could not read the queued body: keep why. It is no longer a first
+        delivery, so the same body again is read (and refused) again rather than ignored."""
+
+    @abc.abstractmethod
+    def unmark_queued(self, delivery_id: str) -> None:
+        """Take back a `queued_at` not yet committed: the broker refused the message."""
 
     @abc.abstractmethod
     def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:

@@ -8,7 +8,7 @@ import structlog
 
 from adapters.mozello.webhooks import receive_command
 from application import commands
-from application.errors import PERMANENT_ERRORS
+from application.errors import PERMANENT_ERRORS, UnreadableDelivery
 from application.stock_commands import SyncStock
 from entrypoints.runtime import get_runtime
 from entrypoints.worker.broker import LogContext
@@ -29,13 +29,22 @@ RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=PE
 
 @dramatiq.actor(actor_name="receive_delivery", queue_name="orders", time_limit=60_000, **RETRIES)
 def receive_delivery(channel_id: str, delivery_id: str) -> None:
+    """The web sends this just before it commits the delivery: wait_for waits for that commit.
+    The body is parsed in full only here; one that cannot be read keeps its reason, unretried."""
     runtime = get_runtime()
     with runtime.uow_factory() as uow:
-        delivery = uow.deliveries.get(delivery_id)
-    if delivery is None:
-        logger.error("delivery_missing", delivery_id=delivery_id)
+        delivery = uow.deliveries.wait_for(delivery_id)
+    if delivery is None:  # its transaction rolled back: Mozello had no answer and sends it again
+        logger.warning("delivery_never_stored", delivery_id=delivery_id)
         return
-    command = receive_command(delivery, runtime.gateways.shop(channel_id))
+    try:
+        command = receive_command(delivery, runtime.gateways.shop(channel_id))
+    except UnreadableDelivery as unreadable:
+        with runtime.uow_factory() as uow:
+            uow.deliveries.refuse(delivery_id, str(unreadable))
+            uow.commit()
+        logger.error("delivery_unreadable", delivery_id=delivery_id, error=str(unreadable))
+        return
     if command is not None:
         runtime.bus().handle(command)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
+from flask import after_this_request
 
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.mozello.webhooks import receive_command
@@ -90,12 +91,20 @@ def receiver(env, monkeypatch) -> Iterator[RunningServer]:
     turned into the inbox item at once (no broker). SALES_INBOX_PUBLIC_URL points at it."""
     runtime = _fast(build_runtime(load_config(env), open_storage(load_config(env))))
 
-    def receive_now(channel_id: str, delivery_id: str) -> None:
+    def receive(channel_id: str, delivery_id: str) -> None:
         with runtime.uow_factory() as uow:
-            delivery = uow.deliveries.get(delivery_id)
+            delivery = uow.deliveries.wait_for(delivery_id)
         command = receive_command(delivery, runtime.gateways.shop(channel_id))
         if command is not None:
             runtime.bus().handle(command)
+
+    def receive_now(channel_id: str, delivery_id: str) -> None:
+        # the web commits the delivery just after handing it on: receive it once it has,
+        # before the answer goes back to Mozello
+        @after_this_request
+        def received(answer):
+            receive(channel_id, delivery_id)
+            return answer
 
     web = serve_in_thread(create_app(runtime, receive_now))
     env["SALES_INBOX_PUBLIC_URL"] = web.base_url

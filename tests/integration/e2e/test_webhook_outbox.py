@@ -91,9 +91,20 @@ def test_a_signed_body_nested_a_thousand_levels_deep_is_kept_and_answered_400(se
 
 
 @pytest.mark.parametrize("absurd", [b'"product_quantity":1e400', b'"product_quantity":"1e40"'])
-def test_amounts_beyond_decimal_precision_are_answered_400_and_kept(service, web, absurd):
+def test_amounts_beyond_decimal_precision_are_kept_and_refused_by_the_worker_once(service, web,
+                                                                                 absurd):
+    """The web reads only the event and the order id (issue 14); the order is read by the
+    worker, which keeps the reason with the delivery and does not retry (issue 13)."""
     post, broker = web
     body = ORDER.replace(b'"product_quantity":1', absurd)
     answer = post(body)
-    assert answer.status_code == 400 and "product_quantity" in answer.json["error"]
-    assert deliveries(service)[0].body == body and broker.queued == []
+    (stored,) = deliveries(service)
+    assert answer.status_code == 200 and stored.body == body and broker.queued == [stored.id]
+    # When the worker receives it, it returns normally (nothing to retry)
+    from entrypoints.worker import actors  # bound to the service's broker once it is set up
+
+    actors.receive_delivery(service.channel_id, stored.id)
+    # Then the delivery says why it was not read, and no inbox item was made of it
+    (refused,) = deliveries(service)
+    assert "product_quantity" in refused.error
+    assert service.item("M-1-1") is None
