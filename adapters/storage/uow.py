@@ -14,7 +14,7 @@ from adapters.storage.inbox_repository import SqlInboxRepository
 from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
 from adapters.storage.transaction import Transaction
 from adapters.storage.user_repositories import SqlActionLog, SqlLoginFailures, SqlUsers
-from adapters.storage.webhook_keys import cache_for
+from adapters.storage.webhook_keys import WebhookKeyCache, cache_for
 from adapters.storage.write_dialect_repository import SqlWriteDialects
 from application.ports import UnitOfWork
 
@@ -30,11 +30,13 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     inbox: SqlInboxRepository
 
-    def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = 10.0):
+    def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = 10.0,
+                 webhook_keys: WebhookKeyCache | None = None):
         self.engine, self._secrets, self.lock_timeout = engine, secrets, lock_timeout
         self._transaction: Transaction | None = None
         self._channels_seen: dict = {}
-        self._webhook_keys = cache_for(engine)  # shared by the process's units of work
+        # shared by the process's units of work over the engine (a test may pass its own)
+        self._webhook_keys = webhook_keys or cache_for(engine)
         self._fresh()
 
     def _fresh(self) -> None:

@@ -1,0 +1,217 @@
+"""The webhook intake on the real databases (issue 14): the channel's key from a per-process
+cache that never refuses a good webhook, one INSERT for a first delivery, duplicates kept and
+never queued twice, a refused enqueue kept for the sweep, and the worker waiting for the commit
+of the delivery it was sent. Two engines on one database stand for two processes."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.memory.clock import SteppingClock
+from adapters.mozello.signature import sign
+from adapters.mozello.webhooks import MozelloWebhookReader
+from adapters.storage.crypto import SecretBox
+from adapters.storage.engine import make_engine
+from adapters.storage.uow import SqlAlchemyUnitOfWork
+from adapters.storage.webhook_keys import TTL, WebhookKeyCache
+from application.handlers.accept_delivery import AcceptDelivery, Outcome, accept_delivery
+from application.outbox import queue_unqueued
+from application.ports import ChannelCredentials
+from domain.settings import Channel
+from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
+
+OLD_KEY, NEW_KEY = "MZL-old-key-0123456789", "MZL-new-key-9876543210"
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def order(order_id: str = "M-1") -> bytes:
+    return (b'{"event":"PAYMENT_CHANGED","order":{"order_id":"' + order_id.encode()
+            + b'","payment_status":"paid"}}')
+
+
+class Process:
+    """One web process: its own engine (so its own key cache) on the shared database."""
+
+    def __init__(self, url: sa.URL, box: SecretBox, keys: WebhookKeyCache | None = None):
+        self.engine = make_engine(url)
+        self.box, self.keys, self.queued = box, keys, []
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.engine, self.box, webhook_keys=self.keys)
+
+    def post(self, body: bytes, key: str, channel_id: str = "shop", enqueue=None, uow=None):
+        return accept_delivery(AcceptDelivery(channel_id, body, {"X-Mozello-Hash": sign(body, key)}),
+                               uow or self.uow(), MozelloWebhookReader(),
+                               SteppingClock(T0, timedelta(milliseconds=1)),
+                               enqueue or (lambda c, d: self.queued.append(d)))
+
+    def set_key(self, key: str, channel_id: str = "shop") -> None:
+        with self.uow() as uow:
+            uow.channels.set_credentials(channel_id, ChannelCredentials(mozello_api_key=key))
+            uow.commit()
+
+    def add_channel(self, key: str, channel_id: str = "shop") -> None:
+        with self.uow() as uow:
+            uow.channels.add(Channel(channel_id, "Shop"), ChannelCredentials(mozello_api_key=key))
+            uow.commit()
+
+    def deliveries(self, channel_id: str = "shop"):
+        with self.uow() as uow:
+            return uow.deliveries.list(channel_id)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    for backend in _backend(request.param, request, tmp_path):  # its clean-up runs after
+        yield backend.engine.url
+
+
+@pytest.fixture
+def processes(database):
+    box = SecretBox(SecretBox.generate_key())
+    made = []
+
+    def make(keys: WebhookKeyCache | None = None) -> Process:
+        made.append(Process(database, box, keys))
+        return made[-1]
+
+    yield make
+    for process in made:
+        process.engine.dispose()
+
+
+def test_a_key_rotated_by_another_process_never_refuses_a_good_webhook(processes):
+    web, console = processes(), processes()
+    console.add_channel(OLD_KEY)
+    assert web.post(order("M-1"), OLD_KEY).outcome is Outcome.ACCEPTED  # its key is cached now
+    # When the shop's key is changed in another process
+    console.set_key(NEW_KEY)
+    # Then a webhook signed with the new key is accepted at once (the cached key is read again)
+    assert web.post(order("M-2"), NEW_KEY).outcome is Outcome.ACCEPTED
+    # And a wrong signature is still refused, its trace kept
+    assert web.post(order("M-3"), "MZL-nobody-s-key-000000").outcome is Outcome.UNSIGNED
+
+
+def test_a_key_changed_elsewhere_stops_signing_once_the_cache_time_is_over(processes):
+    clock = Clock()
+    web, console = processes(WebhookKeyCache(clock=clock)), processes()
+    console.add_channel(OLD_KEY)
+    assert web.post(order("M-1"), OLD_KEY).outcome is Outcome.ACCEPTED
+    console.set_key(NEW_KEY)
+    # When the cache time has passed
+    clock.now += TTL
+    # Then the old key is refused: the key is read again
+    assert web.post(order("M-2"), OLD_KEY).outcome is Outcome.UNSIGNED
+
+
+def test_a_key_changed_in_this_process_is_forgotten_on_commit(processes):
+    web = processes()
+    web.add_channel(OLD_KEY)
+    assert web.post(order("M-1"), OLD_KEY).outcome is Outcome.ACCEPTED
+    web.set_key(NEW_KEY)
+    assert web.post(order("M-2"), OLD_KEY).outcome is Outcome.UNSIGNED
+    assert web.post(order("M-3"), NEW_KEY).outcome is Outcome.ACCEPTED
+
+
+def test_an_unknown_channel_is_refused_and_not_remembered(processes):
+    web, console = processes(), processes()
+    assert web.post(order(), OLD_KEY, channel_id="new-shop").outcome is Outcome.UNKNOWN_CHANNEL
+    # When another process adds the channel
+    console.add_channel(OLD_KEY, channel_id="new-shop")
+    # Then its first webhook is accepted at once
+    assert web.post(order(), OLD_KEY, channel_id="new-shop").outcome is Outcome.ACCEPTED
+
+
+def test_a_first_delivery_is_one_insert_and_its_repeat_a_kept_unqueued_duplicate(processes):
+    web = processes()
+    web.add_channel(OLD_KEY)
+    web.post(order("M-0"), OLD_KEY)  # the key is cached
+    statements = []
+    sa.event.listen(web.engine, "before_cursor_execute",
+                    lambda conn, cursor, sql, *args: statements.append(sql.split()[0].upper()))
+    # When a new order's webhook arrives
+    first = web.post(order("M-1"), OLD_KEY)
+    # Then one INSERT keeps it, and nothing else is read or written
+    assert [s for s in statements if s in ("SELECT", "INSERT", "UPDATE", "DELETE")] == ["INSERT"]
+    # And when Mozello sends the same body again
+    again = web.post(order("M-1"), OLD_KEY)
+    assert (first.outcome, again.outcome) == (Outcome.ACCEPTED, Outcome.DUPLICATE)
+    kept = [d for d in web.deliveries() if d.order_id == "M-1"]
+    assert sorted((d.duplicate, d.queued_at is not None) for d in kept) == [(False, True),
+                                                                       (True, False)]
+    assert web.queued.count(first.delivery.id) == 1 and again.delivery.id not in web.queued
+
+
+def test_a_refused_enqueue_keeps_the_body_for_the_sweep(processes):
+    web = processes()
+    web.add_channel(OLD_KEY)
+
+    def redis_down(channel_id, delivery_id):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    refused = web.post(order(), OLD_KEY, enqueue=redis_down)
+    # Then it is kept, committed unqueued
+    assert refused.outcome is Outcome.NOT_QUEUED
+    (stored,) = web.deliveries()
+    assert stored.body == order() and stored.queued_at is None
+    # When the scheduler's sweep runs later, it is queued once
+    later = SteppingClock(T0 + timedelta(minutes=1))
+    assert queue_unqueued(web.uow, lambda c, d: web.queued.append(d), later) == 1
+    assert web.queued == [stored.id] and web.deliveries()[0].queued_at is not None
+    assert queue_unqueued(web.uow, lambda c, d: web.queued.append(d), later) == 0
+
+
+def test_the_worker_waits_for_the_commit_of_the_delivery_it_was_sent(processes):
+    web, worker = processes(), processes()
+    web.add_channel(OLD_KEY)
+    seen, looked = {}, threading.Event()
+    sa.event.listen(worker.engine, "before_cursor_execute",  # it found nothing, and waits
+                    lambda conn, cursor, sql, *args: sql.startswith(("INSERT", "BEGIN IMMEDIATE"))
+                    and looked.set())
+
+    def enqueue(channel_id, delivery_id):
+        # the worker takes the message before the web has committed
+        def receive():
+            with worker.uow() as uow:
+                seen["delivery"] = uow.deliveries.wait_for(delivery_id)
+        seen["thread"] = threading.Thread(target=receive)
+        seen["thread"].start()
+        if not looked.wait(timeout=30):
+            raise AssertionError("the worker never waited for the delivery")
+
+    accepted = web.post(order(), OLD_KEY, enqueue=enqueue)
+    seen["thread"].join(timeout=30)
+    assert accepted.outcome is Outcome.ACCEPTED
+    assert seen["delivery"] is not None and seen["delivery"].id == accepted.delivery.id
+
+
+class FailingCommit(SqlAlchemyUnitOfWork):
+    """The database goes away between the enqueue and the commit."""
+
+    def commit(self) -> None:
+        raise sa.exc.OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+
+
+def test_a_message_whose_delivery_was_never_committed_is_dropped_by_the_worker(processes):
+    web, worker = processes(), processes()
+    web.add_channel(OLD_KEY)
+    sent = []
+    with pytest.raises(sa.exc.OperationalError):  # the web answers 500: Mozello sends it again
+        web.post(order(), OLD_KEY, enqueue=lambda c, d: sent.append(d),
+                 uow=FailingCommit(web.engine, web.box))
+    # Then the worker, sent a delivery that never was stored, finds nothing (and does not hang)
+    with worker.uow() as uow:
+        assert uow.deliveries.wait_for(sent[0]) is None
+    assert web.deliveries() == []
