@@ -15,8 +15,8 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.mozello.signature import sign
@@ -95,29 +95,57 @@ def bodies(count: int) -> list[tuple[bytes, str]]:
     return signed
 
 
-def load(port: int, path: str, signed: list[tuple[bytes, str]], clients: int) -> Load:
-    def post(item: tuple[bytes, str]) -> tuple[float, int]:
-        body, signature = item
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("POST", path, body, {"Content-Type": "application/json",
-                                               "X-Mozello-Hash": signature})
-        response = connection.getresponse()
-        response.read()
-        connection.close()
-        return time.perf_counter() - started, response.status
+def _post(port: int, path: str, item: tuple[bytes, str]) -> tuple[float, int]:
+    body, signature = item
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("POST", path, body, {"Content-Type": "application/json",
+                                           "X-Mozello-Hash": signature})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return time.perf_counter() - started, response.status
 
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(post, signed[:20]))  # warm up: imports, connections, caches
+
+@dataclass
+class Target:
+    """One server under load: its answers so far, over all rounds."""
+
+    port: int
+    path: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def run(self, pool: ThreadPoolExecutor, signed: list[tuple[bytes, str]]) -> None:
         started = time.perf_counter()
-        answers = list(pool.map(post, signed[20:]))
-        elapsed = time.perf_counter() - started
-    latencies = sorted(seconds for seconds, _ in answers)
-    statuses: dict[int, int] = {}
-    for _, status in answers:
-        statuses[status] = statuses.get(status, 0) + 1
-    return Load(len(answers) / elapsed, statistics.median(latencies) * 1000,
-                latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, statuses)
+        answers = list(pool.map(lambda item: _post(self.port, self.path, item), signed))
+        self.seconds += time.perf_counter() - started
+        for seconds, status in answers:
+            self.latencies.append(seconds)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def load(self) -> Load:
+        latencies = sorted(self.latencies)
+        return Load(len(latencies) / self.seconds, statistics.median(latencies) * 1000,
+                    latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+                    self.statuses)
+
+
+def side_by_side(targets: list[Target], signed: list[tuple[bytes, str]], clients: int,
+                 rounds: int) -> list[Load]:
+    """The same bodies to every target (each has its own database), in `rounds` turns, one
+    target after the other: on a shared machine a burst of load elsewhere then hits every
+    target alike, and the ratios stay steady while the absolute figures move."""
+    warm, measured = signed[:20], signed[20:]
+    size = -(-len(measured) // rounds)
+    with ThreadPoolExecutor(clients) as pool:
+        for target in targets:
+            list(pool.map(lambda item, t=target: _post(t.port, t.path, item), warm))  # warm up
+        for start in range(0, len(measured), size):
+            for target in targets:
+                target.run(pool, measured[start:start + size])
+    return [target.load() for target in targets]
 
 
 def _channel(db_url: str, engine, key: str) -> str:
@@ -145,29 +173,39 @@ def _forget_messages(channel_id: str) -> None:
 def intake(sizes: Sizes) -> list[Row]:
     section = "webhook intake (gunicorn, 2 workers)"
     signed = bodies(sizes.intake_requests + 20)
-    with serving("bench.bare_app:app", {}) as port:
-        bare = load(port, "/webhooks/mozello/bare", signed, sizes.intake_clients)
+    redis_url = REDIS_URL if reachable(REDIS_URL, 6379) else ""
+    with ExitStack() as stack:
+        targets = [Target(stack.enter_context(serving("bench.bare_app:app", {})),
+                          "/webhooks/mozello/bare")]
+        for kind in kinds():
+            targets.append(stack.enter_context(_service(kind, redis_url)))
+        loads = side_by_side(targets, signed, sizes.intake_clients, sizes.intake_rounds)
+    bare = loads[0]
     rows = [Row(section, "bare Flask endpoint", bare.requests_per_second, "req/s",
                 f"p50 {bare.p50_ms:.1f} ms, p99 {bare.p99_ms:.1f} ms")]
-    redis_url = REDIS_URL if reachable(REDIS_URL, 6379) else ""
-    for kind in kinds():
-        key = SecretBox.generate_key()
-        with database(kind) as db, tempfile.TemporaryDirectory(prefix="bench-var-") as var:
-            channel_id = _channel(db.url, db.engine, key)
-            env = {"SALES_INBOX_DATABASE_URL": db.url, "SALES_INBOX_SECRET_KEY": key,
-                   "SALES_INBOX_REDIS_URL": redis_url, "SALES_INBOX_SANDBOX": "off",
-                   "SALES_INBOX_LOG_LEVEL": "WARNING", "SALES_INBOX_VAR_DIR": var}
-            try:
-                with serving("entrypoints.distributed:wsgi_app()", env) as port:
-                    got = load(port, f"/webhooks/mozello/{channel_id}", signed, sizes.intake_clients)
-            finally:
-                if redis_url:
-                    _forget_messages(channel_id)
-        broker = "Redis broker" if redis_url else "in-process broker (no Redis)"
+    broker = "Redis broker" if redis_url else "in-process broker (no Redis)"
+    for kind, got in zip(kinds(), loads[1:], strict=True):
         rows.append(Row(section, f"signed webhook, {kind}", got.requests_per_second, "req/s",
                         f"p50 {got.p50_ms:.1f} ms, p99 {got.p99_ms:.1f} ms, {broker}, "
                         f"answers {got.statuses}"))
         rows.append(Row(section, f"{kind}: share of the bare endpoint",
                         100 * got.requests_per_second / bare.requests_per_second, "%",
-                        "target ≥ 50 %"))
+                        f"target ≥ 50 %; {sizes.intake_rounds} rounds, interleaved"))
     return rows
+
+
+@contextmanager
+def _service(kind: str, redis_url: str):
+    """The service under gunicorn over a throw-away database of `kind`, one channel in it."""
+    key = SecretBox.generate_key()
+    with database(kind) as db, tempfile.TemporaryDirectory(prefix="bench-var-") as var:
+        channel_id = _channel(db.url, db.engine, key)
+        env = {"SALES_INBOX_DATABASE_URL": db.url, "SALES_INBOX_SECRET_KEY": key,
+               "SALES_INBOX_REDIS_URL": redis_url, "SALES_INBOX_SANDBOX": "off",
+               "SALES_INBOX_LOG_LEVEL": "WARNING", "SALES_INBOX_VAR_DIR": var}
+        try:
+            with serving("entrypoints.distributed:wsgi_app()", env) as port:
+                yield Target(port, f"/webhooks/mozello/{channel_id}")
+        finally:
+            if redis_url:
+                _forget_messages(channel_id)

@@ -14,12 +14,13 @@ class Sizes:
     cpu_orders: int  # orders processed per database for the CPU figure
     intake_requests: int  # webhook (and bare) requests per intake measurement
     intake_clients: int  # concurrent clients
+    intake_rounds: int  # turns the intake targets take, interleaved (bench/intake.py)
     skus: int  # the stock sync's catalogue size
     repeats: int  # timed repeats of each inbox endpoint (the median is shown)
 
 
-FULL = Sizes("full", (1_000, 10_000, 100_000), 40, 2_000, 8, 10_000, 5)
-SMALL = Sizes("small", (100, 500), 3, 100, 4, 600, 2)
+FULL = Sizes("full", (1_000, 10_000, 100_000), 40, 2_000, 8, 4, 10_000, 5)
+SMALL = Sizes("small", (100, 500), 3, 100, 4, 1, 600, 2)
 
 
 def chosen(env: dict[str, str] | None = None) -> Sizes:
