@@ -1,24 +1,25 @@
 """The webhook outbox: a delivery counts as handled only once it is on the workers' queue.
 
-One transaction per webhook (application/handlers/accept_delivery.py): the body is inserted
-already marked queued (`queued_at`), the message is sent to the broker, and only then is the
-transaction committed. So what is committed is always true:
-- committed with `queued_at`: the broker took the message before the commit;
-- committed without it: the broker refused (the mark was taken back before the commit; the web
-  answered 503);
-- not committed at all (the commit failed, the process died): Mozello got no 200 and sends the
-  body again. A message the broker already took then names a delivery that never appears; the
-  worker waits for the storing transaction to end and drops it (DeliveryRepository.wait_for).
-The message may reach a worker before the commit: the worker waits for it (wait_for) rather
-than reading a row that is not there yet.
+The web stores a body and queues it (application/handlers/accept_delivery.py) in one of two
+ways, and what is committed means the same in both:
+- one transaction (PostgreSQL): the body is inserted already marked queued (`queued_at`), the
+  message is sent, then the transaction commits. A committed `queued_at` means the broker took
+  the message; a broker error takes the mark back first, so the body is committed unqueued. If
+  the commit itself fails, Mozello got no 200 and sends the body again, and the message already
+  sent names a delivery that never appears: the worker, which may also simply be faster than
+  the commit, waits for the storing transaction to end (DeliveryRepository.wait_for) and drops
+  a delivery that was never stored.
+- two short transactions (SQLite, whose one write lock must not be held over the broker call):
+  the body is committed unqueued, sent, then marked queued. Unqueued here may mean "being sent
+  right now" — for milliseconds, far under SWEEP_AFTER.
 
-The sweep therefore needs no new rule: every committed first delivery without `queued_at` is
-one the broker never took. Mozello's retry of the same body finds it (a duplicate whose first
-was never queued queues that first, and marks it in the same transaction), and the scheduler's
-prompt sweep queues whatever is still unqueued after SWEEP_AFTER — so no delivery waits for the
-10-minute catch-up poll. The sweep sends, then marks and commits: a crash in between sends it
-once more on the next sweep, which the worker's idempotent receive absorbs. What it needs of the
-store is part of the DeliveryRepository port (application/ports/storage.py)."""
+So the sweep needs no rule of its own: a committed first delivery still unqueued after
+SWEEP_AFTER is one the broker never took (or whose mark a crash lost). Mozello's retry of the
+same body finds it (a duplicate whose first was never queued queues that first), and the
+scheduler's prompt sweep queues whatever is left — so no delivery waits for the 10-minute
+catch-up poll. The sweep sends, then marks and commits: a crash in between sends it once more
+on the next sweep, which the worker's idempotent receive absorbs. What it needs of the store is
+part of the DeliveryRepository port (application/ports/storage.py)."""
 
 from __future__ import annotations
 
@@ -48,8 +49,8 @@ def to_queue(uow: UnitOfWork, stored: RawDelivery) -> RawDelivery | None:
 
 
 def queue(uow: UnitOfWork, delivery: RawDelivery, enqueue: Enqueue, clock: Clock) -> None:
-    """The sweep's: put a stored delivery on the queue, then record that it is there. An error
-    from the broker propagates: the delivery stays unqueued for the retry or the next sweep."""
+    """Put a committed delivery on the queue, then record that it is there. An error from the
+    broker propagates: the delivery stays unqueued for the retry or the sweep."""
     enqueue(delivery.channel_id, delivery.id)
     uow.deliveries.mark_queued(delivery.id, clock.now())
     uow.commit()

@@ -210,6 +210,9 @@ class UnitOfWork(abc.ABC):
     users: UserRepository
     login_failures: LoginFailures
     actions: ActionLog
+    # a write holds the whole store until commit (SQLite's one write lock): such a transaction
+    # must not wait on anything outside it, such as the broker (accept_delivery)
+    locks_whole_store: bool = False
 
     def __enter__(self) -> UnitOfWork:
         return self
