@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.storage.codec import decode, encode
 from application.inbox_listing import search_text
+from domain.connect_revisits import next_revisit_at
 from domain.inbox import InboxItem, InboxStatus
 
 _HINTS = typing.get_type_hints(InboxItem)
@@ -25,6 +26,7 @@ def item_to_row(item: InboxItem) -> dict[str, Any]:
             value = InboxStatus(value).value
         row[name] = value
     row["search_text"] = search_text(item)
+    row["revisit_at"] = next_revisit_at(item)  # derived, for the sweeper's index
     return row
 
 

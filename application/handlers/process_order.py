@@ -55,16 +55,17 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         if cmd.manual:
             item.retry(clock.now())
         accounting = gateways.accounting(channel.id)
-        _run_and_record(_steps(item, channel, accounting, gateways, uow, clock, order_lock),
-                        item, accounting, clock, uow)
+        _run_and_record(_steps(item, channel, accounting, gateways, uow, clock, order_lock,
+                               cmd.manual), item, accounting, clock, uow)
         return []
 
 
 def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gateways: Gateways,
-           uow: UnitOfWork, clock: Clock, buyer_lock: ExpiringLock | None) -> Callable[[], None]:
+           uow: UnitOfWork, clock: Clock, buyer_lock: ExpiringLock | None,
+           manual: bool) -> Callable[[], None]:
     """The order's steps over the channel's transport: PayTraq Connect (one call), or REST."""
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
-        return connect_processor(item, channel, gateways, clock, uow.commit).run
+        return connect_processor(item, channel, gateways, clock, uow.commit, manual).run
     run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
                    uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock,
                    remembered=uow.write_dialects)

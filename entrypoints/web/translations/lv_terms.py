@@ -318,4 +318,8 @@ LV = {
     "Sending to PayTraq's Sales Inbox": "Sūta uz PayTraq iesūtni",
     "A person answered whether the payment is booked": "Cilvēks atbildēja, vai apmaksa ir pievienota",
     "A person answered whether PayTraq's Sales Inbox has the order": "Cilvēks atbildēja, vai pasūtījums ir PayTraq iesūtnē",
+    "PayTraq has not shown the document": "PayTraq dokumentu nav parādījis",
+    "Look in PayTraq's Sales Inbox for the order's message and process it there, then process the order again to read the document back — or mark it handled by hand.": "Atrodiet pasūtījuma ziņojumu PayTraq Pārdošanas iesūtnē un apstrādājiet to tur, tad apstrādājiet pasūtījumu vēlreiz, lai nolasītu dokumentu, — vai atzīmējiet to kā apstrādātu manuāli.",
+    "Looked for the document in PayTraq: not there yet": "Dokuments meklēts PayTraq: vēl nav",
+    "No longer looked for: a person checks PayTraq": "Vairs netiek meklēts: PayTraq pārbauda cilvēks",
 }
