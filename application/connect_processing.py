@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from application.order_steps.run import TAX_KEYS_AGE
 from application.ports import (
     AccountingPort,
     AutoSteps,
@@ -27,6 +28,7 @@ from application.ports import (
     ConnectSale,
     SaleRecord,
     SaleSummary,
+    WriteDialectStore,
 )
 from application.write_ahead import SENDING_TO_CONNECT as SENDING
 from domain.connect_revisits import (
@@ -60,6 +62,8 @@ class ConnectProcessor:
     clock: Clock
     commit: Callable[[], None]
     manual: bool = False  # a person asked: read back in full, whatever the schedule
+    remembered: WriteDialectStore | None = None  # the channel's shared copy of the tax keys
+    _tax_keys: dict[str, TaxKey] | None = None
 
     def run(self) -> None:
         sending = self.item.sent_at is None
@@ -113,9 +117,21 @@ class ConnectProcessor:
 
     def _keys(self) -> dict[str, TaxKey]:
         """PayTraq's tax keys when REST is available, else the channel's mapping (its rates)."""
-        if self.accounting is not None:
-            return {key.id: key for key in self.accounting.tax_keys()}
+        if self._tax_keys is None:
+            self._tax_keys = ({key.id: key for key in self.accounting.tax_keys()}
+                              if self.accounting is not None else self._mapped_keys())
+        return self._tax_keys
+
+    def _mapped_keys(self) -> dict[str, TaxKey]:
         return {key_id: TaxKey(key_id, "", rate) for rate, key_id in self.channel.settings.tax_keys}
+
+    def _keys_without_a_call(self) -> dict[str, TaxKey]:
+        """For a visit, whose one call is the look-up: the tax keys every worker shares (a day
+        at most), else the channel's mapping (its rates are checked against PayTraq's when the
+        channel is configured)."""
+        shared = None if self.remembered is None else self.remembered.tax_keys(
+            self.channel.id, not_before=self.clock.now() - TAX_KEYS_AGE)
+        return self._mapped_keys() if shared is None else {key.id: key for key in shared}
 
     def _steps(self) -> AutoSteps:
         settings, order = self.channel.settings, self.item.order
@@ -175,6 +191,7 @@ class ConnectProcessor:
             order.order_id, order.created_at.date() if how == LISTING else None)
         if found is not None:
             logger.info("paytraq_connect_document_found", how=how)
+            self._tax_keys = self._keys_without_a_call()
             self._record(found)
             return
         last = is_last_visit(self.item, now)
@@ -235,6 +252,7 @@ def _not_shown(order_id: str) -> ReviewReason:
 
 
 def connect_processor(item: InboxItem, channel: Channel, gateways, clock: Clock,
-                      commit: Callable[[], None], manual: bool = False) -> ConnectProcessor:
+                      commit: Callable[[], None], manual: bool = False,
+                      remembered: WriteDialectStore | None = None) -> ConnectProcessor:
     return ConnectProcessor(item, channel, gateways.connect(channel.id),
-                            gateways.paytraq_rest(channel.id), clock, commit, manual)
+                            gateways.paytraq_rest(channel.id), clock, commit, manual, remembered)

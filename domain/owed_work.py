@@ -41,9 +41,11 @@ class OwedWork:
         revisits = reads_back and settings.paytraq_transport is PayTraqTransport.CONNECT
         if not settings.auto_process:  # only a transient failure is retried (and a revisit)
             return cls(frozenset(), frozenset(), revisits=revisits)
+        # over Connect, PayTraq's Sales Inbox approves, pays and e-mails: nothing half-way is owed
+        progress = frozenset() if settings.paytraq_transport is PayTraqTransport.CONNECT else PROGRESS
         exceptions = frozenset(method for method, trigger in settings.trigger_overrides
                                if trigger != settings.trigger)
-        return cls(frozenset({S.RECEIVED}), PROGRESS, unfinalised=settings.approve,
+        return cls(frozenset({S.RECEIVED}), progress, unfinalised=settings.approve,
                    unpaid=settings.add_payment, unemailed=settings.send_email,
                    received_by_default=settings.trigger == Trigger.RECEIVED,
                    trigger_exceptions=exceptions, revisits=revisits)

@@ -65,7 +65,8 @@ def _steps(item: InboxItem, channel: Channel, accounting: AccountingPort, gatewa
            manual: bool) -> Callable[[], None]:
     """The order's steps over the channel's transport: PayTraq Connect (one call), or REST."""
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
-        return connect_processor(item, channel, gateways, clock, uow.commit, manual).run
+        return connect_processor(item, channel, gateways, clock, uow.commit, manual,
+                                 uow.write_dialects).run
     run = OrderRun(item, channel, accounting, gateways.mailer(channel.id), uow.clients,
                    uow.sku_cache, clock, uow.commit, buyer_lock=buyer_lock,
                    remembered=uow.write_dialects)
