@@ -64,3 +64,22 @@ def log_in(uow: UnitOfWork, name: str, password: str, address: str,
         uow.actions.record(PersonAction(now, name[:64], "login_failed", detail=address))
         uow.commit()
     raise LoginRefused(locked=False)
+
+
+def session_user(uow: UnitOfWork, name: str, stamp: str) -> User | None:
+    """The user a session names, while it still may act: None once the user is deleted or has
+    a new password."""
+    with uow:
+        user = uow.users.get(name)
+    return user if user is not None and user.session_stamp == stamp else None
+
+
+def delete_user(uow: UnitOfWork, name: str, by: str, clock: Clock) -> bool:
+    """Remove a user; their open sessions end at their next request. False: no such user."""
+    with uow:
+        if uow.users.get(name) is None:
+            return False
+        uow.users.remove(name)
+        uow.actions.record(PersonAction(clock.now(), by, "user_deleted", detail=name))
+        uow.commit()
+    return True

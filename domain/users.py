@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -39,6 +40,12 @@ class User:
 
     def __repr__(self) -> str:
         return f"User({self.name!r})"
+
+    @property
+    def session_stamp(self) -> str:
+        """What a logged-in session remembers of its user: it changes with the password, so a
+        new password (or a deleted user) ends every session opened before it."""
+        return hashlib.sha256(b"session\0" + self.password_hash.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

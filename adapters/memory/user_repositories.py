@@ -22,6 +22,9 @@ class MemoryUsers(UserRepository):
         names = {*self.store.users, *self.new}
         return len([n for n in names if self.get(n) is not None])
 
+    def names(self) -> list[str]:
+        return sorted(n for n in {*self.store.users, *self.new} if self.get(n) is not None)
+
     def remove(self, name: str) -> None:
         self.new[name] = None
 

@@ -30,6 +30,9 @@ class SqlUsers(UserRepository):
         statement = sa.select(sa.func.count().label("n")).select_from(users)
         return self._tx.read(statement)[0]["n"]
 
+    def names(self) -> list[str]:
+        return [row["name"] for row in self._tx.read(sa.select(users.c.name).order_by(users.c.name))]
+
     def remove(self, name: str) -> None:
         self._tx.write(sa.delete(users).where(users.c.name == name))
 

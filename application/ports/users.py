@@ -19,6 +19,10 @@ class UserRepository(abc.ABC):
     def count(self) -> int: ...
 
     @abc.abstractmethod
+    def names(self) -> list[str]:
+        """Every user's name, sorted."""
+
+    @abc.abstractmethod
     def remove(self, name: str) -> None: ...
 
 

@@ -1,4 +1,4 @@
-"""`sales-inbox user create NAME`: a person who may log in to the console."""
+"""`sales-inbox user create|list|delete`: the people who may log in to the console."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from application.logins import create_user
+from application.logins import create_user, delete_user
 from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.passwords import hash_password
 
@@ -32,3 +32,25 @@ def create(name, password_stdin):
     except ValueError as invalid:
         fail(str(invalid))
     click.echo(f"user {name} can now log in to the console")
+
+
+@user.command("list")
+def list_users():
+    """The users who may log in."""
+    runtime = runtime_for_cli()
+    with runtime.uow_factory() as uow:
+        names = uow.users.names()
+    for name in names:
+        click.echo(name)
+    if not names:
+        click.echo("no users yet: `sales-inbox user create NAME`")
+
+
+@user.command("delete")
+@click.argument("name")
+def delete(name):
+    """Remove a user; their open console sessions end at their next request."""
+    runtime = runtime_for_cli()
+    if not delete_user(runtime.uow_factory(), name, "cli", runtime.clock):
+        fail(f"no user {name!r}")
+    click.echo(f"user {name} deleted; their open sessions are ended")

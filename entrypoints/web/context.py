@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
-from flask import abort, current_app, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 
+from application.logins import session_user
 from entrypoints.runtime import Runtime
 from entrypoints.web.sessions import csrf_ok, logged_in_user
 
@@ -49,7 +50,7 @@ def require_credentials():
     the console's pages: a logged-in session (a form also carries its CSRF token), else the
     browser is sent to the login page; everything else (/api/*): the API bearer token, or a
     logged-in session whose writes carry its CSRF token as X-CSRF-Token."""
-    g.user = logged_in_user()
+    g.user = _still_valid(logged_in_user())
     endpoint = request.endpoint
     if endpoint is None:
         return None  # no such route: Flask answers 404/405
@@ -69,6 +70,20 @@ def require_credentials():
     if g.user:
         return _csrf(request.headers.get("X-CSRF-Token"))
     return _refuse("missing or wrong API token (SALES_INBOX_API_TOKEN)")
+
+
+def _still_valid(name: str | None) -> str | None:
+    """A session names its user only while the user exists with the password it logged in
+    with: deleting a user or giving them a new password ends their open sessions."""
+    if not name:
+        return None
+    if session_user(runtime().uow_factory(), name, session.get("stamp", "")) is None:
+        language = session.get("lang")
+        session.clear()
+        if language:
+            session["lang"] = language
+        return None
+    return name
 
 
 def _form_csrf():

@@ -7,7 +7,7 @@ import pytest
 from adapters.memory.clock import SteppingClock
 from adapters.memory.store import MemoryStore
 from adapters.memory.uow import InMemoryUnitOfWork
-from application.logins import LoginRefused, create_user, log_in
+from application.logins import LoginRefused, create_user, delete_user, log_in, session_user
 from domain.users import LOCK_OUT_FOR, MAX_FAILURES, PasswordTooShort
 
 # the KDF is the caller's choice; these tests need only a reversible stand-in
@@ -81,3 +81,19 @@ def test_one_address_guessing_many_names_is_locked_out(console):
 def test_a_password_shorter_than_ten_characters_is_refused(console):
     with pytest.raises(PasswordTooShort):
         create_user(console.uow(), "bert", "short", hash_password, console.clock)
+
+
+def test_a_session_names_its_user_only_until_the_password_changes_or_the_user_is_deleted(console):
+    user = console.login("anna", "correct horse battery")
+    stamp = user.session_stamp
+    assert session_user(console.uow(), "anna", stamp) == user
+    assert session_user(console.uow(), "anna", "forged") is None
+    create_user(console.uow(), "anna", "another long password", hash_password, console.clock)
+    assert session_user(console.uow(), "anna", stamp) is None
+    fresh = console.login("anna", "another long password").session_stamp
+    assert delete_user(console.uow(), "anna", "cli", console.clock)
+    assert session_user(console.uow(), "anna", fresh) is None
+    assert not delete_user(console.uow(), "anna", "cli", console.clock)
+    with console.uow() as uow:
+        assert uow.users.names() == []
+    assert ("cli", "user_deleted") in console.actions()

@@ -30,7 +30,7 @@ def login():
         else:
             language = session.get("lang")
             session.clear()  # a fresh session (and CSRF token) for the logged-in person
-            session.update(user=user.name, **({"lang": language} if language else {}))
+            session.update(user=user.name, stamp=user.session_stamp, **({"lang": language} if language else {}))
             return redirect(safe_next(request.args.get("next")))
     status = 401 if error else 200
     return render_template("login.html", error=error), status

@@ -18,6 +18,7 @@ from domain.settings import (
     EmailVia,
     Operation,
     PaymentMapping,
+    PayTraqTransport,
     StockSyncSettings,
     Trigger,
     UnknownSkuPolicy,
@@ -124,6 +125,13 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
     )
     email_via = r.choice("email_via", EmailVia)
     new_creds = _credentials(r, creds, email_via)
+    transport = (r.choice("paytraq_transport", PayTraqTransport) if "paytraq_transport" in form
+                 else None) or current.paytraq_transport
+    if transport is PayTraqTransport.CONNECT and not new_creds.paytraq_connect_url:
+        errors["paytraq_connect_url"] = _("PayTraq Connect needs the channel's Connect URL.")
+    currency = r.text("currency", 3).upper() or current.currency
+    if not (len(currency) == 3 and currency.isalpha()):
+        errors["currency"] = _("A three-letter currency code, e.g. EUR.")
     settings = replace(
         current,
         auto_process=r.flag("auto_process"),
@@ -142,6 +150,8 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
         rounding_limit=limit,
         stock_sync=sync,
         email_via=email_via or current.email_via,
+        paytraq_transport=transport,
+        currency=currency,
     )
     if errors:
         return ChannelForm(name=name, errors=errors)
@@ -174,7 +184,8 @@ def _tax_table(r: _Reader, current: ChannelSettings, tax_key_ids: set[str] | Non
 def _credentials(r: _Reader, creds: ChannelCredentials, email_via) -> ChannelCredentials:
     """Secrets left blank keep their stored value (the form never shows them)."""
     changes = {}
-    for name in ("mozello_api_key", "paytraq_api_key", "paytraq_api_token", "smtp_password"):
+    for name in ("mozello_api_key", "paytraq_api_key", "paytraq_api_token", "smtp_password",
+                 "paytraq_connect_url"):
         value = r.text(name, 300)
         if value:
             changes[name] = value
@@ -213,6 +224,8 @@ def settings_change(form: ChannelForm) -> SettingsChange:
         daily_sync=sync.daily, daily_sync_time=sync.daily_time,
         smtp_host=c.smtp_host, smtp_port=c.smtp_port, smtp_user=c.smtp_user,
         smtp_password=c.smtp_password, smtp_from=c.smtp_from, smtp_security=c.smtp_security,
+        paytraq_transport=s.paytraq_transport, paytraq_connect_url=c.paytraq_connect_url,
+        currency=s.currency,
     )
 
 

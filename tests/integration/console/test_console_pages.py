@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from application.logins import create_user, delete_user
 from domain.users import MAX_FAILURES
+from entrypoints.passwords import hash_password
 from tests.unit.builders import NO_VAT, PVN12, PVN21, line, order
 
 pytestmark = pytest.mark.integration
@@ -44,6 +46,29 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(con
     assert answer.status_code == 403
     with console.runtime.uow_factory() as uow:
         assert uow.channels.get("shop-1").name == "Demo shop"
+
+
+def test_deleting_a_user_ends_their_open_session(console):
+    # Given anna logged in
+    console.login()
+    assert console.client.get("/").status_code == 200
+    # When she is deleted (say from the command line, by whoever runs the service)
+    assert delete_user(console.runtime.uow_factory(), "anna", "cli", console.flow.clock)
+    # Then her cookie opens nothing any more, neither a page nor the JSON API
+    answer = console.client.get("/")
+    assert answer.status_code == 302 and answer.location.startswith("/login")
+    assert console.client.get("/api/channels").status_code == 401
+    assert ("cli", "user_deleted", None) in console.actions()
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(console):
+    console.login()
+    create_user(console.runtime.uow_factory(), "anna", "a brand new passphrase", hash_password,
+                console.flow.clock)
+    assert console.client.get("/").status_code == 302
+    # logging in with the new password opens a session again
+    assert console.login(password="a brand new passphrase").status_code == 302
+    assert console.client.get("/").status_code == 200
 
 
 def test_the_login_form_itself_needs_its_csrf_token(console):
@@ -199,6 +224,42 @@ def test_wrong_fields_are_marked_and_nothing_is_half_saved(console):
     with console.runtime.uow_factory() as uow:
         channel = uow.channels.get("shop-1")
     assert channel.name == "Demo shop" and channel.settings.rounding_limit == Decimal("0")
+
+
+def test_a_channel_is_switched_to_paytraq_connect_from_the_settings_page(console):
+    console.login()
+    url = "https://go.paytraq.com/ext/webhooks/inbox/ch-secret-4711"
+    # Connect without its URL: the field says what is missing, nothing is saved
+    refused = console.post("/channels/shop-1", settings_form(paytraq_transport="connect"),
+                           page="/channels/shop-1")
+    assert refused.status_code == 400
+    assert 'id="paytraq_connect_url-error"' in refused.get_data(as_text=True)
+    with console.runtime.uow_factory() as uow:
+        assert uow.channels.get("shop-1").settings.paytraq_transport.value == "rest"
+    # with the URL (and the company's currency) it is saved
+    saved = console.post("/channels/shop-1", settings_form(
+        paytraq_transport="connect", paytraq_connect_url=url, currency="eur"),
+        page="/channels/shop-1")
+    assert saved.status_code == 302
+    with console.runtime.uow_factory() as uow:
+        settings = uow.channels.get("shop-1").settings
+        assert uow.channels.credentials("shop-1").paytraq_connect_url == url
+    assert settings.paytraq_transport.value == "connect" and settings.currency == "EUR"
+    # the page shows the choice but never the URL itself (it is the channel's secret address)
+    page = console.page("/channels/shop-1")
+    assert 'value="connect" selected' in page and "ch-secret-4711" not in page
+    # saving again with the URL field left empty keeps it
+    console.post("/channels/shop-1", settings_form(paytraq_transport="connect"),
+                 page="/channels/shop-1")
+    with console.runtime.uow_factory() as uow:
+        assert uow.channels.credentials("shop-1").paytraq_connect_url == url
+
+
+def test_a_currency_that_is_not_a_code_is_refused(console):
+    console.login()
+    answer = console.post("/channels/shop-1", settings_form(currency="€1"),
+                          page="/channels/shop-1")
+    assert answer.status_code == 400 and 'id="currency-error"' in answer.get_data(as_text=True)
 
 
 def test_switching_to_english_is_remembered_in_the_session(console):
