@@ -40,7 +40,7 @@ from domain.connect_revisits import (
     visits,
 )
 from domain.documents import Document, build_document
-from domain.inbox import DocumentRecord, InboxItem, Step
+from domain.inbox import DocumentRecord, InboxItem, InboxStatus, Step
 from domain.order_sanity import order_sanity_problems, payment_due
 from domain.paytraq_totals import TaxKey
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
@@ -183,6 +183,8 @@ class ConnectProcessor:
     def _revisit(self) -> None:
         """A visit of the schedule (domain/connect_revisits.py): one PayTraq call, if due."""
         now = self.clock.now()
+        if self.item.status is InboxStatus.FAILED:  # a look that timed out, retried: the
+            self.item.retry(now)  # schedule goes on (it recorded no visit, so one is due)
         if not revisit_due(self.item, now):
             return
         how = lookup_for_visit(len(visits(self.item)) + 1)

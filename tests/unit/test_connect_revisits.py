@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from adapters.memory.accounting import transient
 from adapters.memory.clock import SteppingClock
 from adapters.memory.connect import FakeConnect
 from adapters.memory.gateways import StaticGateways
 from adapters.memory.store import MemoryStore
 from adapters.memory.uow import InMemoryUnitOfWork
 from application.bootstrap import bootstrap
+from application.errors import TransientError
 from application.ports import ChannelCredentials
 from domain.connect_revisits import GIVE_UP_AFTER, next_revisit_at, visits
 from domain.inbox import DocumentRecord, InboxItem, InboxStatus
@@ -209,3 +213,22 @@ def test_after_3_days_without_a_document_a_person_is_told_where_to_look():
     # and a later wake-up spends nothing
     at(flow, item.sent_at + timedelta(days=5))
     assert visit(flow) == []
+
+
+def test_a_visit_that_times_out_is_retried_by_the_worker_and_the_schedule_goes_on():
+    # Given an order sent to Connect, and PayTraq timing out on its first visit
+    flow, connect, _ = connect_flow()
+    flow.receive(order(paid=True))
+    sent_at = flow.item().sent_at
+    flow.accounting.fail("look_up_sale", transient())
+    at(flow, sent_at + timedelta(minutes=2))
+    with pytest.raises(TransientError):
+        visit(flow)
+    assert flow.item().status is S.FAILED
+    # When the worker retries it, Then that visit is made (one call), and the item is `sent`
+    # again with its next visit 10 minutes later
+    assert visit(flow) == ["look_up_sale"]
+    item = flow.item()
+    assert item.status is S.SENT and len(visits(item)) == 1
+    assert next_revisit_at(item) == visits(item)[0] + timedelta(minutes=10)
+    assert len(connect.received) == 1
