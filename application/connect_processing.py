@@ -6,6 +6,10 @@ difference within the channel's limit is closed by an adjustment in the payload.
 the item records that it is about to send; after a lost answer it never sends again by doubt:
 with REST credentials it looks for the document by DocumentRef, otherwise (or when PayTraq's
 inbox has not made it yet) a person answers (`inbox connect ORDER_ID --delivered|--not-delivered`).
+
+PayTraq's inbox may make the document minutes after the delivery: with REST credentials the
+item is visited again on the schedule of domain/connect_revisits.py, one PayTraq call a visit
+(never a second delivery), until the document shows or the item goes to a person after 3 days.
 """
 
 from __future__ import annotations
@@ -15,14 +19,33 @@ from dataclasses import dataclass
 
 import structlog
 
-from application.ports import AccountingPort, AutoSteps, Clock, ConnectPort, ConnectSale, SaleRecord
+from application.order_steps.run import TAX_KEYS_AGE
+from application.ports import (
+    AccountingPort,
+    AutoSteps,
+    Clock,
+    ConnectPort,
+    ConnectSale,
+    SaleRecord,
+    SaleSummary,
+    WriteDialectStore,
+)
 from application.write_ahead import SENDING_TO_CONNECT as SENDING
+from domain.connect_revisits import (
+    GIVE_UP_AFTER,
+    LISTING,
+    is_last_visit,
+    lookup_for_visit,
+    revisit_due,
+    visits,
+)
 from domain.documents import Document, build_document
-from domain.inbox import DocumentRecord, InboxItem, Step
+from domain.inbox import DocumentRecord, InboxItem, InboxStatus, Step
 from domain.order_sanity import order_sanity_problems, payment_due
 from domain.paytraq_totals import TaxKey
 from domain.reconciliation import MatchedWithAdjustment, Mismatch, ReconciliationPolicy
 from domain.review import ReasonCode, ReviewReason
+from domain.sale_status import SaleStatus
 from domain.settings import Channel
 
 logger = structlog.get_logger()
@@ -38,12 +61,19 @@ class ConnectProcessor:
     accounting: AccountingPort | None  # REST, when its credentials were given too
     clock: Clock
     commit: Callable[[], None]
+    manual: bool = False  # a person asked: read back in full, whatever the schedule
+    remembered: WriteDialectStore | None = None  # the channel's shared copy of the tax keys
+    _tax_keys: dict[str, TaxKey] | None = None
 
     def run(self) -> None:
-        if self.item.sent_at is None and not self._send():
+        sending = self.item.sent_at is None
+        if sending and not self._send():
             return
         if self.item.document is None and self.accounting is not None:
-            self._read_back()
+            if sending or self.manual:
+                self._read_back()
+            else:
+                self._revisit()
         self.commit()
 
     # --- sending -----------------------------------------------------------------------
@@ -87,9 +117,21 @@ class ConnectProcessor:
 
     def _keys(self) -> dict[str, TaxKey]:
         """PayTraq's tax keys when REST is available, else the channel's mapping (its rates)."""
-        if self.accounting is not None:
-            return {key.id: key for key in self.accounting.tax_keys()}
+        if self._tax_keys is None:
+            self._tax_keys = ({key.id: key for key in self.accounting.tax_keys()}
+                              if self.accounting is not None else self._mapped_keys())
+        return self._tax_keys
+
+    def _mapped_keys(self) -> dict[str, TaxKey]:
         return {key_id: TaxKey(key_id, "", rate) for rate, key_id in self.channel.settings.tax_keys}
+
+    def _keys_without_a_call(self) -> dict[str, TaxKey]:
+        """For a visit, whose one call is the look-up: the tax keys every worker shares (a day
+        at most), else the channel's mapping (its rates are checked against PayTraq's when the
+        channel is configured)."""
+        shared = None if self.remembered is None else self.remembered.tax_keys(
+            self.channel.id, not_before=self.clock.now() - TAX_KEYS_AGE)
+        return self._mapped_keys() if shared is None else {key.id: key for key in shared}
 
     def _steps(self) -> AutoSteps:
         settings, order = self.channel.settings, self.item.order
@@ -138,22 +180,48 @@ class ConnectProcessor:
         if found is not None:
             self._record(found)
 
-    def _record(self, sale: SaleRecord) -> None:
+    def _revisit(self) -> None:
+        """A visit of the schedule (domain/connect_revisits.py): one PayTraq call, if due."""
         now = self.clock.now()
+        if self.item.status is InboxStatus.FAILED:  # a look that timed out, retried: the
+            self.item.retry(now)  # schedule goes on (it recorded no visit, so one is due)
+        if not revisit_due(self.item, now):
+            return
+        how = lookup_for_visit(len(visits(self.item)) + 1)
+        order = self.item.order
+        found = self.accounting.look_up_sale(
+            order.order_id, order.created_at.date() if how == LISTING else None)
+        if found is not None:
+            logger.info("paytraq_connect_document_found", how=how)
+            self._tax_keys = self._keys_without_a_call()
+            self._record(found)
+            return
+        last = is_last_visit(self.item, now)
+        self.item.connect_looked_up(now, how)
+        if last:
+            self.item.connect_not_shown(_not_shown(self.item.order_id), now)
+
+    def _record(self, sale: SaleRecord | SaleSummary) -> None:
+        """The document PayTraq made: a full read (SaleRecord), or a list item (SaleSummary: its
+        Header's total, no VAT — the VAT check is then the prediction's)."""
+        now = self.clock.now()
+        sale_type = sale.sale_type or self.channel.settings.document_type.value
+        taxes = sale.tax if isinstance(sale, SaleRecord) else None
         self.item.document_created(
-            DocumentRecord(sale.id, sale.ref, sale.sale_type, sale.status, sale.total, True), now)
-        if not sale.is_draft and sale.status != "voided":
+            DocumentRecord(sale.id, sale.ref, sale_type, sale.status, sale.total, True), now)
+        if sale.status not in (SaleStatus.DRAFT, SaleStatus.VOIDED):
             self.item.document_finalised(sale.status, now)
         document, _ = self._document()
         if document is None:
             return
         result = self._policy().reconcile(self.item.order, document, paytraq_total=sale.total,
-                                          paytraq_taxes=sale.tax)
+                                          paytraq_taxes=taxes)
+        paytraq_total = result.paytraq_total if sale.total is None else sale.total
         if isinstance(result, Mismatch):
-            self.item.shop_total, self.item.paytraq_total = result.shop_total, sale.total
+            self.item.shop_total, self.item.paytraq_total = result.shop_total, paytraq_total
             self.item.needs_review([_predicted(result)], now)
         else:
-            self.item.reconciled(result.shop_total, sale.total, now)
+            self.item.reconciled(result.shop_total, paytraq_total, now)
 
     # --- records -----------------------------------------------------------------------
     def _declare(self) -> None:
@@ -174,7 +242,19 @@ def _predicted(result: Mismatch) -> ReviewReason:
     return ReviewReason(reason.code, message, reason.details)
 
 
+def _not_shown(order_id: str) -> ReviewReason:
+    days = GIVE_UP_AFTER.days
+    return ReviewReason.of(
+        ReasonCode.CONNECT_NOT_SHOWN,
+        f"PayTraq has not shown the document for order {order_id} after {days} days: check "
+        "PayTraq → Sales → Sales Inbox (Pārdošanas iesūtne) for the message of this order and "
+        "process it there (or find the document by reference "
+        f"{order_id}), then press \"process now\" to read it back — or mark the order handled "
+        "by hand. It is not sent to PayTraq Connect again.")
+
+
 def connect_processor(item: InboxItem, channel: Channel, gateways, clock: Clock,
-                      commit: Callable[[], None]) -> ConnectProcessor:
+                      commit: Callable[[], None], manual: bool = False,
+                      remembered: WriteDialectStore | None = None) -> ConnectProcessor:
     return ConnectProcessor(item, channel, gateways.connect(channel.id),
-                            gateways.paytraq_rest(channel.id), clock, commit)
+                            gateways.paytraq_rest(channel.id), clock, commit, manual, remembered)

@@ -21,6 +21,8 @@ from domain.settings import ChannelSettings
 
 S = InboxStatus
 SENT_TO_CONNECT = "sent_to_paytraq_connect"  # the step: handed to PayTraq Connect
+CONNECT_LOOKED_UP = "paytraq_connect_looked_up"  # the step: looked for its document, not found
+CONNECT_NOT_SHOWN = "paytraq_connect_not_shown"  # the step: no longer looked for (a person is)
 WAITING_FOR_BUDGET = "waiting_for_budget"  # the step: the API's daily budget is spent
 __all__ = ["DocumentRecord", "InboxItem", "InboxStatus", "Owed", "PaymentRecord", "Step",
            "IllegalInboxTransition"]
@@ -79,6 +81,15 @@ class InboxItem:
         return next((step.at for step in self.steps if step.name == SENT_TO_CONNECT), None)
 
     @property
+    def awaits_connect_document(self) -> bool:
+        """Sent to PayTraq Connect, its document not seen yet, and still looked for by the
+        service (domain/connect_revisits.py): not given up, nor in a person's hands but for
+        the explanation of a predicted totals mismatch (PayTraq keeps that document Draft)."""
+        return (self.sent_at is not None and self.document is None
+                and self.status in (S.SENT, S.NEEDS_REVIEW)
+                and not any(step.name == CONNECT_NOT_SHOWN for step in self.steps))
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status is S.CANCELLED
 
@@ -124,6 +135,15 @@ class InboxItem:
             return
         self._move(S.SENT, at, SENT_TO_CONNECT, **detail)
         self.error = None
+
+    def connect_looked_up(self, at: datetime, how: str) -> None:
+        """Its document was looked for in PayTraq (one call, `how`) and not found yet."""
+        self.steps.append(Step(CONNECT_LOOKED_UP, at, {"how": how}))
+
+    def connect_not_shown(self, reason: ReviewReason, at: datetime) -> None:
+        """Looked for long enough: a person checks PayTraq's Sales Inbox."""
+        self.steps.append(Step(CONNECT_NOT_SHOWN, at, {}))
+        self.needs_review([reason], at)
 
     def document_created(self, record: DocumentRecord, at: datetime) -> None:
         if self.document is not None:
@@ -248,12 +268,14 @@ class InboxItem:
 
     def wants_processing(self, settings: ChannelSettings, requested_by_person: bool) -> bool:
         """Whether to run the order steps now: a person asked, or a transient failure is being
-        retried, or the channel's trigger is met. A cancelled order never; one a person closed
-        (handled by hand, ignored) only when a person asks again."""
+        retried, or a Connect order's document is still looked for, or the channel's trigger is
+        met. A cancelled order never; one a person closed (handled by hand, ignored) only when a
+        person asks again."""
         if self.is_cancelled or (self.is_closed_by_person and not requested_by_person):
             return False
         retrying = self.status is S.FAILED and self.error_transient
-        return requested_by_person or retrying or settings.ready_to_process(self.order)
+        return (requested_by_person or retrying or self.awaits_connect_document
+                or settings.ready_to_process(self.order))
 
     def awaits_work(self, settings: ChannelSettings) -> bool:
         """Whether automatic processing still owes this order a step (for the sweeper that
@@ -263,8 +285,9 @@ class InboxItem:
             return False
         if self.status is S.FAILED:
             return self.error_transient
-        if not settings.auto_process:
-            return False
+        if not settings.auto_process or self.sent_at is not None:
+            return False  # after PayTraq Connect, its Sales Inbox does the steps (the document
+            # is only looked for: domain/connect_revisits.py)
         if self.document is None:
             return settings.ready_to_process(self.order)
         return bool(self.owes(settings))

@@ -5,14 +5,17 @@ It is a superset of what `InboxItem.awaits_work` accepts (that rule still decide
 a transient failure (whatever the switches); with automatic processing on, a received order its
 trigger has released (paid, or a payment method processed on receipt), and an item in a progress
 status only while it lacks a step the channel's switches ask for — not finalised (approve/post on), no payment booked (add payment on), not e-mailed (send
-e-mail on). Review, cancelled and permanently failed items wait for a person, never the sweeper."""
+e-mail on). Review, cancelled and permanently failed items wait for a person, never the sweeper
+— but for an order sent to PayTraq Connect whose document is still looked for (on a channel with
+REST credentials to look with: domain/connect_revisits.py), whatever the switches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.connect_revisits import next_revisit_at
 from domain.inbox import InboxItem, InboxStatus
-from domain.settings import ChannelSettings, Trigger
+from domain.settings import ChannelSettings, PayTraqTransport, Trigger
 
 S = InboxStatus
 PROGRESS = frozenset({S.DOCUMENT_CREATED, S.APPROVED, S.PAID, S.EMAILED})
@@ -30,17 +33,22 @@ class OwedWork:
     # every method but `trigger_exceptions` if `received_by_default`, else only those
     received_by_default: bool = False
     trigger_exceptions: frozenset[str] = frozenset()
+    revisits: bool = False  # Connect items' documents are looked for (REST credentials given)
 
     @classmethod
-    def of(cls, settings: ChannelSettings) -> OwedWork:
-        if not settings.auto_process:  # only a transient failure is retried
-            return cls(frozenset(), frozenset())
+    def of(cls, settings: ChannelSettings, reads_back: bool = False) -> OwedWork:
+        """`reads_back`: the channel sends over PayTraq Connect and has REST credentials."""
+        revisits = reads_back and settings.paytraq_transport is PayTraqTransport.CONNECT
+        if not settings.auto_process:  # only a transient failure is retried (and a revisit)
+            return cls(frozenset(), frozenset(), revisits=revisits)
+        # over Connect, PayTraq's Sales Inbox approves, pays and e-mails: nothing half-way is owed
+        progress = frozenset() if settings.paytraq_transport is PayTraqTransport.CONNECT else PROGRESS
         exceptions = frozenset(method for method, trigger in settings.trigger_overrides
                                if trigger != settings.trigger)
-        return cls(frozenset({S.RECEIVED}), PROGRESS, unfinalised=settings.approve,
+        return cls(frozenset({S.RECEIVED}), progress, unfinalised=settings.approve,
                    unpaid=settings.add_payment, unemailed=settings.send_email,
                    received_by_default=settings.trigger == Trigger.RECEIVED,
-                   trigger_exceptions=exceptions)
+                   trigger_exceptions=exceptions, revisits=revisits)
 
     def released(self, payment_method: str, paid: bool) -> bool:
         """Whether a received order's trigger lets processing start (ready_to_process, less the
@@ -53,6 +61,8 @@ class OwedWork:
 
     def admits(self, item: InboxItem) -> bool:
         """The rule itself; the SQL storage says the same in SQL."""
+        if self.revisits and next_revisit_at(item) is not None:
+            return True
         if item.status is S.FAILED:
             return item.error_transient
         if item.status in self.waiting:

@@ -4,7 +4,8 @@
 - waiting for the API's daily budget: right after the budget resets, spending no attempt;
 - no failure, yet unfinished a minute after its last change (a killed worker, a message lost
   in a Redis restart): at once.
-Review and permanent failures wait for a person: never.
+Review and permanent failures wait for a person: never. An order sent to PayTraq Connect whose
+document has not shown yet is looked for on its own schedule (domain/connect_revisits.py).
 
 The sweeper reads only the candidates (domain/owed_work.py, answered by a query): items that
 may owe a step and were last changed at least SOONEST ago — no item is due sooner after its
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.connect_revisits import next_revisit_at
 from domain.inbox import InboxItem, InboxStatus
 from domain.settings import ChannelSettings
 
@@ -30,8 +32,13 @@ def retry_delay(attempts: int) -> timedelta:
     return min(LONGEST_WAIT, FIRST_RETRY * 2 ** min(10, max(0, attempts - 1)))
 
 
-def next_attempt_at(item: InboxItem, settings: ChannelSettings) -> datetime | None:
-    """When the sweeper should send the order to the workers again; None: not by itself."""
+def next_attempt_at(item: InboxItem, settings: ChannelSettings,
+                    reads_back: bool = False) -> datetime | None:
+    """When the sweeper should send the order to the workers again; None: not by itself.
+    `reads_back`: the channel has REST credentials to look for a Connect order's document."""
+    revisit = next_revisit_at(item) if reads_back else None
+    if revisit is not None:
+        return revisit
     if not item.awaits_work(settings):
         return None
     since = item.updated_at or item.received_at
@@ -43,9 +50,10 @@ def next_attempt_at(item: InboxItem, settings: ChannelSettings) -> datetime | No
     return since + STALE_AFTER
 
 
-def due_now(item: InboxItem, settings: ChannelSettings, now: datetime) -> bool:
+def due_now(item: InboxItem, settings: ChannelSettings, now: datetime,
+            reads_back: bool = False) -> bool:
     """Whether the sweeper sends the order now."""
-    due = next_attempt_at(item, settings)
+    due = next_attempt_at(item, settings, reads_back)
     return due is not None and due <= now
 
 

@@ -19,6 +19,7 @@ class ReasonCode(StrEnum):
     DELETED_AFTER_PAYMENT = "deleted_after_payment"
     PAYMENT_UNCERTAIN = "payment_uncertain"
     CONNECT_UNCERTAIN = "connect_uncertain"
+    CONNECT_NOT_SHOWN = "connect_not_shown"
     ORDER_NOT_SANE = "order_not_sane"
 
 

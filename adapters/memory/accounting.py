@@ -204,6 +204,17 @@ class FakeAccounting(AccountingPort, AccountingProbe):
                 return self._record(sale)
         return None
 
+    def look_up_sale(self, ref: str, on: date | None = None) -> SaleSummary | None:
+        self._call("look_up_sale")
+        for sale in self.sales.values():
+            document = sale.document
+            if document.document_ref == ref and (on is None or document.document_date == on):
+                record = self._record(sale)
+                return SaleSummary(sale.id, ref, sale.status, sale.updated,
+                                   document.document_date.isoformat(), record.total,
+                                   record.sale_type)
+        return None
+
     def create_sale(self, document: Document) -> str:
         fault = self._call("create_sale")
         if document.client_id not in self.clients:

@@ -220,6 +220,13 @@ class PayTraqClient(AccountingPort, AccountingProbe):
                     return self.get_sale(summary.id)
         return None
 
+    def look_up_sale(self, ref: str, on: date | None = None) -> SaleSummary | None:
+        """One GET: page 0 of `sales?query=ref`, or of the sales dated `on` (R4)."""
+        params = ({"query": ref} if on is None
+                  else dict(zip(DATE_FILTER, (on.isoformat(), on.isoformat()), strict=True)))
+        found = xml.sale_summaries(self.http.get(PATHS["sales"], {**params, "page": "0"}))
+        return next((summary for summary in found if summary.ref == ref), None)
+
     def create_sale(self, document: Document) -> str:
         def existing() -> str | None:
             found = self.find_sale_by_ref(document.document_ref, document.document_date)

@@ -4,7 +4,9 @@ One module, so that a correction after testing against the live service is a one
 (DECISIONS.md, revisions R1–R4). [MCP]/[INF] entries follow DECISIONS.md; none of the write
 shapes is confirmed by public evidence, so a write refused with HTTP 400 (which creates
 nothing) is tried in the next plausible shape, and the shape that worked is remembered per
-channel (`WriteDialect`). Only a 400 whose message names the body counts (`names_the_body`).
+channel (`WriteDialect`). A 400 whose message names the body counts (`names_the_body`); so
+does, for `POST sale` only and only while the channel has not learned its root, a 400 that names
+nothing (a bare "Bad request"): see SHAPE_BLIND_KINDS.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ PATHS = {
 # `POST sale` (R1): our P2 form sends a bare <Sale>; the only public client known to create
 # sales wraps it as <Data><Sale>…</Sale></Data>. Tried in this order.
 SALE_ROOTS = ("Sale", "Data")
+
+# Writes whose 400 may not say what is wrong with the shape. A 400 creates nothing, so while the
+# channel has not learned the shape of such a write, any 400 tries the other plausible shapes
+# (at most one extra call for the sale root: two roots), and when every shape is refused the
+# error gives PayTraq's message for each. Once a shape is learned, only a 400 naming the body
+# tries another: a refusal of the values (an unknown tax key) then costs one call. Payments are
+# not here: a 400 there may refuse the amount or the document, and there are three forms.
+SHAPE_BLIND_KINDS = frozenset({"sale_root"})
 
 # `POST sale/{id}/payment` (R2): element names of date, amount and money account, in order.
 # "amount" is P4; "payment_amount" names the amount as real `GET sale` responses do (R3);

@@ -1,7 +1,8 @@
 """Writes whose body shape PayTraq's public material leaves open (DECISIONS R1, R2).
 
 A refused write (HTTP 400) creates nothing, so trying the next plausible shape is safe when the
-refusal speaks of the body's shape. The shape that worked is kept (and reported through
+refusal speaks of the body's shape — or, for a write in SHAPE_BLIND_KINDS whose shape the channel
+has not learned yet, whatever the 400 says. The shape that worked is kept (and reported through
 `on_learned`, which remembers it per channel) and sent first from then on.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import replace
 
 import structlog
 
-from adapters.paytraq.paths import names_the_body
+from adapters.paytraq.paths import SHAPE_BLIND_KINDS, names_the_body
 from adapters.paytraq.transport import PayTraqTransport, RequestRefused
 from application.errors import PermanentError
 from application.ports import WriteDialect
@@ -54,7 +55,7 @@ class WriteShapes:
             try:
                 answer = http.post(path, body_for(shape))
             except RequestRefused as refused:
-                if refused.status != 400 or not names_the_body(refused.message):
+                if not _worth_another_shape(kind, known, refused):
                     raise  # a refusal of the values: the same in every shape
                 log.info("paytraq.shape_refused", kind=kind, shape=shape, status=refused.status)
                 refusals.append((shape, refused))
@@ -70,3 +71,10 @@ class WriteShapes:
         log.info("paytraq.shape_learned", kind=kind, shape=shape)
         if self._on_learned is not None:
             self._on_learned(WriteDialect(**{kind: shape}))
+
+
+def _worth_another_shape(kind: str, known: str | None, refused: RequestRefused) -> bool:
+    """A 400 naming the body; or any 400 while a shape-blind write's shape is not learned."""
+    if refused.status != 400:
+        return False
+    return names_the_body(refused.message) or (known is None and kind in SHAPE_BLIND_KINDS)

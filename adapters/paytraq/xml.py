@@ -170,6 +170,8 @@ def sale_summaries(body: bytes) -> list[SaleSummary]:
                 status=text(header, "Document/DocumentStatus"),
                 updated=optional(text(header, "TimeStamps/Updated")),
                 date=optional(text(header, "Document/DocumentDate")),
+                total=decimal(header, "Total") if text(header, "Total") else None,
+                sale_type=text(header, "SaleType"),
             )
         )
     return summaries

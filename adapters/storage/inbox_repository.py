@@ -24,6 +24,7 @@ from application.ports import InboxRepository
 from domain.inbox import InboxItem, InboxStatus
 from domain.orders import SalesOrder
 from domain.owed_work import OwedWork
+from domain.retry_schedule import SOONEST
 
 Key = tuple[str, str]
 _COLUMNS = [c for c in inbox_items.columns if c.name != "id"]
@@ -116,7 +117,8 @@ class SqlInboxRepository(InboxRepository):
         c = inbox_items.c
         last_change = sa.func.coalesce(c.updated_at, c.received_at)
         found = []
-        for clause in owed_work_clauses(owed, progress_since):
+        # no item is due sooner than SOONEST after its last change: a revisit due by now
+        for clause in owed_work_clauses(owed, progress_since, touched_before + SOONEST):
             statement = sa.select(*_COLUMNS).where(
                 c.channel_id == channel_id, clause,
                 last_change < sa.literal(touched_before, UtcDateTime))

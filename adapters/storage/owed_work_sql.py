@@ -1,5 +1,6 @@
 """domain.owed_work.OwedWork said in SQL: which inbox rows the sweeper reads. One clause per kind
-of item, each narrow enough for an index (status first) to answer it."""
+of item, each narrow enough for an index (status first; for the Connect orders whose document is
+looked for, the partial index on the time of their next visit) to answer it."""
 
 from __future__ import annotations
 
@@ -16,8 +17,14 @@ from domain.owed_work import OwedWork
 c = inbox_items.c
 
 
-def owed_work_clauses(owed: OwedWork, progress_since: datetime | None) -> list[sa.ColumnElement]:
+def owed_work_clauses(owed: OwedWork, progress_since: datetime | None,
+                      revisits_due_by: datetime | None = None) -> list[sa.ColumnElement]:
     clauses = [sa.and_(c.status == InboxStatus.FAILED.value, c.error_transient.is_(True))]
+    if owed.revisits:  # revisit_at is next_revisit_at(item), written with the row
+        due = [c.revisit_at.is_not(None)]
+        if revisits_due_by is not None:
+            due.append(c.revisit_at <= sa.literal(revisits_due_by, UtcDateTime))
+        clauses.append(sa.and_(*due))
     if InboxStatus.RECEIVED in owed.waiting:
         clauses.append(sa.and_(c.status == InboxStatus.RECEIVED.value, _released(owed)))
     others = owed.waiting - {InboxStatus.RECEIVED}

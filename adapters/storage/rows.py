@@ -12,6 +12,7 @@ from typing import Any
 
 from adapters.storage.codec import decode, encode
 from application.inbox_listing import search_text
+from domain.connect_revisits import next_revisit_at
 from domain.inbox import InboxItem, InboxStatus
 from domain.orders import SalesOrder
 
@@ -37,6 +38,7 @@ def item_to_row(item: InboxItem,
             value = InboxStatus(value).value
         row[name] = value
     row["search_text"] = same_order_as[1]["search_text"] if reuse else search_text(item)
+    row["revisit_at"] = next_revisit_at(item)  # derived, for the sweeper's index
     return row
 
 

@@ -63,6 +63,9 @@ inbox_items = sa.Table(
     sa.Column("steps", sa.JSON, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("search_text", sa.Text, nullable=False, server_default=""),
+    # when a PayTraq Connect order's document is next looked for (domain/connect_revisits.py),
+    # written from the item's steps; NULL for every item not looked for
+    sa.Column("revisit_at", UtcDateTime),
     sa.UniqueConstraint("channel_id", "order_id", name="uq_inbox_items_channel_order"),
     # the inbox listing: newest first, keyset-paged, by channel and/or status
     sa.Index("ix_inbox_items_listing", "received_at", "channel_id", "order_id"),
@@ -72,6 +75,10 @@ inbox_items = sa.Table(
     # items half-way through by status and last step
     sa.Index("ix_inbox_items_channel_status", "channel_id", "status", "updated_at"),
 )
+
+REVISITED = sa.text("revisit_at IS NOT NULL")  # word for word in 0015
+sa.Index("ix_inbox_items_revisit", inbox_items.c.channel_id, inbox_items.c.revisit_at,
+         postgresql_where=REVISITED, sqlite_where=REVISITED)
 
 raw_deliveries = sa.Table(
     "raw_deliveries",

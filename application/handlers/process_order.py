@@ -65,7 +65,7 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         accounting = gateways.accounting(channel.id, credentials)
         commit = _counting_commit(item, accounting, uow)
         _run_and_record(_steps(item, channel, credentials, accounting, gateways, uow, clock,
-                               commit, order_lock), item, clock, commit)
+                               commit, order_lock, cmd.manual), item, clock, commit)
         return []
 
 
@@ -84,10 +84,12 @@ def _counting_commit(item: InboxItem, accounting: AccountingPort,
 
 def _steps(item: InboxItem, channel: Channel, credentials: ChannelCredentials,
            accounting: AccountingPort, gateways: Gateways, uow: UnitOfWork, clock: Clock,
-           commit: Callable[[], None], buyer_lock: ExpiringLock | None) -> Callable[[], None]:
+           commit: Callable[[], None], buyer_lock: ExpiringLock | None,
+           manual: bool) -> Callable[[], None]:
     """The order's steps over the channel's transport: PayTraq Connect (one call), or REST."""
     if channel.settings.paytraq_transport is PayTraqTransport.CONNECT:
-        return connect_processor(item, channel, gateways, clock, commit).run
+        return connect_processor(item, channel, gateways, clock, commit, manual,
+                                 uow.write_dialects).run
     run = OrderRun(item, channel, accounting, gateways.mailer(channel.id, credentials, channel),
                    uow.clients, uow.sku_cache, clock, commit, buyer_lock=buyer_lock,
                    remembered=uow.write_dialects)

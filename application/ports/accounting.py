@@ -103,6 +103,8 @@ class SaleSummary:
     status: str
     updated: str | None = None
     date: str | None = None  # DocumentDate, YYYY-MM-DD
+    total: Decimal | None = None  # Header/Total, which list items carry (paytraq-api.md §7.7)
+    sale_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,11 @@ class AccountingPort(abc.ABC):
     def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
         """The sale whose DocumentRef is `ref` exactly; given `around` (the document date), a
         bounded search by date too when the reference search finds nothing."""
+
+    @abc.abstractmethod
+    def look_up_sale(self, ref: str, on: date | None = None) -> SaleSummary | None:
+        """One call: the list item whose DocumentRef is `ref`, found by `sales?query=ref`, or
+        (given `on`) in the first page of the sales dated `on`."""
 
     @abc.abstractmethod
     def create_sale(self, document: Document) -> str:

@@ -18,6 +18,7 @@ from application.outbox import queue_unqueued
 from application.retention import prune_old_records
 from domain.owed_work import OwedWork
 from domain.retry_schedule import due_now, untouched_since
+from domain.settings import Channel, PayTraqTransport
 from entrypoints.runtime import Runtime
 
 logger = structlog.get_logger()
@@ -86,14 +87,14 @@ class Jobs:
         since = None if self._first_sweep else now - SWEEP_LOOKBACK
         sent = 0
         with self.runtime.uow_factory() as uow:
-            channels = [c for c in uow.channels.list() if c.active]
-            candidates = [(channel, item) for channel in channels
+            channels = [(c, _reads_back(uow, c)) for c in uow.channels.list() if c.active]
+            candidates = [(channel, reads_back, item) for channel, reads_back in channels
                           for item in uow.inbox.awaiting_work(
-                              channel.id, OwedWork.of(channel.settings), untouched_since(now),
-                              since)]
+                              channel.id, OwedWork.of(channel.settings, reads_back),
+                              untouched_since(now), since)]
         self._first_sweep = False
-        for channel, item in candidates:
-            if due_now(item, channel.settings, now):
+        for channel, reads_back, item in candidates:
+            if due_now(item, channel.settings, now, reads_back):
                 self.send_process(item.channel_id, item.order_id)
                 sent += 1
         if sent:
@@ -124,6 +125,13 @@ class Jobs:
         """Raw deliveries, the audit log and stock-sync results past their retention."""
         return prune_old_records(self.runtime.uow_factory(), self.runtime.clock,
                                  self.runtime.config.retention)
+
+
+def _reads_back(uow, channel: Channel) -> bool:
+    """Whether a Connect channel's documents are looked for over REST (its credentials given)."""
+    if channel.settings.paytraq_transport is not PayTraqTransport.CONNECT:
+        return False
+    return uow.channels.credentials(channel.id).has_paytraq_rest
 
 
 def scheduled_jobs(runtime: Runtime, actors) -> Jobs:

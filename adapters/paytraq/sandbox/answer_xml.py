@@ -96,6 +96,8 @@ def sale_root(raw: bytes, dialect: WireDialect) -> ET.Element:
         return root[0]
     if root.tag == "Sale" and dialect.sale_root in (ANY, "Sale"):
         return root
+    if dialect.vague_shape_refusals:
+        raise Refused("Bad request")
     expected = "<Data><Sale>" if dialect.sale_root == "Data" else "<Sale>"
     raise Refused(f"Expected {expected} body, got <{root.tag}>")
 

@@ -4,12 +4,22 @@ keeps the message, finds or creates the client (registration number, e-mail, nam
 lines by `ItemCode`, creates the document of the channel's type, compares its own totals with
 the payload's `Total` and `Taxes` — a mismatch leaves the document Draft without payment (§9.4)
 — and otherwise does what `AutoProcessing` asks: approve/post, add the payment (a sales order's
-becomes the client's overpayment), send it by e-mail. Answers HTTP 200 with no body."""
+becomes the client's overpayment), send it by e-mail. Answers HTTP 200 with no body.
+
+The document may come later than the answer: PayTraq's inbox keeps every message (§9.1), and one
+without `AutoProcessing/Process` waits for a person to process it there. A channel set to `hold`
+(or `delay_seconds`) keeps even the messages that ask to be processed, as a slow or paused inbox
+would, until `release()` (a person pressing Process) or the delay has passed; no document exists
+until then. Controls over HTTP: `PUT /sandbox/connect` `{"hold": true, "delay_seconds": 0}`,
+`POST /sandbox/connect/release` (sandbox-only, not PayTraq)."""
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+
+from flask import Blueprint, jsonify, request
 
 from adapters.paytraq.sandbox import answer_xml as wire
 from adapters.paytraq.sandbox.state import (
@@ -33,14 +43,19 @@ class ConnectChannel:
     sale_type: str = "sales_order"
     operation: str = "sell_goods"
     warehouse_id: str | None = None
+    hold: bool = False  # keep every message unprocessed until release()
+    delay_seconds: float = 0.0  # process a message only this long after it arrived
 
 
 @dataclass
 class InboxMessage:
     ref: str
-    outcome: str  # stored | created | mismatch
+    outcome: str  # stored | waiting | created | mismatch
     sale_id: str | None = None
     steps: list[str] = field(default_factory=list)
+    payload: ET.Element | None = field(default=None, repr=False)  # while stored or waiting
+    due: float | None = None  # monotonic time a waiting message is processed (None: on release)
+    channel_id: str = ""
 
 
 def _text(element: ET.Element | None, path: str) -> str:
@@ -60,12 +75,48 @@ def receive(state: SandboxState, channel_id: str, raw: bytes) -> InboxMessage:
     header = root.find("Header")
     ref = _text(header, "Document/DocumentRef")
     if not _yes(root, "AutoProcessing/Process"):
-        message = InboxMessage(ref, "stored")
+        message = InboxMessage(ref, "stored", payload=root, channel_id=channel_id)
+    elif channel.hold or channel.delay_seconds > 0:
+        due = None if channel.hold else time.monotonic() + channel.delay_seconds
+        message = InboxMessage(ref, "waiting", payload=root, due=due, channel_id=channel_id)
     else:
         with state.lock:
             message = _process(state, channel, root, ref)
     state.connect_messages.append(message)
     return message
+
+
+def process_waiting(state: SandboxState, release: bool = False) -> int:
+    """Make the documents of the waiting messages whose delay has passed (all of them, and the
+    stored ones, on `release`: a person processing the inbox). How many were made."""
+    now, made = time.monotonic(), 0
+    for index, message in enumerate(list(state.connect_messages)):
+        ready = message.outcome == "waiting" and message.due is not None and message.due <= now
+        if not (ready or (release and message.outcome in ("waiting", "stored"))):
+            continue
+        channel = state.connect_channels[message.channel_id]
+        with state.lock:
+            state.connect_messages[index] = _process(state, channel, message.payload, message.ref)
+        made += 1
+    return made
+
+
+def connect_controls(state: SandboxState) -> Blueprint:
+    api = Blueprint("paytraq_sandbox_connect", __name__)
+
+    @api.put("/sandbox/connect")
+    def settings():
+        body = request.get_json(force=True) or {}
+        for channel in state.connect_channels.values():
+            channel.hold = bool(body.get("hold", channel.hold))
+            channel.delay_seconds = float(body.get("delay_seconds", channel.delay_seconds))
+        return jsonify(hold=body.get("hold"), delay_seconds=body.get("delay_seconds"))
+
+    @api.post("/sandbox/connect/release")
+    def release():
+        return jsonify(made=process_waiting(state, release=True))
+
+    return api
 
 
 def _process(state: SandboxState, channel: ConnectChannel, root: ET.Element, ref: str) -> InboxMessage:

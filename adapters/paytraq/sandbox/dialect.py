@@ -28,6 +28,9 @@ class WireDialect:
     payments_listing: bool = True  # GET payments exists ([MCP] only)
     query_matches_ref: bool = True  # sales?query= matches DocumentRef (unconfirmed, R4)
     client_query: str = CLIENT_QUERY_ALL  # what clients?query= matches (unconfirmed, R4)
+    # a body of the wrong shape refused with a bare "Bad request" that names nothing (the body
+    # of PayTraq's error answers is undocumented, §1.4), not "Expected <…> body"
+    vague_shape_refusals: bool = False
 
     @classmethod
     def strict(cls, sale_root: str = "Sale", payment_date: str = "PaymentDate",

@@ -2,7 +2,8 @@
 the chaos suite, a shell with curl — can make the sandbox misbehave:
 
 - `POST /sandbox/faults` `{"method", "path", "kind", "seconds", "status", "how", "times"}`:
-  one fault for matching requests (see faults.py for the kinds);
+  one fault for matching requests (see faults.py for the kinds; `path` is after `/api/`, or
+  `ext/webhooks/inbox/{ChannelID}` for PayTraq Connect);
 - `PUT /sandbox/faults/random` `{"rate": 0.15, "seconds": 1.0, "seed": 7}`: that share of all
   API answers goes wrong at random — a 429, a 500, a slow 504, or (for writes) the answer
   lost after the write was done; `{"rate": 0}` stops it;

@@ -7,6 +7,12 @@ seen, and faults injected on demand for the reliability tests:
 - `timeout`: sleep `seconds` (past the client's timeout), then 504 without doing anything;
 - `drop_after_write`: do the write, then lose the answer: `how` = `close` (connection shut),
   `500` (error status) or `timeout` (answer only after `seconds`).
+
+A fault's path is matched against the path after `/api/`, or, for PayTraq Connect (which takes
+no API credentials and counts against no REST limit), the whole path
+`ext/webhooks/inbox/{ChannelID}`: e.g. `error` with status 429 (refused before the effect: the
+message is not taken), `error` 500 (nothing taken, but the client cannot know), and
+`drop_after_write` (taken, the answer lost).
 """
 
 from __future__ import annotations
@@ -129,16 +135,18 @@ def _seconds_to_midnight() -> int:
     return max(1, math.ceil((midnight - now).total_seconds()))
 
 
+CONNECT_PREFIX = "/ext/webhooks/inbox/"
+
+
 def install_controls(app: Flask, state: SandboxState, controls: SandboxControls) -> None:
     def api_path() -> str | None:
+        """The path faults are matched against: after /api/, or the Connect endpoint's."""
         path = request.path
+        if path.startswith(CONNECT_PREFIX):
+            return path[1:]
         return path[len("/api/"):] if path.startswith("/api/") else None
 
-    @app.before_request
-    def guard():
-        path = api_path()
-        if path is None:
-            return None
+    def refused_by_limits() -> Response | None:
         key = request.headers.get("APIKey") or request.args.get("APIKey", "")
         token = request.headers.get("APIToken") or request.args.get("APIToken", "")
         if not state.authenticates(key, token):
@@ -149,6 +157,17 @@ def install_controls(app: Flask, state: SandboxState, controls: SandboxControls)
         if controls.daily_limit is not None and controls.count_today(key) > controls.daily_limit:
             return _error(f"Daily API request limit of {controls.daily_limit} reached", 429,
                           _seconds_to_midnight())
+        return None
+
+    @app.before_request
+    def guard():
+        path = api_path()
+        if path is None:
+            return None
+        if not request.path.startswith(CONNECT_PREFIX):  # Connect: the URL is the credential
+            refused = refused_by_limits()
+            if refused is not None:
+                return refused
         fault = controls.take_fault(request.method, path)
         g.fault = fault
         if fault is None or fault.kind == "drop_after_write":

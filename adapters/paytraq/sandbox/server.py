@@ -147,7 +147,13 @@ def create_app(state: SandboxState, controls: SandboxControls | None = None,
     install_controls(app, state, controls)
     app.register_blueprint(_routes(state), url_prefix="/api")
     app.register_blueprint(fault_blueprint(controls))
+    app.register_blueprint(connect.connect_controls(state))
     state.connect_channels.setdefault(SANDBOX_CONNECT_CHANNEL, ConnectChannel())
+
+    @app.before_request
+    def inbox_at_work():
+        """PayTraq's Sales Inbox makes the documents of delayed messages whose time has come."""
+        connect.process_waiting(state)
 
     @app.post("/ext/webhooks/inbox/<channel_id>")
     def paytraq_connect(channel_id):

@@ -45,6 +45,7 @@ REASON_LABELS = {
     "deleted_after_payment": _l("Deleted in Mozello after payment"),
     "payment_uncertain": _l("Payment may have been booked"),
     "connect_uncertain": _l("May have reached PayTraq Connect"),
+    "connect_not_shown": _l("PayTraq has not shown the document"),
 }
 REASON_ADVICE = {
     "unknown_sku": _l("Create the product in PayTraq with this code (or let unknown products "
@@ -71,6 +72,9 @@ REASON_ADVICE = {
     "connect_uncertain": _l("Look in PayTraq's Sales Inbox whether the order arrived, then "
                             "answer with `sales-inbox inbox connect ORDER_ID --delivered` or "
                             "`--not-delivered`."),
+    "connect_not_shown": _l("Look in PayTraq's Sales Inbox for the order's message and process "
+                            "it there, then process the order again to read the document back "
+                            "— or mark it handled by hand."),
 }
 CAUSE_TEXT = {
     "rounding": _l("VAT rounding: the shop rounds VAT on each line, PayTraq on the whole "
@@ -114,6 +118,8 @@ STEP_LABELS = {
     "creating_document": _l("Creating the document in PayTraq"),
     "sending_to_paytraq_connect": _l("Sending to PayTraq's Sales Inbox"),
     "sent_to_paytraq_connect": _l("Sent to PayTraq's Sales Inbox"),
+    "paytraq_connect_looked_up": _l("Looked for the document in PayTraq: not there yet"),
+    "paytraq_connect_not_shown": _l("No longer looked for: a person checks PayTraq"),
     "payment_checked": _l("A person answered whether the payment is booked"),
     "connect_checked": _l("A person answered whether PayTraq's Sales Inbox has the order"),
 }

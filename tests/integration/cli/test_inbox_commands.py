@@ -121,9 +121,10 @@ def test_inbox_process_of_an_unknown_sku_says_why_and_exits_non_zero(shop):
 
 
 def test_inbox_retry_finishes_an_order_that_failed(shop):
-    # Given automatic processing, and PayTraq refusing the next document once
+    # Given automatic processing, and PayTraq refusing the next document (with a bare 400, in
+    # both roots a channel that has not learned its root tries)
     invoke("channel", "configure", shop.channel_id, "--auto-process")
-    shop.paytraq.controls.inject("POST", "sale", "error", status=400)
+    shop.paytraq.controls.inject("POST", "sale", "error", status=400, times=2)
     order = deliver(shop, [("TT-100", 1)], paid=True)
     failed = json.loads(invoke("inbox", "list", "--status", "failed", "--json").stdout)
     assert [i["order_id"] for i in failed] == [order["order_id"]]
@@ -137,9 +138,10 @@ def test_inbox_retry_finishes_an_order_that_failed(shop):
 
 
 def test_inbox_retry_all_failed_retries_each_failed_order_once(shop):
-    # Given two orders that failed on PayTraq, and one that went through
+    # Given two orders that failed on PayTraq (a bare 400 to each root), and one that went
+    # through
     invoke("channel", "configure", shop.channel_id, "--auto-process")
-    shop.paytraq.controls.inject("POST", "sale", "error", status=400, times=2)
+    shop.paytraq.controls.inject("POST", "sale", "error", status=400, times=4)
     first = deliver(shop, [("TT-100", 1)], paid=True)
     second = deliver(shop, [("LN-204", 1)], paid=True)
     fine = deliver(shop, [("WS-01", 1)], paid=True)

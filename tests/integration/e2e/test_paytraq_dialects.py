@@ -4,6 +4,7 @@ in exactly one effect or a review item — never two."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,9 @@ DIALECTS = {
                             WriteDialect("Data", "date_paid")),
     "sale_root_payment_amount": (WireDialect.strict("Sale", "PaymentDate", "PaymentAmount"),
                                  WriteDialect("Sale", "payment_amount")),
+    # refusing the other root with a bare "Bad request" that names nothing
+    "vague_data_root": (replace(WireDialect.strict("Data", "DatePaid", "Amount"),
+                                vague_shape_refusals=True), WriteDialect("Data", "date_paid")),
 }
 
 

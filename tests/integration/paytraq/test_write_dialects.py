@@ -4,6 +4,7 @@ shape goes first; a lost answer → exactly one effect."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.paytraq.sandbox.state import SandboxState
 from application.errors import PermanentError
 from application.ports import PaymentRequest, WriteDialect
+from domain.paytraq_totals import TaxKey
 from tests.integration.paytraq.scenario import (
     GATEWAY_ACCOUNT,
     SHORT_TIMEOUTS,
@@ -134,3 +136,60 @@ def test_a_strict_sandbox_refuses_the_other_root_and_unknown_payment_elements(st
     paytraq.post_sale(sale_id)
     with pytest.raises(PermanentError, match=r"Unknown element <\w+> in <Payment>"):
         paytraq.http.post(f"sale/{sale_id}/payment", bodies.payment_body(payment("M-6-1"), other_form))
+
+
+# --- a PayTraq whose refusal of the shape names nothing ("Bad request") ----------------------
+@pytest.fixture(params=["Data", "Sale"])
+def vague(request):
+    """A strict sandbox taking one root of POST sale, refusing the other with a bare 400."""
+    dialect = replace(WireDialect.strict(request.param), vague_shape_refusals=True)
+    sandbox = PayTraqSandbox(SandboxState.from_file(), controls=SandboxControls(rate_limit=None),
+                             dialect=dialect).start()
+    yield sandbox, request.param
+    sandbox.stop()
+
+
+def with_unknown_tax_key(document):
+    unknown = TaxKey("999999", "VAT 21%", Decimal(21))
+    return replace(document, lines=tuple(replace(line, tax_key=unknown) for line in document.lines))
+
+
+def test_a_bare_400_before_the_root_is_learned_tries_the_other_root_once_and_remembers(vague):
+    # Given a PayTraq that refuses the other root with a bare "Bad request", and a new channel
+    sandbox, root = vague
+    learned: list[WriteDialect] = []
+    paytraq = client_for(sandbox, on_learned=learned.append)
+    client_id = new_client(paytraq)
+    # When two sales are created
+    paytraq.create_sale(invoice_14_2(paytraq, client_id, ref="M-7-1"))
+    paytraq.create_sale(invoice_14_2(paytraq, client_id, ref="M-7-2"))
+    # Then each exists once; the root was learned at the cost of one refused call at most
+    assert sorted(s.ref for s in sandbox.state.sales.values()) == ["M-7-1", "M-7-2"]
+    assert learned == [WriteDialect(sale_root=root)]
+    assert posts(sandbox, "sale") == ([400, 200, 200] if root == "Data" else [200, 200])
+
+
+def test_when_both_roots_are_refused_the_error_gives_paytraqs_message_for_each(vague):
+    # Given a new channel and a sale PayTraq refuses in its own root too (an unknown tax key)
+    sandbox, root = vague
+    paytraq = client_for(sandbox)
+    document = with_unknown_tax_key(invoice_14_2(paytraq, new_client(paytraq), ref="M-8-1"))
+    # When it is created, Then both roots were tried once and the error quotes each answer
+    with pytest.raises(PermanentError) as refused:
+        paytraq.create_sale(document)
+    assert posts(sandbox, "sale") == [400, 400] and sandbox.state.sales == {}
+    message = str(refused.value)
+    other = "Data" if root == "Sale" else "Sale"
+    assert f"as {other}: Bad request" in message and "tax key 999999 not found" in message
+    assert paytraq.write_dialect.sale_root is None  # nothing learned from two refusals
+
+
+def test_once_the_root_is_learned_a_bare_400_costs_one_call(vague):
+    # Given a channel that learned its root, and a sale PayTraq refuses (an unknown tax key)
+    sandbox, root = vague
+    paytraq = client_for(sandbox, dialect=WriteDialect(sale_root=root))
+    document = with_unknown_tax_key(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-1"))
+    # When it is created, Then PayTraq's refusal is final after one POST, in the learned root
+    with pytest.raises(PermanentError, match="tax key 999999 not found"):
+        paytraq.create_sale(document)
+    assert posts(sandbox, "sale") == [400]

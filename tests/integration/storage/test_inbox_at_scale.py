@@ -10,10 +10,13 @@ from decimal import Decimal
 import pytest
 
 from application.ports import ChannelCredentials
-from domain.inbox import InboxStatus, PaymentRecord
+from domain.connect_revisits import revisit_due
+from domain.inbox import DocumentRecord, InboxStatus, PaymentRecord
 from domain.orders import PaymentStatus
 from domain.owed_work import OwedWork
-from domain.settings import Channel, ChannelSettings, Trigger
+from domain.retry_schedule import SOONEST
+from domain.review import ReasonCode, ReviewReason
+from domain.settings import Channel, ChannelSettings, PayTraqTransport, Trigger
 from tests.unit.storage.examples import T0, full_item
 
 pytestmark = pytest.mark.integration
@@ -127,3 +130,34 @@ def test_items_half_way_are_read_only_if_their_last_step_is_recent_enough_when_a
                                         T0 + timedelta(days=2), T0 + timedelta(hours=12))
     # Then the old half-way item is left out; received orders are not limited by it
     assert sorted(i.order_id for i in found) == ["received", "recent"]
+
+
+def test_connect_orders_are_read_for_a_visit_only_when_it_is_due(uow):
+    # Given, on a Connect channel, orders sent 3 minutes and 1 minute before T0 + 10 min (their
+    # first visit due 2 minutes after sending), one whose document was found, and one given up
+    connect = ChannelSettings(auto_process=True, approve=True,
+                              paytraq_transport=PayTraqTransport.CONNECT)
+    now = T0 + timedelta(minutes=10)
+
+    def sent(order_id, minutes_before):
+        made = item("shop-a", order_id, S.RECEIVED)
+        made.document = made.document_created_at = made.finalised_at = None
+        made.steps = []
+        made.sent_to_connect(now - timedelta(minutes=minutes_before))
+        return made
+
+    found, given_up = sent("found", 3), sent("given-up", 3)
+    found.document_created(DocumentRecord("9", "found", "sales_order"), now)
+    given_up.connect_not_shown(ReviewReason.of(ReasonCode.CONNECT_NOT_SHOWN, "look"), now)
+    store(uow, sent("due", 3), sent("not-yet", 1), found, given_up)
+    # When the sweeper asks with REST credentials to look with, Then only the due one is read
+    with uow:
+        due = uow.inbox.awaiting_work("shop-a", OwedWork.of(connect, reads_back=True),
+                                      now - SOONEST)
+        without_rest = uow.inbox.awaiting_work("shop-a", OwedWork.of(connect), now - SOONEST)
+    assert [i.order_id for i in due if revisit_due(i, now)] == ["due"]
+    # (the databases leave the one not due yet out by the index on the next visit's time; the
+    # in-memory store reads it and the rule leaves it)
+    assert {i.order_id for i in due} <= {"due", "not-yet"}
+    # and without REST credentials none is (nothing to look with)
+    assert without_rest == []
