@@ -1,14 +1,21 @@
 """What a scenario did, counted where it matters — in the PayTraq sandbox and the inbox — and
 the invariants: one document, payment and e-mail per order; one client per buyer; nothing lost;
-no 5xx where none is allowed; settled within two minutes of the last fault."""
+no 5xx where none is allowed; settled within two minutes of the last fault.
+
+Where PayTraq leaves the service unsure whether a write happened (a sales order's payment whose
+answer was a 500: an overpayment cannot be looked up), the service asks a person instead of
+guessing. The run answers as the shop's accountant would — it looks in PayTraq (the sandbox's
+state) and runs `sales-inbox inbox payment ORDER_ID --booked|--not-booked` — and counts the
+orders that needed it ("asked"): an order settled that way is settled, never lost."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from chaos.deployment import Deployment
+from chaos.deployment import BIN, Deployment
 
 SETTLE_WITHIN = 120.0  # seconds after the last fault
 GIVE_UP_AFTER = 600.0  # stop waiting (the scenario is then reported as not settled)
@@ -26,6 +33,7 @@ class Outcome:
     duplicates: int = 0
     lost: int = 0
     errors_5xx: int = 0
+    asked: int = 0  # orders a person was asked about (a write PayTraq left uncertain)
     settle_seconds: float | None = None
     allowed_5xx: bool = True
     notes: list[str] = field(default_factory=list)
@@ -71,13 +79,35 @@ def _settled(deployment: Deployment, order_ids: set[str]) -> bool:
     return done == order_ids
 
 
-def wait_until_settled(deployment: Deployment, order_ids: set[str], since: float) -> float | None:
-    """Seconds from `since` (the last fault, as time.monotonic()) until every order is done."""
+def wait_until_settled(deployment: Deployment, order_ids: set[str], since: float,
+                       outcome: Outcome) -> float | None:
+    """Seconds from `since` (the last fault, as time.monotonic()) until every order is done;
+    an order waiting for a person's answer gets it on the way (outcome.asked)."""
+    answered: set[str] = set()
     while time.monotonic() - since < GIVE_UP_AFTER:
         if _settled(deployment, order_ids):
             return time.monotonic() - since
+        answered |= answer_uncertain_payments(deployment, order_ids)
+        outcome.asked = len(answered)
         time.sleep(1.0)
     return None
+
+
+def answer_uncertain_payments(deployment: Deployment, order_ids: set[str]) -> set[str]:
+    """What the accountant does for a `payment_uncertain` review: look in PayTraq whether the
+    payment is there and say so with the command the review names."""
+    with deployment.uow as uow:
+        waiting = [item.order_id for item in uow.inbox.list(deployment.channel_id)
+                   if item.order_id in order_ids and item.status.value == "needs_review"
+                   and any(r.code.value == "payment_uncertain" for r in item.reasons)]
+    if not waiting:
+        return set()
+    payments = _per_order(deployment, set(waiting))
+    for order_id in waiting:
+        answer = "--booked" if payments[order_id][1] else "--not-booked"
+        subprocess.run([str(BIN), "inbox", "payment", order_id, answer], env=deployment.processes.env,
+                       capture_output=True, timeout=120, check=True)
+    return set(waiting)
 
 
 def count(outcome: Outcome, deployment: Deployment, order_ids: set[str],
@@ -98,7 +128,7 @@ def count(outcome: Outcome, deployment: Deployment, order_ids: set[str],
 
 COLUMNS = [("scenario", 22), ("orders", 7), ("deliveries", 10), ("documents", 9),
            ("payments", 8), ("e-mails", 7), ("clients/buyer", 13), ("duplicates", 10),
-           ("lost", 5), ("5xx", 5), ("settle s", 8)]
+           ("lost", 5), ("5xx", 5), ("asked", 5), ("settle s", 8)]
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -109,7 +139,7 @@ def table(outcomes: list[Outcome]) -> str:
         settle = "-" if not o.orders else ("never" if o.settle_seconds is None
                                            else f"{o.settle_seconds:.0f}")
         values = [o.scenario, o.orders, o.deliveries, o.documents, o.payments, o.emails,
-                  o.clients_per_buyer, o.duplicates, o.lost, o.errors_5xx, settle]
+                  o.clients_per_buyer, o.duplicates, o.lost, o.errors_5xx, o.asked, settle]
         lines.append(" ".join(f"{v:>{w}}" if i else f"{v:<{w}}"
                               for i, (v, (_, w)) in enumerate(zip(values, COLUMNS, strict=True))))
     return "\n".join(lines)

@@ -41,7 +41,7 @@ def _burst(deployment: Deployment, controls: Controls, name: str, orders: int,
     last_fault = after() if after is not None else last_fault
     since = max(last_fault, time.monotonic())
     outcome = Outcome(name)
-    outcome.settle_seconds = wait_until_settled(deployment, set(placed), since)
+    outcome.settle_seconds = wait_until_settled(deployment, set(placed), since, outcome)
     after = controls.webhook_report()
     outcome.deliveries = after["attempts"] - before["attempts"]
     outcome.errors_5xx = fives(before, after)
