@@ -10,6 +10,7 @@ from adapters.storage.catalogue_repository import SqlCatalogueMirror
 from adapters.storage.channel_repository import SqlChannelRepository
 from adapters.storage.crypto import SecretBox
 from adapters.storage.delivery_repository import SqlDeliveryRepository
+from adapters.storage.engine import LOCK_TIMEOUT
 from adapters.storage.inbox_repository import SqlInboxRepository
 from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
 from adapters.storage.transaction import Transaction
@@ -29,7 +30,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     inbox: SqlInboxRepository
 
-    def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = 10.0):
+    def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = LOCK_TIMEOUT):
         self.engine, self._secrets, self.lock_timeout = engine, secrets, lock_timeout
         self._transaction: Transaction | None = None
         self._channels_seen: dict = {}
