@@ -34,13 +34,14 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.engine, self._secrets, self.lock_timeout = engine, secrets, lock_timeout
         self._transaction: Transaction | None = None
         self._channels_seen: dict = {}
+        self._items_committed: dict = {}  # across its `with` blocks: as_committed_here
         self._fresh()
 
     def _fresh(self) -> None:
         if self._transaction is not None:
             self._transaction.close()
         tx = self._transaction = Transaction(self.engine, self.lock_timeout)
-        self.inbox = SqlInboxRepository(tx)
+        self.inbox = SqlInboxRepository(tx, self._items_committed)
         self.channels = SqlChannelRepository(tx, self._secrets, self._channels_seen)
         self.deliveries = SqlDeliveryRepository(tx)
         self.clients = SqlClientCache(tx)
