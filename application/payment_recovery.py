@@ -58,13 +58,19 @@ def unanswered_attempt(steps: list[Step]) -> tuple[Step | None, str | None]:
     return attempt, answer
 
 
+def nothing_to_look_up(steps: list[Step]) -> bool:
+    """No earlier attempt, or a person said it booked nothing: no payment to look for."""
+    attempt, answer = unanswered_attempt(steps)
+    return attempt is None or answer == "no"
+
+
 def earlier_payment(accounting: AccountingPort, sale: SaleRecord, steps: list[Step],
                     order: SalesOrder) -> PaymentReceipt | ReviewReason | None:
     """The payment an earlier attempt booked; None when it surely booked nothing (or there
     was none); a review reason when nobody can tell."""
-    attempt, answer = unanswered_attempt(steps)
-    if attempt is None or answer == "no":
+    if nothing_to_look_up(steps):
         return None
+    attempt, answer = unanswered_attempt(steps)
     intent = PaymentIntent.of(attempt)
     overpayment = sale.sale_type == "sales_order"
     if answer == "yes":

@@ -4,6 +4,7 @@ bodies of a call made for an order (secrets masked when captured) sit beside it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,6 +17,9 @@ from application.ports import AuditEntry, AuditLog, CallBodies
 _COLUMNS = [c for c in audit_log.columns if c.name != "id"]
 _BODY_COLUMNS = [c for c in audit_bodies.columns if c.name not in ("audit_id", "at")]
 MAX_ERROR = 2000
+# built once per process; the ids come back in the order of the rows given (insertmanyvalues)
+_INSERT_ENTRIES = sa.insert(audit_log).returning(audit_log.c.id, sort_by_parameter_order=True)
+_INSERT_BODIES = sa.insert(audit_bodies)
 
 
 class SqlAuditLog(AuditLog):
@@ -23,14 +27,18 @@ class SqlAuditLog(AuditLog):
         self._tx = transaction
 
     def record(self, entry: AuditEntry) -> None:
-        values = {column.name: getattr(entry, column.name) for column in _COLUMNS}
-        if entry.error is not None:
-            values["error"] = entry.error[:MAX_ERROR]
-        result = self._tx.write(sa.insert(audit_log).values(**values))
-        if entry.bodies is not None:
-            kept = {column.name: getattr(entry.bodies, column.name) for column in _BODY_COLUMNS}
-            self._tx.write(sa.insert(audit_bodies).values(
-                audit_id=result.inserted_primary_key[0], at=entry.at, **kept))
+        self.record_many([entry])
+
+    def record_many(self, entries: Sequence[AuditEntry]) -> None:
+        """The entries by one batched INSERT (their ids returned in the order given), then the
+        bodies of those that have them by another: two statements for any batch."""
+        if not entries:
+            return
+        ids = self._tx.write(_INSERT_ENTRIES, [_entry_row(entry) for entry in entries]).scalars()
+        bodies = [_bodies_row(audit_id, entry) for audit_id, entry
+                  in zip(ids.all(), entries, strict=True) if entry.bodies is not None]
+        if bodies:
+            self._tx.write(_INSERT_BODIES, bodies)
 
     def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         statement = sa.select(*_COLUMNS).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
@@ -67,6 +75,18 @@ class SqlAuditLog(AuditLog):
             .limit(limit)
         )
         return [_with_bodies(row) for row in self._tx.read(statement)]
+
+
+def _entry_row(entry: AuditEntry) -> dict:
+    row = {column.name: getattr(entry, column.name) for column in _COLUMNS}
+    if entry.error is not None:
+        row["error"] = entry.error[:MAX_ERROR]
+    return row
+
+
+def _bodies_row(audit_id: int, entry: AuditEntry) -> dict:
+    row = {column.name: getattr(entry.bodies, column.name) for column in _BODY_COLUMNS}
+    return {**row, "audit_id": audit_id, "at": entry.at}
 
 
 def _with_bodies(row: sa.RowMapping) -> AuditEntry:

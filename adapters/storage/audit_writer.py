@@ -49,8 +49,7 @@ class AuditWriter:
             return 0
         try:
             with self.uow_factory() as uow:
-                for entry in entries:
-                    uow.audit.record(entry)
+                uow.audit.record_many(entries)
                 uow.commit()
         except Exception as error:  # keep them for the next round rather than lose them
             logger.warning("audit_log_write_failed", error=str(error), entries=len(entries))

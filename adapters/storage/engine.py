@@ -11,6 +11,9 @@ from sqlalchemy.engine import URL, make_url
 DEFAULT_URL = "sqlite:///var/sales-inbox.sqlite3"
 BEGIN_MODE = "sales_inbox.begin"  # Connection.info key: "BEGIN IMMEDIATE" for the write lock,
 # None for no BEGIN (one read statement)
+LOCK_TIMEOUT = 10.0  # seconds a unit of work waits for a lock, unless it asks otherwise
+SESSION_LOCK_TIMEOUT = "sales_inbox.lock_timeout_ms"  # Connection.info: PostgreSQL's session
+# lock_timeout, set when the connection is made; a transaction wanting another sets its own
 
 
 def database_url(url: str | URL | None = None) -> URL:
@@ -28,7 +31,24 @@ def make_engine(url: str | URL | None = None, *, busy_timeout: float = 15.0, ech
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, busy_timeout, echo)
-    return sa.create_engine(parsed, pool_pre_ping=True, echo=echo, hide_parameters=True)
+    return _postgresql_engine(parsed, echo)
+
+
+def _postgresql_engine(url: URL, echo: bool) -> sa.Engine:
+    """Each connection waits `LOCK_TIMEOUT` for a lock from the start (a session setting, made
+    once per connection rather than a `SET LOCAL` per transaction)."""
+    engine = sa.create_engine(url, pool_pre_ping=True, echo=echo, hide_parameters=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, record) -> None:  # noqa: ANN001
+        timeout_ms = int(LOCK_TIMEOUT * 1000)
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a session setting no rollback can undo
+        dbapi_connection.execute(f"SET lock_timeout = {timeout_ms}")
+        dbapi_connection.autocommit = autocommit
+        record.info[SESSION_LOCK_TIMEOUT] = timeout_ms
+
+    return engine
 
 
 def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:

@@ -6,6 +6,7 @@ once per process; an unchanged order is not encoded again (rows.py)."""
 
 from __future__ import annotations
 
+import copy
 import functools
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,7 @@ _BY_KEY = (_c.channel_id == sa.bindparam("k_channel"), _c.order_id == sa.bindpar
 _GET = sa.select(*_COLUMNS).where(*_BY_KEY)
 _GET_LOCKED = _GET.with_for_update()
 _INSERT = sa.insert(inbox_items)
+MAX_COMMITTED_KEPT = 64  # items a unit of work keeps as it last committed them
 
 
 @functools.cache
@@ -45,8 +47,9 @@ def _update_of(columns: tuple[str, ...]) -> sa.Update:
 
 
 class SqlInboxRepository(InboxRepository):
-    def __init__(self, transaction: Transaction):
+    def __init__(self, transaction: Transaction, committed: dict[Key, InboxItem] | None = None):
         self._tx = transaction
+        self._committed = {} if committed is None else committed  # kept by the unit of work
         self.seen: dict[Key, InboxItem] = {}
         self._stored: dict[Key, dict[str, Any]] = {}  # the row as last read or written
         self._orders: dict[Key, SalesOrder] = {}  # the order that row was made of
@@ -66,6 +69,10 @@ class SqlInboxRepository(InboxRepository):
         self.seen[key] = item
         self._remember(key, item, item_to_row(item))  # as it would be written: unchanged
         return item
+
+    def as_committed_here(self, channel_id: str, order_id: str) -> InboxItem | None:
+        item = self._committed.get((channel_id, order_id))
+        return item if item is not None else self.get(channel_id, order_id)
 
     def add(self, item: InboxItem) -> None:
         self.seen[(item.channel_id, item.order_id)] = item
@@ -143,10 +150,13 @@ class SqlInboxRepository(InboxRepository):
             self._written.append((key, row))
 
     def committed(self) -> None:
+        if len(self._committed) > MAX_COMMITTED_KEPT:
+            self._committed.clear()
         for key, row in self._written:
             item = self.seen[key]
             item.version += 1
             self._remember(key, item, {**row, "version": item.version})
+            self._committed[key] = copy.copy(item)  # its fields as committed, not as changed next
         self._written = []
 
     def forget(self) -> None:

@@ -7,7 +7,9 @@ does); the first write, or a lock, opens `BEGIN IMMEDIATE`, which takes
 the database-wide write lock until commit or rollback. Holding that lock from the start means a
 write never fails on a stale snapshot, and two workers never hold an order at once.
 
-Waiting longer than `lock_timeout` for a lock raises StorageBusy (a TransientError: retry)."""
+Waiting longer than `lock_timeout` for a lock raises StorageBusy (a TransientError: retry).
+PostgreSQL's connections wait the usual `LOCK_TIMEOUT` from when they are made (engine.py); a
+transaction told otherwise sets its own with `SET LOCAL`, which ends with it."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from adapters.storage.engine import BEGIN_MODE
+from adapters.storage.engine import BEGIN_MODE, SESSION_LOCK_TIMEOUT
 from application.errors import StorageBusy
 
 _PG_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock, serialization
@@ -103,6 +105,6 @@ class Transaction:
                 connection.info[BUSY_TIMEOUT] = timeout_ms
             connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE" if write else None  # a lone read
         connection.begin()
-        if self.dialect == "postgresql":
+        if self.dialect == "postgresql" and connection.info.get(SESSION_LOCK_TIMEOUT) != timeout_ms:
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
         return connection

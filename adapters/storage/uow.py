@@ -10,6 +10,7 @@ from adapters.storage.catalogue_repository import SqlCatalogueMirror
 from adapters.storage.channel_repository import SqlChannelRepository
 from adapters.storage.crypto import SecretBox
 from adapters.storage.delivery_repository import SqlDeliveryRepository
+from adapters.storage.engine import LOCK_TIMEOUT
 from adapters.storage.inbox_repository import SqlInboxRepository
 from adapters.storage.stock_repositories import SqlSalesCache, SqlStockRuns
 from adapters.storage.transaction import Transaction
@@ -30,11 +31,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     inbox: SqlInboxRepository
 
-    def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = 10.0,
+    def __init__(self, engine: sa.Engine, secrets: SecretBox, *, lock_timeout: float = LOCK_TIMEOUT,
                  webhook_keys: WebhookKeyCache | None = None):
         self.engine, self._secrets, self.lock_timeout = engine, secrets, lock_timeout
         self._transaction: Transaction | None = None
         self._channels_seen: dict = {}
+        self._items_committed: dict = {}  # across its `with` blocks: as_committed_here
         # shared by the process's units of work over the engine (a test may pass its own)
         self._webhook_keys = webhook_keys or cache_for(engine)
         self._fresh()
@@ -43,7 +45,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self._transaction is not None:
             self._transaction.close()
         tx = self._transaction = Transaction(self.engine, self.lock_timeout)
-        self.inbox = SqlInboxRepository(tx)
+        self.inbox = SqlInboxRepository(tx, self._items_committed)
         self.channels = SqlChannelRepository(tx, self._secrets, self._channels_seen,
                                              self._webhook_keys)
         self.deliveries = SqlDeliveryRepository(tx)

@@ -6,10 +6,12 @@ from application.ports import UnitOfWork
 
 
 def process_when_ready(event: OrderChanged, uow: UnitOfWork) -> list[Command]:
-    """Automatic processing, when the channel's switch is on and its trigger is met."""
+    """Automatic processing, when the channel's switch is on and its trigger is met. The item
+    as this message's own commit left it will do (ProcessOrder reads it afresh under the order
+    lock and decides again; whoever changed it since sends their own OrderChanged)."""
     with uow:
         channel = uow.channels.get(event.channel_id)
-        item = uow.inbox.get(event.channel_id, event.order_id)
+        item = uow.inbox.as_committed_here(event.channel_id, event.order_id)
         if channel is None or item is None or item.is_cancelled:
             return []
         if channel.settings.ready_to_process(item.order):

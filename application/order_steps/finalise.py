@@ -1,10 +1,14 @@
 """Step: approve (orders, pro-formas) or post (invoices, receipts) the draft when the channel
-says so; a document finalised in PayTraq by a person is recorded as such."""
+says so; a document finalised in PayTraq by a person is recorded as such. The record is
+committed before any later outside call: at once, or by the payment's write-ahead commit when
+that comes next with no call between (a crash before it loses only the record; the next run
+reads the status back and finds the document final, with no second approve/post)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from application.order_steps.payment import declared_next
 from application.order_steps.run import OrderRun
 from domain.sale_status import is_posted_type, status_when_finalised
 
@@ -19,5 +23,6 @@ def finalise_document(run: OrderRun) -> bool:
         sale = run.sale = replace(sale, status=status_when_finalised(sale.sale_type))
     if not sale.is_draft and not sale.is_voided and not item.is_finalised:
         item.document_finalised(sale.status, run.clock.now())
-        run.commit()
+        if not declared_next(run):  # else the payment's write-ahead commit, next, carries it
+            run.commit()
     return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 import structlog
 
 from application.order_steps.run import OrderRun
-from application.payment_recovery import PaymentIntent, earlier_payment
+from application.payment_recovery import PaymentIntent, earlier_payment, nothing_to_look_up
 from application.ports import PaymentRequest, SaleRecord
 from application.write_ahead import ADDING_PAYMENT
 from domain.documents import document_comment
@@ -19,28 +19,43 @@ from domain.settings import DocumentType, PaymentMapping
 logger = structlog.get_logger()
 
 def add_payment(run: OrderRun) -> bool:
+    booking = payment_to_book(run)
+    if isinstance(booking, ReviewReason):
+        run.problems.append(booking)
+    elif booking is not None:
+        _book(run, run.sale, booking)
+    return True
+
+
+def payment_to_book(run: OrderRun) -> PaymentMapping | ReviewReason | None:
+    """The money account the payment goes to; why it cannot be booked; None when none is owed."""
     if not run.item.owes(run.settings).payment:
-        return True
+        return None
     method = run.order.payment_method
     mapping = run.settings.payment_mapping_for(method)
     if mapping is None:
-        run.problems.append(ReviewReason.of(
+        return ReviewReason.of(
             ReasonCode.UNMAPPED_PAYMENT_METHOD,
             f"payment method '{method}' has no PayTraq money account in the channel's payment "
             "settings (Apmaksu uzstādījumi); the payment was not added",
             method=method,
-        ))
-        return True
+        )
     sale = run.sale
     if sale.sale_type != DocumentType.SALES_ORDER and sale.is_draft:
-        run.problems.append(ReviewReason.of(
+        return ReviewReason.of(
             ReasonCode.PAYMENT_NEEDS_FINAL_DOCUMENT,
             f"the {sale.sale_type} is still Draft (Approve/Post is off): post it in PayTraq, "
             "then process the order again to add the payment",
-        ))
-        return True
-    _book(run, sale, mapping)
-    return True
+        )
+    return mapping
+
+
+def declared_next(run: OrderRun) -> bool:
+    """Whether this step's first act will be its write-ahead commit, with no outside call
+    before it: a payment to book and no earlier attempt to look for first. A step before it
+    may then leave its record to that commit."""
+    return (isinstance(payment_to_book(run), PaymentMapping)
+            and nothing_to_look_up(run.item.steps))
 
 
 def _book(run: OrderRun, sale: SaleRecord, mapping: PaymentMapping) -> None:

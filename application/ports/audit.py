@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import abc
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -64,6 +65,11 @@ class AuditEntry:
 class AuditLog(abc.ABC):
     @abc.abstractmethod
     def record(self, entry: AuditEntry) -> None: ...
+
+    def record_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Record each entry, in order (an adapter may write them as one batch)."""
+        for entry in entries:
+            self.record(entry)
 
     @abc.abstractmethod
     def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:

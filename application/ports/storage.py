@@ -60,6 +60,12 @@ class InboxRepository(abc.ABC):
     @abc.abstractmethod
     def get(self, channel_id: str, order_id: str, for_update: bool = False) -> InboxItem | None: ...
 
+    def as_committed_here(self, channel_id: str, order_id: str) -> InboxItem | None:
+        """The item as this unit of work last committed it (a shallow copy: its order and status
+        as they were), else as read now; not to be changed. It may be older than the database's: only for a decision that whoever acts on
+        it checks again on a fresh read (anyone who changed it since sends their own event)."""
+        return self.get(channel_id, order_id)
+
     @abc.abstractmethod
     def add(self, item: InboxItem) -> None: ...
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from adapters.errors import SecretKeyError
 from adapters.storage.crypto import SecretBox
 from adapters.storage.tables import channel_credentials
+from adapters.storage.transaction import Transaction
 from adapters.storage.uow import SqlAlchemyUnitOfWork
 from application.errors import StorageBusy, UnknownChannel
 from application.ports import ChannelCredentials
@@ -174,3 +175,20 @@ def test_a_change_rolled_back_is_not_read_back_in_the_same_unit_of_work(stored):
     with uow:
         assert uow.channels.get("shop-a").name == rich_channel("shop-a").name
         assert uow.channels.credentials("shop-a").paytraq_api_token == SECRET
+
+
+def test_postgresql_waits_for_a_lock_as_long_as_each_unit_of_work_was_told(database):
+    # Given PostgreSQL's pooled connections, set to the usual wait once when made
+    if database.engine is None or database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's lock_timeout")
+    show = sa.text("SHOW lock_timeout")
+    waits = []
+    # When units of work with the usual wait, a short one, and the usual again (one rolled
+    # back) take locks one after the other
+    for seconds, ends in ((10.0, "rollback"), (0.3, "commit"), (10.0, "rollback"), (10.0, "x")):
+        transaction = Transaction(database.engine, seconds)
+        waits.append(transaction.read(show, lock=True)[0]["lock_timeout"])
+        transaction.commit() if ends == "commit" else transaction.rollback()
+        transaction.close()
+    # Then each waits what it was told: a short wait never stays with the connection
+    assert waits == ["10s", "300ms", "10s", "10s"]
