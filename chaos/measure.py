@@ -103,11 +103,15 @@ def answer_uncertain_payments(deployment: Deployment, order_ids: set[str]) -> se
     if not waiting:
         return set()
     payments = _per_order(deployment, set(waiting))
-    for order_id in waiting:
+    answered = set()
+    for order_id in waiting:  # a command that fails (the item moved on meanwhile) is looked
+        # at again on the next round
         answer = "--booked" if payments[order_id][1] else "--not-booked"
-        subprocess.run([str(BIN), "inbox", "payment", order_id, answer], env=deployment.processes.env,
-                       capture_output=True, timeout=120, check=True)
-    return set(waiting)
+        done = subprocess.run([str(BIN), "inbox", "payment", order_id, answer],
+                              env=deployment.processes.env, capture_output=True, timeout=120)
+        if done.returncode == 0:
+            answered.add(order_id)
+    return answered
 
 
 def count(outcome: Outcome, deployment: Deployment, order_ids: set[str],
