@@ -74,8 +74,11 @@ def _settled(deployment: Deployment, order_ids: set[str]) -> bool:
     if any(c != (1, 1, 1) for c in counts.values()):
         return False
     with deployment.uow as uow:
+        # done: e-mailed, and paid (status "paid" when a person settled the payment after
+        # the e-mail went out: the inbox shows the last step taken)
         done = {i.order_id for i in uow.inbox.list(deployment.channel_id)
-                if i.order_id in order_ids and i.status.value == "emailed"}
+                if i.order_id in order_ids and i.emailed_at is not None
+                and i.payment is not None and i.status.value in ("emailed", "paid")}
     return done == order_ids
 
 
