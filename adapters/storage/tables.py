@@ -1,4 +1,7 @@
-"""The database schema, as SQLAlchemy Core tables. Migrations must produce exactly this."""
+"""The database schema, as SQLAlchemy Core tables. Migrations must produce exactly this.
+
+Over 250 lines on purpose: one table definition after another, kept in one file so the schema
+is read (and compared with the migrations) in one place."""
 
 from __future__ import annotations
 

@@ -125,13 +125,7 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
     )
     email_via = r.choice("email_via", EmailVia)
     new_creds = _credentials(r, creds, email_via)
-    transport = (r.choice("paytraq_transport", PayTraqTransport) if "paytraq_transport" in form
-                 else None) or current.paytraq_transport
-    if transport is PayTraqTransport.CONNECT and not new_creds.paytraq_connect_url:
-        errors["paytraq_connect_url"] = _("PayTraq Connect needs the channel's Connect URL.")
-    currency = r.text("currency", 3).upper() or current.currency
-    if not (len(currency) == 3 and currency.isalpha()):
-        errors["currency"] = _("A three-letter currency code, e.g. EUR.")
+    transport, currency = _paytraq_company(r, current, new_creds)
     settings = replace(
         current,
         auto_process=r.flag("auto_process"),
@@ -156,6 +150,19 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
     if errors:
         return ChannelForm(name=name, errors=errors)
     return ChannelForm(settings, new_creds, name)
+
+
+def _paytraq_company(r: _Reader, current: ChannelSettings,
+                     creds: ChannelCredentials) -> tuple[PayTraqTransport, str]:
+    """How documents reach PayTraq (Connect needs its URL) and the company's currency."""
+    transport = (r.choice("paytraq_transport", PayTraqTransport)
+                 if "paytraq_transport" in r.form else None) or current.paytraq_transport
+    if transport is PayTraqTransport.CONNECT and not creds.paytraq_connect_url:
+        r.errors["paytraq_connect_url"] = _("PayTraq Connect needs the channel's Connect URL.")
+    currency = r.text("currency", 3).upper() or current.currency
+    if not (len(currency) == 3 and currency.isalpha()):
+        r.errors["currency"] = _("A three-letter currency code, e.g. EUR.")
+    return transport, currency
 
 
 def _payment_table(r: _Reader, form, methods: list[str]) -> tuple[list, list]:
