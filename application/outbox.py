@@ -1,29 +1,26 @@
-"""The webhook outbox: a delivery counts as handled only once it is on the workers' queue.
+"""The webhook outbox: a stored delivery reaches the workers' queue, whatever fails in between.
 
-The web stores a body and queues it (application/handlers/accept_delivery.py) in one of two
-ways, and what is committed means the same in both:
-- one transaction (PostgreSQL): the body is inserted already marked queued (`queued_at`), the
-  message is sent, then the transaction commits. A committed `queued_at` means the broker took
-  the message; a broker error takes the mark back first, so the body is committed unqueued. If
-  the commit itself fails, Mozello got no 200 and sends the body again, and the message already
-  sent names a delivery that never appears: the worker, which may also simply be faster than
-  the commit, waits for the storing transaction to end (DeliveryRepository.wait_for) and drops
-  a delivery that was never stored.
-- two short transactions (SQLite, whose one write lock must not be held over the broker call):
-  the body is committed unqueued, sent, then marked queued. Unqueued here may mean "being sent
-  right now" — for milliseconds, far under SWEEP_AFTER.
+The web commits every body first (application/handlers/accept_delivery.py), then hands the
+delivery to an outbox, which sends it and records `queued_at`. Committing first means a message
+always names a stored delivery, and no transaction ever waits on the broker. Two outboxes:
+- `SendNow` sends in the request and reports a refusal: the web answers 503, Mozello retries,
+  and the retry (a duplicate whose first was never queued) queues that first delivery. The demo
+  uses it, and tests that look at the queue right after a request.
+- the web process's relay (entrypoints/web/relay.py) takes the delivery off the request and
+  sends what has gathered in one message, recorded by one UPDATE: under a burst of webhooks,
+  sending costs a message per batch rather than per webhook, and a request never waits on
+  Redis. A body it could not send (the broker down, the process killed) is stored unqueued.
 
-So the sweep needs no rule of its own: a committed first delivery still unqueued after
-SWEEP_AFTER is one the broker never took (or whose mark a crash lost). Mozello's retry of the
-same body finds it (a duplicate whose first was never queued queues that first), and the
-scheduler's prompt sweep queues whatever is left — so no delivery waits for the 10-minute
-catch-up poll. The sweep sends, then marks and commits: a crash in between sends it once more
-on the next sweep, which the worker's idempotent receive absorbs. What it needs of the store is
-part of the DeliveryRepository port (application/ports/storage.py)."""
+Either way, the scheduler's prompt sweep (`queue_unqueued`) queues a first delivery still
+unqueued after SWEEP_AFTER — so no delivery waits for the 10-minute catch-up poll. Every sender
+sends, then marks and commits: a crash in between sends it once more later, which the worker's
+idempotent receive absorbs. What it needs of the store is part of the DeliveryRepository port
+(application/ports/storage.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import abc
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import structlog
@@ -33,8 +30,33 @@ from application.ports import Clock, RawDelivery, UnitOfWork
 logger = structlog.get_logger()
 
 Enqueue = Callable[[str, str], None]  # (channel id, delivery id) -> on the workers' queue
-SWEEP_AFTER = timedelta(seconds=15)  # a webhook request normally queues its body in milliseconds
+# [(channel id, delivery id), ...] -> on the workers' queue, as one message
+EnqueueMany = Callable[[Sequence[tuple[str, str]]], None]
+SWEEP_AFTER = timedelta(seconds=15)  # a webhook's body is normally queued within milliseconds
 SWEEP_BATCH = 500
+
+
+class DeliveryOutbox(abc.ABC):
+    """Where the web hands a committed delivery that is owed to the workers."""
+
+    @abc.abstractmethod
+    def send(self, uow: UnitOfWork, delivery: RawDelivery) -> bool:
+        """False when it could not be sent now (it stays stored, unqueued, for a retry)."""
+
+
+class SendNow(DeliveryOutbox):
+    """Send in the request: a broker error is reported, and the body stays unqueued."""
+
+    def __init__(self, enqueue: Enqueue, clock: Clock):
+        self.enqueue, self.clock = enqueue, clock
+
+    def send(self, uow: UnitOfWork, delivery: RawDelivery) -> bool:
+        try:
+            queue(uow, delivery, self.enqueue, self.clock)
+        except Exception as error:  # the broker is down: kept, unqueued, for the retry
+            not_queued([delivery.id], error)
+            return False
+        return True
 
 
 def to_queue(uow: UnitOfWork, stored: RawDelivery) -> RawDelivery | None:
@@ -52,7 +74,15 @@ def queue(uow: UnitOfWork, delivery: RawDelivery, enqueue: Enqueue, clock: Clock
     """Put a committed delivery on the queue, then record that it is there. An error from the
     broker propagates: the delivery stays unqueued for the retry or the sweep."""
     enqueue(delivery.channel_id, delivery.id)
-    uow.deliveries.mark_queued(delivery.id, clock.now())
+    uow.deliveries.mark_queued([delivery.id], clock.now())
+    uow.commit()
+
+
+def queue_together(uow: UnitOfWork, owed: Sequence[tuple[str, str]], enqueue_many: EnqueueMany,
+                   clock: Clock) -> None:
+    """Put committed deliveries on the queue as one message, then record it by one UPDATE."""
+    enqueue_many(owed)
+    uow.deliveries.mark_queued([delivery_id for _, delivery_id in owed], clock.now())
     uow.commit()
 
 
@@ -65,3 +95,8 @@ def queue_unqueued(uow_factory: Callable[[], UnitOfWork], enqueue: Enqueue, cloc
     if waiting:
         logger.info("deliveries_requeued", deliveries=len(waiting))
     return len(waiting)
+
+
+def not_queued(delivery_ids: Sequence[str], error: Exception) -> None:
+    logger.error("webhook_not_queued", delivery_ids=list(delivery_ids), error=str(error),
+                 kind=type(error).__name__)

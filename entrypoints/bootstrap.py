@@ -7,9 +7,10 @@ is passed in."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import dramatiq
 
@@ -18,6 +19,9 @@ from entrypoints.config import Config
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime, Storage, build_runtime, set_runtime
 from entrypoints.worker.broker import setup_broker
+
+if TYPE_CHECKING:
+    from entrypoints.web.relay import DeliveryRelay
 
 Dispatch = Callable[[Command], bool]
 
@@ -33,6 +37,17 @@ class Process:
     def enqueue_delivery(self, channel_id: str, delivery_id: str) -> None:
         """Hand a stored webhook delivery to the workers."""
         self.actors.receive_delivery.send(channel_id, delivery_id)
+
+    def enqueue_deliveries(self, owed: Sequence[tuple[str, str]]) -> None:
+        """Hand stored webhook deliveries [(channel id, delivery id)] over as one message."""
+        self.actors.receive_deliveries.send([list(pair) for pair in owed])
+
+    def relay(self) -> DeliveryRelay:
+        """The web process's outbox: webhooks' bodies sent after their answers, in batches."""
+        from entrypoints.web.relay import DeliveryRelay
+
+        return DeliveryRelay(self.runtime.uow_factory, self.enqueue_deliveries,
+                             self.runtime.clock)
 
     def stop(self) -> None:
         set_runtime(None)

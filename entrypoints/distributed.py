@@ -29,7 +29,7 @@ def wsgi_app():
     from entrypoints.web.app import create_app
 
     process = start_process(load_config())
-    return create_app(process.runtime, process.enqueue_delivery)
+    return create_app(process.runtime, process.relay())
 
 
 def run_web(config: Config, host: str, port: int, workers: int) -> None:

@@ -42,8 +42,9 @@ def serve(config: Config) -> None:
     if sandboxes is not None:
         ensure_sandbox_channel(storage.uow_factory(), sandboxes, config.public_url)
     stop_workers = _start_embedded_workers(process, config) if config.embedded else None
-    server = make_server(config.host, config.port,
-                         create_app(process.runtime, process.enqueue_delivery), threaded=True)
+    relay = process.relay()
+    server = make_server(config.host, config.port, create_app(process.runtime, relay),
+                         threaded=True)
     logger.info("serving", url=f"http://{config.host}:{server.server_port}",
                 mode="embedded" if config.embedded else "distributed",
                 database=config.database_url.split("://")[0])
@@ -51,6 +52,7 @@ def serve(config: Config) -> None:
     try:
         server.serve_forever()
     finally:
+        relay.flush()  # to the workers while they still run
         if stop_workers:
             stop_workers()
         if sandboxes is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from adapters.memory.store import MemoryStore
@@ -98,19 +99,20 @@ class MemoryDeliveries(DeliveryRepository):
             time.sleep(0.005)
         return found
 
+    def keep(self, delivery: RawDelivery) -> RawDelivery:
+        return self.add(delivery)  # the memory store has no transactions to leave out
+
     def first_of(self, channel_id: str, fingerprint: str) -> RawDelivery | None:
         return next((d for d in self._all() if d.channel_id == channel_id
                      and d.fingerprint == fingerprint and d.error is None and not d.duplicate),
                     None)
 
-    def mark_queued(self, delivery_id: str, at: datetime) -> None:
-        self.queued[delivery_id] = at
+    def mark_queued(self, delivery_ids: Sequence[str], at: datetime) -> None:
+        for delivery_id in delivery_ids:
+            self.queued[delivery_id] = at
 
     def refuse(self, delivery_id: str, error: str) -> None:
         self.refused[delivery_id] = error
-
-    def unmark_queued(self, delivery_id: str) -> None:
-        self.queued[delivery_id] = None
 
     def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
         with self.store.lock:

@@ -5,6 +5,7 @@ Each delivery records when it reached the workers' queue (application/outbox.py)
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.column_types import UtcDateTime
 from adapters.storage.tables import FIRST_DELIVERY, raw_deliveries
-from adapters.storage.transaction import Transaction
+from adapters.storage.transaction import Transaction, rows_of
 from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
 
 
@@ -29,8 +30,9 @@ _ANOTHER = sa.insert(raw_deliveries)
 _PLACEHOLDER = {dialect: (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
     raw_deliveries).on_conflict_do_nothing().returning(raw_deliveries.c.id)
     for dialect in ("postgresql", "sqlite")}
-_UNQUEUE = (sa.update(raw_deliveries).where(raw_deliveries.c.id == sa.bindparam("delivery_id"))
-            .values(queued_at=None))
+_MARK_QUEUED = (sa.update(raw_deliveries)
+                .where(raw_deliveries.c.id.in_(sa.bindparam("ids", expanding=True)))
+                .values(queued_at=sa.bindparam("at", type_=UtcDateTime)))
 
 
 class SqlDeliveryRepository(DeliveryRepository):
@@ -38,16 +40,22 @@ class SqlDeliveryRepository(DeliveryRepository):
         self._tx = transaction
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
+        return self._store(delivery, lambda statement, row: rows_of(self._tx.write(statement, row)))
+
+    def keep(self, delivery: RawDelivery) -> RawDelivery:
+        return self._store(delivery, self._tx.write_alone)
+
+    def _store(self, delivery: RawDelivery, write) -> RawDelivery:
         """One statement for a first delivery: INSERT … ON CONFLICT DO NOTHING on the unique
         index of first deliveries; a duplicate (nothing inserted) is then kept as such."""
         delivery.id = delivery.id or uuid.uuid4().hex
         delivery.duplicate = False
         if delivery.error is None:
-            if self._tx.write(_FIRST[self._tx.dialect], _row(delivery)).first() is not None:
+            if write(_FIRST[self._tx.dialect], _row(delivery)):
                 return delivery
             delivery.duplicate = True
             delivery.queued_at = None  # a duplicate is never queued itself
-        self._tx.write(_ANOTHER, _row(delivery))
+        write(_ANOTHER, _row(delivery))
         return delivery
 
     def prune(self, received_before: datetime, limit: int) -> int:
@@ -114,16 +122,13 @@ class SqlDeliveryRepository(DeliveryRepository):
             raw_deliveries.c.fingerprint == fingerprint, FIRST_DELIVERY))
         return _delivery(rows[0]) if rows else None
 
-    def mark_queued(self, delivery_id: str, at: datetime) -> None:
-        self._tx.write(sa.update(raw_deliveries).where(raw_deliveries.c.id == delivery_id)
-                       .values(queued_at=at))
+    def mark_queued(self, delivery_ids: Sequence[str], at: datetime) -> None:
+        if delivery_ids:
+            self._tx.write(_MARK_QUEUED, {"ids": list(delivery_ids), "at": at})
 
     def refuse(self, delivery_id: str, error: str) -> None:
         self._tx.write(sa.update(raw_deliveries).where(raw_deliveries.c.id == delivery_id)
                        .values(error=error))
-
-    def unmark_queued(self, delivery_id: str) -> None:
-        self._tx.write(_UNQUEUE, {"delivery_id": delivery_id})
 
     def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
         statement = (

@@ -97,7 +97,6 @@ raw_deliveries = sa.Table(
     sa.Column("duplicate", sa.Boolean, nullable=False),
     sa.Column("error", sa.Text),
     sa.Column("queued_at", UtcDateTime),
-    sa.Index("ix_raw_deliveries_channel_fingerprint", "channel_id", "fingerprint"),
     sa.Index("ix_raw_deliveries_received_at", "received_at"),  # retention
     sa.Index("ix_raw_deliveries_order", "channel_id", "order_id", "received_at"),
     sa.Index("ix_raw_deliveries_channel_received", "channel_id", "received_at"),

@@ -42,6 +42,10 @@ def lock_conflicts_are_transient() -> Iterator[None]:
         raise
 
 
+def rows_of(result: sa.CursorResult) -> list[sa.Row]:
+    return result.all() if result.returns_rows else []
+
+
 class Transaction:
     def __init__(self, engine: sa.Engine, lock_timeout: float):
         self.engine = engine
@@ -69,6 +73,22 @@ class Transaction:
         dict fills the statement's bind parameters."""
         with lock_conflicts_are_transient():
             return self._open(write=True).execute(statement, rows)
+
+    def write_alone(self, statement: sa.Executable, params: dict) -> list[sa.Row]:
+        """A write that is a transaction of its own, committed when this returns, without a
+        BEGIN or COMMIT round trip (PostgreSQL in autocommit; SQLite's own statement-long
+        transaction) — for a statement that needs nothing else to be atomic with it. Inside an
+        open transaction it is part of that one. Its rows, when it returns any."""
+        if self._in_transaction():
+            return rows_of(self.write(statement, params))
+        with lock_conflicts_are_transient(), self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                connection.info[BEGIN_MODE] = None  # no BEGIN: the statement commits itself
+            else:
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+            rows = rows_of(connection.execute(statement, params))
+            connection.commit()  # nothing left to send: the statement committed itself
+            return rows
 
     def commit(self) -> None:
         if self._in_transaction():

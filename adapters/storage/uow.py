@@ -61,10 +61,6 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.login_failures = SqlLoginFailures(tx)
         self.actions = SqlActionLog(tx)
 
-    @property
-    def locks_whole_store(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self._fresh()
         return self

@@ -6,27 +6,23 @@ It is cheap because it does only what the answer depends on: the channel's key c
 short per-process cache (a signature that fails against it is checked once more against a fresh
 read, so a key changed by another process never refuses a good webhook); the body is decoded once
 for its fingerprint, event and order id (the full parse is the worker's); and one INSERT … ON
-CONFLICT DO NOTHING keeps it.
+CONFLICT DO NOTHING keeps it, a transaction of its own (no BEGIN or COMMIT round trips).
 
-A delivery counts as handled only once it is on the workers' queue (application/outbox.py). On
-PostgreSQL that is one transaction: the row is inserted already marked queued, the message is
-sent, and only then is the transaction committed — a committed `queued_at` always means the
-broker took the message; a broker error takes the mark back before the commit. On SQLite, whose
-one write lock would be held over the broker call (every other writer waiting on Redis), the
-body is committed first, then sent and marked in a second short transaction. Either way, when
-queueing fails the body is committed unqueued and the outcome is NOT_QUEUED (the web answers
-503, so Mozello retries), and the retry — or the scheduler's outbox sweep — queues it."""
+The body is committed before anything is sent (application/outbox.py): a message then always
+names a stored delivery, and the store is never held while the broker is waited on. The outbox
+it is handed to says whether it could be sent; when it could not, the outcome is NOT_QUEUED (the
+web answers 503, so Mozello retries), and the retry — or the scheduler's outbox sweep — queues
+it."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 import structlog
 
-from application.outbox import queue, to_queue
+from application.outbox import DeliveryOutbox, to_queue
 from application.ports import Clock, RawDelivery, UnitOfWork, WebhookReader
 
 logger = structlog.get_logger()
@@ -61,30 +57,21 @@ class Acceptance:
 
 
 def accept_delivery(cmd: AcceptDelivery, uow: UnitOfWork, reader: WebhookReader, clock: Clock,
-                    enqueue: Callable[[str, str], None]) -> Acceptance:
+                    outbox: DeliveryOutbox) -> Acceptance:
     with uow:
         signed = _signed(cmd, uow, reader)
         if signed is None:
             return Acceptance(Outcome.UNKNOWN_CHANNEL)
         delivery, outcome = _read(cmd, reader, signed, clock)
-        one_transaction = outcome is Outcome.ACCEPTED and not uow.locks_whole_store
-        if one_transaction:
-            delivery.queued_at = delivery.received_at  # committed only once the broker has it
-        stored = uow.deliveries.add(delivery)
+        stored = uow.deliveries.keep(delivery)
+        uow.commit()  # the key's fresh read, if any, opened a transaction the body is part of
         if outcome is not Outcome.ACCEPTED:
-            uow.commit()
             logger.warning("webhook_refused", outcome=outcome.value, error=stored.error)
             return Acceptance(outcome, stored)
         structlog.contextvars.bind_contextvars(order_id=stored.order_id)
         owed = to_queue(uow, stored)  # itself, or the first delivery of a body never queued
-        if one_transaction:
-            queued = owed is None or _enqueued(uow, owed, stored, enqueue, clock)
-            uow.commit()  # the body, queued or — the broker refused — unqueued
-        else:
-            uow.commit()  # the body first: the broker is not waited on holding the store
-            queued = owed is None or _queued_after(uow, owed, enqueue, clock)
-        if not queued:  # kept, unqueued: for Mozello's retry or the outbox sweep
-            return Acceptance(Outcome.NOT_QUEUED, stored)
+        if owed is not None and not outbox.send(uow, owed):
+            return Acceptance(Outcome.NOT_QUEUED, stored)  # kept, unqueued: for the retry
     logger.info("webhook_received", mozello_event=stored.event, duplicate=stored.duplicate,
                 delivery_id=stored.id, queued=owed.id if owed else None)
     return Acceptance(Outcome.DUPLICATE if stored.duplicate else Outcome.ACCEPTED, stored)
@@ -102,38 +89,6 @@ def _signed(cmd: AcceptDelivery, uow: UnitOfWork, reader: WebhookReader) -> bool
     if fresh is None:
         return None
     return fresh != key and reader.is_signed(cmd.body, cmd.headers, fresh)
-
-
-def _enqueued(uow: UnitOfWork, owed: RawDelivery, stored: RawDelivery,
-              enqueue: Callable[[str, str], None], clock: Clock) -> bool:
-    """In the transaction, before its commit: send `owed` (the new row was inserted marked
-    queued already; an earlier one is marked here). A broker error takes the mark back."""
-    try:
-        enqueue(owed.channel_id, owed.id)
-    except Exception as error:  # the broker is down: kept, unqueued, for the retry
-        _not_queued(owed, error)
-        if owed is stored:
-            uow.deliveries.unmark_queued(owed.id)
-        return False
-    if owed is not stored:
-        uow.deliveries.mark_queued(owed.id, clock.now())
-    return True
-
-
-def _queued_after(uow: UnitOfWork, owed: RawDelivery, enqueue: Callable[[str, str], None],
-                  clock: Clock) -> bool:
-    """After the commit: send `owed`, then mark it queued in a transaction of its own."""
-    try:
-        queue(uow, owed, enqueue, clock)
-    except Exception as error:  # the broker is down: kept, unqueued, for the retry
-        _not_queued(owed, error)
-        return False
-    return True
-
-
-def _not_queued(owed: RawDelivery, error: Exception) -> None:
-    logger.error("webhook_not_queued", delivery_id=owed.id, error=str(error),
-                 kind=type(error).__name__)
 
 
 def _read(cmd: AcceptDelivery, reader: WebhookReader, signed: bool,

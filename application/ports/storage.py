@@ -4,6 +4,7 @@ holds every repository of a message or request (adapters/storage in SQL, adapter
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,6 +140,12 @@ class DeliveryRepository(abc.ABC):
         whatever its `queued_at` said: only a first delivery is ever queued."""
 
     @abc.abstractmethod
+    def keep(self, delivery: RawDelivery) -> RawDelivery:
+        """`add`, committed when it returns, with no transaction around it (a webhook's body:
+        nothing else need be atomic with it, and the web answers as soon as it is stored).
+        Inside a transaction already open it is part of that one, committed with it."""
+
+    @abc.abstractmethod
     def prune(self, received_before: datetime, limit: int) -> int:
         """Forget at most `limit` deliveries received before then; how many were forgotten."""
 
@@ -150,10 +157,11 @@ class DeliveryRepository(abc.ABC):
 
     @abc.abstractmethod
     def wait_for(self, delivery_id: str) -> RawDelivery | None:
-        """The delivery a worker was sent, once no transaction is still storing it: the web
-        sends the message just before it commits (application/handlers/accept_delivery.py), so
-        the worker may look first. None when it was never stored (that transaction rolled back);
-        StorageBusy when the wait takes longer than the lock timeout."""
+        """The delivery a worker was sent, once no transaction is still storing it. The web
+        commits a body before it is sent (application/outbox.py), but a message from any other
+        sender may still arrive first: the worker waits rather than trust the order. None when
+        it was never stored (that transaction rolled back); StorageBusy when the wait takes
+        longer than the lock timeout."""
 
     # --- the webhook outbox (application/outbox.py) ----------------------------------------
     @abc.abstractmethod
@@ -161,16 +169,13 @@ class DeliveryRepository(abc.ABC):
         """The first stored delivery with this fingerprint: the one that gets processed."""
 
     @abc.abstractmethod
-    def mark_queued(self, delivery_id: str, at: datetime) -> None: ...
+    def mark_queued(self, delivery_ids: Sequence[str], at: datetime) -> None:
+        """Record that these deliveries are on the workers' queue (one statement)."""
 
     @abc.abstractmethod
     def refuse(self, delivery_id: str, error: str) -> None:
         """The worker could not read the queued body: keep why. It is no longer a first
         delivery, so the same body again is read (and refused) again rather than ignored."""
-
-    @abc.abstractmethod
-    def unmark_queued(self, delivery_id: str) -> None:
-        """Take back a `queued_at` not yet committed: the broker refused the message."""
 
     @abc.abstractmethod
     def unqueued(self, received_before: datetime, limit: int) -> list[RawDelivery]:
@@ -216,9 +221,6 @@ class UnitOfWork(abc.ABC):
     users: UserRepository
     login_failures: LoginFailures
     actions: ActionLog
-    # a write holds the whole store until commit (SQLite's one write lock): such a transaction
-    # must not wait on anything outside it, such as the broker (accept_delivery)
-    locks_whole_store: bool = False
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -7,6 +7,7 @@ from pathlib import Path
 import structlog
 from flask import Flask, request
 
+from application.outbox import DeliveryOutbox, Enqueue, SendNow
 from entrypoints.runtime import Runtime
 from entrypoints.web import api, console, headers, ops, webhook
 from entrypoints.web.context import WebContext, require_credentials
@@ -16,8 +17,9 @@ MAX_BODY = 2 * 1024 * 1024
 HERE = Path(__file__).resolve().parent  # templates/ and static/ (the console's pages)
 
 
-def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
-    """`enqueue_delivery(channel_id, delivery_id)` hands a stored delivery to the workers."""
+def create_app(runtime: Runtime, deliveries: DeliveryOutbox | Enqueue) -> Flask:
+    """`deliveries` takes a stored webhook delivery to the workers: an outbox, or a function
+    `(channel_id, delivery_id)` that queues it at once (application/outbox.py)."""
     app = Flask("sales_inbox", template_folder="templates", static_folder="static",
                 root_path=str(HERE))
     config = runtime.config
@@ -30,7 +32,9 @@ def create_app(runtime: Runtime, enqueue_delivery) -> Flask:
         SESSION_COOKIE_SECURE=config.https,
         PREFERRED_URL_SCHEME="https" if config.https else "http",
     )
-    app.extensions["sales_inbox"] = WebContext(runtime, enqueue_delivery)
+    if not isinstance(deliveries, DeliveryOutbox):
+        deliveries = SendNow(deliveries, runtime.clock)
+    app.extensions["sales_inbox"] = WebContext(runtime, deliveries)
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, config.trusted_proxies)
 
     @app.before_request

@@ -1,15 +1,15 @@
-"""What every view of the web app reaches: the process's runtime and the delivery queue."""
+"""What every view of the web app reaches: the process's runtime and the webhook outbox."""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 
 from application.logins import session_user
+from application.outbox import DeliveryOutbox
 from entrypoints.runtime import Runtime
 from entrypoints.web.sessions import csrf_ok, logged_in_user
 
@@ -19,7 +19,7 @@ logger = structlog.get_logger()
 @dataclass(frozen=True)
 class WebContext:
     runtime: Runtime
-    enqueue_delivery: Callable[[str, str], None]
+    outbox: DeliveryOutbox  # where a stored webhook delivery is handed to the workers
 
 
 def web_context() -> WebContext:

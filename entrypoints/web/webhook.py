@@ -1,10 +1,11 @@
 """The signed Mozello webhook: the application accepts it (verify, keep, hand to the workers);
 this view only turns the outcome into an HTTP answer.
 
-Every signed body is stored before anything is answered (an unreadable one too, with its
-error, answered 400). A delivery counts as handled only once it is on the workers' queue: when
-queueing fails the answer is 503, so Mozello retries, and the retry (or the scheduler's outbox
-sweep) queues the stored body (application/outbox.py)."""
+Every signed body is committed before anything is answered (an unreadable one too, with its
+error, answered 400), then handed to the process's outbox (application/outbox.py). An outbox
+that sends at once and is refused by the broker makes the answer 503, so Mozello retries; the
+web process's relay sends after the answer, and what it cannot send the scheduler's prompt sweep
+queues."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def mozello_webhook(channel_id: str):
     headers = {h: request.headers[h] for h in READER.kept_headers if h in request.headers}
     command = AcceptDelivery(channel_id, request.get_data(cache=False), headers)
     accepted = accept_delivery(command, runtime().uow_factory(), READER, runtime().clock,
-                               web_context().enqueue_delivery)
+                               web_context().outbox)
     if accepted.outcome in REFUSALS:
         status, error = REFUSALS[accepted.outcome]
         return jsonify(error=error), status

@@ -29,8 +29,9 @@ RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=PE
 
 @dramatiq.actor(actor_name="receive_delivery", queue_name="orders", time_limit=60_000, **RETRIES)
 def receive_delivery(channel_id: str, delivery_id: str) -> None:
-    """The web sends this just before it commits the delivery: wait_for waits for that commit.
-    The body is parsed in full only here; one that cannot be read keeps its reason, unretried."""
+    """A stored webhook delivery (wait_for: should its storing transaction still be open, its
+    commit). The body is parsed in full only here; one that cannot be read keeps its reason,
+    unretried."""
     runtime = get_runtime()
     with runtime.uow_factory() as uow:
         delivery = uow.deliveries.wait_for(delivery_id)
@@ -47,6 +48,22 @@ def receive_delivery(channel_id: str, delivery_id: str) -> None:
         return
     if command is not None:
         runtime.bus().handle(command)
+
+
+@dramatiq.actor(actor_name="receive_deliveries", queue_name="orders", time_limit=300_000,
+                **RETRIES)
+def receive_deliveries(deliveries: list[list[str]]) -> None:
+    """The web relay's batch [[channel id, delivery id], ...] (entrypoints/web/relay.py). A
+    delivery that fails goes on as a message of its own, with its own retries, so the others
+    are not received again; only when that cannot be sent is the whole batch retried (receiving
+    a delivery twice is harmless)."""
+    for channel_id, delivery_id in deliveries:
+        try:
+            receive_delivery(channel_id, delivery_id)
+        except Exception as error:
+            logger.warning("delivery_receive_failed", delivery_id=delivery_id, error=str(error),
+                           kind=type(error).__name__)
+            receive_delivery.send(channel_id, delivery_id)
 
 
 @dramatiq.actor(actor_name="process_order", queue_name="orders", time_limit=300_000, **RETRIES)

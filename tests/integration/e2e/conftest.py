@@ -20,6 +20,7 @@ from entrypoints.gateways import ChannelGateways
 from entrypoints.runtime import Runtime
 from entrypoints.web.app import create_app
 from entrypoints.web.proxies import parse_trusted_proxies
+from entrypoints.web.relay import DeliveryRelay
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 API_TOKEN = "e2e-api-token-0123456789"
@@ -34,6 +35,7 @@ class Service:
     base_url: str
     worker: dramatiq.Worker
     app: object = None
+    relay: DeliveryRelay | None = None
     channel_id: str = SANDBOX_CHANNEL
     api_headers = {"Authorization": f"Bearer {API_TOKEN}"}
     metrics_headers = {"Authorization": f"Bearer {METRICS_TOKEN}"}
@@ -46,6 +48,8 @@ class Service:
     def join(self) -> None:
         broker = self.worker.broker
         for _ in range(3):
+            if self.relay is not None:
+                self.relay.drain()  # the web's webhooks still on their way to the queue
             for queue in broker.get_declared_queues():
                 broker.join(queue, timeout=60_000)
             self.worker.join()
@@ -99,13 +103,14 @@ def service(tmp_path, storage):
             stock_lock=SqlLock(storage.engine), order_lock=SqlLock(storage.engine)),
         configure_log=False,
     )
-    app = create_app(process.runtime, process.enqueue_delivery)
+    relay = process.relay()
+    app = create_app(process.runtime, relay)  # the web's outbox, as in production
     web = serve_in_thread(app)
     ensure_sandbox_channel(uow_factory(), Sandboxes(paytraq, mozello), web.base_url)
     worker = dramatiq.Worker(process.broker, worker_threads=2, worker_timeout=100)
     worker.start()
     try:
-        yield Service(process.runtime, paytraq, mozello, web.base_url, worker, app)
+        yield Service(process.runtime, paytraq, mozello, web.base_url, worker, app, relay)
     finally:
         worker.stop()
         process.broker.flush_all()

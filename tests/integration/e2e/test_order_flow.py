@@ -118,4 +118,4 @@ def test_metrics_count_inbox_items_and_worker_messages(service):
                         timeout=10).text
     assert 'sales_inbox_items{channel="sandbox",status="emailed"} 1' in text
     assert 'sales_inbox_messages_total{actor="process_order",outcome="processed"}' in text
-    assert 'sales_inbox_message_seconds_total{actor="receive_delivery"}' in text
+    assert 'sales_inbox_message_seconds_total{actor="receive_deliveries"}' in text

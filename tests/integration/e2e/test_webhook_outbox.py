@@ -1,13 +1,14 @@
 """A webhook counts as handled only once it is on the workers' queue (issue 13, defect 6), and
 whatever a signed body holds it is kept and answered below 500 (defects 3 and 5)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from adapters.memory.clock import SteppingClock
 from adapters.mozello.signature import sign
 from application.outbox import queue_unqueued
+from application.ports import RawDelivery
 from entrypoints.web.app import create_app
 
 ORDER = (
@@ -15,6 +16,7 @@ ORDER = (
     b'"payment_status":"pending","subtotal":"11","total":"11.00","cart":[{"product_sku":"A",'
     b'"product_price":"11","product_quantity":1}]}}'
 )
+T0 = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
 
 
 class Broker:
@@ -108,3 +110,21 @@ def test_amounts_beyond_decimal_precision_are_kept_and_refused_by_the_worker_onc
     (refused,) = deliveries(service)
     assert "product_quantity" in refused.error
     assert service.item("M-1-1") is None
+
+
+def test_a_batch_from_the_relay_receives_every_delivery_though_one_of_them_fails(service, web):
+    """The relay sends a burst as one message; one delivery that cannot be received (here its
+    channel was deleted) goes on as a message of its own, and the others are received."""
+    post, broker = web
+    other = ORDER.replace(b'"M-1-1"', b'"M-1-2"')
+    assert post(ORDER).status_code == 200 and post(other).status_code == 200
+    good = [d.id for d in deliveries(service)]
+    with service.runtime.uow_factory() as uow:
+        orphan = uow.deliveries.add(RawDelivery("deleted-shop", ORDER, {}, T0, "fp-orphan",
+                                                "ORDER_CREATED", "M-9-9"))
+        uow.commit()
+    from entrypoints.worker import actors
+
+    batch = [["deleted-shop", orphan.id]] + [[service.channel_id, d] for d in good]
+    actors.receive_deliveries(batch)  # returns: nothing to retry as a whole
+    assert service.item("M-1-1") is not None and service.item("M-1-2") is not None

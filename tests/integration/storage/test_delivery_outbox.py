@@ -56,7 +56,7 @@ def test_the_outbox_lists_first_deliveries_not_yet_queued(backend):
         uow.commit()
     # When one of them is queued
     with backend.new_uow() as uow:
-        uow.deliveries.mark_queued(stored.id, T0 + timedelta(seconds=2))
+        uow.deliveries.mark_queued([stored.id], T0 + timedelta(seconds=2))
         uow.commit()
     # Then only the other first delivery is still owed to the queue
     with backend.new_uow() as uow:

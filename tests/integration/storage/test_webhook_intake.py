@@ -1,11 +1,13 @@
 """The webhook intake on the real databases (issue 14): the channel's key from a per-process
 cache that never refuses a good webhook, one INSERT for a first delivery, duplicates kept and
-never queued twice, a refused enqueue kept for the sweep, and the worker waiting for the commit
-of the delivery it was sent. Two engines on one database stand for two processes."""
+never queued twice, a refused enqueue kept for the sweep, the web process's relay sending a
+burst as one message, and the worker waiting for the commit of the delivery it was sent. Two
+engines on one database stand for two processes."""
 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,9 +21,10 @@ from adapters.storage.engine import make_engine
 from adapters.storage.uow import SqlAlchemyUnitOfWork
 from adapters.storage.webhook_keys import TTL, WebhookKeyCache
 from application.handlers.accept_delivery import AcceptDelivery, Outcome, accept_delivery
-from application.outbox import queue_unqueued
+from application.outbox import SendNow, queue_unqueued
 from application.ports import ChannelCredentials, RawDelivery
 from domain.settings import Channel
+from entrypoints.web.relay import DeliveryRelay
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 OLD_KEY, NEW_KEY = "MZL-old-key-0123456789", "MZL-new-key-9876543210"
@@ -43,11 +46,12 @@ class Process:
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.engine, self.box, webhook_keys=self.keys)
 
-    def post(self, body: bytes, key: str, channel_id: str = "shop", enqueue=None, uow=None):
+    def post(self, body: bytes, key: str, channel_id: str = "shop", enqueue=None, uow=None,
+             outbox=None):
+        clock = SteppingClock(T0, timedelta(milliseconds=1))
+        outbox = outbox or SendNow(enqueue or (lambda c, d: self.queued.append(d)), clock)
         return accept_delivery(AcceptDelivery(channel_id, body, {"X-Mozello-Hash": sign(body, key)}),
-                               uow or self.uow(), MozelloWebhookReader(),
-                               SteppingClock(T0, timedelta(milliseconds=1)),
-                               enqueue or (lambda c, d: self.queued.append(d)))
+                               uow or self.uow(), MozelloWebhookReader(), clock, outbox)
 
     def set_key(self, key: str, channel_id: str = "shop") -> None:
         with self.uow() as uow:
@@ -143,10 +147,9 @@ def test_a_first_delivery_is_one_insert_and_its_repeat_a_kept_unqueued_duplicate
                     lambda conn, cursor, sql, *args: statements.append(sql.split()[0].upper()))
     # When a new order's webhook arrives
     first = web.post(order("M-1"), OLD_KEY)
-    # Then one INSERT keeps it, and nothing else is read; PostgreSQL commits it with its
-    # queued mark at once, SQLite marks it after the broker call, in a second short transaction
-    writes = ["INSERT"] if web.engine.dialect.name == "postgresql" else ["INSERT", "UPDATE"]
-    assert [s for s in statements if s in ("SELECT", "INSERT", "UPDATE", "DELETE")] == writes
+    # Then one INSERT keeps it, and nothing else is read; once it is sent, an UPDATE marks it
+    assert [s for s in statements if s in ("SELECT", "INSERT", "UPDATE", "DELETE")] == [
+        "INSERT", "UPDATE"]
     # And when Mozello sends the same body again
     again = web.post(order("M-1"), OLD_KEY)
     assert (first.outcome, again.outcome) == (Outcome.ACCEPTED, Outcome.DUPLICATE)
@@ -218,23 +221,80 @@ def test_a_delivery_whose_transaction_rolls_back_is_none_to_the_worker(processes
     assert web.deliveries() == []
 
 
-class FailingCommit(SqlAlchemyUnitOfWork):
-    """The database goes away at the commit of the body."""
-
-    def commit(self) -> None:
-        raise sa.exc.OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
-
-
-def test_a_body_whose_commit_fails_is_answered_500_and_never_processed(processes):
-    web, worker = processes(), processes()
+def test_a_body_the_database_fails_to_store_is_answered_500_and_never_sent(processes):
+    web = processes()
     web.add_channel(OLD_KEY)
+    web.post(order("M-0"), OLD_KEY)  # the key is cached: the body's INSERT is all there is
     sent = []
+
+    def gone(conn, cursor, sql, *args):  # the database goes away as the body is stored
+        if sql.startswith("INSERT INTO raw_deliveries"):
+            raise sa.exc.OperationalError(sql, {}, ConnectionError("server closed the connection"))
+
+    sa.event.listen(web.engine, "before_cursor_execute", gone)
     with pytest.raises(sa.exc.OperationalError):  # the web answers 500: Mozello sends it again
-        web.post(order(), OLD_KEY, enqueue=lambda c, d: sent.append(d),
-                 uow=FailingCommit(web.engine, web.box))
-    assert web.deliveries() == []
-    # Then SQLite never asked the broker (it commits first); on PostgreSQL the message went out
-    # before the commit, and the worker, waiting for a delivery never stored, finds nothing
-    with worker.uow() as uow:
-        assert [uow.deliveries.wait_for(d) for d in sent] == [None] * len(sent)
-    assert len(sent) == (1 if web.engine.dialect.name == "postgresql" else 0)
+        web.post(order(), OLD_KEY, enqueue=lambda c, d: sent.append(d))
+    sa.event.remove(web.engine, "before_cursor_execute", gone)
+    # Then nothing was stored, and nothing was sent: the body is committed before sending
+    assert [d.order_id for d in web.deliveries()] == ["M-0"] and sent == []
+
+
+class Broker:
+    """The workers' queue as the relay sees it: one message per call."""
+
+    def __init__(self):
+        self.messages, self.down = [], False
+
+    def enqueue_many(self, owed):
+        if self.down:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        self.messages.append([delivery_id for _, delivery_id in owed])
+
+
+def test_the_relay_takes_a_burst_off_the_requests_and_sends_it_as_one_message(processes):
+    web, broker = processes(), Broker()
+    web.add_channel(OLD_KEY)
+    relay = DeliveryRelay(web.uow, broker.enqueue_many, SteppingClock(T0))
+    relay._start = lambda: None  # the test turns the relay's crank itself
+    statements = []
+    sa.event.listen(web.engine, "before_cursor_execute",
+                    lambda conn, cursor, sql, *args: statements.append(sql.split()[0].upper()))
+    # When ten webhooks arrive before the relay's thread has its turn
+    answers = [web.post(order(f"M-{n}"), OLD_KEY, outbox=relay) for n in range(10)]
+    # Then each request only inserted its body, and each is answered as accepted
+    assert {a.outcome for a in answers} == {Outcome.ACCEPTED}
+    assert [s for s in statements if s in ("INSERT", "UPDATE")] == ["INSERT"] * 10
+    # When the relay has its turn: one message holds all ten, and one UPDATE marks them
+    statements.clear()
+    assert relay.flush() == 10
+    assert broker.messages == [[a.delivery.id for a in answers]]
+    assert [s for s in statements if s in ("INSERT", "UPDATE")] == ["UPDATE"]
+    assert all(d.queued_at is not None for d in web.deliveries())
+
+
+def test_a_batch_the_broker_refuses_stays_stored_for_the_sweep(processes):
+    web, broker = processes(), Broker()
+    web.add_channel(OLD_KEY)
+    relay = DeliveryRelay(web.uow, broker.enqueue_many, SteppingClock(T0))
+    relay._start = lambda: None
+    # Given Redis is down when the relay sends
+    broker.down = True
+    accepted = web.post(order("M-1"), OLD_KEY, outbox=relay)
+    assert accepted.outcome is Outcome.ACCEPTED and relay.flush() == 0
+    # Then the body is kept unqueued, and the scheduler's sweep queues it once Redis is back
+    (stored,) = web.deliveries()
+    assert stored.queued_at is None
+    later = SteppingClock(T0 + timedelta(minutes=1))
+    assert queue_unqueued(web.uow, lambda c, d: web.queued.append(d), later) == 1
+    assert web.queued == [stored.id]
+
+
+def test_the_relays_thread_sends_a_single_webhook_at_once(processes):
+    web, broker = processes(), Broker()
+    web.add_channel(OLD_KEY)
+    relay = DeliveryRelay(web.uow, broker.enqueue_many, SteppingClock(T0))
+    accepted = web.post(order("M-1"), OLD_KEY, outbox=relay)
+    deadline = time.monotonic() + 30
+    while not broker.messages and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert broker.messages == [[accepted.delivery.id]]

@@ -11,6 +11,7 @@ from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.mozello.signature import sign
 from adapters.mozello.webhooks import MozelloWebhookReader
 from application.handlers.accept_delivery import AcceptDelivery, Outcome, accept_delivery
+from application.outbox import SendNow
 from application.ports import ChannelCredentials
 from domain.settings import Channel
 
@@ -28,10 +29,10 @@ class Shop:
 
     def post(self, body: bytes, signature: str | None, channel_id: str = "shop"):
         headers = {"X-Mozello-Hash": signature} if signature else {}
+        clock = SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
         return accept_delivery(AcceptDelivery(channel_id, body, headers),
-                               InMemoryUnitOfWork(self.store), MozelloWebhookReader(),
-                               SteppingClock(datetime(2026, 1, 1, tzinfo=UTC)),
-                               lambda c, d: self.enqueued.append((c, d)))
+                               InMemoryUnitOfWork(self.store), MozelloWebhookReader(), clock,
+                               SendNow(lambda c, d: self.enqueued.append((c, d)), clock))
 
     def deliveries(self):
         with InMemoryUnitOfWork(self.store) as uow:
