@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,6 +13,8 @@ DEFAULT_URL = "sqlite:///var/sales-inbox.sqlite3"
 BEGIN_MODE = "sales_inbox.begin"  # Connection.info key: "BEGIN IMMEDIATE" for the write lock,
 # None for no BEGIN (one read statement)
 LOCK_TIMEOUT = 10.0  # seconds a unit of work waits for a lock, unless it asks otherwise
+PING_AFTER_IDLE = 5.0  # seconds a pooled PostgreSQL connection may idle before it is pinged
+LAST_USED = "sales_inbox.last_used"  # the pool record's info: when the connection was checked in
 SESSION_LOCK_TIMEOUT = "sales_inbox.lock_timeout_ms"  # Connection.info: PostgreSQL's session
 # lock_timeout, set when the connection is made; a transaction wanting another sets its own
 
@@ -25,19 +28,24 @@ def database_url(url: str | URL | None = None) -> URL:
     return parsed
 
 
-def make_engine(url: str | URL | None = None, *, busy_timeout: float = 15.0, echo: bool = False) -> sa.Engine:
+def make_engine(url: str | URL | None = None, *, busy_timeout: float = 15.0, echo: bool = False,
+                ping_after_idle: float = PING_AFTER_IDLE) -> sa.Engine:
     """An engine for the URL (see database_url). SQLite: WAL, foreign keys on, `busy_timeout`
     seconds of waiting for a lock; the parent folder of the file is made when missing."""
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, busy_timeout, echo)
-    return _postgresql_engine(parsed, echo)
+    return _postgresql_engine(parsed, echo, ping_after_idle)
 
 
-def _postgresql_engine(url: URL, echo: bool) -> sa.Engine:
+def _postgresql_engine(url: URL, echo: bool, ping_after_idle: float) -> sa.Engine:
     """Each connection waits `LOCK_TIMEOUT` for a lock from the start (a session setting, made
-    once per connection rather than a `SET LOCAL` per transaction)."""
-    engine = sa.create_engine(url, pool_pre_ping=True, echo=echo, hide_parameters=True)
+    once per connection rather than a `SET LOCAL` per transaction). A pooled connection idle
+    for `ping_after_idle` seconds is pinged before use and replaced when PostgreSQL has closed
+    it (a restart, an idle timeout); one used moments ago is trusted — a ping per checkout would
+    be a further round trip on every webhook, and a connection lost within those seconds fails
+    one use, which SQLAlchemy answers by renewing the pool."""
+    engine = sa.create_engine(url, echo=echo, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, record) -> None:  # noqa: ANN001
@@ -47,6 +55,22 @@ def _postgresql_engine(url: URL, echo: bool) -> sa.Engine:
         dbapi_connection.execute(f"SET lock_timeout = {timeout_ms}")
         dbapi_connection.autocommit = autocommit
         record.info[SESSION_LOCK_TIMEOUT] = timeout_ms
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, record) -> None:  # noqa: ANN001
+        record.info[LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, proxy) -> None:  # noqa: ANN001
+        last_used = record.info.get(LAST_USED)
+        if last_used is None or time.monotonic() - last_used < ping_after_idle:
+            return  # new, or used moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise sa.exc.DisconnectionError("the pooled connection was closed") from error
+            raise
 
     return engine
 

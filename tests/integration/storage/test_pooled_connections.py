@@ -1,0 +1,57 @@
+"""PostgreSQL's pooled connections (adapters/storage/engine.py): one that idled and was closed by
+the server (a restart, an idle timeout) is replaced before use; one used moments ago is trusted,
+and its loss fails one use only — the pool is renewed, and the next use works."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.storage.engine import make_engine
+from tests.integration.storage.conftest import postgres_engine  # noqa: F401
+
+pytestmark = pytest.mark.integration
+
+
+def _backend_pid(engine: sa.Engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+
+
+def _terminate(admin: sa.Engine, pid: int) -> None:
+    with admin.connect() as connection:
+        assert connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})").scalar_one()
+
+
+@pytest.fixture
+def admin(postgres_engine):  # noqa: F811
+    engine = sa.create_engine(postgres_engine.url, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def test_an_idle_connection_the_server_closed_is_replaced_before_use(postgres_engine, admin):  # noqa: F811
+    engine = make_engine(postgres_engine.url, ping_after_idle=0.0)  # every checkout is "idle"
+    try:
+        first = _backend_pid(engine)
+        _terminate(admin, first)  # PostgreSQL closes the pooled connection
+        # When the engine is used again, it works, on a new connection
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_lost_moments_after_use_fails_once_then_the_pool_is_renewed(
+        postgres_engine, admin):  # noqa: F811
+    engine = make_engine(postgres_engine.url, ping_after_idle=3600.0)  # never pinged here
+    try:
+        first = _backend_pid(engine)
+        _terminate(admin, first)
+        # Then the one use on the lost connection fails (a web request answers 500, a worker's
+        # message is retried) ...
+        with pytest.raises(sa.exc.OperationalError):
+            _backend_pid(engine)
+        # ... and the next use gets a fresh connection
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
