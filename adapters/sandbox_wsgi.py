@@ -36,6 +36,7 @@ class KeepAliveHandler(WSGIRequestHandler):
     # connection the body waits for the client's delayed ACK (40 ms); web servers set
     # TCP_NODELAY on such connections (nginx's tcp_nodelay) for this reason.
     disable_nagle_algorithm = True
+    _keep_alive = False  # True while an answer is written on a connection that stays open
 
     def setup(self) -> None:
         super().setup()
@@ -47,16 +48,15 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     def run_wsgi(self) -> None:
         body = self._whole_body()
-        self._keep_alive = body is not None and not self.close_connection
-        if not self._keep_alive:
+        if body is None or self.close_connection:
             self.close_connection = True
             super().run_wsgi()
             return
-        socket_file, self.rfile = self.rfile, io.BytesIO(body)
+        socket_file, self.rfile, self._keep_alive = self.rfile, io.BytesIO(body), True
         try:
             super().run_wsgi()
         finally:
-            self.rfile = socket_file
+            self.rfile, self._keep_alive = socket_file, False
 
     def _whole_body(self) -> bytes | None:
         """The request's body, read off the socket; None when it cannot be read ahead."""
@@ -70,8 +70,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         return self.rfile.read(int(length))
 
     def send_header(self, keyword: str, value: str) -> None:
-        if (getattr(self, "_keep_alive", False) and keyword.lower() == "connection"
-                and value.lower() == "close"):
+        if self._keep_alive and keyword.lower() == "connection" and value.lower() == "close":
             return  # werkzeug's unconditional close: the connection stays open
         super().send_header(keyword, value)
 

@@ -1,12 +1,14 @@
 """The PayTraq transport on kept-alive connections (the sandboxes keep them, as PayTraq's web
 server does): calls share one connection, and a connection the server has closed never makes a
-write happen twice or look surely unsent when it may have been received."""
+write happen twice or look surely unsent when it may have been received. The sandbox's server
+closes a connection when the client asks it to, or when it cannot read the body ahead."""
 
 from __future__ import annotations
 
 import socket
 
 import pytest
+import requests
 from werkzeug.wrappers import Request, Response
 
 from adapters.errors import AmbiguousWrite
@@ -111,3 +113,19 @@ def test_a_stopped_server_refuses_a_client_that_kept_its_connection(served):
     # Then it is refused as surely not sent (not an ambiguous write), and nothing arrived
     assert not isinstance(refused.value, AmbiguousWrite)
     assert app.methods() == ["GET"]
+
+
+def test_the_server_closes_the_connection_when_the_client_asks_or_sends_a_chunked_body(served):
+    # Given a server that keeps connections open
+    app = Recorder()
+    server = served(app)
+    session = requests.Session()
+    # When a client asks to close, and another sends a body of unknown length (chunked)
+    asked = session.get(server.base_url + "/x", headers={"Connection": "close"}, timeout=2)
+    chunked = session.post(server.base_url + "/x", data=iter([b"<Sale/>"]), timeout=2)
+    kept = session.get(server.base_url + "/x", timeout=2)
+    # Then both are answered and their connections closed; a plain request's stays open
+    assert [asked.status_code, chunked.status_code, kept.status_code] == [200, 200, 200]
+    assert asked.headers["Connection"] == chunked.headers["Connection"] == "close"
+    assert "Connection" not in kept.headers
+    assert app.methods() == ["GET", "POST", "GET"]
