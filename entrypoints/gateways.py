@@ -60,6 +60,7 @@ class ChannelGateways(Gateways):
         self._lock = threading.RLock()
         self._accounting: dict[tuple, AccountingPort] = {}
         self._shops: dict[tuple, ShopPort] = {}
+        self._connects: dict[tuple, ConnectPort] = {}
 
     def _credentials(self, channel_id: str) -> ChannelCredentials:
         with self.uow_factory() as uow:
@@ -83,13 +84,20 @@ class ChannelGateways(Gateways):
             return self._accounting[key]
 
     def connect(self, channel_id: str) -> ConnectPort:
+        """The channel's PayTraq Connect client, one per process and credentials: its session
+        keeps the connection to PayTraq (and its TLS session) open from one order to the next."""
         creds = self._credentials(channel_id)
-        url = creds.paytraq_connect_url
-        if not url:
+        if not creds.paytraq_connect_url:
             raise PermanentError("the channel has no PayTraq Connect URL: set "
                                  "--paytraq-connect-url, or use --paytraq-transport rest")
-        options = {k: v for k, v in self.paytraq_options.items() if k in ("timeouts", "retry")}
-        return PayTraqConnectClient(url, observer=self._audit(channel_id, creds), **options)
+        key = (channel_id, creds)
+        with self._lock:
+            if key not in self._connects:
+                options = {k: v for k, v in self.paytraq_options.items()
+                           if k in ("timeouts", "retry")}
+                self._connects[key] = PayTraqConnectClient(
+                    creds.paytraq_connect_url, observer=self._audit(channel_id, creds), **options)
+            return self._connects[key]
 
     def paytraq_rest(self, channel_id: str) -> AccountingPort | None:
         if not self._credentials(channel_id).has_paytraq_rest:

@@ -33,6 +33,8 @@ from adapters.outside_calls import (
     answered,
     http_session,
     report,
+    send,
+    session_headers,
 )
 from adapters.ratelimit import RateLimiter, TokenBucket
 from application.errors import (
@@ -109,6 +111,11 @@ class MozelloTransport:
         self.base_url = base if base.endswith("/") else base + "/"
         self._api_key = api_key
         self._session = session or http_session(self.base_url)
+        reads = {"Authorization": f"ApiKey {api_key}", "Accept": "application/json"}
+        self._headers = {  # a read's and a write's, merged with the session's once
+            False: session_headers(self._session, reads),
+            True: session_headers(self._session, {**reads, "Content-Type": "application/json"}),
+        }
         self._limiters = list(default_limiters() if limiters is None else limiters)
         self.timeouts, self.retry, self._sleep = timeouts, retry, sleep
         self.calls_made = 0
@@ -169,20 +176,15 @@ class MozelloTransport:
     def _send(self, method: str, url: str, params: dict | None, body: Any) -> requests.Response:
         for limiter in self._limiters:
             limiter.acquire()
-        headers = {"Authorization": f"ApiKey {self._api_key}", "Accept": "application/json"}
-        data = None
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-            data = wire.encode(body)
+        data = None if body is None else wire.encode(body)
         with self._count_lock:
             self.calls_made += 1
         started = time.monotonic()
         response: requests.Response | None = None
         try:
-            response = self._session.request(
-                method, url, params=params, data=data, headers=headers,
-                timeout=(self.timeouts.connect, self.timeouts.read),
-            )
+            response = send(self._session, method, url, params=params, data=data,
+                            headers=self._headers[data is not None],
+                            timeout=(self.timeouts.connect, self.timeouts.read))
             return response
         finally:
             self._report(method, url, started, response, params, data)

@@ -30,6 +30,8 @@ from adapters.outside_calls import (
     never_connected,
     report,
     retry_after_seconds,
+    send,
+    session_headers,
 )
 from adapters.paytraq import xml
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter
@@ -84,11 +86,15 @@ class PayTraqTransport:
         self.observer = observer
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._secrets = tuple(s for s in (api_key, api_token) if s)
-        self._headers = {"APIKey": api_key, "APIToken": api_token, "Accept": XML_CONTENT_TYPE}
         self.timeouts, self.retry = timeouts, retry
         self.limiter = limiter or NoRateLimit()
         self.budget = budget
         self.session = session or http_session(self.base_url)
+        reads = {"APIKey": api_key, "APIToken": api_token, "Accept": XML_CONTENT_TYPE}
+        self._headers = {  # a read's and a write's, merged with the session's once
+            False: session_headers(self.session, reads),
+            True: session_headers(self.session, {**reads, "Content-Type": XML_CONTENT_TYPE}),
+        }
         self._sleep = sleep
         self.calls_made = 0
         self._thread_calls = threading.local()
@@ -147,21 +153,13 @@ class PayTraqTransport:
         self.limiter.acquire()
         if self.budget is not None:
             self.budget.spend()  # raises RateBudgetExhausted before anything is sent
-        headers = dict(self._headers)
-        if body is not None:
-            headers["Content-Type"] = XML_CONTENT_TYPE
         started = time.monotonic()
         self.calls_made += 1
         self._thread_calls.count = self.calls_in_this_thread() + 1
         try:
-            response = self.session.request(
-                method,
-                self.base_url + path,
-                params=params,
-                data=body,
-                headers=headers,
-                timeout=(self.timeouts.connect, self.timeouts.read),
-            )
+            response = send(self.session, method, self.base_url + path, params=params,
+                            data=body, headers=self._headers[body is not None],
+                            timeout=(self.timeouts.connect, self.timeouts.read))
         except requests.RequestException as exc:
             self._log(method, path, None, started, attempt, error=type(exc).__name__,
                       wire=self._wire(params, body, None))

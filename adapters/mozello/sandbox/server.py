@@ -22,7 +22,7 @@ from adapters.mozello.sandbox.store import (
 )
 from adapters.mozello.sandbox.storefront import Storefront
 from adapters.mozello.sandbox.webhooks import WebhookOutbox
-from adapters.sandbox_wsgi import RunningServer, serve_in_thread
+from adapters.sandbox_wsgi import KeepAliveServer, RunningServer, serve_in_thread
 
 SEED_PATH = Path(__file__).with_name("seed.json")
 WEBHOOK_KNOBS = {"delay": float, "duplicates": int, "drop": bool, "drop_rate": float,
@@ -323,7 +323,8 @@ class MozelloSandbox:
 
     def start(self, port: int = 0, host: str = "127.0.0.1",
               deliver_in_background: bool = False) -> MozelloSandbox:
-        self._server = serve_in_thread(self._current_app, host=host, port=port)
+        self._server = serve_in_thread(self._current_app, host=host, port=port,
+                                       keep_alive=True)
         if deliver_in_background:
             self.outbox.start()
         return self
@@ -360,13 +361,11 @@ class MozelloSandbox:
 
 def run(host: str = "127.0.0.1", port: int = 8765, seed_path: str | Path | None = None) -> None:
     """Serve the seeded sandbox until interrupted (`sales-inbox sandbox mozello --port N`)."""
-    from werkzeug.serving import run_simple
-
     sandbox = MozelloSandbox(seed_path=seed_path or SEED_PATH)
     sandbox.state.webhooks.delay = 5.0
     sandbox.outbox.start(interval=1.0)
     print(f"Mozello sandbox for shop {sandbox.state.alias!r} on http://{host}:{port}/v1/")
     try:
-        run_simple(host, port, sandbox.app, threaded=True, use_reloader=False)
+        KeepAliveServer(host, port, sandbox.app).serve_forever()
     finally:
         sandbox.outbox.stop()

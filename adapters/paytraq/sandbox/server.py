@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, g, request
-from werkzeug.serving import make_server
 
 from adapters.paytraq.sandbox import answer_xml as wire
 from adapters.paytraq.sandbox import connect, sale_xml
@@ -16,7 +15,7 @@ from adapters.paytraq.sandbox.dialect import WireDialect
 from adapters.paytraq.sandbox.fault_api import fault_blueprint
 from adapters.paytraq.sandbox.faults import SandboxControls, install_controls
 from adapters.paytraq.sandbox.state import Refused, SandboxState
-from adapters.sandbox_wsgi import RunningServer, serve_in_thread
+from adapters.sandbox_wsgi import KeepAliveServer, RunningServer, serve_in_thread
 
 PAGE_SIZE = 100
 XML = "application/xml"
@@ -195,7 +194,7 @@ class PayTraqSandbox:
         self._server: RunningServer | None = None
 
     def start(self, port: int = 0) -> PayTraqSandbox:
-        self._server = serve_in_thread(self.app, port=port)
+        self._server = serve_in_thread(self.app, port=port, keep_alive=True)
         return self
 
     def stop(self) -> None:
@@ -235,7 +234,7 @@ def run(host: str, port: int, seed_path: str | None = None, state_path: str | No
         state = SandboxState.from_file(state_path)
     else:
         state = SandboxState.from_file(seed_path)
-    server = make_server(host, port, create_app(state, state_path=state_path), threaded=True)
+    server = KeepAliveServer(host, port, create_app(state, state_path=state_path))
     print(f"PayTraq sandbox on http://{host}:{server.server_port}/api/ "
           "(credentials: see the seed file)", flush=True)
     server.serve_forever()

@@ -58,3 +58,23 @@ def test_over_connect_a_mismatch_is_predicted_and_paytraq_keeps_the_draft(servic
     item = service.item(order["order_id"])
     assert item.status.value == "needs_review"
     assert any(r.code.value == "totals_mismatch" for r in item.reasons)
+
+
+def test_a_connect_channel_keeps_one_client_until_its_credentials_change(service):
+    # Given a Connect channel that has sent an order (its client's connection kept open)
+    use_connect(service)
+    order = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    gateways = service.runtime.gateways
+    sent_with = gateways.connect(service.channel_id)
+    # Then the next order is sent by the same client, over the connection it keeps
+    assert gateways.connect(service.channel_id) is sent_with
+    # and a changed Connect URL gets a client of its own
+    with service.runtime.uow_factory() as uow:
+        creds = uow.channels.credentials(service.channel_id)
+        uow.channels.set_credentials(service.channel_id, dataclasses.replace(
+            creds, paytraq_connect_url=service.paytraq.connect_url + "?moved"))
+        uow.commit()
+    assert gateways.connect(service.channel_id) is not sent_with
+    assert [m.outcome for m in service.paytraq.state.connect_messages] == ["created"]
+    assert service.sales(order["order_id"])
