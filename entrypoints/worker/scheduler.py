@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -25,6 +25,8 @@ logger = structlog.get_logger()
 
 SWEEP_SECONDS = 20
 SWEEP_LOOKBACK = timedelta(days=7)
+SWEPT = "sweeper"  # the watermark: when a channel was last swept
+RECORD_SWEPT_EVERY = timedelta(hours=1)
 HEARTBEAT_SECONDS = 5
 OUTBOX_SECONDS = 10
 RETENTION_HOUR, RETENTION_MINUTE = 2, 40  # UTC, daily: a quiet hour for a Latvian shop
@@ -68,7 +70,7 @@ class Jobs:
         self.send_delivery = send_delivery
         self.send_process, self.send_poll, self.send_sync = send_process, send_poll, send_sync
         self.sync_due, self.last_sync_started = sync_due, last_sync_started
-        self._first_sweep = True
+        self._swept: dict[str, datetime] = {}  # when this scheduler last recorded a sweep
 
     def poll_all(self) -> int:
         with self.runtime.uow_factory() as uow:
@@ -80,19 +82,17 @@ class Jobs:
     def sweep(self) -> int:
         """Send every order whose next attempt is due (domain/retry_schedule.py). Only the
         candidates are read — items that may still owe a step, left alone long enough for any
-        to be due (a query, however large the inbox). A worker dies in minutes, not weeks: after
-        the first tick of this scheduler (which looks at any age, to recover from an outage),
-        items half-way through are looked at for SWEEP_LOOKBACK after their last step."""
+        to be due (a query, however large the inbox), changed since SWEEP_LOOKBACK before the
+        channel was last swept (`_since`)."""
         now = self.runtime.clock.now()
-        since = None if self._first_sweep else now - SWEEP_LOOKBACK
         sent = 0
         with self.runtime.uow_factory() as uow:
             channels = [(c, _reads_back(uow, c)) for c in uow.channels.list() if c.active]
             candidates = [(channel, reads_back, item) for channel, reads_back in channels
                           for item in uow.inbox.awaiting_work(
                               channel.id, OwedWork.of(channel.settings, reads_back),
-                              untouched_since(now), since)]
-        self._first_sweep = False
+                              untouched_since(now), self._since(uow, channel.id, now))]
+            self._record_swept(uow, [channel.id for channel, _ in channels], now)
         for channel, reads_back, item in candidates:
             if due_now(item, channel.settings, now, reads_back):
                 self.send_process(item.channel_id, item.order_id)
@@ -100,6 +100,28 @@ class Jobs:
         if sent:
             logger.info("sweeper_requeued", orders=sent)
         return sent
+
+    def _since(self, uow, channel_id: str, now: datetime) -> datetime | None:
+        """A worker dies in minutes, not weeks: items half-way through are looked at for
+        SWEEP_LOOKBACK after their last change. A scheduler's first tick counts that back from
+        when the channel was last swept — by any scheduler, before an outage — so a restart
+        reads no more than a tick does, and an outage of any length is still recovered; a
+        channel never swept is looked at whatever the age (None)."""
+        if channel_id in self._swept:
+            return now - SWEEP_LOOKBACK
+        last = uow.watermarks.get(channel_id, SWEPT)
+        return None if last is None else min(last, now) - SWEEP_LOOKBACK
+
+    def _record_swept(self, uow, channel_ids: list[str], now: datetime) -> None:
+        """Keep when each channel was swept, at most once per RECORD_SWEPT_EVERY (a record
+        that lags only widens the next start's look back)."""
+        due = [channel_id for channel_id in channel_ids if channel_id not in self._swept
+               or now - self._swept[channel_id] >= RECORD_SWEPT_EVERY]
+        for channel_id in due:
+            uow.watermarks.set(channel_id, SWEPT, now)
+        if due:
+            uow.commit()
+            self._swept.update(dict.fromkeys(due, now))
 
     def queue_deliveries(self) -> int:
         """The webhook outbox: queue stored deliveries that never reached the workers."""

@@ -96,3 +96,37 @@ def test_an_order_waiting_for_the_daily_budget_is_sent_only_after_the_reset():
     # When the sweeper ticks, Then only the one whose budget has reset goes on
     jobs.sweep()
     assert sent == ["M-reset"]
+
+
+def restarted(jobs: Jobs, after: timedelta) -> Jobs:
+    """A new scheduler over the same store, started `after` the first one's last tick."""
+    runtime = jobs.runtime
+    later = Runtime(runtime.config, runtime.uow_factory, gateways=None,
+                    clock=SteppingClock(NOW + after, timedelta(0)))
+    return Jobs(later, send_process=jobs.send_process, send_poll=jobs.send_poll)
+
+
+def test_a_restarted_scheduler_reads_no_further_back_than_a_tick_does():
+    # Given a scheduler that swept (and recovered an 8-day-old item), then stopped
+    jobs, sent = sweeper(left("M-old", S.DOCUMENT_CREATED, 8 * 24 * 60))
+    jobs.sweep()
+    assert sent == ["M-old"]
+    # When another starts an hour later, Then its first tick looks back SWEEP_LOOKBACK from
+    # that last sweep: the old item is not read (nor sent) again
+    restarted(jobs, timedelta(hours=1)).sweep()
+    assert sent == ["M-old"]
+
+
+def test_after_an_outage_the_first_tick_looks_back_from_the_last_sweep_before_it():
+    # Given a scheduler that last swept before a 10-day outage, and an item half-way through
+    # that was last touched 9 days before the restart (a day after that sweep)
+    jobs, sent = sweeper()
+    jobs.sweep()
+    with jobs.runtime.uow_factory() as uow:
+        item = left("M-stuck", S.DOCUMENT_CREATED, 0)
+        item.received_at = item.updated_at = NOW + timedelta(days=1)
+        uow.inbox.add(item)
+        uow.commit()
+    # When a scheduler starts again, Then its first tick recovers it
+    restarted(jobs, timedelta(days=10)).sweep()
+    assert sent == ["M-stuck"]
