@@ -36,6 +36,7 @@ def runtime() -> Runtime:
 # a proxy on the same host, every request comes from 127.0.0.1).
 OPEN_ENDPOINTS = frozenset({"ops.healthz", "webhook.mozello_webhook", "static", "auth.login",
                             "auth.language"})
+MACHINES = frozenset({"ops.healthz", "webhook.mozello_webhook"})  # open, and never a person's
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PAGES = "SALES_INBOX_PAGES"  # app.config: the blueprints of the console's pages (a browser's)
 
@@ -50,8 +51,10 @@ def require_credentials():
     the console's pages: a logged-in session (a form also carries its CSRF token), else the
     browser is sent to the login page; everything else (/api/*): the API bearer token, or a
     logged-in session whose writes carry its CSRF token as X-CSRF-Token."""
-    g.user = _still_valid(logged_in_user())
     endpoint = request.endpoint
+    if endpoint in MACHINES:
+        return None  # no person, so no session to read
+    g.user = _still_valid(logged_in_user())
     if endpoint is None:
         return None  # no such route: Flask answers 404/405
     if is_open(endpoint):
