@@ -78,11 +78,14 @@ class Transaction:
         """A write that is a transaction of its own, committed when this returns, without a
         BEGIN or COMMIT round trip (PostgreSQL in autocommit; SQLite's own statement-long
         transaction) — for a statement that needs nothing else to be atomic with it. Inside an
-        open transaction it is part of that one. Its rows, when it returns any."""
+        open transaction it is part of that one. Its rows, when it returns any. It waits for
+        locks as long as the unit of work does on SQLite; on PostgreSQL, whose `SET LOCAL`
+        needs a transaction, as long as the connection does (LOCK_TIMEOUT)."""
         if self._in_transaction():
             return rows_of(self.write(statement, params))
         with lock_conflicts_are_transient(), self.engine.connect() as connection:
             if self.dialect == "sqlite":
+                self._wait_for_locks(connection)
                 connection.info[BEGIN_MODE] = None  # no BEGIN: the statement commits itself
             else:
                 connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -106,6 +109,13 @@ class Transaction:
             self._connection = None
 
     # ------------------------------------------------------------------------------------
+    def _wait_for_locks(self, connection: sa.Connection) -> None:
+        """SQLite: wait `lock_timeout` for the write lock (a setting the connection keeps)."""
+        timeout_ms = int(self.lock_timeout * 1000)
+        if connection.info.get(BUSY_TIMEOUT) != timeout_ms:
+            connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
+            connection.info[BUSY_TIMEOUT] = timeout_ms
+
     def _in_transaction(self) -> bool:
         return self._connection is not None and self._connection.in_transaction()
 
@@ -120,9 +130,7 @@ class Transaction:
         connection = self._connection
         timeout_ms = int(self.lock_timeout * 1000)
         if self.dialect == "sqlite":
-            if connection.info.get(BUSY_TIMEOUT) != timeout_ms:  # kept by the connection
-                connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
-                connection.info[BUSY_TIMEOUT] = timeout_ms
+            self._wait_for_locks(connection)
             connection.info[BEGIN_MODE] = "BEGIN IMMEDIATE" if write else None  # a lone read
         connection.begin()
         if self.dialect == "postgresql" and connection.info.get(SESSION_LOCK_TIMEOUT) != timeout_ms:

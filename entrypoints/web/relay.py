@@ -88,9 +88,9 @@ class DeliveryRelay(DeliveryOutbox):
             return
         with self._started:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="delivery-relay",
-                                                daemon=True)
-                self._thread.start()
+                thread = threading.Thread(target=self._run, name="delivery-relay", daemon=True)
+                thread.start()  # should it fail, the next webhook tries again
+                self._thread = thread
                 atexit.register(self.flush)
 
     def _run(self) -> None:

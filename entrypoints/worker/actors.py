@@ -3,8 +3,11 @@ name is explicit: it is the broker's routing key, whatever the handlers are call
 
 from __future__ import annotations
 
+import time
+
 import dramatiq
 import structlog
+from dramatiq.middleware import Shutdown, TimeLimitExceeded
 
 from adapters.mozello.webhooks import receive_command
 from application import commands
@@ -24,6 +27,7 @@ if not any(isinstance(m, LogContext) for m in dramatiq.get_broker().middleware):
 # Transient errors (timeouts, 5xx, 429, busy locks) are retried with backoff; permanent ones,
 # broken domain rules and other deterministic errors (a bad amount, a wrong type, a missing
 # key) are not: the same message would fail the same way again.
+BATCH_SECONDS = 60  # a batch received longer than this hands the rest on as a batch of its own
 RETRIES = dict(max_retries=12, min_backoff=1_000, max_backoff=600_000, throws=PERMANENT_ERRORS)
 
 
@@ -53,17 +57,34 @@ def receive_delivery(channel_id: str, delivery_id: str) -> None:
 @dramatiq.actor(actor_name="receive_deliveries", queue_name="orders", time_limit=300_000,
                 **RETRIES)
 def receive_deliveries(deliveries: list[list[str]]) -> None:
-    """The web relay's batch [[channel id, delivery id], ...] (entrypoints/web/relay.py). A
-    delivery that fails goes on as a message of its own, with its own retries, so the others
-    are not received again; only when that cannot be sent is the whole batch retried (receiving
-    a delivery twice is harmless)."""
-    for channel_id, delivery_id in deliveries:
+    """The web relay's batch [[channel id, delivery id], ...] (entrypoints/web/relay.py), each
+    received as `receive_delivery` would. One that fails transiently goes on as a message of its
+    own, with its own retries and time limit, so the others are not received again; one that
+    fails for good is logged and left, as its own message would be. A batch that runs past
+    BATCH_SECONDS, or that the time limit or a shutdown interrupts, hands the rest on (the
+    interrupted delivery alone) and ends — nothing of it is marked done that was not. Only
+    when that hand-over cannot be sent is the whole batch retried (receiving twice is
+    harmless)."""
+    started = time.monotonic()
+    for n, (channel_id, delivery_id) in enumerate(deliveries):
+        if n and time.monotonic() - started > BATCH_SECONDS:  # at least one, every batch
+            receive_deliveries.send(deliveries[n:])
+            return
         try:
             receive_delivery(channel_id, delivery_id)
+        except PERMANENT_ERRORS as error:
+            logger.error("delivery_receive_failed", delivery_id=delivery_id, error=str(error),
+                         kind=type(error).__name__)
         except Exception as error:
-            logger.warning("delivery_receive_failed", delivery_id=delivery_id, error=str(error),
-                           kind=type(error).__name__)
+            logger.warning("delivery_receive_retried_alone", delivery_id=delivery_id,
+                           error=str(error), kind=type(error).__name__)
             receive_delivery.send(channel_id, delivery_id)
+        except (TimeLimitExceeded, Shutdown):
+            receive_delivery.send(channel_id, delivery_id)
+            if deliveries[n + 1:]:
+                receive_deliveries.send(deliveries[n + 1:])
+            logger.warning("delivery_batch_handed_on", left=len(deliveries) - n)
+            return
 
 
 @dramatiq.actor(actor_name="process_order", queue_name="orders", time_limit=300_000, **RETRIES)

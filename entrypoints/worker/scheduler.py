@@ -70,7 +70,8 @@ class Jobs:
         self.send_delivery = send_delivery
         self.send_process, self.send_poll, self.send_sync = send_process, send_poll, send_sync
         self.sync_due, self.last_sync_started = sync_due, last_sync_started
-        self._swept: dict[str, datetime] = {}  # when this scheduler last recorded a sweep
+        self._swept: dict[str, datetime] = {}  # each channel's last completed sweep here
+        self._recorded: dict[str, datetime] = {}  # and when this scheduler last recorded one
 
     def poll_all(self) -> int:
         with self.runtime.uow_factory() as uow:
@@ -83,7 +84,7 @@ class Jobs:
         """Send every order whose next attempt is due (domain/retry_schedule.py). Only the
         candidates are read — items that may still owe a step, left alone long enough for any
         to be due (a query, however large the inbox), changed since SWEEP_LOOKBACK before the
-        channel was last swept (`_since`)."""
+        channel's last completed sweep (`_since`)."""
         now = self.runtime.clock.now()
         sent = 0
         with self.runtime.uow_factory() as uow:
@@ -92,36 +93,37 @@ class Jobs:
                           for item in uow.inbox.awaiting_work(
                               channel.id, OwedWork.of(channel.settings, reads_back),
                               untouched_since(now), self._since(uow, channel.id, now))]
-            self._record_swept(uow, [channel.id for channel, _ in channels], now)
         for channel, reads_back, item in candidates:
             if due_now(item, channel.settings, now, reads_back):
                 self.send_process(item.channel_id, item.order_id)
                 sent += 1
+        self._completed([channel.id for channel, _ in channels], now)
         if sent:
             logger.info("sweeper_requeued", orders=sent)
         return sent
 
     def _since(self, uow, channel_id: str, now: datetime) -> datetime | None:
         """A worker dies in minutes, not weeks: items half-way through are looked at for
-        SWEEP_LOOKBACK after their last change. A scheduler's first tick counts that back from
-        when the channel was last swept — by any scheduler, before an outage — so a restart
-        reads no more than a tick does, and an outage of any length is still recovered; a
-        channel never swept is looked at whatever the age (None)."""
-        if channel_id in self._swept:
-            return now - SWEEP_LOOKBACK
-        last = uow.watermarks.get(channel_id, SWEPT)
+        SWEEP_LOOKBACK after their last change — counted back from the channel's last completed
+        sweep (this scheduler's, else the one recorded by any scheduler before it). So a tick
+        or a restart reads no more than a week of changes, and an outage of any length (this
+        process's ticks failing, or no scheduler running) is still recovered; a channel never
+        swept is looked at whatever the age (None)."""
+        last = self._swept.get(channel_id) or uow.watermarks.get(channel_id, SWEPT)
         return None if last is None else min(last, now) - SWEEP_LOOKBACK
 
-    def _record_swept(self, uow, channel_ids: list[str], now: datetime) -> None:
-        """Keep when each channel was swept, at most once per RECORD_SWEPT_EVERY (a record
-        that lags only widens the next start's look back)."""
-        due = [channel_id for channel_id in channel_ids if channel_id not in self._swept
-               or now - self._swept[channel_id] >= RECORD_SWEPT_EVERY]
-        for channel_id in due:
-            uow.watermarks.set(channel_id, SWEPT, now)
+    def _completed(self, channel_ids: list[str], now: datetime) -> None:
+        """A sweep sent all it found: remember it, and record it for the next scheduler at
+        most once per RECORD_SWEPT_EVERY (a record that lags only widens its look back)."""
+        due = [channel_id for channel_id in channel_ids if channel_id not in self._recorded
+               or now - self._recorded[channel_id] >= RECORD_SWEPT_EVERY]
         if due:
-            uow.commit()
-            self._swept.update(dict.fromkeys(due, now))
+            with self.runtime.uow_factory() as uow:
+                for channel_id in due:
+                    uow.watermarks.set(channel_id, SWEPT, now)
+                uow.commit()
+            self._recorded.update(dict.fromkeys(due, now))
+        self._swept.update(dict.fromkeys(channel_ids, now))
 
     def queue_deliveries(self) -> int:
         """The webhook outbox: queue stored deliveries that never reached the workers."""

@@ -130,3 +130,42 @@ def test_after_an_outage_the_first_tick_looks_back_from_the_last_sweep_before_it
     # When a scheduler starts again, Then its first tick recovers it
     restarted(jobs, timedelta(days=10)).sweep()
     assert sent == ["M-stuck"]
+
+
+def test_a_first_tick_whose_sending_fails_looks_as_far_back_on_the_next_one():
+    # Given a scheduler that last swept before a 10-day outage, and an item left half-way
+    # 9 days before the restart
+    jobs, sent = sweeper()
+    jobs.sweep()
+    with jobs.runtime.uow_factory() as uow:
+        item = left("M-stuck", S.DOCUMENT_CREATED, 0)
+        item.received_at = item.updated_at = NOW + timedelta(days=1)
+        uow.inbox.add(item)
+        uow.commit()
+    after = restarted(jobs, timedelta(days=10))
+    # When the restarted scheduler's first tick cannot send (Redis is down)
+    after.send_process = lambda c, o: (_ for _ in ()).throw(ConnectionError("Redis is down"))
+    try:
+        after.sweep()
+    except ConnectionError:
+        pass
+    # Then its next tick still looks back from the sweep before the outage, and sends it
+    after.send_process = lambda c, o: sent.append(o)
+    after.sweep()
+    assert sent == ["M-stuck"]
+
+
+def test_a_scheduler_whose_ticks_failed_for_days_still_recovers_what_they_missed():
+    # Given a running scheduler that swept once, then whose ticks all failed for 10 days
+    jobs, sent = sweeper()
+    jobs.sweep()
+    with jobs.runtime.uow_factory() as uow:
+        item = left("M-stuck", S.DOCUMENT_CREATED, 0)
+        item.received_at = item.updated_at = NOW + timedelta(days=1)
+        uow.inbox.add(item)
+        uow.commit()
+    # When its ticks work again, 10 days later (the same process)
+    jobs.runtime.clock = SteppingClock(NOW + timedelta(days=10), timedelta(0))
+    jobs.sweep()
+    # Then the item left half-way 9 days ago is sent
+    assert sent == ["M-stuck"]

@@ -128,3 +128,37 @@ def test_a_batch_from_the_relay_receives_every_delivery_though_one_of_them_fails
     batch = [["deleted-shop", orphan.id]] + [[service.channel_id, d] for d in good]
     actors.receive_deliveries(batch)  # returns: nothing to retry as a whole
     assert service.item("M-1-1") is not None and service.item("M-1-2") is not None
+
+
+def _batches_processed(service) -> int:
+    """The workers' count of receive_deliveries messages processed (kept in Redis, so it
+    counts on from earlier tests: compare before and after)."""
+    import requests
+
+    metrics = requests.get(f"{service.base_url}/metrics", headers=service.metrics_headers,
+                           timeout=10).text
+    line = 'sales_inbox_messages_total{actor="receive_deliveries",outcome="processed"} '
+    return next((int(float(row.removeprefix(line))) for row in metrics.splitlines()
+                 if row.startswith(line)), 0)
+
+
+def test_a_batch_that_runs_past_its_time_hands_the_rest_on_and_every_order_arrives(service,
+                                                                                  monkeypatch):
+    """A batch received for longer than BATCH_SECONDS sends the rest as a batch of its own
+    (here every batch takes one delivery, then hands on): each order is received once."""
+    from entrypoints.worker import actors
+
+    monkeypatch.setattr(actors, "BATCH_SECONDS", 0)
+    bodies = [ORDER.replace(b'"M-1-1"', f'"M-1-{n}"'.encode()) for n in range(1, 5)]
+    stored = []
+    with service.runtime.uow_factory() as uow:
+        for n, body in enumerate(bodies, start=1):
+            stored.append(uow.deliveries.add(RawDelivery(
+                service.channel_id, body, {}, T0, f"fp-{n}", "ORDER_CREATED", f"M-1-{n}")))
+        uow.commit()
+    before = _batches_processed(service)
+    actors.receive_deliveries.send([[service.channel_id, d.id] for d in stored])
+    service.join()
+    assert all(service.item(f"M-1-{n}") is not None for n in range(1, 5))
+    # And the four came in four messages: each batch handed the rest on
+    assert _batches_processed(service) - before == 4

@@ -298,3 +298,7 @@ def test_the_relays_thread_sends_a_single_webhook_at_once(processes):
     while not broker.messages and time.monotonic() < deadline:
         time.sleep(0.01)
     assert broker.messages == [[accepted.delivery.id]]
+    deadline = time.monotonic() + 30  # the mark follows the message
+    while web.deliveries()[0].queued_at is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert web.deliveries()[0].queued_at is not None
