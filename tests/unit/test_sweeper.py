@@ -106,6 +106,18 @@ def restarted(jobs: Jobs, after: timedelta) -> Jobs:
     return Jobs(later, send_process=jobs.send_process, send_poll=jobs.send_poll)
 
 
+def swept_then_stuck() -> tuple[Jobs, list]:
+    """A scheduler that swept at NOW, and an item left half-way a day later (M-stuck)."""
+    jobs, sent = sweeper()
+    jobs.sweep()
+    with jobs.runtime.uow_factory() as uow:
+        item = left("M-stuck", S.DOCUMENT_CREATED, 0)
+        item.received_at = item.updated_at = NOW + timedelta(days=1)
+        uow.inbox.add(item)
+        uow.commit()
+    return jobs, sent
+
+
 def test_a_restarted_scheduler_reads_no_further_back_than_a_tick_does():
     # Given a scheduler that swept (and recovered an 8-day-old item), then stopped
     jobs, sent = sweeper(left("M-old", S.DOCUMENT_CREATED, 8 * 24 * 60))
@@ -120,13 +132,7 @@ def test_a_restarted_scheduler_reads_no_further_back_than_a_tick_does():
 def test_after_an_outage_the_first_tick_looks_back_from_the_last_sweep_before_it():
     # Given a scheduler that last swept before a 10-day outage, and an item half-way through
     # that was last touched 9 days before the restart (a day after that sweep)
-    jobs, sent = sweeper()
-    jobs.sweep()
-    with jobs.runtime.uow_factory() as uow:
-        item = left("M-stuck", S.DOCUMENT_CREATED, 0)
-        item.received_at = item.updated_at = NOW + timedelta(days=1)
-        uow.inbox.add(item)
-        uow.commit()
+    jobs, sent = swept_then_stuck()
     # When a scheduler starts again, Then its first tick recovers it
     restarted(jobs, timedelta(days=10)).sweep()
     assert sent == ["M-stuck"]
@@ -135,13 +141,7 @@ def test_after_an_outage_the_first_tick_looks_back_from_the_last_sweep_before_it
 def test_a_first_tick_whose_sending_fails_looks_as_far_back_on_the_next_one():
     # Given a scheduler that last swept before a 10-day outage, and an item left half-way
     # 9 days before the restart
-    jobs, sent = sweeper()
-    jobs.sweep()
-    with jobs.runtime.uow_factory() as uow:
-        item = left("M-stuck", S.DOCUMENT_CREATED, 0)
-        item.received_at = item.updated_at = NOW + timedelta(days=1)
-        uow.inbox.add(item)
-        uow.commit()
+    jobs, sent = swept_then_stuck()
     after = restarted(jobs, timedelta(days=10))
     # When the restarted scheduler's first tick cannot send (Redis is down)
     after.send_process = lambda c, o: (_ for _ in ()).throw(ConnectionError("Redis is down"))
@@ -157,13 +157,7 @@ def test_a_first_tick_whose_sending_fails_looks_as_far_back_on_the_next_one():
 
 def test_a_scheduler_whose_ticks_failed_for_days_still_recovers_what_they_missed():
     # Given a running scheduler that swept once, then whose ticks all failed for 10 days
-    jobs, sent = sweeper()
-    jobs.sweep()
-    with jobs.runtime.uow_factory() as uow:
-        item = left("M-stuck", S.DOCUMENT_CREATED, 0)
-        item.received_at = item.updated_at = NOW + timedelta(days=1)
-        uow.inbox.add(item)
-        uow.commit()
+    jobs, sent = swept_then_stuck()
     # When its ticks work again, 10 days later (the same process)
     jobs.runtime.clock = SteppingClock(NOW + timedelta(days=10), timedelta(0))
     jobs.sweep()
