@@ -114,15 +114,7 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
         errors["rounding_limit"] = _("At most 1.00: larger differences are not rounding.")
     if limit > 0 and not rounding_key:
         errors["rounding_tax_key"] = _("Choose the no-VAT tax key of the rounding line.")
-    sync = StockSyncSettings(
-        sync_prices=r.flag("sync_prices"),
-        price_group_id=r.paytraq_id("price_group_id", required=r.flag("sync_prices")),
-        daily=r.flag("daily_sync"),
-        daily_time=r.clock("daily_sync_time") or current.stock_sync.daily_time,
-        timezone=current.stock_sync.timezone,
-        track_untracked=current.stock_sync.track_untracked,
-        sync_sale_price=current.stock_sync.sync_sale_price,
-    )
+    sync = _stock_sync(r, current.stock_sync)
     email_via = r.choice("email_via", EmailVia)
     new_creds = _credentials(r, creds, email_via)
     transport, currency = _paytraq_company(r, current, new_creds)
@@ -150,6 +142,17 @@ def read(form, current: ChannelSettings, creds: ChannelCredentials, methods: lis
     if errors:
         return ChannelForm(name=name, errors=errors)
     return ChannelForm(settings, new_creds, name)
+
+
+def _stock_sync(r: _Reader, current: StockSyncSettings) -> StockSyncSettings:
+    """The form's stock-sync fields; the time zone and the advanced choices stay as they are."""
+    return replace(
+        current,
+        sync_prices=r.flag("sync_prices"),
+        price_group_id=r.paytraq_id("price_group_id", required=r.flag("sync_prices")),
+        daily=r.flag("daily_sync"),
+        daily_time=r.clock("daily_sync_time") or current.daily_time,
+    )
 
 
 def _paytraq_company(r: _Reader, current: ChannelSettings,
