@@ -5,6 +5,7 @@ Each delivery records when it reached the workers' queue (application/outbox.py)
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.column_types import UtcDateTime
+from adapters.storage.driver_statement import DriverStatement
 from adapters.storage.tables import FIRST_DELIVERY, raw_deliveries
 from adapters.storage.transaction import Transaction, rows_of
 from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
@@ -27,6 +29,20 @@ def _first_insert(dialect: str) -> sa.Insert:
 # built once: a statement SQLAlchemy has compiled and cached is not built again per webhook
 _FIRST = {dialect: _first_insert(dialect) for dialect in ("postgresql", "sqlite")}
 _ANOTHER = sa.insert(raw_deliveries)
+_COLUMNS = tuple(raw_deliveries.c.keys())  # a delivery's row binds every column
+# a webhook's own statements, compiled once per engine (its dialect) for the driver
+_kept: weakref.WeakKeyDictionary[sa.Dialect, dict[bool, DriverStatement]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _for_the_driver(dialect: sa.Dialect, first: bool) -> DriverStatement:
+    compiled = _kept.get(dialect)
+    if compiled is None:
+        compiled = _kept[dialect] = {
+            True: DriverStatement(_FIRST[dialect.name], dialect, _COLUMNS),
+            False: DriverStatement(_ANOTHER, dialect, _COLUMNS)}
+    return compiled[first]
+
 _PLACEHOLDER = {dialect: (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
     raw_deliveries).on_conflict_do_nothing().returning(raw_deliveries.c.id)
     for dialect in ("postgresql", "sqlite")}
@@ -40,10 +56,15 @@ class SqlDeliveryRepository(DeliveryRepository):
         self._tx = transaction
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
-        return self._store(delivery, lambda statement, row: rows_of(self._tx.write(statement, row)))
+        """Part of the unit of work's transaction."""
+        return self._store(delivery, lambda first, row: rows_of(
+            self._tx.write(_FIRST[self._tx.dialect] if first else _ANOTHER, row)))
 
     def keep(self, delivery: RawDelivery) -> RawDelivery:
-        return self._store(delivery, self._tx.write_alone)
+        """A transaction of its own (a webhook's: Transaction.write_alone)."""
+        dialect = self._tx.engine.dialect
+        return self._store(delivery, lambda first, row: self._tx.write_alone(
+            _for_the_driver(dialect, first), row))
 
     def _store(self, delivery: RawDelivery, write) -> RawDelivery:
         """One statement for a first delivery: INSERT … ON CONFLICT DO NOTHING on the unique
@@ -51,11 +72,11 @@ class SqlDeliveryRepository(DeliveryRepository):
         delivery.id = delivery.id or uuid.uuid4().hex
         delivery.duplicate = False
         if delivery.error is None:
-            if write(_FIRST[self._tx.dialect], _row(delivery)):
+            if write(True, _row(delivery)):
                 return delivery
             delivery.duplicate = True
             delivery.queued_at = None  # a duplicate is never queued itself
-        write(_ANOTHER, _row(delivery))
+        write(False, _row(delivery))
         return delivery
 
     def prune(self, received_before: datetime, limit: int) -> int:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from adapters.storage.driver_statement import DriverStatement
 from adapters.storage.engine import BEGIN_MODE, SESSION_LOCK_TIMEOUT
 from application.errors import StorageBusy
 
@@ -74,24 +75,31 @@ class Transaction:
         with lock_conflicts_are_transient():
             return self._open(write=True).execute(statement, rows)
 
-    def write_alone(self, statement: sa.Executable, params: dict) -> list[sa.Row]:
+    def write_alone(self, statement: DriverStatement, params: dict) -> Sequence[tuple]:
         """A write that is a transaction of its own, committed when this returns, without a
         BEGIN or COMMIT round trip (PostgreSQL in autocommit; SQLite's own statement-long
-        transaction) — for a statement that needs nothing else to be atomic with it. Inside an
-        open transaction it is part of that one. Its rows, when it returns any. It waits for
-        locks as long as the unit of work does on SQLite; on PostgreSQL, whose `SET LOCAL`
-        needs a transaction, as long as the connection does (LOCK_TIMEOUT)."""
+        transaction) — for a statement that needs nothing else to be atomic with it — and run
+        on the driver's connection (driver_statement.py). Inside an open transaction it is part
+        of that one. Its rows, when it returns any. It waits for locks as long as the unit of
+        work does on SQLite; on PostgreSQL, whose `SET LOCAL` needs a transaction, as long as
+        the connection does (LOCK_TIMEOUT)."""
         if self._in_transaction():
-            return rows_of(self.write(statement, params))
-        with lock_conflicts_are_transient(), self.engine.connect() as connection:
-            if self.dialect == "sqlite":
-                self._wait_for_locks(connection)
-                connection.info[BEGIN_MODE] = None  # no BEGIN: the statement commits itself
-            else:
-                connection.execution_options(isolation_level="AUTOCOMMIT")
-            rows = rows_of(connection.execute(statement, params))
-            connection.commit()  # nothing left to send: the statement committed itself
-            return rows
+            return rows_of(self.write(statement.statement, params))
+        connection = self.engine.raw_connection()
+        try:
+            with lock_conflicts_are_transient():
+                if self.dialect == "sqlite":  # the driver is in autocommit (engine.py)
+                    self._wait_for_locks(connection)
+                    return statement.run(self.engine, connection, params)
+                driver = connection.driver_connection
+                driver.autocommit = True
+                try:
+                    return statement.run(self.engine, connection, params)
+                finally:
+                    if connection.is_valid:  # a dropped one is invalidated, never pooled again
+                        driver.autocommit = False
+        finally:
+            connection.close()
 
     def commit(self) -> None:
         if self._in_transaction():
@@ -109,11 +117,12 @@ class Transaction:
             self._connection = None
 
     # ------------------------------------------------------------------------------------
-    def _wait_for_locks(self, connection: sa.Connection) -> None:
+    def _wait_for_locks(self, connection: sa.Connection | sa.PoolProxiedConnection) -> None:
         """SQLite: wait `lock_timeout` for the write lock (a setting the connection keeps)."""
         timeout_ms = int(self.lock_timeout * 1000)
         if connection.info.get(BUSY_TIMEOUT) != timeout_ms:
-            connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
+            pooled = connection.connection if isinstance(connection, sa.Connection) else connection
+            pooled.driver_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
             connection.info[BUSY_TIMEOUT] = timeout_ms
 
     def _in_transaction(self) -> bool:

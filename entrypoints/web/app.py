@@ -9,9 +9,10 @@ from flask import Flask, request
 
 from application.outbox import DeliveryOutbox, Enqueue, SendNow
 from entrypoints.runtime import Runtime
-from entrypoints.web import api, console, headers, ops, webhook
+from entrypoints.web import api, console, headers, ops
 from entrypoints.web.context import WebContext, require_credentials
 from entrypoints.web.proxies import TrustedProxyFix
+from entrypoints.web.webhook import WebhookLane
 
 MAX_BODY = 2 * 1024 * 1024
 HERE = Path(__file__).resolve().parent  # templates/ and static/ (the console's pages)
@@ -34,8 +35,10 @@ def create_app(runtime: Runtime, deliveries: DeliveryOutbox | Enqueue) -> Flask:
     )
     if not isinstance(deliveries, DeliveryOutbox):
         deliveries = SendNow(deliveries, runtime.clock)
-    app.extensions["sales_inbox"] = WebContext(runtime, deliveries)
-    app.wsgi_app = TrustedProxyFix(app.wsgi_app, config.trusted_proxies)
+    context = app.extensions["sales_inbox"] = WebContext(runtime, deliveries)
+    # Mozello's webhook is answered in front of Flask (webhook.py); the proxy fix comes first
+    app.wsgi_app = TrustedProxyFix(WebhookLane(app.wsgi_app, context, MAX_BODY),
+                                   config.trusted_proxies)
 
     @app.before_request
     def bind_request():
@@ -44,7 +47,6 @@ def create_app(runtime: Runtime, deliveries: DeliveryOutbox | Enqueue) -> Flask:
         return require_credentials()
 
     headers.install(app)
-    app.register_blueprint(webhook.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(ops.blueprint)
     console.register(app)

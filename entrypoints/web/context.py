@@ -30,13 +30,12 @@ def runtime() -> Runtime:
     return web_context().runtime
 
 
-# answer anybody: the health probe, Mozello's webhook (its signature is checked), the login page,
-# the language switch (the login page offers it, before anyone has logged in) and the static
-# files. Every other endpoint needs credentials, whatever address the request came from (behind
+# answer anybody: the health probe, the login page, the language switch (the login page offers
+# it, before anyone has logged in) and the static files; Mozello's webhook (its signature is
+# checked) is answered before Flask, by webhook.py's lane. Every other endpoint needs credentials, whatever address the request came from (behind
 # a proxy on the same host, every request comes from 127.0.0.1).
-OPEN_ENDPOINTS = frozenset({"ops.healthz", "webhook.mozello_webhook", "static", "auth.login",
-                            "auth.language"})
-MACHINES = frozenset({"ops.healthz", "webhook.mozello_webhook"})  # open, and never a person's
+OPEN_ENDPOINTS = frozenset({"ops.healthz", "static", "auth.login", "auth.language"})
+MACHINES = frozenset({"ops.healthz"})  # open, and never a person's
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PAGES = "SALES_INBOX_PAGES"  # app.config: the blueprints of the console's pages (a browser's)
 

@@ -21,13 +21,20 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+_PLAIN = tuple(HEADERS.items())
+_SECURE = (*_PLAIN, ("Strict-Transport-Security", HSTS))
+
+
+def security_headers(secure: bool) -> tuple[tuple[str, str], ...]:
+    """The headers for an answer over HTTPS (`secure`: directly or as a trusted proxy says, see
+    proxies.py) or plain HTTP, where HSTS would be ignored and is left out."""
+    return _SECURE if secure else _PLAIN
+
+
 def add_security_headers(response: Response) -> Response:
-    """An `after_request` hook. `request.is_secure` is true on HTTPS, directly or as a trusted
-    proxy says (see proxies.py); HSTS over plain HTTP would be ignored, so it is left out."""
-    for name, value in HEADERS.items():
+    """An `after_request` hook; a header the view set itself is kept."""
+    for name, value in security_headers(request.is_secure):
         response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

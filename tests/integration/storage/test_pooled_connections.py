@@ -55,3 +55,37 @@ def test_a_connection_lost_moments_after_use_fails_once_then_the_pool_is_renewed
         assert _backend_pid(engine) != first
     finally:
         engine.dispose()
+
+
+def test_a_webhook_body_kept_on_a_lost_connection_fails_once_and_the_next_is_kept(
+        postgres_engine, admin):  # noqa: F811
+    # the webhook's statement runs on the driver's connection (driver_statement.py): a lost
+    # connection must be dropped from the pool there too, not handed to the next request
+    from datetime import UTC, datetime
+
+    from adapters.storage.crypto import SecretBox
+    from adapters.storage.uow import SqlAlchemyUnitOfWork
+    from application.ports import RawDelivery
+
+    engine = make_engine(postgres_engine.url, ping_after_idle=3600.0)
+    box = SecretBox(SecretBox.generate_key())
+
+    def keep(n: int) -> None:
+        with SqlAlchemyUnitOfWork(engine, box) as uow:
+            uow.deliveries.keep(RawDelivery("lost-shop", b"{}", {}, datetime.now(UTC),
+                                            f"lost-{n}", "PAYMENT_CHANGED", f"M-{n}"))
+    try:
+        keep(1)
+        _terminate(admin, _backend_pid(engine))  # the one pooled connection
+        with pytest.raises(sa.exc.OperationalError):  # the web answers 500: Mozello retries
+            keep(2)
+        keep(3)
+        with engine.connect() as connection:
+            kept = connection.exec_driver_sql(
+                "SELECT order_id FROM raw_deliveries WHERE channel_id = 'lost-shop' "
+                "ORDER BY order_id").scalars().all()
+            connection.exec_driver_sql("DELETE FROM raw_deliveries WHERE channel_id = 'lost-shop'")
+            connection.commit()
+        assert kept == ["M-1", "M-3"]
+    finally:
+        engine.dispose()

@@ -1,0 +1,77 @@
+"""A statement compiled once per dialect and run on the DB-API connection itself.
+
+For the one statement each webhook makes (its body kept, `Transaction.write_alone`), SQLAlchemy's
+execution — a Connection and its events, the compiled-cache lookup, an execution context, a
+result object — cost more CPU than the INSERT itself. Here the statement is compiled once, with
+SQLAlchemy (its SQL text and bind order are the dialect's own), the values go through the same
+bind processors its columns' types define (UTC instants, JSON, binary), and a driver error comes
+out as the SQLAlchemy exception it would have been (`sa.exc.DBAPIError.instance`), so callers
+tell a lock conflict or a unique violation apart as they always did.
+
+Only for a statement given every value it binds: column defaults are applied by SQLAlchemy's
+execution, which this skips."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+
+class DriverStatement:
+    """`statement` for `dialect`, binding exactly `keys` (an INSERT's columns)."""
+
+    def __init__(self, statement: sa.Executable, dialect: sa.Dialect, keys: Sequence[str]):
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        self.statement, self.sql, self._compiled = statement, compiled.string, compiled
+        self.dialect = dialect
+        self._order = list(compiled.positiontup) if compiled.positional else None
+        self._processors = {
+            name: processor for name, bind in compiled.binds.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+
+    def parameters(self, values: dict[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        """The values as the driver takes them: processed, and in order for a positional
+        dialect (SQLite's `?`), by name otherwise (psycopg's `%(name)s`)."""
+        params = self._compiled.construct_params(values)
+        for name, process in self._processors.items():
+            params[name] = process(params[name])
+        return [params[name] for name in self._order] if self._order is not None else params
+
+    def run(self, engine: sa.Engine, connection: sa.PoolProxiedConnection,
+            values: dict[str, Any]) -> list[tuple]:
+        """Executed on `connection`, one of `engine`'s (the caller commits, or the driver is in
+        autocommit); the rows it returns, as tuples. The engine's cursor events see it as they
+        see every statement (what the tests and the bench count), without a Connection."""
+        params = self.parameters(values)
+        cursor = connection.cursor()
+        events = engine.dispatch
+        with driver_errors(self.dialect, connection, self.sql, params):
+            try:
+                if events.before_cursor_execute:
+                    events.before_cursor_execute(None, cursor, self.sql, params, None, False)
+                cursor.execute(self.sql, params)
+                if events.after_cursor_execute:
+                    events.after_cursor_execute(None, cursor, self.sql, params, None, False)
+                return cursor.fetchall() if cursor.description else []
+            finally:
+                cursor.close()
+
+
+@contextmanager
+def driver_errors(dialect: sa.Dialect, connection: sa.PoolProxiedConnection, sql: str,
+                  params: Any) -> Iterator[None]:
+    """A driver's error raised as SQLAlchemy's (OperationalError, IntegrityError, …), its
+    parameters hidden as the engines hide them; a connection the server dropped is invalidated,
+    so the pool does not hand it out again."""
+    dbapi = dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as error:
+        if dialect.is_disconnect(error, connection.dbapi_connection, None):
+            connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(sql, params, error, dbapi.Error, hide_parameters=True,
+                                         dialect=dialect) from error
