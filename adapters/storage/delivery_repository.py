@@ -5,7 +5,6 @@ Each delivery records when it reached the workers' queue (application/outbox.py)
 from __future__ import annotations
 
 import uuid
-import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.column_types import UtcDateTime
-from adapters.storage.driver_statement import DriverStatement
+from adapters.storage.driver_statement import DriverStatement, for_dialect
 from adapters.storage.tables import FIRST_DELIVERY, raw_deliveries
 from adapters.storage.transaction import Transaction, rows_of
 from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
@@ -30,18 +29,12 @@ def _first_insert(dialect: str) -> sa.Insert:
 _FIRST = {dialect: _first_insert(dialect) for dialect in ("postgresql", "sqlite")}
 _ANOTHER = sa.insert(raw_deliveries)
 _COLUMNS = tuple(raw_deliveries.c.keys())  # a delivery's row binds every column
-# a webhook's own statements, compiled once per engine (its dialect) for the driver
-_kept: weakref.WeakKeyDictionary[sa.Dialect, dict[bool, DriverStatement]] = (
-    weakref.WeakKeyDictionary())
 
 
 def _for_the_driver(dialect: sa.Dialect, first: bool) -> DriverStatement:
-    compiled = _kept.get(dialect)
-    if compiled is None:
-        compiled = _kept[dialect] = {
-            True: DriverStatement(_FIRST[dialect.name], dialect, _COLUMNS),
-            False: DriverStatement(_ANOTHER, dialect, _COLUMNS)}
-    return compiled[first]
+    """A webhook's own statements, compiled once per engine for its driver."""
+    return for_dialect(dialect, ("keep delivery", first), lambda: DriverStatement(
+        _FIRST[dialect.name] if first else _ANOTHER, dialect, _COLUMNS))
 
 _PLACEHOLDER = {dialect: (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
     raw_deliveries).on_conflict_do_nothing().returning(raw_deliveries.c.id)
@@ -64,7 +57,7 @@ class SqlDeliveryRepository(DeliveryRepository):
         """A transaction of its own (a webhook's: Transaction.write_alone)."""
         dialect = self._tx.engine.dialect
         return self._store(delivery, lambda first, row: self._tx.write_alone(
-            _for_the_driver(dialect, first), row))
+            _for_the_driver(dialect, first), row).rows)
 
     def _store(self, delivery: RawDelivery, write) -> RawDelivery:
         """One statement for a first delivery: INSERT … ON CONFLICT DO NOTHING on the unique

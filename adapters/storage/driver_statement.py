@@ -13,18 +13,43 @@ execution, which this skips."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 
-class DriverStatement:
-    """`statement` for `dialect`, binding exactly `keys` (an INSERT's columns)."""
+@dataclass(frozen=True, slots=True)
+class Ran:
+    rows: list[tuple]  # what it returned (RETURNING), as tuples
+    rowcount: int  # rows it wrote
 
-    def __init__(self, statement: sa.Executable, dialect: sa.Dialect, keys: Sequence[str]):
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+
+# compiled per engine's dialect (an engine's settings shape its SQL), gone with the engine
+_compiled: weakref.WeakKeyDictionary[sa.Dialect, dict[Hashable, DriverStatement]] = (
+    weakref.WeakKeyDictionary())
+
+
+def for_dialect(dialect: sa.Dialect, key: Hashable,
+                make: Callable[[], DriverStatement]) -> DriverStatement:
+    """The statement known by `key`, compiled for `dialect` once (by `make`)."""
+    known = _compiled.setdefault(dialect, {})
+    statement = known.get(key)
+    if statement is None:
+        statement = known[key] = make()
+    return statement
+
+
+class DriverStatement:
+    """`statement` for `dialect`; `keys`: the columns an INSERT binds (all of its values)."""
+
+    def __init__(self, statement: sa.Executable, dialect: sa.Dialect,
+                 keys: Sequence[str] | None = None):
+        compiled = statement.compile(dialect=dialect,
+                                     column_keys=list(keys) if keys is not None else None)
         self.statement, self.sql, self._compiled = statement, compiled.string, compiled
         self.dialect = dialect
         self._order = list(compiled.positiontup) if compiled.positional else None
@@ -42,10 +67,10 @@ class DriverStatement:
         return [params[name] for name in self._order] if self._order is not None else params
 
     def run(self, engine: sa.Engine, connection: sa.PoolProxiedConnection,
-            values: dict[str, Any]) -> list[tuple]:
+            values: dict[str, Any]) -> Ran:
         """Executed on `connection`, one of `engine`'s (the caller commits, or the driver is in
-        autocommit); the rows it returns, as tuples. The engine's cursor events see it as they
-        see every statement (what the tests and the bench count), without a Connection."""
+        autocommit). The engine's cursor events see it as they see every statement (what the
+        tests and the bench count), without a Connection."""
         params = self.parameters(values)
         cursor = connection.cursor()
         events = engine.dispatch
@@ -56,7 +81,7 @@ class DriverStatement:
                 cursor.execute(self.sql, params)
                 if events.after_cursor_execute:
                     events.after_cursor_execute(None, cursor, self.sql, params, None, False)
-                return cursor.fetchall() if cursor.description else []
+                return Ran(cursor.fetchall() if cursor.description else [], cursor.rowcount)
             finally:
                 cursor.close()
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.column_types import UtcDateTime
+from adapters.storage.driver_statement import DriverStatement, for_dialect
 from adapters.storage.owed_work_sql import owed_work_clauses
 from adapters.storage.rows import item_from_row, item_to_row
 from adapters.storage.tables import inbox_items
@@ -23,6 +24,7 @@ from application.errors import ConcurrentUpdate, DuplicateInboxItem, UnknownChan
 from application.inbox_listing import MAX_PAGE, Cursor, InboxPage, InboxQuery
 from application.ports import InboxRepository
 from domain.inbox import InboxItem, InboxStatus
+from domain.inbox_records import Step
 from domain.orders import SalesOrder
 from domain.owed_work import OwedWork
 from domain.retry_schedule import SOONEST
@@ -53,6 +55,7 @@ class SqlInboxRepository(InboxRepository):
         self.seen: dict[Key, InboxItem] = {}
         self._stored: dict[Key, dict[str, Any]] = {}  # the row as last read or written
         self._orders: dict[Key, SalesOrder] = {}  # the order that row was made of
+        self._steps: dict[Key, list[Step]] = {}  # and its steps (rows.py: encoded once each)
         self._written: list[tuple[Key, dict[str, Any]]] = []
 
     def get(self, channel_id: str, order_id: str, for_update: bool = False) -> InboxItem | None:
@@ -134,19 +137,29 @@ class SqlInboxRepository(InboxRepository):
 
     # --- called by the unit of work ---------------------------------------------------
     def flush(self) -> None:
-        """Write every new or changed item; the versions move on only in `committed()`."""
+        """Write every new or changed item; the versions move on only in `committed()`.
+        A commit whose one write is an item's UPDATE — a step recorded before or after an
+        outside call, most of a worker's commits — is that statement alone, committed by
+        itself (Transaction.write_alone): no BEGIN and COMMIT around it."""
         self._written = []
+        writes = []
         for key, item in self.seen.items():
             stored = self._stored.get(key)
-            row = item_to_row(item, (self._orders[key], stored) if stored else None)
+            row = item_to_row(item, (self._orders[key], self._steps[key], stored)
+                              if stored else None)
             if stored is None and item.version == 0:
+                writes.append((key, item, row, None))
+                continue
+            changed = {name: value for name, value in row.items()
+                       if stored is None or stored.get(name) != value}
+            if changed:
+                writes.append((key, item, row, changed))
+        alone = len(writes) == 1 and writes[0][3] is not None and not self._tx.in_transaction()
+        for key, item, row, changed in writes:
+            if changed is None:
                 self._insert(item, row)
             else:
-                changed = {name: value for name, value in row.items()
-                           if stored is None or stored.get(name) != value}
-                if not changed:
-                    continue
-                self._update(item, changed)
+                self._update(item, changed, alone)
             self._written.append((key, row))
 
     def committed(self) -> None:
@@ -160,10 +173,10 @@ class SqlInboxRepository(InboxRepository):
         self._written = []
 
     def forget(self) -> None:
-        self.seen, self._stored, self._orders, self._written = {}, {}, {}, []
+        self.seen, self._stored, self._orders, self._steps, self._written = {}, {}, {}, {}, []
 
     def _remember(self, key: Key, item: InboxItem, row: dict[str, Any]) -> None:
-        self._stored[key], self._orders[key] = row, item.order
+        self._stored[key], self._orders[key], self._steps[key] = row, item.order, list(item.steps)
 
     def _insert(self, item: InboxItem, row: dict[str, Any]) -> None:
         try:
@@ -173,11 +186,19 @@ class SqlInboxRepository(InboxRepository):
                 raise DuplicateInboxItem(item.channel_id, item.order_id) from None
             raise UnknownChannel(item.channel_id) from None
 
-    def _update(self, item: InboxItem, changed: dict[str, Any]) -> None:
+    def _update(self, item: InboxItem, changed: dict[str, Any], alone: bool = False) -> None:
         params = {f"v_{name}": value for name, value in changed.items()}
         params.update(v_version=item.version + 1, k_channel=item.channel_id,
                       k_order=item.order_id, k_version=item.version)
-        if self._tx.write(_update_of(tuple(sorted(changed))), params).rowcount != 1:
+        columns = tuple(sorted(changed))
+        if alone:
+            dialect = self._tx.engine.dialect
+            statement = for_dialect(dialect, ("inbox update", columns),
+                                    lambda: DriverStatement(_update_of(columns), dialect))
+            written = self._tx.write_alone(statement, params).rowcount
+        else:
+            written = self._tx.write(_update_of(columns), params).rowcount
+        if written != 1:
             raise ConcurrentUpdate(item.channel_id, item.order_id)
 
 

@@ -14,7 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from adapters.storage.driver_statement import DriverStatement, for_dialect
+from adapters.storage.engine import LOCK_TIMEOUT
 from adapters.storage.tables import locks
+from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
 from application.ports import ExpiringLock
 
@@ -36,17 +39,33 @@ _RELEASE = sa.delete(locks).where(locks.c.name == sa.bindparam("name"),
                                    locks.c.holder == sa.bindparam("holder"))
 
 
+# the database's now, in the form the dialect stores `locks.expires_at` (SQLite: the text
+# SQLAlchemy writes, microseconds and all) — stable within the statement on both
+_NOW_SQL = {
+    "postgresql": lambda: sa.func.statement_timestamp(),
+    "sqlite": lambda: sa.func.strftime("%Y-%m-%d %H:%M:%f", "now").concat("000"),
+}
+_LATER_SQL = {  # the database's now + `ttl_seconds`
+    "postgresql": lambda: sa.func.statement_timestamp() + sa.func.make_interval(
+        0, 0, 0, 0, 0, 0, sa.bindparam("ttl_seconds", type_=sa.Float)),
+    "sqlite": lambda: sa.func.strftime(
+        "%Y-%m-%d %H:%M:%f", "now",
+        sa.func.printf("%+.3f seconds", sa.bindparam("ttl_seconds", type_=sa.Float)),
+    ).concat("000"),
+}
+
+
 @functools.cache
 def _take(dialect: str) -> sa.Executable:
-    """Insert the lock, or take it over when it has expired (by the database's `now`) or is
-    already the holder's; RETURNING a row only when it was written."""
+    """Insert the lock, or take it over when it has expired (by the database's now) or is
+    already the holder's; RETURNING a row only when it was written. One statement: the
+    database's clock is read by the statement itself."""
     return upsert(
         dialect, locks,
         {"name": sa.bindparam("name"), "holder": sa.bindparam("holder"),
-         "expires_at": sa.bindparam("expires_at", type_=locks.c.expires_at.type)},
-        only_if=lambda new: sa.or_(
-            locks.c.expires_at <= sa.bindparam("now", type_=locks.c.expires_at.type),
-            locks.c.holder == new.holder),
+         "expires_at": _LATER_SQL[dialect]()},
+        only_if=lambda new: sa.or_(locks.c.expires_at <= _NOW_SQL[dialect](),
+                                   locks.c.holder == new.holder),
     ).returning(locks.c.name)
 
 
@@ -55,14 +74,20 @@ class SqlLock(ExpiringLock):
         self.engine = engine
 
     def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
-        """Taken when free, expired or already ours: one insert-or-update in one short
-        transaction (statements built once per process)."""
-        with self.engine.begin() as connection:
-            now = database_now(connection)
-            taken = connection.execute(_take(connection.dialect.name), {
-                "name": name, "holder": holder, "expires_at": now + ttl, "now": now})
-            return taken.first() is not None
+        """Taken when free, expired or already ours: one insert-or-update, committed by
+        itself (Transaction.write_alone; compiled once per process)."""
+        dialect = self.engine.dialect
+        statement = for_dialect(dialect, "lock take",
+                                lambda: DriverStatement(_take(dialect.name), dialect))
+        taken = self._alone().write_alone(statement, {
+            "name": name, "holder": holder, "ttl_seconds": ttl.total_seconds()})
+        return bool(taken.rows)
 
     def release(self, name: str, holder: str) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(_RELEASE, {"name": name, "holder": holder})
+        """One DELETE, committed by itself (Transaction.write_alone)."""
+        dialect = self.engine.dialect
+        statement = for_dialect(dialect, "lock release", lambda: DriverStatement(_RELEASE, dialect))
+        self._alone().write_alone(statement, {"name": name, "holder": holder})
+
+    def _alone(self) -> Transaction:
+        return Transaction(self.engine, LOCK_TIMEOUT)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from adapters.storage.driver_statement import DriverStatement
+from adapters.storage.driver_statement import DriverStatement, Ran
 from adapters.storage.engine import BEGIN_MODE, SESSION_LOCK_TIMEOUT
 from application.errors import StorageBusy
 
@@ -59,7 +59,7 @@ class Transaction:
         """The rows; with `lock`, they (SQLite: the database) stay locked until the end.
         `params` fill a statement's bind parameters (statements built once per process)."""
         with lock_conflicts_are_transient():
-            if self.dialect == "sqlite" and not lock and not self._in_transaction():
+            if self.dialect == "sqlite" and not lock and not self.in_transaction():
                 connection = self._begin(write=False)
                 try:
                     return connection.execute(statement, params).mappings().all()
@@ -75,16 +75,16 @@ class Transaction:
         with lock_conflicts_are_transient():
             return self._open(write=True).execute(statement, rows)
 
-    def write_alone(self, statement: DriverStatement, params: dict) -> Sequence[tuple]:
+    def write_alone(self, statement: DriverStatement, params: dict) -> Ran:
         """A write that is a transaction of its own, committed when this returns, without a
         BEGIN or COMMIT round trip (PostgreSQL in autocommit; SQLite's own statement-long
         transaction) — for a statement that needs nothing else to be atomic with it — and run
         on the driver's connection (driver_statement.py). Inside an open transaction it is part
-        of that one. Its rows, when it returns any. It waits for locks as long as the unit of
-        work does on SQLite; on PostgreSQL, whose `SET LOCAL` needs a transaction, as long as
+        of that one. It waits for locks as long as the unit of work does on SQLite; on PostgreSQL, whose `SET LOCAL` needs a transaction, as long as
         the connection does (LOCK_TIMEOUT)."""
-        if self._in_transaction():
-            return rows_of(self.write(statement.statement, params))
+        if self.in_transaction():
+            result = self.write(statement.statement, params)
+            return Ran([tuple(row) for row in rows_of(result)], result.rowcount)
         connection = self.engine.raw_connection()
         try:
             with lock_conflicts_are_transient():
@@ -102,12 +102,12 @@ class Transaction:
             connection.close()
 
     def commit(self) -> None:
-        if self._in_transaction():
+        if self.in_transaction():
             with lock_conflicts_are_transient():
                 self._connection.commit()
 
     def rollback(self) -> None:
-        if self._in_transaction():
+        if self.in_transaction():
             self._connection.rollback()
 
     def close(self) -> None:
@@ -125,11 +125,13 @@ class Transaction:
             pooled.driver_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
             connection.info[BUSY_TIMEOUT] = timeout_ms
 
-    def _in_transaction(self) -> bool:
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open: a write, a lock, or (PostgreSQL) a read began one."""
         return self._connection is not None and self._connection.in_transaction()
 
+
     def _open(self, write: bool) -> sa.Connection:
-        if self._in_transaction():
+        if self.in_transaction():
             return self._connection
         return self._begin(write)
 

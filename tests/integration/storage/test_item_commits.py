@@ -1,0 +1,94 @@
+"""A commit whose one write is an item's UPDATE — a step recorded around an outside call — is
+that statement alone (adapters/storage/inbox_repository.py): durable when it returns, refused by
+the version check like any other, and with no BEGIN or COMMIT around it."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from application.errors import ConcurrentUpdate
+from application.ports import ChannelCredentials
+from domain.inbox import Step
+from domain.settings import Channel
+from tests.unit.storage.examples import T0, full_item
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def stored(database):
+    with database.new_uow() as uow:
+        uow.channels.add(Channel("shop-a", "Veikals A"), ChannelCredentials())
+        uow.inbox.add(full_item("shop-a", "M-1"))
+        uow.commit()
+    return database
+
+
+def read_then_end_its_transaction(uow):
+    item = uow.inbox.get("shop-a", "M-1")
+    uow.commit()  # PostgreSQL's read opened a transaction; nothing is left open now
+    return item
+
+
+class Sent:
+    """The statements the engine sends, and the commits SQLAlchemy makes."""
+
+    def __init__(self, engine: sa.Engine):
+        self.statements, self.commits, self.engine = [], 0, engine
+        sa.event.listen(engine, "before_cursor_execute", self._statement)
+        sa.event.listen(engine, "commit", self._commit)
+
+    def _statement(self, conn, cursor, sql, *args):
+        self.statements.append(sql.split()[0].upper())
+
+    def _commit(self, conn):
+        self.commits += 1
+
+    def stop(self):
+        sa.event.remove(self.engine, "before_cursor_execute", self._statement)
+        sa.event.remove(self.engine, "commit", self._commit)
+
+
+def test_a_recorded_step_is_one_update_committed_by_itself(stored):
+    with stored.new_uow() as uow:
+        item = read_then_end_its_transaction(uow)
+        sent = Sent(stored.engine)
+        try:
+            # When a step is recorded (the write-ahead record before an outside call)
+            item.steps.append(Step("creating_document", T0, {"attempt": "1"}))
+            uow.commit()
+        finally:
+            sent.stop()
+        # Then one UPDATE went, with no BEGIN or COMMIT around it
+        assert (sent.statements, sent.commits) == (["UPDATE"], 0)
+    # And another unit of work sees it at once
+    with stored.new_uow() as other:
+        assert other.inbox.get("shop-a", "M-1").steps[-1].name == "creating_document"
+
+
+def test_a_recorded_step_that_lost_a_race_is_refused_and_not_written(stored):
+    first, second = stored.new_uow(), stored.new_uow()
+    with first, second:
+        mine, theirs = read_then_end_its_transaction(first), read_then_end_its_transaction(second)
+        mine.steps.append(Step("mine", T0, {}))
+        first.commit()
+        theirs.steps.append(Step("theirs", T0, {}))
+        with pytest.raises(ConcurrentUpdate, match="M-1"):
+            second.commit()
+    with stored.new_uow() as uow:
+        assert [s.name for s in uow.inbox.get("shop-a", "M-1").steps][-1] == "mine"
+
+
+def test_a_step_committed_with_another_write_shares_its_transaction(stored):
+    with stored.new_uow() as uow:
+        item = read_then_end_its_transaction(uow)
+        sent = Sent(stored.engine)
+        try:
+            uow.clients.put("shop-a", "email:janis@example.lv", "C-9")  # another write first
+            item.steps.append(Step("client_found", T0, {}))
+            uow.commit()
+        finally:
+            sent.stop()
+        # Then both were one transaction: SQLAlchemy committed it
+        assert sent.commits == 1 and "UPDATE" in sent.statements
