@@ -6,7 +6,7 @@ costs the same at 100 items as at 100,000."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from domain.inbox import InboxItem, InboxStatus
 
@@ -57,6 +57,10 @@ class Cursor:
         received_at = datetime.fromisoformat(at)
         if received_at.tzinfo is None:
             raise ValueError("cursor without a time zone")
+        try:
+            received_at.astimezone(UTC)  # e.g. year 1 east of Greenwich: no UTC time holds it
+        except OverflowError:
+            raise ValueError("cursor time out of range") from None
         return cls(received_at, channel_id, order_id)
 
     @classmethod

@@ -1,6 +1,8 @@
-"""The inbox as it grows: a page of the listing, the counts per status, /metrics, one sweeper
-tick and `inbox list --json`, at each size of `Sizes.inbox_items`. Items are seeded with bulk
-inserts; the figures are server-side times (median of a few runs) and the CLI's peak RSS."""
+"""The inbox as it grows: a page of the listing and the counts per status (the repository, then
+the real `GET /api/inbox` endpoints through Flask's test client, token and all), /metrics, one
+sweeper tick, `inbox list` (the newest 50, in-process) and `inbox list --all --json` (a process of
+its own), at each size of `Sizes.inbox_items`. Items are seeded with bulk inserts; the figures
+are server-side times (median of a few runs) and the full listing's wall time and peak RSS."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from click.testing import CliRunner
 
 from adapters.clock import SystemClock
 from adapters.mozello import wire
@@ -32,9 +35,10 @@ from bench.sizes import Sizes
 from domain.inbox import DocumentRecord, InboxItem, InboxStatus, PaymentRecord, Step
 from domain.orders import PaymentStatus
 from domain.settings import Channel
+from entrypoints.cli.inbox import inbox
 from entrypoints.config import load_config
 from entrypoints.demo.sandbox_mode import sandbox_settings
-from entrypoints.runtime import Runtime
+from entrypoints.runtime import Runtime, set_runtime
 from entrypoints.web.app import create_app
 from entrypoints.worker.scheduler import Jobs
 
@@ -47,6 +51,7 @@ MIX = ((InboxStatus.EMAILED, 94), (InboxStatus.NEEDS_REVIEW, 3), (InboxStatus.FA
 END = datetime.now(UTC) - timedelta(minutes=10)  # the newest item; one every 5 minutes before
 
 METRICS_TOKEN = "bench-metrics-token-0123456789"
+API_TOKEN = "bench-api-token-0123456789abcdef"
 
 
 def _template(status: InboxStatus) -> dict:
@@ -126,18 +131,21 @@ runpy.run_module("entrypoints.cli.main", run_name="__main__")
 
 
 def _cli_list_json(db_url: str, key: str) -> tuple[float, float]:
-    """`sales-inbox inbox list --json` in its own process: wall ms and peak RSS in MB."""
+    """`sales-inbox inbox list --all --json` (every item) in its own process: wall ms and peak
+    RSS in MB."""
     with tempfile.TemporaryDirectory(prefix="bench-var-") as var:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SALES_INBOX_DATABASE_URL": db_url,
                "SALES_INBOX_SECRET_KEY": key, "SALES_INBOX_SANDBOX": "off",
                "SALES_INBOX_VAR_DIR": var, "SALES_INBOX_LOG_LEVEL": "WARNING"}
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", _MEASURED_CLI, "inbox", "list", "--json"],
+        done = subprocess.run([sys.executable, "-c", _MEASURED_CLI, "inbox", "list", "--all",
+                               "--json"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True, check=False)
         wall = (time.perf_counter() - started) * 1000
         if done.returncode:
-            raise RuntimeError(f"inbox list --json exited {done.returncode}: {done.stderr[-2000:]}")
+            raise RuntimeError(f"inbox list --all --json exited {done.returncode}: "
+                               f"{done.stderr[-2000:]}")
         peak = [line for line in done.stderr.splitlines() if line.startswith("BENCH_PEAK_RSS_MB")]
         return wall, float(peak[-1].split()[1])
 
@@ -165,18 +173,41 @@ def _measure(runtime: Runtime, db_url: str, key: str, repeats: int) -> dict[str,
         answer = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
         assert answer.status_code == 200
 
+    def api(path: str, **query):
+        answer = client.get(path, query_string=query,
+                            headers={"Authorization": f"Bearer {API_TOKEN}"})
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return answer
+
+    second_page = api("/api/inbox").headers["X-Next-Cursor"]  # where the first page ended
+
+    def cli_list():
+        result = CliRunner().invoke(inbox, ["list"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
     figures = {
         "uow.inbox.page, first 50": median_ms(page, repeats),
         "uow.inbox.page, needs_review": median_ms(needs_review_page, repeats),
         "uow.inbox.count_by_status": median_ms(counts, repeats),
+        "GET /api/inbox (first page, 50)": median_ms(lambda: api("/api/inbox"), repeats),
+        "GET /api/inbox?status=needs_review": median_ms(
+            lambda: api("/api/inbox", status="needs_review"), repeats),
+        "GET /api/inbox, second page (after=)": median_ms(
+            lambda: api("/api/inbox", after=second_page), repeats),
+        "GET /api/inbox/counts": median_ms(lambda: api("/api/inbox/counts"), repeats),
         "/metrics": median_ms(metrics, repeats),
         "sweeper, first tick ever (a channel never swept)": median_ms(jobs.sweep, 1),
         "sweeper tick": median_ms(jobs.sweep, repeats),
         "sweeper, first tick after a restart": median_ms(restarted.sweep, 1),
     }
+    set_runtime(runtime)  # the command reads the bench's database, as its own process would
+    try:
+        figures["inbox list (newest 50, in-process)"] = median_ms(cli_list, repeats)
+    finally:
+        set_runtime(None)
     wall, rss = _cli_list_json(db_url, key)
-    figures["inbox list --json (process)"] = wall
-    figures["inbox list --json peak RSS"] = rss
+    figures["inbox list --all --json (process)"] = wall
+    figures["inbox list --all --json peak RSS"] = rss
     return figures
 
 
@@ -195,8 +226,9 @@ def inbox_endpoints(sizes: Sizes) -> list[Row]:
                     uow.channels.add(Channel(channel_id, channel_id, sandbox_settings()),
                                      ChannelCredentials())
                 uow.commit()
-            # Prometheus sends its own token; the bench measures the endpoint, not the guard
-            config = replace(load_config({}), redis_url=None, metrics_token=METRICS_TOKEN)
+            # Prometheus and API clients send their tokens; the bench times the guard with them
+            config = replace(load_config({}), redis_url=None, metrics_token=METRICS_TOKEN,
+                             api_token=API_TOKEN)
             runtime = Runtime(config, uow_factory, gateways=None, clock=SystemClock())
             by_size, seeded = {}, 0
             for size in sizes.inbox_items:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 import json
+import shlex
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 import click
 
 from application.commands import ProcessOrder, RetryOrder
 from application.errors import SalesInboxError
-from application.inbox_listing import MAX_PAGE, Cursor, InboxQuery
+from application.inbox_listing import Cursor, InboxQuery
 from domain.inbox import InboxItem, InboxStatus
+from entrypoints.cli.inbox_pages import InboxReading
 from entrypoints.cli.inbox_trace import register as register_trace_commands
 from entrypoints.cli.support import fail, runtime_for_cli
 from entrypoints.views import item_detail, item_summary
@@ -30,6 +31,7 @@ STATUS_LV = {
     "handled": "Apstrādāts manuāli",
     "ignored": "Ignorēts",
 }
+DEFAULT_LIMIT = 50  # `inbox list` without --limit/--all: one keyset page, as quick at any size
 
 
 @click.group()
@@ -43,26 +45,15 @@ def _find(uow, order_id: str, channel_id: str | None):
     return [item for c in channels if (item := uow.inbox.get(c, order_id)) is not None]
 
 
-def _every_item(runtime, query: InboxQuery) -> Iterator[InboxItem]:
-    """The items newest first, a page (one short transaction) at a time: memory stays flat."""
-    after = None
-    while True:
-        with runtime.uow_factory() as uow:
-            page = uow.inbox.page(query, MAX_PAGE, after)
-        yield from page.items
-        if page.next_cursor is None:
-            return
-        after = Cursor.decode(page.next_cursor)
-
-
-def _echo_json_array(items: Iterator[InboxItem]) -> None:
-    """The same text as `json.dumps([...], indent=2)`, written item by item."""
-    opened = False
+def _echo_json_array(items: Iterable[InboxItem]) -> int:
+    """The same text as `json.dumps([...], indent=2)`, written item by item; how many."""
+    shown = 0
     for item in items:
         text = json.dumps(item_summary(item), indent=2, ensure_ascii=False)
-        click.echo(("," if opened else "[") + "\n" + textwrap.indent(text, "  "), nl=False)
-        opened = True
-    click.echo("\n]" if opened else "[]")
+        click.echo(("," if shown else "[") + "\n" + textwrap.indent(text, "  "), nl=False)
+        shown += 1
+    click.echo("\n]" if shown else "[]")
+    return shown
 
 
 def _one(order_id: str, channel_id: str | None):
@@ -76,30 +67,69 @@ def _one(order_id: str, channel_id: str | None):
     return runtime, items[0]
 
 
+def _cursor(_context, _parameter, value: str | None) -> Cursor | None:
+    """The listing's --after: a cursor a listing printed, as the API's `after` is checked."""
+    if value is None:
+        return None
+    try:
+        return Cursor.decode(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a cursor a listing gave (copy it from the line a cut-short "
+            "`inbox list` wrote on stderr)") from None
+
+
+def _more_hint(shown: int, after: Cursor | None, cursor: str) -> str:
+    """Where a cut-short listing stopped, and the three ways on; for stderr, so --json stays
+    one JSON array on stdout."""
+    which = f"the {shown} after the given cursor" if after else f"the newest {shown}"
+    return (f"showing {which}; more match: --limit N, --all, "
+            f"or --after {shlex.quote(cursor)} for the next ones")
+
+
 @inbox.command("list")
 @click.option("--channel", "channel_id")
 @click.option("--status", type=click.Choice([s.value for s in InboxStatus]))
-@click.option("--json", "as_json", is_flag=True)
-def list_items(channel_id, status, as_json):
-    """Newest first, streamed page by page."""
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help=f"show at most N items (default {DEFAULT_LIMIT})")
+@click.option("--all", "everything", is_flag=True,
+              help="show every matching item, read a page at a time")
+@click.option("--after", callback=_cursor, metavar="CURSOR",
+              help="continue after the item a previous listing stopped at")
+@click.option("--json", "as_json", is_flag=True, help="a JSON array of the items")
+def list_items(channel_id, status, limit, everything, after, as_json):
+    """The items newest first: the newest 50 that match the filters unless --limit or --all
+    says otherwise. When more match, stderr says so and gives the --after cursor that
+    continues exactly where the listing stopped."""
+    if everything and limit is not None:
+        raise click.UsageError("--limit and --all exclude each other")
     runtime = runtime_for_cli()
     with runtime.uow_factory() as uow:
         if channel_id and uow.channels.get(channel_id) is None:
             fail(f"no channel {channel_id!r}")
-    items = _every_item(runtime, InboxQuery(channel_id, InboxStatus(status) if status else None))
-    if as_json:
-        _echo_json_array(items)
-        return
-    first = next(items, None)
-    if first is None:
-        click.echo("the inbox is empty")
-        return
-    click.echo(f"{'ORDER':<20} {'STATUS':<17} {'TOTAL':>10} {'PAYTRAQ':>10}  REASON")
-    for i in itertools.chain([first], items):
+    query = InboxQuery(channel_id, InboxStatus(status) if status else None)
+    reading = InboxReading(runtime.uow_factory, query, after,
+                           None if everything else limit or DEFAULT_LIMIT)
+    shown = _echo_json_array(reading) if as_json else _echo_table(
+        reading, "the inbox is empty" if query == InboxQuery() and not after else "no items match")
+    if reading.more:
+        click.echo(_more_hint(shown, after, reading.more), err=True)
+
+
+def _echo_table(items: Iterable[InboxItem], empty: str) -> int:
+    """One line an item under a header (`empty` for none); how many were written."""
+    shown = 0
+    for i in items:
+        if not shown:
+            click.echo(f"{'ORDER':<20} {'STATUS':<17} {'TOTAL':>10} {'PAYTRAQ':>10}  REASON")
         reason = "; ".join(r.message for r in i.reasons) or (i.error or "")
         paytraq = str(i.paytraq_total) if i.paytraq_total is not None else "-"
         click.echo(f"{i.order_id:<20} {i.status.value:<17} {str(i.order.total):>10} "
                    f"{paytraq:>10}  {reason[:100]}")
+        shown += 1
+    if not shown:
+        click.echo(empty)
+    return shown
 
 
 @inbox.command("show")
@@ -155,7 +185,7 @@ def retry(order_id, channel_id, all_failed):
     if not order_id and not all_failed:
         fail("give an ORDER_ID or --all-failed")
     if all_failed:  # oldest failure first
-        failed = _every_item(runtime, InboxQuery(channel_id, InboxStatus.FAILED))
+        failed = InboxReading(runtime.uow_factory, InboxQuery(channel_id, InboxStatus.FAILED))
         targets = [(i.channel_id, i.order_id) for i in failed][::-1]
     else:
         _, item = _one(order_id, channel_id)

@@ -71,6 +71,7 @@ def test_the_inbox_is_paged_with_the_cursor_of_the_page_before(api):
 @pytest.mark.parametrize("query, field", [
     ("limit=0", "limit"), ("limit=201", "limit"), ("limit=many", "limit"),
     ("status=lost", "status"), ("after=not-a-cursor", "after"),
+    ("after=0001-01-01T00:00:00%2B05:00|shop|M-1", "after"),
     ("received_from=2026-13-01", "received_from"), ("received_to=1999-12-31", "received_to"),
     ("colour=red", "colour"),
 ])

@@ -16,6 +16,15 @@ from tests.services import REDIS_URL, require_postgres, require_redis
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[3]
+# the inbox section's figures, each measured on both databases (docs/performance.md)
+INBOX_FIGURES = {
+    "uow.inbox.page, first 50", "uow.inbox.page, needs_review", "uow.inbox.count_by_status",
+    "GET /api/inbox (first page, 50)", "GET /api/inbox?status=needs_review",
+    "GET /api/inbox, second page (after=)", "GET /api/inbox/counts", "/metrics",
+    "sweeper, first tick ever (a channel never swept)", "sweeper tick",
+    "sweeper, first tick after a restart", "inbox list (newest 50, in-process)",
+    "inbox list --all --json (process)", "inbox list --all --json peak RSS",
+}
 
 
 def run_bench(tmp_path: Path) -> tuple[subprocess.CompletedProcess, dict]:
@@ -59,6 +68,10 @@ def test_the_small_bench_prints_one_table_and_writes_every_figure_as_json(tmp_pa
     unproven, proven = (values[("PayTraq calls per order", f"{company}, {p}")]
                         for p in ("no write test", "write test passed"))
     assert proven == unproven - 3
+    for kind in ("sqlite", "postgresql"):
+        measured = {name for (section, name), value in values.items()
+                    if section == f"inbox at 500 items ({kind})" and value > 0}
+        assert INBOX_FIGURES <= measured, INBOX_FIGURES - measured
     sync = {name: value for (section, name), value in values.items() if section.startswith("stock")}
     assert sync["PayTraq calls"] > 0 and sync["Mozello calls"] > 0
     assert sync["peak RSS (sync process)"] > 0

@@ -105,3 +105,5 @@ def test_a_cursor_that_was_not_made_by_the_service_is_refused():
         Cursor.decode("not a cursor")
     with pytest.raises(ValueError):
         Cursor.decode("2026-01-01T00:00:00|shop|M-1")  # no time zone
+    with pytest.raises(ValueError):
+        Cursor.decode("0001-01-01T00:00:00+05:00|shop|M-1")  # before any UTC time
