@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
-from flask import after_this_request
 
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
 from adapters.mozello.webhooks import receive_command
@@ -98,15 +97,8 @@ def receiver(env, monkeypatch) -> Iterator[RunningServer]:
         if command is not None:
             runtime.bus().handle(command)
 
-    def receive_now(channel_id: str, delivery_id: str) -> None:
-        # the web commits the delivery just after handing it on: receive it once it has,
-        # before the answer goes back to Mozello
-        @after_this_request
-        def received(answer):
-            receive(channel_id, delivery_id)
-            return answer
-
-    web = serve_in_thread(create_app(runtime, receive_now))
+    # the delivery is committed before it is handed on: received before Mozello's answer
+    web = serve_in_thread(create_app(runtime, receive))
     env["SALES_INBOX_PUBLIC_URL"] = web.base_url
     monkeypatch.setenv("SALES_INBOX_PUBLIC_URL", web.base_url)
     try:
