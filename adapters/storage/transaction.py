@@ -125,6 +125,10 @@ class Transaction:
             pooled.driver_connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
             connection.info[BUSY_TIMEOUT] = timeout_ms
 
+    def untouched(self) -> bool:
+        """No connection taken yet (a write run alone takes and returns its own)."""
+        return self._connection is None
+
     def in_transaction(self) -> bool:
         """Whether a transaction is open: a write, a lock, or (PostgreSQL) a read began one."""
         return self._connection is not None and self._connection.in_transaction()

@@ -62,8 +62,16 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.actions = SqlActionLog(tx)
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
-        self._fresh()
+        if not self._untouched():
+            self._fresh()
         return self
+
+    def _untouched(self) -> bool:
+        """Nothing read, written or begun through these repositories since they were made (a
+        unit of work entered for the first time, as a webhook's or a message's is): they need
+        not be made again."""
+        return (self._transaction.untouched() and not self.inbox.seen
+                and not self.channels.wrote and not self.write_dialects.wrote)
 
     def __exit__(self, *args: object) -> None:
         try:

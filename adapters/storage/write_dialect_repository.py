@@ -22,7 +22,7 @@ class SqlWriteDialects(WriteDialectStore):
     def __init__(self, transaction: Transaction):
         self._tx = transaction
         self._read: dict[str, dict[str, Any] | None] = {}  # read in this `with uow:` block
-        self._wrote = False  # then what is read may be rolled back: read again each time
+        self.wrote = False  # then what is read may be rolled back: read again each time
 
     def _row(self, channel_id: str) -> dict[str, Any] | None:
         """The channel's row, read once per block (an order run asks for its tax keys and the
@@ -30,13 +30,13 @@ class SqlWriteDialects(WriteDialectStore):
         if channel_id not in self._read:
             rows = self._tx.read(_ROW, params={"channel_id": channel_id})
             found = dict(rows[0]) if rows else None
-            if self._wrote:
+            if self.wrote:
                 return found
             self._read[channel_id] = found
         return self._read[channel_id]
 
     def _save(self, channel_id: str, at: datetime, **changes: Any) -> None:
-        self._wrote = True
+        self.wrote = True
         self._read.clear()
         values = {"channel_id": channel_id, "updated_at": at, **changes}
         self._tx.write(upsert(self._tx.dialect, table, values))
