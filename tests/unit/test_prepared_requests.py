@@ -1,0 +1,49 @@
+"""Each outside call is prepared without `PreparedRequest.prepare` (adapters/outside_calls.py):
+what is sent must be exactly what requests itself would prepare — the same URL and query bytes,
+headers, body and cookies — or PayTraq and Mozello would be asked something else."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from adapters.outside_calls import http_session, prepared, session_headers
+
+BASE = "https://Go.PayTraq.com/api/"
+CASES = [
+    ("GET", "sales", {"query": "M-1234567-10", "page": "0"}, None),
+    ("GET", "clients", {"query": "birojs@vecais.lv", "page": "0"}, None),
+    ("GET", "clients", {"query": "Līnu darbnīca & Co + \"Ābols\" 100%", "page": "2"}, None),
+    ("GET", "sales", {"date_from": "2026-12-01", "date_till": "2026-12-31", "status": "approved"},
+     None),
+    ("GET", "taxKeys", None, None),
+    ("GET", "products", {"query": "TT~100/a b?c#d"}, None),
+    ("POST", "sale", None, "<Sale><Comment>Pasūtījums №1 — ā</Comment></Sale>".encode()),
+    ("POST", "sale/15600003/post", None, b"<Document/>"),
+    ("POST", "sale/15600003/void", None, None),
+    ("PUT", "../v1/store/product/uid-1/", None, b'{"stock": 3}'),
+    ("GET", "sales?page=1", {"query": "M-1"}, None),  # a next page's link, and a query
+    ("GET", "products?", {"query": "TT-100"}, None),
+]
+
+
+def requests_own(session: requests.Session, method, url, headers, params, data):
+    return session.prepare_request(requests.Request(method, url, headers=dict(headers),
+                                                    params=params, data=data))
+
+
+@pytest.mark.parametrize("with_cookies", [False, True], ids=["no cookies", "a cookie set"])
+@pytest.mark.parametrize(("method", "path", "params", "data"), CASES)
+def test_a_call_is_prepared_exactly_as_requests_prepares_it(method, path, params, data,
+                                                          with_cookies):
+    session = http_session(BASE)
+    if with_cookies:  # a load balancer's stickiness, set by an earlier answer
+        session.cookies.set("lb", "node-2", domain="go.paytraq.com", path="/")
+    headers = session_headers(session, {"APIKey": "k", "APIToken": "t", "Accept":
+                                        "application/xml"})
+    ours = prepared(session, method, BASE + path, headers, params, data)
+    theirs = requests_own(session, method, BASE + path, headers, params, data)
+    assert (ours.method, ours.url, ours.body) == (theirs.method, theirs.url, theirs.body)
+    assert dict(ours.headers) == dict(theirs.headers)
+    assert ("Cookie" in ours.headers) is with_cookies
+    assert ours.hooks == theirs.hooks
