@@ -79,7 +79,9 @@ def kinds() -> list[str]:
 
 @dataclass
 class StatementCounter:
-    """Commits and statements on an engine, and how many read the channel or its keys."""
+    """Commits and statements on an engine, and how many read the channel or its keys. A
+    statement run alone on the driver's connection (storage/driver_statement.py) is a commit
+    of its own."""
 
     commits: int = 0
     statements: int = 0
@@ -103,8 +105,10 @@ class StatementCounter:
     def _commit(self, _connection) -> None:
         self.commits += 1
 
-    def _statement(self, _connection, _cursor, statement: str, *_args) -> None:
+    def _statement(self, connection, _cursor, statement: str, *_args) -> None:
         self.statements += 1
+        if connection is None:  # run alone on the driver's connection: it commits itself
+            self.commits += 1
         text = statement.upper()
         if text.startswith("SELECT") and "FROM CHANNELS" in text:
             self.channel_reads += 1
