@@ -1,9 +1,10 @@
 """A statement compiled once per dialect and run on the DB-API connection itself.
 
-For the one statement each webhook makes (its body kept, `Transaction.write_alone`), SQLAlchemy's
-execution — a Connection and its events, the compiled-cache lookup, an execution context, a
-result object — cost more CPU than the INSERT itself. Here the statement is compiled once, with
-SQLAlchemy (its SQL text and bind order are the dialect's own), the values go through the same
+For the statements the hot paths make alone — a webhook's body kept, a step an order's worker
+records, the order lock taken and released (`Transaction.write_alone`) — SQLAlchemy's
+execution (a Connection and its events, the compiled-cache lookup, an execution context, a
+result object) costs more CPU than the statement itself. Here the statement is compiled once,
+by SQLAlchemy (its SQL text and bind order are the dialect's own), the values go through the
 bind processors its columns' types define (UTC instants, JSON, binary), and a driver error comes
 out as the SQLAlchemy exception it would have been (`sa.exc.DBAPIError.instance`), so callers
 tell a lock conflict or a unique violation apart as they always did.
@@ -13,7 +14,6 @@ execution, which this skips."""
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,15 +28,14 @@ class Ran:
     rowcount: int  # rows it wrote
 
 
-# compiled per engine's dialect (an engine's settings shape its SQL), gone with the engine
-_compiled: weakref.WeakKeyDictionary[sa.Dialect, dict[Hashable, DriverStatement]] = (
-    weakref.WeakKeyDictionary())
+_KNOWN = "sales_inbox_driver_statements"  # on the dialect: its statements, gone with it
 
 
 def for_dialect(dialect: sa.Dialect, key: Hashable,
                 make: Callable[[], DriverStatement]) -> DriverStatement:
-    """The statement known by `key`, compiled for `dialect` once (by `make`)."""
-    known = _compiled.setdefault(dialect, {})
+    """The statement known by `key`, compiled for `dialect` once (by `make`). Each engine has a
+    dialect of its own, whose settings shape the SQL; the statements live as long as it does."""
+    known = vars(dialect).setdefault(_KNOWN, {})
     statement = known.get(key)
     if statement is None:
         statement = known[key] = make()

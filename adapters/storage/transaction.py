@@ -80,8 +80,9 @@ class Transaction:
         BEGIN or COMMIT round trip (PostgreSQL in autocommit; SQLite's own statement-long
         transaction) — for a statement that needs nothing else to be atomic with it — and run
         on the driver's connection (driver_statement.py). Inside an open transaction it is part
-        of that one. It waits for locks as long as the unit of work does on SQLite; on PostgreSQL, whose `SET LOCAL` needs a transaction, as long as
-        the connection does (LOCK_TIMEOUT)."""
+        of that one. It waits for locks as long as the unit of work does on SQLite; on
+        PostgreSQL, whose `SET LOCAL` needs a transaction, as long as the connection does
+        (LOCK_TIMEOUT)."""
         if self.in_transaction():
             result = self.write(statement.statement, params)
             return Ran([tuple(row) for row in rows_of(result)], result.rowcount)
@@ -132,7 +133,6 @@ class Transaction:
     def in_transaction(self) -> bool:
         """Whether a transaction is open: a write, a lock, or (PostgreSQL) a read began one."""
         return self._connection is not None and self._connection.in_transaction()
-
 
     def _open(self, write: bool) -> sa.Connection:
         if self.in_transaction():
