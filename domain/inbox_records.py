@@ -8,8 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Step:
+    """One thing that happened to an order, never changed once recorded (the storage encodes
+    each step once: adapters/storage/rows.py)."""
+
     name: str
     at: datetime
     detail: dict[str, str] = field(default_factory=dict)
