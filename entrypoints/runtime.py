@@ -74,9 +74,9 @@ def build_runtime(config: Config | None = None, storage: Storage | None = None,
     storage = storage or open_storage(config)
     redis_client = None
     if config.redis_url:
-        import redis
+        from entrypoints.redis_connection import redis_client as connect
 
-        redis_client = redis.Redis.from_url(config.redis_url)
+        redis_client = connect(config.redis_url)
     gateways = ChannelGateways(
         storage.uow_factory,
         paytraq_url=config.paytraq_api_url,

@@ -49,10 +49,10 @@ class DeliveryRelay(DeliveryOutbox):
         sent, left = 0, len(self._owed)
         while left > 0:
             with self._sending:  # a batch is taken and sent whole, so drain() can wait for it
-                batch = self._take(min(left, BATCH))
-                if not batch:
+                batch, taken = self._take(min(left, BATCH))
+                if not taken:
                     break
-                left -= len(batch)
+                left -= taken
                 sent += self._send(batch)
         return sent
 
@@ -71,15 +71,20 @@ class DeliveryRelay(DeliveryOutbox):
             return 0
         return len(batch)
 
-    def _take(self, most: int) -> list[tuple[str, str]]:
-        """Up to `most` owed deliveries (the thread and a stopping process may both take)."""
-        batch = []
-        while len(batch) < most:
+    def _take(self, most: int) -> tuple[list[tuple[str, str]], int]:
+        """Up to `most` owed deliveries (the thread and a stopping process may both take), each
+        once, and how many were taken: a delivery handed over twice before its turn — a
+        repeated body whose first delivery was never queued is handed over again with it —
+        goes once."""
+        batch: dict[tuple[str, str], None] = {}
+        taken = 0
+        while taken < most:
             try:
-                batch.append(self._owed.popleft())
+                batch[self._owed.popleft()] = None
             except IndexError:
                 break
-        return batch
+            taken += 1
+        return list(batch), taken
 
     def _start(self) -> None:
         """The thread starts with the first webhook: gunicorn forks its workers after the app

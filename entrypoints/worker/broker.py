@@ -9,6 +9,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Middleware
 
+from entrypoints.redis_connection import redis_client
 from entrypoints.worker.metrics import MessageCounters, MessageMetrics
 
 
@@ -41,9 +42,7 @@ def counters_for(redis_url: str | None) -> MessageCounters:
     if redis_url not in _counters:
         client = None
         if redis_url:
-            import redis
-
-            client = redis.Redis.from_url(redis_url)
+            client = redis_client(redis_url)
         _counters[redis_url] = MessageCounters(client)
     return _counters[redis_url]
 
@@ -51,7 +50,8 @@ def counters_for(redis_url: str | None) -> MessageCounters:
 def setup_broker(redis_url: str | None) -> dramatiq.Broker:
     if redis_url:
         # a killed worker's unfinished messages go back on the queue within about 20 s
-        broker: dramatiq.Broker = RedisBroker(url=redis_url, heartbeat_timeout=20_000,
+        broker: dramatiq.Broker = RedisBroker(client=redis_client(redis_url),
+                                              heartbeat_timeout=20_000,
                                               maintenance_chance=MAINTENANCE_CHANCE)
     else:
         broker = StubBroker()

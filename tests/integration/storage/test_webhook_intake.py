@@ -272,6 +272,20 @@ def test_the_relay_takes_a_burst_off_the_requests_and_sends_it_as_one_message(pr
     assert all(d.queued_at is not None for d in web.deliveries())
 
 
+def test_a_body_repeated_before_the_relays_turn_is_sent_once(processes):
+    web, broker = processes(), Broker()
+    web.add_channel(OLD_KEY)
+    relay = DeliveryRelay(web.uow, broker.enqueue_many, SteppingClock(T0))
+    relay._start = lambda: None  # the test turns the relay's crank itself
+    # When Mozello sends the same body twice before the relay has sent the first
+    first = web.post(order("M-1"), OLD_KEY, outbox=relay)
+    again = web.post(order("M-1"), OLD_KEY, outbox=relay)  # hands the unqueued first over again
+    # Then the first delivery goes to the workers once, in one message
+    assert (first.outcome, again.outcome) == (Outcome.ACCEPTED, Outcome.DUPLICATE)
+    assert relay.flush() == 1
+    assert broker.messages == [[first.delivery.id]]
+
+
 def test_a_batch_the_broker_refuses_stays_stored_for_the_sweep(processes):
     web, broker = processes(), Broker()
     web.add_channel(OLD_KEY)
