@@ -69,6 +69,8 @@ def test_the_small_bench_prints_one_table_and_writes_every_figure_as_json(tmp_pa
                         for p in ("no write test", "write test passed"))
     assert proven == unproven - 3
     for kind in ("sqlite", "postgresql"):
+        for figure in ("CPU per order (median)", "CPU per order, write test passed (median)"):
+            assert values[("worker CPU per order", f"{kind}: {figure}")] > 0
         measured = {name for (section, name), value in values.items()
                     if section == f"inbox at 500 items ({kind})" and value > 0}
         assert INBOX_FIGURES <= measured, INBOX_FIGURES - measured
