@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from requests.cookies import RequestsCookieJar, merge_cookies
 from requests.structures import CaseInsensitiveDict
-from requests.utils import requote_uri
+from requests.utils import check_header_validity, requote_uri
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +134,21 @@ def http_session(base_url: str) -> requests.Session:
 def session_headers(session: requests.Session,
                     headers: Mapping[str, str]) -> CaseInsensitiveDict:
     """`headers` over the session's own, merged as requests merges them for every request;
-    done once per API client (send)."""
+    done once per API client (send), and checked once as requests checks them on every call:
+    a value with a line break or leading blanks (a token pasted with its newline) is refused
+    here, naming the header but never its value (it may be a secret)."""
     merged = CaseInsensitiveDict(session.headers)
     merged.update(headers)
-    return CaseInsensitiveDict((name, value) for name, value in merged.items()
-                               if value is not None)
+    merged = CaseInsensitiveDict((name, value) for name, value in merged.items()
+                                 if value is not None)
+    for name, value in merged.items():
+        try:
+            check_header_validity((name, value))
+        except requests.exceptions.InvalidHeader:
+            raise ValueError(f"the {name} header's value is not valid (a line break, leading "
+                             "blanks or another character a header cannot hold); check the "
+                             "setting it comes from") from None
+    return merged
 
 
 def send(session: requests.Session, method: str, url: str, *, headers: CaseInsensitiveDict,
@@ -158,26 +168,37 @@ def send(session: requests.Session, method: str, url: str, *, headers: CaseInsen
 
 
 @functools.lru_cache(maxsize=4096)
-def _checked_url(url: str) -> str:
+def _checked_url(url: str) -> tuple[str, bool]:
     """`url` as requests' `prepare_url` leaves it (scheme and host checked and lower-cased, dot
-    segments resolved, quoting normalised); a bad one fails as it would there."""
+    segments resolved, quoting normalised), and whether it is plain: no credentials in it (from
+    which requests would make a Basic Authorization header) and no fragment."""
     request = requests.PreparedRequest()
     request.prepare_url(url, None)
-    return request.url
+    parts = urlsplit(request.url)
+    return request.url, "@" not in parts.netloc and not parts.fragment
 
 
 def prepared(session: requests.Session, method: str, url: str, headers: CaseInsensitiveDict,
-             params: Mapping[str, str] | None, data: bytes | None) -> requests.PreparedRequest:
+             params: Mapping[str, str | None] | None,
+             data: bytes | None) -> requests.PreparedRequest:
     """The request `PreparedRequest.prepare` would make of these parts, for an API whose base
-    URL was checked when it was configured: the query encoded and the URL re-quoted as requests
-    does, the session's cookies only when it holds some (a load balancer's), the body's length,
-    the session's hooks. `prepare` parses and re-checks the URL, builds and consults a cookie
-    jar and runs the auth machinery on every call: a sixth of a call's CPU."""
+    URL was checked when it was configured: the query encoded (a None value left out) and the
+    URL re-quoted as requests does, the session's cookies only when it holds some (a load
+    balancer's), the body's length, the session's hooks. `prepare` parses and re-checks the
+    URL, builds and consults a cookie jar and runs the auth machinery on every call: a sixth of
+    a call's CPU. A URL that is not plain is prepared by requests itself."""
+    checked, plain = _checked_url(url)
+    if not plain:
+        request = requests.PreparedRequest()
+        request.prepare(method=method, url=url, headers=headers, data=data, params=params,
+                        cookies=merge_cookies(RequestsCookieJar(), session.cookies),
+                        hooks=session.hooks)
+        return request
     request = requests.PreparedRequest()
     request.method = method.upper()
-    checked = _checked_url(url)
-    if params:
-        query = urlencode(list(params.items()), doseq=True)
+    pairs = [(name, value) for name, value in (params or {}).items() if value is not None]
+    if pairs:
+        query = urlencode(pairs, doseq=True)
         checked = requote_uri(f"{checked}{'&' if '?' in checked else '?'}{query}")
     request.url = checked
     request.headers = CaseInsensitiveDict(headers)
@@ -186,9 +207,9 @@ def prepared(session: requests.Session, method: str, url: str, headers: CaseInse
         request.prepare_cookies(merge_cookies(jar, session.cookies))
     else:
         request._cookies = jar  # where a redirect's cookies are gathered (resolve_redirects)
-    request.body = data
-    if data is not None:
-        request.headers["Content-Length"] = str(len(data))
+    request.body = data or None  # an empty body is none, as requests has it
+    if request.body is not None:
+        request.headers["Content-Length"] = str(len(request.body))
     elif request.method not in ("GET", "HEAD"):
         request.headers["Content-Length"] = "0"
     request.prepare_hooks(session.hooks)

@@ -250,7 +250,8 @@ def cpu_per_order(sizes: Sizes) -> list[Row]:
             proven_cpu, _, proven_statuses = _orders_timed(s, gateways, buyer, proven(HEADLINE),
                                                           sizes)
             n = sizes.cpu_orders
-            commits, statements, channels, creds = ((a - b) / n for a, b in zip(after, before, strict=True))
+            commits, statements, channels, creds = (
+                (a - b) / n for a, b in zip(after, before, strict=True))
             section = "worker CPU per order"
             rows += [
                 Row(section, f"{kind}: CPU per order (median)", statistics.median(cpu) * 1000,

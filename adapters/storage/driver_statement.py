@@ -50,7 +50,6 @@ class DriverStatement:
         compiled = statement.compile(dialect=dialect,
                                      column_keys=list(keys) if keys is not None else None)
         self.statement, self.sql, self._compiled = statement, compiled.string, compiled
-        self.dialect = dialect
         self._order = list(compiled.positiontup) if compiled.positional else None
         self._processors = {
             name: processor for name, bind in compiled.binds.items()
@@ -73,7 +72,7 @@ class DriverStatement:
         params = self.parameters(values)
         cursor = connection.cursor()
         events = engine.dispatch
-        with driver_errors(self.dialect, connection, self.sql, params):
+        with driver_errors(engine, connection, self.sql, params):
             try:
                 if events.before_cursor_execute:
                     events.before_cursor_execute(None, cursor, self.sql, params, None, False)
@@ -86,16 +85,21 @@ class DriverStatement:
 
 
 @contextmanager
-def driver_errors(dialect: sa.Dialect, connection: sa.PoolProxiedConnection, sql: str,
+def driver_errors(engine: sa.Engine, connection: sa.PoolProxiedConnection, sql: str,
                   params: Any) -> Iterator[None]:
     """A driver's error raised as SQLAlchemy's (OperationalError, IntegrityError, …), its
-    parameters hidden as the engines hide them; a connection the server dropped is invalidated,
-    so the pool does not hand it out again."""
+    parameters hidden as the engines hide them. A disconnect is handled as SQLAlchemy's own
+    Connection handles one (`Connection._handle_dbapi_exception`): this connection is dropped
+    and every pooled connection older than the failure is replaced before its next use — after
+    a database restart, one use fails, not one per pooled connection."""
+    dialect = engine.dialect
     dbapi = dialect.loaded_dbapi
     try:
         yield
     except dbapi.Error as error:
-        if dialect.is_disconnect(error, connection.dbapi_connection, None):
-            connection.invalidate(error)
+        disconnected = dialect.is_disconnect(error, connection.dbapi_connection, None)
+        if disconnected:
+            engine.pool._invalidate(connection, error)
         raise sa.exc.DBAPIError.instance(sql, params, error, dbapi.Error, hide_parameters=True,
+                                         connection_invalidated=disconnected,
                                          dialect=dialect) from error

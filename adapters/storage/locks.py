@@ -10,7 +10,7 @@ and a rollback elsewhere cannot drop it."""
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -20,20 +20,6 @@ from adapters.storage.tables import locks
 from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert
 from application.ports import ExpiringLock
-
-_NOW = {
-    "postgresql": "SELECT clock_timestamp()",
-    "sqlite": "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
-}
-
-
-def database_now(connection: sa.Connection) -> datetime:
-    """The database server's current time (UTC)."""
-    value = connection.execute(sa.text(_NOW[connection.dialect.name])).scalar_one()
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 _RELEASE = sa.delete(locks).where(locks.c.name == sa.bindparam("name"),
                                    locks.c.holder == sa.bindparam("holder"))

@@ -93,12 +93,12 @@ class Transaction:
                     self._wait_for_locks(connection)
                     return statement.run(self.engine, connection, params)
                 driver = connection.driver_connection
-                driver.autocommit = True
+                autocommit, driver.autocommit = driver.autocommit, True
                 try:
                     return statement.run(self.engine, connection, params)
                 finally:
                     if connection.is_valid:  # a dropped one is invalidated, never pooled again
-                        driver.autocommit = False
+                        driver.autocommit = autocommit
         finally:
             connection.close()
 
@@ -127,7 +127,8 @@ class Transaction:
             connection.info[BUSY_TIMEOUT] = timeout_ms
 
     def untouched(self) -> bool:
-        """No connection taken yet (a write run alone takes and returns its own)."""
+        """No connection taken since it was made or closed (a write run alone takes and
+        returns its own)."""
         return self._connection is None
 
     def in_transaction(self) -> bool:

@@ -40,6 +40,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # shared by the process's units of work over the engine (a test may pass its own)
         self._webhook_keys = webhook_keys or cache_for(engine)
         self._fresh()
+        self._first_entry = True
 
     def _fresh(self) -> None:
         if self._transaction is not None:
@@ -62,15 +63,16 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.actions = SqlActionLog(tx)
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
-        if not self._untouched():
+        if not self._just_made():
             self._fresh()
+        self._first_entry = False
         return self
 
-    def _untouched(self) -> bool:
-        """Nothing read, written or begun through these repositories since they were made (a
-        unit of work entered for the first time, as a webhook's or a message's is): they need
-        not be made again."""
-        return (self._transaction.untouched() and not self.inbox.seen
+    def _just_made(self) -> bool:
+        """Entered for the first time, nothing used since the repositories were made (a
+        webhook's or a message's unit of work): they need not be made again. Every later
+        `with` block starts with repositories of its own, as it always did."""
+        return (self._first_entry and self._transaction.untouched() and not self.inbox.seen
                 and not self.channels.wrote and not self.write_dialects.wrote)
 
     def __exit__(self, *args: object) -> None:

@@ -23,8 +23,8 @@ class InboxReading:
         after, left = self._after, self._limit
         while left is None or left > 0:
             with self._uow_factory() as uow:
-                page = uow.inbox.page(self._query, MAX_PAGE if left is None else min(left, MAX_PAGE),
-                                      after)
+                size = MAX_PAGE if left is None else min(left, MAX_PAGE)
+                page = uow.inbox.page(self._query, size, after)
             yield from page.items
             self.more = page.next_cursor  # the page knows whether anything follows its last item
             if page.next_cursor is None:

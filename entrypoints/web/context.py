@@ -32,8 +32,9 @@ def runtime() -> Runtime:
 
 # answer anybody: the health probe, the login page, the language switch (the login page offers
 # it, before anyone has logged in) and the static files; Mozello's webhook (its signature is
-# checked) is answered before Flask, by webhook.py's lane. Every other endpoint needs credentials, whatever address the request came from (behind
-# a proxy on the same host, every request comes from 127.0.0.1).
+# checked) is answered before Flask, by webhook.py's lane. Every other endpoint needs
+# credentials, whatever address the request came from (behind a proxy on the same host, every
+# request comes from 127.0.0.1).
 OPEN_ENDPOINTS = frozenset({"ops.healthz", "static", "auth.login", "auth.language"})
 MACHINES = frozenset({"ops.healthz"})  # open, and never a person's
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
 import structlog
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
 
 from adapters.mozello.webhooks import MozelloWebhookReader
 from application.errors import TransientError
 from application.handlers.accept_delivery import AcceptDelivery, Outcome, accept_delivery
+from entrypoints.web.context import WebContext
 from entrypoints.web.headers import security_headers
 
 logger = structlog.get_logger()
@@ -47,12 +49,10 @@ def _environ_key(header: str) -> str:
 
 
 _KEPT = tuple((name, _environ_key(name)) for name in READER.kept_headers)  # kept with a delivery
-_STATUS = {200: "200 OK", 400: "400 BAD REQUEST", 401: "401 UNAUTHORIZED", 404: "404 NOT FOUND",
-           405: "405 METHOD NOT ALLOWED", 413: "413 REQUEST ENTITY TOO LARGE",
-           500: "500 INTERNAL SERVER ERROR", 503: "503 SERVICE UNAVAILABLE"}
 
 
-def answer(channel_id: str, body: bytes, headers: dict[str, str], context) -> tuple[int, dict]:
+def answer(channel_id: str, body: bytes, headers: dict[str, str],
+           context: WebContext) -> tuple[int, dict]:
     """The delivery accepted, and the HTTP status and JSON body that say how."""
     command = AcceptDelivery(channel_id, body, headers)
     runtime = context.runtime
@@ -75,25 +75,30 @@ class WebhookLane:
     `context` is the app's WebContext (its runtime and its delivery outbox); `max_body` the
     largest body taken (the app's MAX_CONTENT_LENGTH)."""
 
-    def __init__(self, app: Callable, context, max_body: int):
+    def __init__(self, app: Callable, context: WebContext, max_body: int):
         self._app, self._context, self._max_body = app, context, max_body
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(PREFIX) or "/" in path[len(PREFIX):] or path == PREFIX:
             return self._app(environ, start_response)
-        channel_id = path[len(PREFIX):]
+        # PEP 3333 hands the path over as latin-1; the channel id is UTF-8, as Flask reads it
+        channel_id = path[len(PREFIX):].encode("latin-1").decode("utf-8", "replace")
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(path=path, client=environ.get("REMOTE_ADDR"),
                                                channel=channel_id)
-        if environ.get("REQUEST_METHOD") != "POST":
+        method = environ.get("REQUEST_METHOD")
+        if method == "OPTIONS":
+            return _respond(environ, start_response, 200, {}, [("Allow", "OPTIONS, POST")])
+        if method != "POST":
             return _respond(environ, start_response, 405, {"error": "method not allowed"},
-                            [("Allow", "POST")])
+                            [("Allow", "OPTIONS, POST")])
         try:
-            body = get_input_stream(environ, max_content_length=self._max_body).read()
-        except RequestEntityTooLarge:
-            return _respond(environ, start_response, 413,
-                            {"error": f"the body is larger than {self._max_body} bytes"})
+            body = self._body(environ)
+        except HTTPException as refused:  # too large, or the client went away mid-body
+            error = (f"the body is larger than {self._max_body} bytes" if refused.code == 413
+                     else refused.description or refused.name)
+            return _respond(environ, start_response, refused.code or 400, {"error": error})
         headers = {name: environ[key] for name, key in _KEPT if key in environ}
         try:
             status, payload = answer(channel_id, body, headers, self._context)
@@ -106,6 +111,14 @@ class WebhookLane:
             return _respond(environ, start_response, 500, {"error": "internal error"})
         return _respond(environ, start_response, status, payload)
 
+    def _body(self, environ: dict) -> bytes:
+        """The whole body, at most `max_body` bytes: a longer one is refused (413) whether it
+        says its length or comes in chunks (one byte past the limit is read to know)."""
+        body = get_input_stream(environ, max_content_length=self._max_body + 1).read()
+        if len(body) > self._max_body:
+            raise RequestEntityTooLarge()
+        return body
+
 
 def _respond(environ: dict, start_response: Callable, status: int, payload: dict,
              extra: list[tuple[str, str]] | None = None) -> list[bytes]:
@@ -113,5 +126,5 @@ def _respond(environ: dict, start_response: Callable, status: int, payload: dict
     body = (json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n").encode()
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                *(extra or ()), *security_headers(environ.get("wsgi.url_scheme") == "https")]
-    start_response(_STATUS[status], headers)
+    start_response(f"{status} {HTTPStatus(status).phrase.upper()}", headers)
     return [body]

@@ -24,7 +24,29 @@ CASES = [
     ("PUT", "../v1/store/product/uid-1/", None, b'{"stock": 3}'),
     ("GET", "sales?page=1", {"query": "M-1"}, None),  # a next page's link, and a query
     ("GET", "products?", {"query": "TT-100"}, None),
+    ("GET", "clients", {"query": None, "page": "0"}, None),  # a value left out
+    ("GET", "taxKeys", None, b""),  # an empty body is none
+    ("POST", "sale/1/void", None, b""),
+    ("GET", "sales#top", {"page": "1"}, None),  # not plain: requests prepares it
 ]
+
+
+@pytest.mark.parametrize("url", ["https://user:secret@go.paytraq.com/api/sales"])
+def test_a_url_with_credentials_is_prepared_by_requests_itself(url):
+    session = http_session(url)
+    headers = session_headers(session, {"APIKey": "k"})
+    ours = prepared(session, "GET", url, headers, {"page": "0"}, None)
+    theirs = requests_own(session, "GET", url, headers, {"page": "0"}, None)
+    assert (ours.url, dict(ours.headers)) == (theirs.url, dict(theirs.headers))
+    assert ours.headers["Authorization"].startswith("Basic ")
+
+
+def test_a_header_value_a_request_cannot_carry_is_refused_once_without_showing_it():
+    session = http_session(BASE)
+    for bad in ("secret-token\n", " secret-token", "secret\r\ntoken"):
+        with pytest.raises(ValueError, match="the APIToken header's value is not valid") as refused:
+            session_headers(session, {"APIKey": "k", "APIToken": bad})
+        assert "secret" not in str(refused.value)
 
 
 def requests_own(session: requests.Session, method, url, headers, params, data):

@@ -36,11 +36,14 @@ class Sent:
 
     def __init__(self, engine: sa.Engine):
         self.statements, self.commits, self.engine = [], 0, engine
+        self.alone = []  # statements run on the driver's connection, each its own commit
         sa.event.listen(engine, "before_cursor_execute", self._statement)
         sa.event.listen(engine, "commit", self._commit)
 
     def _statement(self, conn, cursor, sql, *args):
         self.statements.append(sql.split()[0].upper())
+        if conn is None:
+            self.alone.append(sql.split()[0].upper())
 
     def _commit(self, conn):
         self.commits += 1
@@ -60,8 +63,8 @@ def test_a_recorded_step_is_one_update_committed_by_itself(stored):
             uow.commit()
         finally:
             sent.stop()
-        # Then one UPDATE went, with no BEGIN or COMMIT around it
-        assert (sent.statements, sent.commits) == (["UPDATE"], 0)
+        # Then one UPDATE went, alone, with no BEGIN or COMMIT around it
+        assert (sent.statements, sent.alone, sent.commits) == (["UPDATE"], ["UPDATE"], 0)
     # And another unit of work sees it at once
     with stored.new_uow() as other:
         assert other.inbox.get("shop-a", "M-1").steps[-1].name == "creating_document"
@@ -90,5 +93,21 @@ def test_a_step_committed_with_another_write_shares_its_transaction(stored):
             uow.commit()
         finally:
             sent.stop()
-        # Then both were one transaction: SQLAlchemy committed it
-        assert sent.commits == 1 and "UPDATE" in sent.statements
+        # Then both were one transaction: nothing ran alone, and SQLAlchemy committed it
+        assert "UPDATE" in sent.statements and sent.alone == []
+        assert sent.commits == 1
+
+
+def test_a_unit_of_work_entered_again_reads_afresh_what_another_changed_meanwhile(stored):
+    # Given a unit of work that read the channel's write-test verdict in one `with` block
+    later = T0.replace(year=2026)
+    mine = stored.new_uow()
+    with mine:
+        assert mine.write_dialects.writes_kept_since("shop-a") is None
+    # When another process records a passed write test
+    with stored.new_uow() as other:
+        other.write_dialects.record_write_test("shop-a", True, later)
+        other.commit()
+    # Then the next block of the first unit of work sees it
+    with mine:
+        assert mine.write_dialects.writes_kept_since("shop-a") == later

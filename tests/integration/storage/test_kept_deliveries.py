@@ -97,7 +97,7 @@ def test_a_row_the_database_refuses_fails_as_the_database_says(shop):
 
 def test_a_delivery_waiting_on_a_lock_longer_than_the_unit_of_work_allows_is_busy(shop):
     if shop.name != "sqlite":
-        pytest.skip("PostgreSQL inserts do not wait on a held write lock; SQLite's is database-wide")
+        pytest.skip("PostgreSQL's inserts wait on no held write lock; SQLite's is database-wide")
     holder = shop.engine.raw_connection()
     holder.driver_connection.execute("BEGIN IMMEDIATE")
     try:

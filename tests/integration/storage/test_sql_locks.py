@@ -6,13 +6,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from adapters.storage.locks import SqlLock, database_now
+from adapters.storage.locks import SqlLock
 from adapters.storage.tables import locks
 from application.lock_keeper import LOCK_TTL
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
 
 NOW = datetime.now(UTC)
 HOUR = timedelta(hours=1)
+_NOW = {
+    "postgresql": "SELECT clock_timestamp()",
+    "sqlite": "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
+}
+
+
+def database_now(connection: sa.Connection) -> datetime:
+    """The database server's current time (UTC)."""
+    value = connection.execute(sa.text(_NOW[connection.dialect.name])).scalar_one()
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -59,3 +71,27 @@ def test_a_lock_expires_half_a_minute_after_its_last_renewal_by_the_database_clo
         expires = connection.execute(sa.select(locks.c.expires_at)).scalar_one()
         remaining = expires.replace(tzinfo=UTC) - database_now(connection)
     assert timedelta(seconds=20) < remaining <= LOCK_TTL
+
+
+def test_a_lock_row_written_as_sqlalchemy_writes_it_is_judged_by_the_same_clock(lock):
+    # Given lock rows whose expiry SQLAlchemy's own type wrote (as every version before the
+    # one-statement take did): one expired two seconds ago, one live for another minute
+    with lock.engine.begin() as connection:
+        now = database_now(connection)
+        for name, expires_at in (("expired", now - timedelta(seconds=2)),
+                                 ("live", now + timedelta(minutes=1))):
+            connection.execute(sa.insert(locks).values(name=name, holder="old",
+                                                       expires_at=expires_at))
+    # Then the take compares them with the database's clock correctly
+    assert lock.acquire("expired", "new", NOW, LOCK_TTL) is True
+    assert lock.acquire("live", "new", NOW, LOCK_TTL) is False
+    # And what the take wrote reads back as SQLAlchemy reads its own rows
+    with lock.engine.connect() as connection:
+        expires = connection.execute(
+            sa.select(locks.c.expires_at).where(locks.c.name == "expired")).scalar_one()
+        remaining = expires.replace(tzinfo=UTC) - database_now(connection)
+        assert LOCK_TTL - timedelta(seconds=5) < remaining <= LOCK_TTL
+        if lock.engine.dialect.name == "sqlite":  # text, microseconds and all, as SQLAlchemy
+            assert connection.exec_driver_sql(  # writes it: compared as text by SQLite
+                "SELECT typeof(expires_at), length(expires_at) FROM locks "
+                "WHERE name = 'expired'").one() == ("text", 26)

@@ -5,6 +5,7 @@ path to Flask."""
 
 from __future__ import annotations
 
+import io
 import json
 
 from structlog.testing import capture_logs
@@ -83,22 +84,53 @@ def test_every_answer_of_the_webhook_carries_the_security_headers():
 def test_only_post_is_taken_and_other_paths_are_left_to_the_app():
     client, _, store = shop()
     refused = client.put("/webhooks/mozello/shop", data=BODY)
-    assert (refused.status_code, refused.headers["Allow"]) == (405, "POST")
+    assert (refused.status_code, refused.headers["Allow"]) == (405, "OPTIONS, POST")
     assert refused.get_json() == {"error": "method not allowed"}
+    asked = client.options("/webhooks/mozello/shop")
+    assert (asked.status_code, asked.headers["Allow"]) == (200, "OPTIONS, POST")
     # a path that is not one channel's webhook is the app's: no such page
     assert client.post("/webhooks/mozello/shop/extra", data=BODY).status_code == 404
     assert client.post("/webhooks/mozello/", data=BODY).status_code == 404
     assert stored(store) == []
 
 
-def test_a_body_over_the_limit_is_refused_unread_and_not_kept():
+def test_a_body_over_the_limit_is_refused_and_not_kept_whether_its_length_is_said_or_not():
     client, queued, store = shop()
     big = b"{" + b" " * MAX_BODY + b"}"
-    answer = client.post("/webhooks/mozello/shop", data=big,
-                         headers={"X-Mozello-Hash": sign(big, KEY)})
-    assert answer.status_code == 413
-    assert "larger than" in answer.get_json()["error"]
+    said = client.post("/webhooks/mozello/shop", data=big,
+                       headers={"X-Mozello-Hash": sign(big, KEY)})
+    # in chunks: no Content-Length, the server marks the stream's end (gunicorn does)
+    chunked = client.post("/webhooks/mozello/shop", input_stream=io.BytesIO(big),
+                          headers={"X-Mozello-Hash": sign(big, KEY)},
+                          environ_overrides={"wsgi.input_terminated": True})
+    for answer in (said, chunked):
+        assert answer.status_code == 413
+        assert answer.get_json() == {"error": f"the body is larger than {MAX_BODY} bytes"}
     assert (stored(store), queued) == ([], [])
+    # and a chunked body of exactly the limit is read whole
+    exact = b'"' + b"x" * (MAX_BODY - 2) + b'"'
+    taken = client.post("/webhooks/mozello/shop", input_stream=io.BytesIO(exact),
+                        headers={"X-Mozello-Hash": sign(exact, KEY)},
+                        environ_overrides={"wsgi.input_terminated": True})
+    assert taken.status_code == 400  # signed, kept, but not a notification
+    assert stored(store)[0].body == exact
+
+
+def test_a_body_cut_short_by_the_client_is_answered_400_and_not_kept():
+    client, queued, store = shop()
+    # Content-Length promises more than arrives (the connection dropped mid-body)
+    answer = client.post("/webhooks/mozello/shop", input_stream=io.BytesIO(BODY[:20]),
+                         headers={"X-Mozello-Hash": sign(BODY, KEY)},
+                         environ_overrides={"CONTENT_LENGTH": str(len(BODY))})
+    assert answer.status_code == 400 and "error" in answer.get_json()
+    assert (stored(store), queued) == ([], [])
+
+
+def test_a_channel_id_in_utf_8_reaches_the_store_as_flask_would_read_it():
+    client, _, _ = shop()
+    answer = client.post("/webhooks/mozello/%C5%A1ops", data=BODY,
+                         headers={"X-Mozello-Hash": sign(BODY, KEY)})
+    assert (answer.status_code, answer.get_json()) == (404, {"error": "unknown channel"})
 
 
 def test_a_failure_answers_500_logged_and_without_details():
