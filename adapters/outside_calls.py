@@ -19,6 +19,8 @@ from requests.cookies import RequestsCookieJar, merge_cookies
 from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity, requote_uri
 
+from application.errors import UnusableCredential
+
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
@@ -131,12 +133,13 @@ def http_session(base_url: str) -> requests.Session:
     return session
 
 
-def session_headers(session: requests.Session,
-                    headers: Mapping[str, str]) -> CaseInsensitiveDict:
+def session_headers(session: requests.Session, headers: Mapping[str, str],
+                    settings: Mapping[str, str] | None = None) -> CaseInsensitiveDict:
     """`headers` over the session's own, merged as requests merges them for every request;
     done once per API client (send), and checked once as requests checks them on every call:
     a value with a line break or leading blanks (a token pasted with its newline) is refused
-    here, naming the header but never its value (it may be a secret)."""
+    here (UnusableCredential), naming the setting it comes from (`settings`: header → setting)
+    but never its value (it may be a secret)."""
     merged = CaseInsensitiveDict(session.headers)
     merged.update(headers)
     merged = CaseInsensitiveDict((name, value) for name, value in merged.items()
@@ -145,9 +148,10 @@ def session_headers(session: requests.Session,
         try:
             check_header_validity((name, value))
         except requests.exceptions.InvalidHeader:
-            raise ValueError(f"the {name} header's value is not valid (a line break, leading "
-                             "blanks or another character a header cannot hold); check the "
-                             "setting it comes from") from None
+            what = (settings or {}).get(name) or f"the {name} header"
+            raise UnusableCredential(
+                f"{what} cannot be sent: it holds a line break, leading blanks or another "
+                "character a request header cannot carry; set it again") from None
     return merged
 
 

@@ -56,6 +56,11 @@ class AuthenticationFailed(PermanentError):
     """The API rejected the channel's credentials."""
 
 
+class UnusableCredential(PermanentError):
+    """A stored credential no request can carry (a line break or blanks pasted with it): it
+    fails before anything is sent, until a person sets it again."""
+
+
 class InvalidInput(PermanentError):
     """What a person entered breaks a rule; `fields` names each field with its messages, so a
     form or an API client can show every error at once. Nothing was saved."""

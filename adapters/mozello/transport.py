@@ -45,6 +45,8 @@ from application.errors import (
     TransientError,
 )
 
+SETTINGS = {"Authorization": "the channel's Mozello API key"}  # what a header comes from
+
 log = structlog.get_logger()
 
 DEFAULT_BASE_URL = "https://api.mozello.com/v1/"
@@ -113,8 +115,9 @@ class MozelloTransport:
         self._session = session or http_session(self.base_url)
         reads = {"Authorization": f"ApiKey {api_key}", "Accept": "application/json"}
         self._headers = {  # a read's and a write's, merged with the session's once
-            False: session_headers(self._session, reads),
-            True: session_headers(self._session, {**reads, "Content-Type": "application/json"}),
+            False: session_headers(self._session, reads, SETTINGS),
+            True: session_headers(self._session, {**reads, "Content-Type": "application/json"},
+                                  SETTINGS),
         }
         self._limiters = list(default_limiters() if limiters is None else limiters)
         self.timeouts, self.retry, self._sleep = timeouts, retry, sleep

@@ -47,6 +47,8 @@ log = structlog.get_logger(__name__)
 
 XML_CONTENT_TYPE = "application/xml"
 QUOTA_WAIT = 15 * 60  # a Retry-After this long is PayTraq's daily quota, not its pace
+SETTINGS = {"APIKey": "the channel's PayTraq API key",  # what each header comes from
+            "APIToken": "the channel's PayTraq API token"}
 
 
 DEFAULT_RETRY = RetryPolicy()
@@ -92,8 +94,9 @@ class PayTraqTransport:
         self.session = session or http_session(self.base_url)
         reads = {"APIKey": api_key, "APIToken": api_token, "Accept": XML_CONTENT_TYPE}
         self._headers = {  # a read's and a write's, merged with the session's once
-            False: session_headers(self.session, reads),
-            True: session_headers(self.session, {**reads, "Content-Type": XML_CONTENT_TYPE}),
+            False: session_headers(self.session, reads, SETTINGS),
+            True: session_headers(self.session, {**reads, "Content-Type": XML_CONTENT_TYPE},
+                                  SETTINGS),
         }
         self._sleep = sleep
         self.calls_made = 0

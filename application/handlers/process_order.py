@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import structlog
@@ -62,11 +63,20 @@ def _process(cmd: ProcessOrder, uow: UnitOfWork, gateways: Gateways, clock: Cloc
         if cmd.manual:
             item.retry(clock.now())
         credentials = uow.channels.credentials(channel.id)  # once: the adapters share it
-        accounting = gateways.accounting(channel.id, credentials)
+        try:
+            accounting = gateways.accounting(channel.id, credentials)
+        except PermanentError as unusable:  # a credential no request can carry: say so
+            _run_and_record(functools.partial(_raise, unusable), item, clock, uow.commit)
+            return []
         commit = _counting_commit(item, accounting, uow)
-        _run_and_record(_steps(item, channel, credentials, accounting, gateways, uow, clock,
-                               commit, order_lock, cmd.manual), item, clock, commit)
+        _run_and_record(lambda: _steps(item, channel, credentials, accounting, gateways, uow,
+                                       clock, commit, order_lock, cmd.manual)(),
+                        item, clock, commit)
         return []
+
+
+def _raise(error: Exception) -> None:
+    raise error
 
 
 def _counting_commit(item: InboxItem, accounting: AccountingPort,

@@ -127,4 +127,4 @@ def _respond(environ: dict, start_response: Callable, status: int, payload: dict
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                *(extra or ()), *security_headers(environ.get("wsgi.url_scheme") == "https")]
     start_response(f"{status} {HTTPStatus(status).phrase.upper()}", headers)
-    return [body]
+    return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]

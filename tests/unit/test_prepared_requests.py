@@ -8,6 +8,8 @@ import pytest
 import requests
 
 from adapters.outside_calls import http_session, prepared, session_headers
+from adapters.paytraq.transport import SETTINGS
+from application.errors import UnusableCredential
 
 BASE = "https://Go.PayTraq.com/api/"
 CASES = [
@@ -44,9 +46,13 @@ def test_a_url_with_credentials_is_prepared_by_requests_itself(url):
 def test_a_header_value_a_request_cannot_carry_is_refused_once_without_showing_it():
     session = http_session(BASE)
     for bad in ("secret-token\n", " secret-token", "secret\r\ntoken"):
-        with pytest.raises(ValueError, match="the APIToken header's value is not valid") as refused:
-            session_headers(session, {"APIKey": "k", "APIToken": bad})
+        with pytest.raises(UnusableCredential, match="the channel's PayTraq API token cannot be "
+                                                     "sent") as refused:
+            session_headers(session, {"APIKey": "k", "APIToken": bad}, SETTINGS)
         assert "secret" not in str(refused.value)
+    # a header no setting is named for is named itself
+    with pytest.raises(UnusableCredential, match="the X-Other header cannot be sent"):
+        session_headers(session, {"X-Other": "a\nb"})
 
 
 def requests_own(session: requests.Session, method, url, headers, params, data):

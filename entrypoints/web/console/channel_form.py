@@ -26,6 +26,8 @@ from domain.settings import (
 
 KNOWN_VAT_RATES = (Decimal(21), Decimal(12), Decimal(5), Decimal(0))
 PAYTRAQ_ID = re.compile(r"^\d{1,18}$")
+API_KEY = re.compile(r"[\x21-\x7e]{1,300}")  # what a request header can carry (fullmatch)
+API_KEYS = frozenset({"mozello_api_key", "paytraq_api_key", "paytraq_api_token"})
 MAX_ROUNDING_LIMIT = Decimal("1.00")
 
 
@@ -197,7 +199,9 @@ def _credentials(r: _Reader, creds: ChannelCredentials, email_via) -> ChannelCre
     for name in ("mozello_api_key", "paytraq_api_key", "paytraq_api_token", "smtp_password",
                  "paytraq_connect_url"):
         value = r.text(name, 300)
-        if value:
+        if value and name in API_KEYS and not API_KEY.fullmatch(value):
+            r.errors[name] = _("An API key is visible characters only: no spaces or line breaks.")
+        elif value:
             changes[name] = value
     for name in ("smtp_host", "smtp_user", "smtp_from"):
         changes[name] = r.text(name, 300)

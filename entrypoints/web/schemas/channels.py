@@ -14,12 +14,12 @@ from domain.settings import DocumentType, EmailVia, Operation, Trigger, UnknownS
 from entrypoints.web.schemas.common import INSTANT, InputSchema, Schema, identifier, text
 
 nullable = {"allow_none": True}
-API_KEY = validate.Regexp(r"^[\x21-\x7e]{1,200}$",
+API_KEY = validate.Regexp(r"^[\x21-\x7e]{1,200}\Z",
                           error="An API key is 1 to 200 visible ASCII characters.")
-METHOD = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$",
+METHOD = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}\Z",
                          error="A Mozello payment method code: letters, digits, '.', '_', '-'.")
-RATE = validate.Regexp(r"^\d{1,2}(\.\d{1,2})?$", error="A VAT rate in percent, e.g. 21 or 5.5.")
-CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="A time of day as HH:MM.")
+RATE = validate.Regexp(r"^\d{1,2}(\.\d{1,2})?\Z", error="A VAT rate in percent, e.g. 21 or 5.5.")
+CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", error="A time of day as HH:MM.")
 E_MAIL = validate.Regexp(r"^$|^[^@\s]{1,64}@[^@\s]{1,255}$", error="Not an e-mail address.")
 HOST = validate.Regexp(r"^$|^[A-Za-z0-9.-]{1,253}$", error="Not a host name.")
 

@@ -18,6 +18,8 @@ LV = {
     "At most 1.00: larger differences are not rounding.": "Ne vairāk kā 1.00: lielākas starpības nav noapaļošana.",
     "Choose the no-VAT tax key of the rounding line.": "Izvēlieties noapaļošanas rindas nodokļu grupu bez PVN.",
     "A port number, e.g. 587.": "Porta numurs, piem., 587.",
+    "An API key is visible characters only: no spaces or line breaks.":
+        "API atslēgā ir tikai redzamas rakstzīmes: bez atstarpēm un rindu pārnesumiem.",
     "Required when e-mail goes through SMTP.": "Obligāts, ja e-pastu sūta caur SMTP.",
     "An e-mail address.": "E-pasta adrese.",
     "Channel created; Mozello now sends its orders here.": "Kanāls izveidots; Mozello tagad sūta pasūtījumus šurp.",

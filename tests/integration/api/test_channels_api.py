@@ -70,6 +70,8 @@ def test_refused_keys_answer_400_per_key_and_store_nothing(api):
      "name"),
     ({"name": "x", "mozello_api_key": "has space", "paytraq_api_key": "b",
       "paytraq_api_token": "c"}, "mozello_api_key"),
+    ({"name": "x", "mozello_api_key": "a", "paytraq_api_key": "b",
+      "paytraq_api_token": "pasted-with-its-newline\n"}, "paytraq_api_token"),
     ({"name": "x", "mozello_api_key": "a", "paytraq_api_key": "b", "paytraq_api_token": "c",
       "admin": True}, "admin"),
     ([1, 2], "_schema"),

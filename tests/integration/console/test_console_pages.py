@@ -291,6 +291,35 @@ def test_a_currency_that_is_not_a_code_is_refused(console):
     assert answer.status_code == 400 and 'id="currency-error"' in answer.get_data(as_text=True)
 
 
+def test_an_api_key_pasted_with_a_line_break_is_refused_and_the_stored_one_kept(console):
+    console.login()
+    with console.runtime.uow_factory() as uow:
+        before = uow.channels.credentials("shop-1").paytraq_api_token
+    answer = console.post("/channels/shop-1",
+                          settings_form(paytraq_api_token="new-token\r\nX-Injected: 1"),
+                          page="/channels/shop-1")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and 'id="paytraq_api_token-error"' in page
+    assert "rindu pārnesumiem" in page  # said in Latvian, the console's language
+    with console.runtime.uow_factory() as uow:
+        assert uow.channels.credentials("shop-1").paytraq_api_token == before
+
+
+def test_a_new_channel_with_a_key_no_request_can_carry_is_refused_before_anything_is_asked(
+        console):
+    console.login()
+    with console.runtime.uow_factory() as uow:
+        before = [c.id for c in uow.channels.list()]
+    answer = console.post("/channels/new", {"name": "Otrs veikals", "mozello_api_key": "MZL-1",
+                                            "paytraq_api_key": "key with spaces",
+                                            "paytraq_api_token": "token"},
+                          page="/channels/new")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and 'id="paytraq_api_key-error"' in page
+    with console.runtime.uow_factory() as uow:
+        assert [c.id for c in uow.channels.list()] == before
+
+
 def test_switching_to_english_is_remembered_in_the_session(console):
     console.login()
     console.post("/language/en", {"next": "/"})

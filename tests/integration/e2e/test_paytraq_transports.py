@@ -78,3 +78,22 @@ def test_a_connect_channel_keeps_one_client_until_its_credentials_change(service
     assert gateways.connect(service.channel_id) is not sent_with
     assert [m.outcome for m in service.paytraq.state.connect_messages] == ["created"]
     assert service.sales(order["order_id"])
+
+
+def test_a_paytraq_token_no_request_can_carry_fails_the_order_with_what_to_fix(service):
+    # Given the channel's PayTraq token saved with the line break it was pasted with
+    bad = service.paytraq.api_token + "\n"
+    with service.runtime.uow_factory() as uow:
+        creds = uow.channels.credentials(service.channel_id)
+        uow.channels.set_credentials(service.channel_id,
+                                     dataclasses.replace(creds, paytraq_api_token=bad))
+        uow.commit()
+    # When a paid order arrives
+    order = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    # Then nothing reached PayTraq, and the order failed saying which setting to correct
+    assert service.sales(order["order_id"]) == []
+    item = service.item(order["order_id"])
+    assert item.status.value == "failed"
+    assert "the channel's PayTraq API token cannot be sent" in item.error
+    assert service.paytraq.api_token not in item.error
