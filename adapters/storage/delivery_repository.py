@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.column_types import UtcDateTime
-from adapters.storage.driver_statement import DriverStatement, for_dialect
 from adapters.storage.tables import FIRST_DELIVERY, raw_deliveries
 from adapters.storage.transaction import Transaction, rows_of
 from application.ports import POLL_EVENT, DeliveryRepository, RawDelivery
@@ -28,14 +27,6 @@ def _first_insert(dialect: str) -> sa.Insert:
 # built once: a statement SQLAlchemy has compiled and cached is not built again per webhook
 _FIRST = {dialect: _first_insert(dialect) for dialect in ("postgresql", "sqlite")}
 _ANOTHER = sa.insert(raw_deliveries)
-_COLUMNS = tuple(raw_deliveries.c.keys())  # a delivery's row binds every column
-
-
-def _for_the_driver(dialect: sa.Dialect, first: bool) -> DriverStatement:
-    """A webhook's own statements, compiled once per engine for its driver."""
-    return for_dialect(dialect, ("keep delivery", first), lambda: DriverStatement(
-        _FIRST[dialect.name] if first else _ANOTHER, dialect, _COLUMNS))
-
 _PLACEHOLDER = {dialect: (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
     raw_deliveries).on_conflict_do_nothing().returning(raw_deliveries.c.id)
     for dialect in ("postgresql", "sqlite")}
@@ -50,14 +41,13 @@ class SqlDeliveryRepository(DeliveryRepository):
 
     def add(self, delivery: RawDelivery) -> RawDelivery:
         """Part of the unit of work's transaction."""
-        return self._store(delivery, lambda first, row: rows_of(
-            self._tx.write(_FIRST[self._tx.dialect] if first else _ANOTHER, row)))
+        return self._store(delivery, lambda statement, row: rows_of(
+            self._tx.write(statement, row)))
 
     def keep(self, delivery: RawDelivery) -> RawDelivery:
         """A transaction of its own (a webhook's: Transaction.write_alone)."""
-        dialect = self._tx.engine.dialect
-        return self._store(delivery, lambda first, row: self._tx.write_alone(
-            _for_the_driver(dialect, first), row).rows)
+        return self._store(delivery, lambda statement, row: self._tx.write_alone(
+            statement, row).rows)
 
     def _store(self, delivery: RawDelivery, write) -> RawDelivery:
         """One statement for a first delivery: INSERT … ON CONFLICT DO NOTHING on the unique
@@ -65,11 +55,11 @@ class SqlDeliveryRepository(DeliveryRepository):
         delivery.id = delivery.id or uuid.uuid4().hex
         delivery.duplicate = False
         if delivery.error is None:
-            if write(True, _row(delivery)):
+            if write(_FIRST[self._tx.dialect], _row(delivery)):
                 return delivery
             delivery.duplicate = True
             delivery.queued_at = None  # a duplicate is never queued itself
-        write(False, _row(delivery))
+        write(_ANOTHER, _row(delivery))
         return delivery
 
     def prune(self, received_before: datetime, limit: int) -> int:

@@ -14,7 +14,7 @@ execution, which this skips."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -31,25 +31,23 @@ class Ran:
 _KNOWN = "sales_inbox_driver_statements"  # on the dialect: its statements, gone with it
 
 
-def for_dialect(dialect: sa.Dialect, key: Hashable,
-                make: Callable[[], DriverStatement]) -> DriverStatement:
-    """The statement known by `key`, compiled for `dialect` once (by `make`). Each engine has a
-    dialect of its own, whose settings shape the SQL; the statements live as long as it does."""
+def compiled_for(statement: sa.Executable, dialect: sa.Dialect) -> DriverStatement:
+    """`statement` (one built once per process: it is the key) compiled for `dialect` once.
+    Each engine has a dialect of its own, whose settings shape the SQL; the compiled statements
+    live as long as it does."""
     known = vars(dialect).setdefault(_KNOWN, {})
-    statement = known.get(key)
-    if statement is None:
-        statement = known[key] = make()
-    return statement
+    compiled = known.get(statement)
+    if compiled is None:
+        compiled = known[statement] = DriverStatement(statement, dialect)
+    return compiled
 
 
 class DriverStatement:
-    """`statement` for `dialect`; `keys`: the columns an INSERT binds (all of its values)."""
+    """`statement` compiled for `dialect` (an INSERT without values binds every column)."""
 
-    def __init__(self, statement: sa.Executable, dialect: sa.Dialect,
-                 keys: Sequence[str] | None = None):
-        compiled = statement.compile(dialect=dialect,
-                                     column_keys=list(keys) if keys is not None else None)
-        self.statement, self.sql, self._compiled = statement, compiled.string, compiled
+    def __init__(self, statement: sa.Executable, dialect: sa.Dialect):
+        compiled = statement.compile(dialect=dialect)
+        self.sql, self._compiled = compiled.string, compiled
         self._order = list(compiled.positiontup) if compiled.positional else None
         self._processors = {
             name: processor for name, bind in compiled.binds.items()

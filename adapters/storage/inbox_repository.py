@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.column_types import UtcDateTime
-from adapters.storage.driver_statement import DriverStatement, for_dialect
 from adapters.storage.owed_work_sql import owed_work_clauses
 from adapters.storage.rows import item_from_row, item_to_row
 from adapters.storage.tables import inbox_items
@@ -190,15 +189,8 @@ class SqlInboxRepository(InboxRepository):
         params = {f"v_{name}": value for name, value in changed.items()}
         params.update(v_version=item.version + 1, k_channel=item.channel_id,
                       k_order=item.order_id, k_version=item.version)
-        columns = tuple(sorted(changed))
-        if alone:
-            dialect = self._tx.engine.dialect
-            statement = for_dialect(dialect, ("inbox update", columns),
-                                    lambda: DriverStatement(_update_of(columns), dialect))
-            written = self._tx.write_alone(statement, params).rowcount
-        else:
-            written = self._tx.write(_update_of(columns), params).rowcount
-        if written != 1:
+        write = self._tx.write_alone if alone else self._tx.write
+        if write(_update_of(tuple(sorted(changed))), params).rowcount != 1:
             raise ConcurrentUpdate(item.channel_id, item.order_id)
 
 

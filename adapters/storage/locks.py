@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from adapters.storage.driver_statement import DriverStatement, for_dialect
 from adapters.storage.engine import LOCK_TIMEOUT
 from adapters.storage.tables import locks
 from adapters.storage.transaction import Transaction
@@ -62,18 +61,13 @@ class SqlLock(ExpiringLock):
     def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
         """Taken when free, expired or already ours: one insert-or-update, committed by
         itself (Transaction.write_alone; compiled once per process)."""
-        dialect = self.engine.dialect
-        statement = for_dialect(dialect, "lock take",
-                                lambda: DriverStatement(_take(dialect.name), dialect))
-        taken = self._alone().write_alone(statement, {
+        taken = self._alone().write_alone(_take(self.engine.dialect.name), {
             "name": name, "holder": holder, "ttl_seconds": ttl.total_seconds()})
         return bool(taken.rows)
 
     def release(self, name: str, holder: str) -> None:
         """One DELETE, committed by itself (Transaction.write_alone)."""
-        dialect = self.engine.dialect
-        statement = for_dialect(dialect, "lock release", lambda: DriverStatement(_RELEASE, dialect))
-        self._alone().write_alone(statement, {"name": name, "holder": holder})
+        self._alone().write_alone(_RELEASE, {"name": name, "holder": holder})
 
     def _alone(self) -> Transaction:
         return Transaction(self.engine, LOCK_TIMEOUT)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from adapters.storage.driver_statement import DriverStatement, Ran
+from adapters.storage.driver_statement import Ran, compiled_for
 from adapters.storage.engine import BEGIN_MODE, SESSION_LOCK_TIMEOUT
 from application.errors import StorageBusy
 
@@ -75,7 +75,7 @@ class Transaction:
         with lock_conflicts_are_transient():
             return self._open(write=True).execute(statement, rows)
 
-    def write_alone(self, statement: DriverStatement, params: dict) -> Ran:
+    def write_alone(self, statement: sa.Executable, params: dict) -> Ran:
         """A write that is a transaction of its own, committed when this returns, without a
         BEGIN or COMMIT round trip (PostgreSQL in autocommit; SQLite's own statement-long
         transaction) — for a statement that needs nothing else to be atomic with it — and run
@@ -84,18 +84,19 @@ class Transaction:
         PostgreSQL, whose `SET LOCAL` needs a transaction, as long as the connection does
         (LOCK_TIMEOUT)."""
         if self.in_transaction():
-            result = self.write(statement.statement, params)
+            result = self.write(statement, params)
             return Ran([tuple(row) for row in rows_of(result)], result.rowcount)
+        compiled = compiled_for(statement, self.engine.dialect)
         connection = self.engine.raw_connection()
         try:
             with lock_conflicts_are_transient():
                 if self.dialect == "sqlite":  # the driver is in autocommit (engine.py)
                     self._wait_for_locks(connection)
-                    return statement.run(self.engine, connection, params)
+                    return compiled.run(self.engine, connection, params)
                 driver = connection.driver_connection
                 autocommit, driver.autocommit = driver.autocommit, True
                 try:
-                    return statement.run(self.engine, connection, params)
+                    return compiled.run(self.engine, connection, params)
                 finally:
                     if connection.is_valid:  # a dropped one is invalidated, never pooled again
                         driver.autocommit = autocommit
