@@ -4,6 +4,8 @@ channel stored. The CLI (`channel create`), the JSON API and the console all com
 from __future__ import annotations
 
 import abc
+import dataclasses
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +26,17 @@ class Connector(abc.ABC):
 
     @abc.abstractmethod
     def accounting(self, credentials: ChannelCredentials) -> AccountingPort: ...
+
+
+# an API key or token as a request header can carry it: visible ASCII, no blanks or line breaks
+API_KEY = re.compile(r"[\x21-\x7e]{1,200}\Z")  # .match: anchored at both ends
+KEY_FIELDS = ("mozello_api_key", "paytraq_api_key", "paytraq_api_token")
+
+
+def unsendable_keys(values: dict[str, str]) -> list[str]:
+    """The key fields among `values` given a value no request can carry (a key pasted with its
+    line break, say): refused when entered rather than failing every call later."""
+    return [name for name in KEY_FIELDS if values.get(name) and not API_KEY.match(values[name])]
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,12 @@ def create_channel(
     public_url: str,
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex[:12],
 ) -> CreatedChannel:
-    """Raises InvalidInput (per field) when a key is refused; nothing is stored then."""
+    """Raises InvalidInput (per field) when a key is refused; nothing is stored then. A key no
+    request can carry is refused before either API is asked."""
+    unsendable = unsendable_keys(dataclasses.asdict(new))
+    if unsendable:
+        raise InvalidInput({name: ["visible ASCII characters only: no blanks or line breaks"]
+                            for name in unsendable})
     credentials = new.credentials()
     shop, accounting = connector.shop(credentials), connector.accounting(credentials)
     errors = _refused_keys(shop, accounting)

@@ -60,3 +60,13 @@ def test_refused_keys_are_named_and_nothing_is_stored():
     assert shop.notifications_url is None
     with InMemoryUnitOfWork(store) as uow:
         assert uow.channels.list() == []
+
+
+def test_a_key_pasted_with_its_line_break_is_refused_before_either_api_is_asked():
+    store, shop = MemoryStore(), FakeShop()
+    connector = FakeConnector(shop, FakeAccounting(TAX_KEYS))
+    with pytest.raises(InvalidInput) as refused:
+        create(store, connector, NewChannel("Linu darbnīca", "MZL-key", "pt-key", "pt-token\n"))
+    assert set(refused.value.fields) == {"paytraq_api_token"}
+    assert "pt-token" not in str(refused.value.fields)
+    assert connector.asked_with == [] and shop.notifications_url is None

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from application.channel_settings import SettingsChange
+from application.channel_setup import unsendable_keys
 from application.ports import ChannelCredentials
 from domain.settings import (
     ChannelSettings,
@@ -26,8 +27,6 @@ from domain.settings import (
 
 KNOWN_VAT_RATES = (Decimal(21), Decimal(12), Decimal(5), Decimal(0))
 PAYTRAQ_ID = re.compile(r"^\d{1,18}$")
-API_KEY = re.compile(r"[\x21-\x7e]{1,300}")  # what a request header can carry (fullmatch)
-API_KEYS = frozenset({"mozello_api_key", "paytraq_api_key", "paytraq_api_token"})
 MAX_ROUNDING_LIMIT = Decimal("1.00")
 
 
@@ -157,6 +156,12 @@ def _stock_sync(r: _Reader, current: StockSyncSettings) -> StockSyncSettings:
     )
 
 
+def key_errors(values: dict) -> dict[str, str]:
+    """The console's message for each key field no request could carry."""
+    return {name: _("An API key is visible characters only: no spaces or line breaks.")
+            for name in unsendable_keys(values)}
+
+
 def _paytraq_company(r: _Reader, current: ChannelSettings,
                      creds: ChannelCredentials) -> tuple[PayTraqTransport, str]:
     """How documents reach PayTraq (Connect needs its URL) and the company's currency."""
@@ -199,10 +204,12 @@ def _credentials(r: _Reader, creds: ChannelCredentials, email_via) -> ChannelCre
     for name in ("mozello_api_key", "paytraq_api_key", "paytraq_api_token", "smtp_password",
                  "paytraq_connect_url"):
         value = r.text(name, 300)
-        if value and name in API_KEYS and not API_KEY.fullmatch(value):
-            r.errors[name] = _("An API key is visible characters only: no spaces or line breaks.")
-        elif value:
+        if value:
             changes[name] = value
+    refused = key_errors(changes)  # the stored key stays
+    r.errors.update(refused)
+    for name in refused:
+        del changes[name]
     for name in ("smtp_host", "smtp_user", "smtp_from"):
         changes[name] = r.text(name, 300)
     security = r.form.get("smtp_security", "starttls")

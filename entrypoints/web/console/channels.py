@@ -18,7 +18,6 @@ from entrypoints.gateways import connector_for
 from entrypoints.views import mask
 from entrypoints.web.console import channel_form
 from entrypoints.web.console.actions import record
-from entrypoints.web.console.channel_form import API_KEY, API_KEYS
 from entrypoints.web.context import runtime
 
 logger = structlog.get_logger()
@@ -39,8 +38,7 @@ def new():
         values = {k: request.form.get(k, "").strip() for k in
                   ("name", "mozello_api_key", "paytraq_api_key", "paytraq_api_token")}
         errors = {k: _("Required.") for k, v in values.items() if not v}
-        errors |= {k: _("An API key is visible characters only: no spaces or line breaks.")
-                   for k in API_KEYS if values[k] and not API_KEY.fullmatch(values[k])}
+        errors |= channel_form.key_errors(values)
         if not errors:
             channel_id = _connect(values, errors)
             if channel_id:

@@ -9,12 +9,13 @@ from decimal import Decimal
 from marshmallow import ValidationError, fields, post_load, validate
 
 from application.channel_settings import SettingsChange, canonical_rate
+from application.channel_setup import API_KEY as KEY_CHARACTERS
 from application.channel_setup import NewChannel
 from domain.settings import DocumentType, EmailVia, Operation, Trigger, UnknownSkuPolicy
 from entrypoints.web.schemas.common import INSTANT, InputSchema, Schema, identifier, text
 
 nullable = {"allow_none": True}
-API_KEY = validate.Regexp(r"^[\x21-\x7e]{1,200}\Z",
+API_KEY = validate.Regexp(KEY_CHARACTERS,
                           error="An API key is 1 to 200 visible ASCII characters.")
 METHOD = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}\Z",
                          error="A Mozello payment method code: letters, digits, '.', '_', '-'.")
