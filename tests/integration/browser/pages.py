@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -61,8 +61,11 @@ def until_text(console, needle: str, reload: bool = False, seconds: float = WAIT
     """Wait until the page shows `needle` (reloading it while waiting, when asked)."""
 
     def shows(driver) -> bool:
-        if needle in driver.find_element(By.TAG_NAME, "body").text:
-            return True
+        try:
+            if needle in driver.find_element(By.TAG_NAME, "body").text:
+                return True
+        except WebDriverException:  # the page was being replaced as it was read: look again
+            return False
         if reload:
             driver.refresh()
         return False
