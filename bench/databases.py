@@ -80,8 +80,8 @@ def kinds() -> list[str]:
 @dataclass
 class StatementCounter:
     """Commits and statements on an engine, and how many read the channel or its keys. A
-    statement run alone on the driver's connection (storage/driver_statement.py) is a commit
-    of its own."""
+    write run alone on the driver's connection (storage/driver_statement.py) is a commit of
+    its own; a read run so is not."""
 
     commits: int = 0
     statements: int = 0
@@ -107,9 +107,9 @@ class StatementCounter:
 
     def _statement(self, connection, _cursor, statement: str, *_args) -> None:
         self.statements += 1
-        if connection is None:  # run alone on the driver's connection: it commits itself
+        text = statement.lstrip().upper()
+        if connection is None and not text.startswith("SELECT"):  # a write run alone
             self.commits += 1
-        text = statement.upper()
         if text.startswith("SELECT") and "FROM CHANNELS" in text:
             self.channel_reads += 1
         if text.startswith("SELECT") and "FROM CHANNEL_CREDENTIALS" in text:

@@ -12,17 +12,20 @@ from adapters.storage.transaction import Transaction
 from adapters.storage.upsert import upsert, upsert_many
 from application.ports import ClientCache, SkuCache, WatermarkRepository
 
+_CLIENT = sa.select(client_cache.c.client_id).where(
+    client_cache.c.channel_id == sa.bindparam("channel_id"),
+    client_cache.c.match_key == sa.bindparam("match_key"))
+_ITEM = sa.select(sku_cache.c.item_id).where(sku_cache.c.channel_id == sa.bindparam("channel_id"),
+                                             sku_cache.c.sku == sa.bindparam("sku"))
+_ITEM_SINCE = _ITEM.where(sku_cache.c.updated_at >= sa.bindparam("not_before"))
+
 
 class SqlClientCache(ClientCache):
     def __init__(self, transaction: Transaction):
         self._tx = transaction
 
     def get(self, channel_id: str, match_key: str) -> str | None:
-        rows = self._tx.read(
-            sa.select(client_cache.c.client_id).where(
-                client_cache.c.channel_id == channel_id, client_cache.c.match_key == match_key
-            )
-        )
+        rows = self._tx.read(_CLIENT, params={"channel_id": channel_id, "match_key": match_key})
         return rows[0]["client_id"] if rows else None
 
     def put(self, channel_id: str, match_key: str, client_id: str) -> None:
@@ -55,10 +58,11 @@ class SqlSkuCache(SkuCache):
         return sa.and_(sku_cache.c.channel_id == channel_id, sku_cache.c.sku == sku)
 
     def get(self, channel_id: str, sku: str, not_before: datetime | None = None) -> str | None:
-        statement = sa.select(sku_cache.c.item_id).where(self._where(channel_id, sku))
-        if not_before is not None:
-            statement = statement.where(sku_cache.c.updated_at >= not_before)
-        rows = self._tx.read(statement)
+        params = {"channel_id": channel_id, "sku": sku}
+        if not_before is None:
+            rows = self._tx.read(_ITEM, params=params)
+        else:
+            rows = self._tx.read(_ITEM_SINCE, params={**params, "not_before": not_before})
         return rows[0]["item_id"] if rows else None
 
     def put(self, channel_id: str, sku: str, item_id: str, at: datetime) -> None:

@@ -9,12 +9,16 @@ bind processors its columns' types define (UTC instants, JSON, binary), and a dr
 out as the SQLAlchemy exception it would have been (`sa.exc.DBAPIError.instance`), so callers
 tell a lock conflict or a unique violation apart as they always did.
 
+A SELECT's rows come back as mappings keyed as SQLAlchemy's `RowMapping` would key them, each
+value through the result processor its column's type defines for this driver (UTC instants,
+JSON, booleans, decimals), as SQLAlchemy's result would hand it out.
+
 Only for a statement given every value it binds: column defaults are applied by SQLAlchemy's
 execution, which this skips."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,16 +33,20 @@ class Ran:
 
 
 _KNOWN = "sales_inbox_driver_statements"  # on the dialect: its statements, gone with it
+MAX_KNOWN = 256  # statements kept compiled per dialect; the hot paths have a dozen
 
 
 def compiled_for(statement: sa.Executable, dialect: sa.Dialect) -> DriverStatement:
     """`statement` (one built once per process: it is the key) compiled for `dialect` once.
     Each engine has a dialect of its own, whose settings shape the SQL; the compiled statements
-    live as long as it does."""
+    live as long as it does. A statement built afresh for each use would only fill the cache:
+    past MAX_KNOWN, statements are compiled for their one use and not kept."""
     known = vars(dialect).setdefault(_KNOWN, {})
     compiled = known.get(statement)
     if compiled is None:
-        compiled = known[statement] = DriverStatement(statement, dialect)
+        compiled = DriverStatement(statement, dialect)
+        if len(known) < MAX_KNOWN:
+            known[statement] = compiled
     return compiled
 
 
@@ -47,7 +55,10 @@ class DriverStatement:
 
     def __init__(self, statement: sa.Executable, dialect: sa.Dialect):
         compiled = statement.compile(dialect=dialect)
-        self.sql, self._compiled = compiled.string, compiled
+        self.sql, self._compiled, self._dialect = compiled.string, compiled, dialect
+        self._columns = list(compiled._result_columns)  # what a SELECT (or RETURNING) returns
+        self._keys = [column.keyname for column in self._columns]
+        self._readers: dict[tuple, list[Callable[[Any], Any] | None]] = {}
         self._order = list(compiled.positiontup) if compiled.positional else None
         self._processors = {
             name: processor for name, bind in compiled.binds.items()
@@ -67,6 +78,37 @@ class DriverStatement:
         """Executed on `connection`, one of `engine`'s (the caller commits, or the driver is in
         autocommit). The engine's cursor events see it as they see every statement (what the
         tests and the bench count), without a Connection."""
+        return self._executed(engine, connection, values, lambda cursor: Ran(
+            cursor.fetchall() if cursor.description else [], cursor.rowcount))
+
+    def mappings(self, engine: sa.Engine, connection: sa.PoolProxiedConnection,
+                 values: dict[str, Any]) -> list[dict[str, Any]]:
+        """A SELECT executed as `run` executes a statement: its rows, each a mapping keyed
+        as SQLAlchemy's RowMapping, its values processed as SQLAlchemy's result does."""
+        if len(set(self._keys)) != len(self._keys):
+            raise ValueError(f"two result columns share a name in {self.sql!r}")
+        return self._executed(engine, connection, values, self._rows)
+
+    def _rows(self, cursor: Any) -> list[dict[str, Any]]:
+        rows, keys = cursor.fetchall(), self._keys
+        readers = self._readers_for(tuple(column[1] for column in cursor.description))
+        if not any(readers):
+            return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [{key: value if read is None else read(value)
+                 for key, read, value in zip(keys, readers, row, strict=True)} for row in rows]
+
+    def _readers_for(self, type_codes: tuple) -> list[Callable[[Any], Any] | None]:
+        """Each column's result processor, as SQLAlchemy finds it for the driver's type code
+        (psycopg's type OID; SQLite's is none), once per combination of codes."""
+        readers = self._readers.get(type_codes)
+        if readers is None:
+            readers = self._readers[type_codes] = [
+                column.type._cached_result_processor(self._dialect, code)
+                for column, code in zip(self._columns, type_codes, strict=True)]
+        return readers
+
+    def _executed(self, engine: sa.Engine, connection: sa.PoolProxiedConnection,
+                  values: dict[str, Any], consume: Callable[[Any], Any]) -> Any:
         params = self.parameters(values)
         cursor = connection.cursor()
         events = engine.dispatch
@@ -77,7 +119,7 @@ class DriverStatement:
                 cursor.execute(self.sql, params)
                 if events.after_cursor_execute:
                     events.after_cursor_execute(None, cursor, self.sql, params, None, False)
-                return Ran(cursor.fetchall() if cursor.description else [], cursor.rowcount)
+                return consume(cursor)
             finally:
                 cursor.close()
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from adapters.storage.driver_statement import Ran
 from adapters.storage.engine import LOCK_TIMEOUT
 from adapters.storage.tables import locks
 from adapters.storage.transaction import Transaction
@@ -61,13 +62,17 @@ class SqlLock(ExpiringLock):
     def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
         """Taken when free, expired or already ours: one insert-or-update, committed by
         itself (Transaction.write_alone; compiled once per process)."""
-        taken = self._alone().write_alone(_take(self.engine.dialect.name), {
+        taken = self._alone(_take(self.engine.dialect.name), {
             "name": name, "holder": holder, "ttl_seconds": ttl.total_seconds()})
         return bool(taken.rows)
 
     def release(self, name: str, holder: str) -> None:
         """One DELETE, committed by itself (Transaction.write_alone)."""
-        self._alone().write_alone(_RELEASE, {"name": name, "holder": holder})
+        self._alone(_RELEASE, {"name": name, "holder": holder})
 
-    def _alone(self) -> Transaction:
-        return Transaction(self.engine, LOCK_TIMEOUT)
+    def _alone(self, statement: sa.Executable, params: dict) -> Ran:
+        transaction = Transaction(self.engine, LOCK_TIMEOUT)
+        try:
+            return transaction.write_alone(statement, params)
+        finally:
+            transaction.close()

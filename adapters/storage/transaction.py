@@ -13,8 +13,9 @@ transaction told otherwise sets its own with `SET LOCAL`, which ends with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -52,13 +53,22 @@ class Transaction:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.lock_timeout = lock_timeout
-        self._connection: sa.Connection | None = None
+        self._connection: sa.Connection | None = None  # for transactions
+        self._driver: sa.PoolProxiedConnection | None = None  # for statements run alone
 
     def read(self, statement: sa.Executable, lock: bool = False,
-             params: dict | None = None) -> Sequence[sa.RowMapping]:
-        """The rows; with `lock`, they (SQLite: the database) stay locked until the end.
-        `params` fill a statement's bind parameters (statements built once per process)."""
+             params: dict | None = None) -> Sequence[Mapping[str, Any]]:
+        """The rows, as mappings by column name; with `lock`, they (SQLite: the database) stay
+        locked until the end. `params` fill the bind parameters of a statement built once per
+        process (the hot paths' reads): outside a transaction, such a read is a statement of
+        its own on the driver's connection (driver_statement.py) — on PostgreSQL without the
+        BEGIN and ROLLBACK around it, which READ COMMITTED makes no different: each of its
+        statements sees the latest commit, as one alone does."""
         with lock_conflicts_are_transient():
+            if params is not None and not lock and not self.in_transaction():
+                with self._alone() as connection:
+                    return compiled_for(statement, self.engine.dialect).mappings(
+                        self.engine, connection, params)
             if self.dialect == "sqlite" and not lock and not self.in_transaction():
                 connection = self._begin(write=False)
                 try:
@@ -86,22 +96,9 @@ class Transaction:
         if self.in_transaction():
             result = self.write(statement, params)
             return Ran([tuple(row) for row in rows_of(result)], result.rowcount)
-        compiled = compiled_for(statement, self.engine.dialect)
-        connection = self.engine.raw_connection()
-        try:
-            with lock_conflicts_are_transient():
-                if self.dialect == "sqlite":  # the driver is in autocommit (engine.py)
-                    self._wait_for_locks(connection)
-                    return compiled.run(self.engine, connection, params)
-                driver = connection.driver_connection
-                autocommit, driver.autocommit = driver.autocommit, True
-                try:
-                    return compiled.run(self.engine, connection, params)
-                finally:
-                    if connection.is_valid:  # a dropped one is invalidated, never pooled again
-                        driver.autocommit = autocommit
-        finally:
-            connection.close()
+        with lock_conflicts_are_transient(), self._alone() as connection:
+            return compiled_for(statement, self.engine.dialect).run(self.engine, connection,
+                                                                    params)
 
     def commit(self) -> None:
         if self.in_transaction():
@@ -113,12 +110,44 @@ class Transaction:
             self._connection.rollback()
 
     def close(self) -> None:
+        self._return_driver()
         if self._connection is not None:
             self.rollback()
             self._connection.close()
             self._connection = None
 
+    def _return_driver(self) -> None:
+        if self._driver is not None:
+            driver, self._driver = self._driver, None
+            driver.close()  # back to the pool (one a failure invalidated is not pooled again)
+
     # ------------------------------------------------------------------------------------
+    @contextmanager
+    def _alone(self) -> Iterator[sa.PoolProxiedConnection]:
+        """A pooled connection on which each statement is committed by itself, kept for the
+        next one until a transaction begins or this closes (one checkout, not one per
+        statement): SQLite's driver is in autocommit already (engine.py) and waits for locks as
+        long as this unit of work does; PostgreSQL's is put in autocommit for the statement,
+        and back as it was."""
+        if self._driver is None:
+            self._driver = self.engine.raw_connection()
+        connection = self._driver
+        try:
+            if self.dialect == "sqlite":
+                self._wait_for_locks(connection)
+                yield connection
+                return
+            driver = connection.driver_connection
+            autocommit, driver.autocommit = driver.autocommit, True
+            try:
+                yield connection
+            finally:
+                if connection.is_valid:
+                    driver.autocommit = autocommit
+        finally:
+            if not connection.is_valid:  # lost (driver_errors invalidated it): never used again
+                self._return_driver()
+
     def _wait_for_locks(self, connection: sa.Connection | sa.PoolProxiedConnection) -> None:
         """SQLite: wait `lock_timeout` for the write lock (a setting the connection keeps)."""
         timeout_ms = int(self.lock_timeout * 1000)
@@ -128,9 +157,8 @@ class Transaction:
             connection.info[BUSY_TIMEOUT] = timeout_ms
 
     def untouched(self) -> bool:
-        """No connection taken since it was made or closed (a write run alone takes and
-        returns its own)."""
-        return self._connection is None
+        """No connection taken since it was made or closed."""
+        return self._connection is None and self._driver is None
 
     def in_transaction(self) -> bool:
         """Whether a transaction is open: a write, a lock, or (PostgreSQL) a read began one."""
@@ -142,6 +170,7 @@ class Transaction:
         return self._begin(write)
 
     def _begin(self, write: bool) -> sa.Connection:
+        self._return_driver()  # one connection at a time: the pool may hand the same back
         if self._connection is None:
             self._connection = self.engine.connect()
         connection = self._connection
