@@ -111,3 +111,36 @@ def test_a_unit_of_work_entered_again_reads_afresh_what_another_changed_meanwhil
     # Then the next block of the first unit of work sees it
     with mine:
         assert mine.write_dialects.writes_kept_since("shop-a") == later
+
+
+def test_an_item_read_and_committed_unchanged_writes_nothing(stored):
+    # the row as read stands for the row as it would be written (inbox_repository.get): were
+    # they to differ in form, every commit would rewrite columns nobody changed
+    with stored.new_uow() as uow:
+        uow.inbox.get("shop-a", "M-1")
+        sent = Sent(stored.engine)
+        try:
+            uow.commit()
+        finally:
+            sent.stop()
+        assert sent.statements == []
+
+
+def test_a_step_recorded_on_an_item_as_read_writes_only_its_steps_and_version(stored):
+    with stored.new_uow() as uow:
+        item = uow.inbox.get("shop-a", "M-1")
+        written = []
+        listener = lambda conn, cursor, sql, *rest: written.append(sql)  # noqa: E731
+        sa.event.listen(stored.engine, "before_cursor_execute", listener)
+        try:
+            item.steps.append(Step("creating_document", T0, {"attempt": "1"}))
+            uow.commit()
+        finally:
+            sa.event.remove(stored.engine, "before_cursor_execute", listener)
+    assert len(written) == 1
+    assigned = written[0].split(" SET ")[1].split(" WHERE ")[0]
+    assert [part.split("=")[0].strip() for part in assigned.split(",")] == ["steps", "version"]
+    with stored.new_uow() as uow:
+        assert uow.inbox.get("shop-a", "M-1").steps == [*full_item("shop-a", "M-1").steps,
+                                                        Step("creating_document", T0,
+                                                             {"attempt": "1"})]
