@@ -19,6 +19,8 @@ _BODY_COLUMNS = [c for c in audit_bodies.columns if c.name not in ("audit_id", "
 MAX_ERROR = 2000
 # built once per process; the ids come back in the order of the rows given (insertmanyvalues)
 _INSERT_ENTRIES = sa.insert(audit_log).returning(audit_log.c.id, sort_by_parameter_order=True)
+_INSERT_NUMBERED = sa.insert(audit_log)  # with the ids given
+_LAST_ID = sa.select(sa.func.max(audit_log.c.id).label("last"))
 _INSERT_BODIES = sa.insert(audit_bodies)
 
 
@@ -31,14 +33,31 @@ class SqlAuditLog(AuditLog):
 
     def record_many(self, entries: Sequence[AuditEntry]) -> None:
         """The entries by one batched INSERT (their ids returned in the order given), then the
-        bodies of those that have them by another: two statements for any batch."""
+        bodies of those that have them by another: two statements for any batch (SQLite's
+        batch of several: three, _numbered)."""
         if not entries:
             return
-        ids = self._tx.write(_INSERT_ENTRIES, [_entry_row(entry) for entry in entries]).scalars()
+        rows = [_entry_row(entry) for entry in entries]
+        if self._tx.dialect == "sqlite" and len(rows) > 1:
+            ids = self._numbered(rows)
+        else:
+            ids = self._tx.write(_INSERT_ENTRIES, rows).scalars().all()
         bodies = [_bodies_row(audit_id, entry) for audit_id, entry
-                  in zip(ids.all(), entries, strict=True) if entry.bodies is not None]
+                  in zip(ids, entries, strict=True) if entry.bodies is not None]
         if bodies:
             self._tx.write(_INSERT_BODIES, bodies)
+
+    def _numbered(self, rows: list[dict]) -> list[int]:
+        """SQLite promises no order for the rows an INSERT returns, so SQLAlchemy sends a batch
+        whose ids must come back in order one row at a time. Here the ids are given instead:
+        the largest so far, read under SQLite's write lock (the read takes it: BEGIN
+        IMMEDIATE, held to the commit), plus one for each row — what SQLite itself would give —
+        and the batch is one executemany."""
+        last = self._tx.read(_LAST_ID, lock=True)[0]["last"] or 0
+        ids = list(range(last + 1, last + 1 + len(rows)))
+        self._tx.write(_INSERT_NUMBERED, [{**row, "id": audit_id}
+                                          for row, audit_id in zip(rows, ids, strict=True)])
+        return ids
 
     def recent(self, channel_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         statement = sa.select(*_COLUMNS).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
