@@ -19,6 +19,7 @@ from requests.cookies import RequestsCookieJar, merge_cookies
 from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity, requote_uri
 
+from adapters.http_adapter import DirectAdapter
 from application.errors import UnusableCredential
 
 
@@ -123,8 +124,11 @@ def http_session(base_url: str) -> requests.Session:
     """A session for one API whose environment settings (proxy for `base_url`, honouring
     no_proxy; CA bundle) are read once, here. requests otherwise reads the whole process
     environment before every request — more CPU than the rest of the call. (.netrc is not
-    consulted: every API here authenticates by its own headers.)"""
+    consulted: every API here authenticates by its own headers.) Its calls go through
+    DirectAdapter (http_adapter.py): requests' adapter without its per-call repetitions."""
     session = requests.Session()
+    for scheme in ("https://", "http://"):
+        session.mount(scheme, DirectAdapter())
     found = session.merge_environment_settings(base_url, {}, None, None, None)
     session.trust_env = False
     session.proxies.update(found["proxies"])
@@ -171,6 +175,23 @@ def send(session: requests.Session, method: str, url: str, *, headers: CaseInsen
                         verify=session.verify, cert=session.cert)
 
 
+# an origin, then path segments of letters, digits, `_`, `~` and `-` only: nothing requests
+# would quote, resolve or re-encode (a document's `sale/15600003/post`)
+_PLAIN_PATH = re.compile(r"(?P<origin>[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\]+)"
+                         r"(?P<path>(?:/[A-Za-z0-9_~-]+)*/?)", re.ASCII)
+
+
+def checked_url(url: str) -> tuple[str, bool]:
+    """`url` as requests' `prepare_url` leaves it, and whether it is plain (_checked_url). A
+    URL whose path is plain is its checked origin and that path: the origin is checked once,
+    not each document's URL once each."""
+    found = _PLAIN_PATH.fullmatch(url)
+    if found is None:
+        return _checked_url(url)
+    origin, plain = _checked_url(found["origin"] + "/")
+    return origin + found["path"][1:], plain
+
+
 @functools.lru_cache(maxsize=4096)
 def _checked_url(url: str) -> tuple[str, bool]:
     """`url` as requests' `prepare_url` leaves it (scheme and host checked and lower-cased, dot
@@ -191,7 +212,7 @@ def prepared(session: requests.Session, method: str, url: str, headers: CaseInse
     balancer's), the body's length, the session's hooks. `prepare` parses and re-checks the
     URL, builds and consults a cookie jar and runs the auth machinery on every call: a sixth of
     a call's CPU. A URL that is not plain is prepared by requests itself."""
-    checked, plain = _checked_url(url)
+    checked, plain = checked_url(url)
     if not plain:
         request = requests.PreparedRequest()
         request.prepare(method=method, url=url, headers=headers, data=data, params=params,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from adapters.outside_calls import http_session, prepared, session_headers
+from adapters.outside_calls import checked_url, http_session, prepared, session_headers
 from adapters.paytraq.transport import SETTINGS
 from application.errors import UnusableCredential
 
@@ -75,3 +75,16 @@ def test_a_call_is_prepared_exactly_as_requests_prepares_it(method, path, params
     assert dict(ours.headers) == dict(theirs.headers)
     assert ("Cookie" in ours.headers) is with_cookies
     assert ours.hooks == theirs.hooks
+
+
+@pytest.mark.parametrize("url", [
+    "https://Go.PayTraq.com/api/sale/15600003/post", "http://127.0.0.1:8080/api/taxKeys",
+    "http://127.0.0.1:8080", "http://127.0.0.1:8080/", "https://api.mozello.com/v1/store/orders/",
+    "https://ÄBOLS.lv/a/b", "HTTP://Host.LV:443/x_y~z-1/", "http://h/a//b", "http://h/a/./b",
+    "http://h/%41", "http://h/a b", "http://h/ā", "http://h/a?b=c", "http://user:pw@h/a",
+])
+def test_a_url_is_checked_as_requests_checks_it(url):
+    # a plain path rides on its origin's check (one per API, not one per document's URL)
+    request = requests.PreparedRequest()
+    request.prepare_url(url, None)
+    assert checked_url(url)[0] == request.url
