@@ -79,11 +79,24 @@ def never_connected(exc: requests.RequestException) -> bool:
 
 
 def mentions(comment: str, reference: str) -> bool:
-    """True when `reference` appears in `comment` as a whole token (M-1-10 is not in M-1-101)."""
+    """True when `reference` appears in `comment` as a whole token (M-1-10 is not in M-1-101):
+    neither neighbour a word character (as a regular expression's \\w: a letter or digit of any
+    script, or `_`) nor `-`. Found without a regular expression: every order's reference would
+    be one more pattern compiled."""
     if not reference:
         return False
-    pattern = rf"(?<![\w-]){re.escape(reference)}(?![\w-])"
-    return re.search(pattern, comment) is not None
+    start = comment.find(reference)
+    while start != -1:
+        end = start + len(reference)
+        if not _joins(comment[start - 1:start]) and not _joins(comment[end:end + 1]):
+            return True
+        start = comment.find(reference, start + 1)
+    return False
+
+
+def _joins(char: str) -> bool:
+    """Whether a neighbouring character makes a reference part of a longer token."""
+    return char == "-" or char == "_" or char.isalnum()
 
 
 @dataclass(frozen=True, slots=True)

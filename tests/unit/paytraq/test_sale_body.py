@@ -134,3 +134,14 @@ def test_a_reference_counts_only_as_a_whole_token():
     assert bodies.mentions("Payment Gateway [M-1-101]", "M-1-101")
     assert not bodies.mentions("Payment Gateway [M-1-101]", "M-1-10")
     assert not bodies.mentions("Payment Gateway [M-1-101]", "1-101")
+    # a later whole occurrence counts though an earlier one is part of a longer token
+    assert bodies.mentions("M-1-1010, M-1-101", "M-1-101")
+    # letters and digits of any script join a token; punctuation and spaces do not
+    assert not bodies.mentions("Pasūtījums āM-1-101", "M-1-101")
+    assert not bodies.mentions("M-1-101٣", "M-1-101")
+    assert not bodies.mentions("M-1-101_2", "M-1-101")
+    assert bodies.mentions("M-1-101.", "M-1-101") and bodies.mentions("(M-1-101)", "M-1-101")
+    # a reference is taken literally, never as a pattern
+    assert not bodies.mentions("Payment [M-1x101]", "M-1.101")
+    assert bodies.mentions("Payment [M-1.101]", "M-1.101")
+    assert not bodies.mentions("Payment", "")
