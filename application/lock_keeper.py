@@ -2,11 +2,13 @@
 
 A killed worker stops renewing, so its lock lapses within `LOCK_TTL` (well under a minute) and
 another worker takes the order over; a live worker never loses its lock however long PayTraq
-takes, because a thread renews it every `RENEW_EVERY`. Whose clock decides expiry is the lock's
-business (the database's clock in adapters/storage/locks.py), never the caller's."""
+takes, because the process's renewal thread renews it every `RENEW_EVERY`. Whose clock
+decides expiry is the lock's business (the database's clock in adapters/storage/locks.py),
+never the caller's."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -25,32 +27,90 @@ RENEW_EVERY = timedelta(seconds=10)
 RETRY_EVERY = 0.2  # seconds between attempts while waiting for a busy lock
 
 
-class _Renewal(threading.Thread):
-    """Renews the held locks until stopped."""
+class _Hold:
+    """The locks one holder keeps while its block runs, renewed by the process's renewer."""
 
     def __init__(self, lock: ExpiringLock, names: list[str], holder: str, clock: Clock,
                  ttl: timedelta, every: timedelta):
-        super().__init__(name="lock-renewal", daemon=True)
         self.lock, self.names, self.holder, self.clock = lock, names, holder, clock
-        self.ttl, self.every = ttl, every
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.every.total_seconds()):
-            self.renew_now()
+        self.ttl, self.every = ttl, every.total_seconds()
+        self.due = time.monotonic() + self.every
+        self._guard = threading.Lock()  # a renewal and the end never overlap
+        self._active = True
 
     def renew_now(self) -> None:
-        """Push every held lock's expiry `ttl` past now."""
-        for name in self.names:
-            try:
-                if not self.lock.acquire(name, self.holder, self.clock.now(), self.ttl):
-                    logger.error("lock_lost", lock=name)
-            except Exception as error:  # a database hiccup: try again at the next tick
-                logger.warning("lock_renewal_failed", lock=name, error=str(error))
+        """Push every held lock's expiry `ttl` past now (never once the block has ended: an
+        upsert after the release would take the lock again)."""
+        with self._guard:
+            if not self._active:
+                return
+            for name in self.names:
+                try:
+                    if not self.lock.acquire(name, self.holder, self.clock.now(), self.ttl):
+                        logger.error("lock_lost", lock=name)
+                except Exception as error:  # a database hiccup: try again at the next tick
+                    logger.warning("lock_renewal_failed", lock=name, error=str(error))
+            self.due = time.monotonic() + self.every
 
-    def stop(self) -> None:
-        self.stopped.set()
-        self.join(timeout=5)
+    def end(self) -> None:
+        """No renewal from now on; returns once a renewal under way has finished."""
+        with self._guard:
+            self._active = False
+
+
+class _Renewer:
+    """One thread per process renews every hold when it falls due: a thread started and
+    joined for every order cost more than the order's own database work. It sleeps until the
+    earliest hold is due, and is woken only by a hold due sooner than that."""
+
+    IDLE = 60.0  # seconds it sleeps with nothing held
+
+    def __init__(self) -> None:
+        self._holds: set[_Hold] = set()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._wakes_at = 0.0
+
+    def add(self, hold: _Hold) -> None:
+        with self._changed:
+            self._holds.add(hold)
+            if self._thread is None or not self._thread.is_alive():  # first, or after a fork
+                self._thread = threading.Thread(target=self._run, name="lock-renewal",
+                                                daemon=True)
+                self._thread.start()
+            elif hold.due < self._wakes_at:
+                self._changed.notify()
+
+    def remove(self, hold: _Hold) -> None:
+        with self._changed:
+            self._holds.discard(hold)
+        hold.end()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                now = time.monotonic()
+                due = [hold for hold in self._holds if hold.due <= now]
+                if not due:
+                    self._wakes_at = min((hold.due for hold in self._holds),
+                                         default=now + self.IDLE)
+                    self._changed.wait(self._wakes_at - now)
+                    continue
+            for hold in due:  # outside the condition: each renewal is a database write
+                hold.renew_now()
+
+
+_renewer = _Renewer()
+
+
+def _renewer_of_its_own() -> None:
+    """A forked child (a gunicorn or Dramatiq worker) starts with no renewal thread and none
+    of its parent's holds."""
+    global _renewer
+    _renewer = _Renewer()
+
+
+os.register_at_fork(after_in_child=_renewer_of_its_own)
 
 
 def _take(lock: ExpiringLock, name: str, holder: str, clock: Clock, ttl: timedelta,
@@ -67,20 +127,20 @@ def _take(lock: ExpiringLock, name: str, holder: str, clock: Clock, ttl: timedel
 def holding(lock: ExpiringLock, names: list[str], clock: Clock, busy: Callable[[], Exception],
             ttl: timedelta = LOCK_TTL, renew_every: timedelta = RENEW_EVERY,
             patience: float = 0.0, wait: Callable[[float], None] = time.sleep
-            ) -> Iterator[_Renewal]:
+            ) -> Iterator[_Hold]:
     """Hold every lock in `names` (taken in sorted order, so two holders never deadlock),
     renewed while the block runs. Raises `busy()` when one stays taken for `patience` seconds."""
-    holder, held, renewal = uuid.uuid4().hex, [], None
+    holder, held, hold = uuid.uuid4().hex, [], None
     try:
         for name in sorted(set(names)):
             if not _take(lock, name, holder, clock, ttl, patience, wait):
                 raise busy()
             held.append(name)
-        renewal = _Renewal(lock, held, holder, clock, ttl, renew_every)
-        renewal.start()
-        yield renewal
+        hold = _Hold(lock, held, holder, clock, ttl, renew_every)
+        _renewer.add(hold)
+        yield hold
     finally:
-        if renewal is not None:
-            renewal.stop()
+        if hold is not None:
+            _renewer.remove(hold)
         for name in reversed(held):
             lock.release(name, holder)

@@ -1,5 +1,6 @@
 """One worker per order: a second worker finds the order busy and retries later."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -67,3 +68,68 @@ def test_a_live_worker_keeps_its_order_past_the_expiry_by_renewing_it():
 
 def test_a_dead_workers_order_lock_lapses_in_well_under_a_minute():
     assert ORDER_LOCK_TTL <= timedelta(seconds=30)
+
+
+class CountingLock(InMemoryLock):
+    """An in-memory lock that counts the renewals (an acquire by the holder it already has)."""
+
+    def __init__(self):
+        super().__init__()
+        self.renewals = 0
+
+    def acquire(self, name, holder, now, ttl):
+        if self.holder(name) == holder:
+            self.renewals += 1
+        return super().acquire(name, holder, now, ttl)
+
+
+def _until(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not in time"
+        time.sleep(0.01)
+
+
+def test_held_locks_are_renewed_by_the_process_until_their_blocks_end():
+    # Given two blocks holding locks at once, renewed every 50 ms by the process's renewer
+    lock, clock = CountingLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
+    every = timedelta(milliseconds=50)
+    with holding(lock, ["a"], clock, busy=lambda: OrderBusy("shop", "a"), renew_every=every):
+        with holding(lock, ["b"], clock, busy=lambda: OrderBusy("shop", "b"), renew_every=every):
+            # Then both are renewed while their blocks run
+            _until(lambda: lock.renewals >= 4)
+        assert lock.holder("b") is None
+        seen = lock.renewals
+        _until(lambda: lock.renewals >= seen + 2)  # "a" still is
+        assert lock.holder("a") is not None
+    # And once the blocks end, nothing renews (a renewal after the release would take the
+    # lock again): the locks stay free
+    time.sleep(0.2)
+    assert (lock.holder("a"), lock.holder("b")) == (None, None)
+
+
+def test_a_block_ending_during_a_renewal_waits_for_it_and_is_not_renewed_after():
+    # Given a renewal that is slow (the database busy) when the block ends
+    class SlowLock(CountingLock):
+        def acquire(self, name, holder, now, ttl):
+            if self.holder(name) == holder:
+                time.sleep(0.2)
+            return super().acquire(name, holder, now, ttl)
+
+    lock, clock = SlowLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
+    with holding(lock, ["a"], clock, busy=lambda: OrderBusy("shop", "a"),
+                 renew_every=timedelta(milliseconds=20)):
+        time.sleep(0.1)  # the first renewal is under way
+    # Then the release came after the renewal, and the lock is free
+    assert lock.holder("a") is None
+    time.sleep(0.3)
+    assert lock.holder("a") is None
+
+
+def test_a_renewal_picked_just_before_the_block_ended_takes_nothing_back():
+    lock, clock = CountingLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
+    with holding(lock, ["a"], clock, busy=lambda: OrderBusy("shop", "a"),
+                 renew_every=timedelta(hours=1)) as hold:
+        pass
+    hold.renew_now()  # the renewer had picked it as due before the block ended
+    assert lock.holder("a") is None
