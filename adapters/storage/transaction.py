@@ -55,6 +55,7 @@ class Transaction:
         self.lock_timeout = lock_timeout
         self._connection: sa.Connection | None = None  # for transactions
         self._driver: sa.PoolProxiedConnection | None = None  # for statements run alone
+        self._autocommit_was: bool | None = None  # PostgreSQL: the kept one's, to restore
 
     def read(self, statement: sa.Executable, lock: bool = False,
              params: dict | None = None) -> Sequence[Mapping[str, Any]]:
@@ -119,6 +120,9 @@ class Transaction:
     def _return_driver(self) -> None:
         if self._driver is not None:
             driver, self._driver = self._driver, None
+            if self._autocommit_was is not None and driver.is_valid:
+                driver.driver_connection.autocommit = self._autocommit_was
+            self._autocommit_was = None
             driver.close()  # back to the pool (one a failure invalidated is not pooled again)
 
     # ------------------------------------------------------------------------------------
@@ -127,23 +131,19 @@ class Transaction:
         """A pooled connection on which each statement is committed by itself, kept for the
         next one until a transaction begins or this closes (one checkout, not one per
         statement): SQLite's driver is in autocommit already (engine.py) and waits for locks as
-        long as this unit of work does; PostgreSQL's is put in autocommit for the statement,
-        and back as it was."""
+        long as this unit of work does; PostgreSQL's is put in autocommit while it is kept
+        (psycopg's setting costs a round of its machinery each time it changes), and back as it
+        was before it returns to the pool."""
         if self._driver is None:
             self._driver = self.engine.raw_connection()
+            if self.dialect != "sqlite":
+                driver = self._driver.driver_connection
+                self._autocommit_was, driver.autocommit = driver.autocommit, True
         connection = self._driver
         try:
             if self.dialect == "sqlite":
                 self._wait_for_locks(connection)
-                yield connection
-                return
-            driver = connection.driver_connection
-            autocommit, driver.autocommit = driver.autocommit, True
-            try:
-                yield connection
-            finally:
-                if connection.is_valid:
-                    driver.autocommit = autocommit
+            yield connection
         finally:
             if not connection.is_valid:  # lost (driver_errors invalidated it): never used again
                 self._return_driver()

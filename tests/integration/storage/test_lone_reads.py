@@ -108,8 +108,11 @@ def test_a_lone_read_is_one_statement_and_leaves_no_transaction_open(stored):
             raw.close()
 
 
-def test_a_read_after_a_write_in_the_same_unit_of_work_sees_that_write(stored):
+@pytest.mark.parametrize("read_first", [False, True], ids=["write first", "read alone first"])
+def test_a_read_after_a_write_in_the_same_unit_of_work_sees_that_write(stored, read_first):
     with stored.new_uow() as uow:
+        if read_first:  # the connection kept for statements alone goes back to the pool as
+            assert uow.clients.get("shop-a", "email:a@example.lv") == "C-17"  # it came
         uow.clients.put("shop-a", "email:b@example.lv", "C-18")  # opens the transaction
         # Then the read goes through that transaction and sees the write not yet committed
         assert uow.clients.get("shop-a", "email:b@example.lv") == "C-18"
