@@ -135,6 +135,9 @@ class Transaction:
         (psycopg's setting costs a round of its machinery each time it changes), and back as it
         was before it returns to the pool."""
         if self._driver is None:
+            if self._connection is not None:  # idle between transactions: one at a time
+                self._connection.close()
+                self._connection = None
             self._driver = self.engine.raw_connection()
             if self.dialect != "sqlite":
                 driver = self._driver.driver_connection

@@ -150,10 +150,14 @@ def test_statements_run_alone_share_one_pooled_connection_per_unit_of_work(store
             assert len(checkouts) == 1
             # When a transaction begins, the kept connection goes back first: one at a time
             uow.clients.put("shop-a", "email:c@example.lv", "C-19")
+            assert stored.engine.pool.checkedout() == 1
             uow.commit()
+            # and a statement alone after it takes one back in the transaction's place
+            assert uow.clients.get("shop-a", "email:c@example.lv") == "C-19"
+            assert stored.engine.pool.checkedout() == 1
     finally:
         sa.event.remove(stored.engine, "checkout", listener)
-    assert len(checkouts) == 2
+    assert len(checkouts) == 3
     assert stored.engine.pool.checkedout() == 0
 
 
