@@ -8,6 +8,7 @@ never the caller's."""
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -59,9 +60,12 @@ class _Hold:
 
 
 class _Renewer:
-    """One thread per process renews every hold when it falls due: a thread started and
-    joined for every order cost more than the order's own database work. It sleeps until the
-    earliest hold is due, and is woken only by a hold due sooner than that."""
+    """One thread per process watches every hold and renews each when it falls due: a thread
+    started and joined for every order cost more than the order's own database work, and most
+    orders are done long before their first renewal. It sleeps until the earliest hold is due,
+    woken only by a hold due sooner than that. Each renewal runs on a thread of its own, so a
+    slow one (SQLite waits for its write lock) never holds back another hold's renewal past
+    its expiry; a hold is never renewed twice at once."""
 
     IDLE = 60.0  # seconds it sleeps with nothing held
 
@@ -92,12 +96,20 @@ class _Renewer:
                 now = time.monotonic()
                 due = [hold for hold in self._holds if hold.due <= now]
                 if not due:
-                    self._wakes_at = min((hold.due for hold in self._holds),
-                                         default=now + self.IDLE)
+                    self._wakes_at = min((hold.due for hold in self._holds  # not in flight
+                                          if hold.due != math.inf), default=now + self.IDLE)
                     self._changed.wait(self._wakes_at - now)
                     continue
-            for hold in due:  # outside the condition: each renewal is a database write
-                hold.renew_now()
+                for hold in due:  # not picked again until this renewal has finished
+                    hold.due = math.inf
+            for hold in due:
+                threading.Thread(target=self._renew, args=(hold,), name="lock-renewal",
+                                 daemon=True).start()
+
+    def _renew(self, hold: _Hold) -> None:
+        hold.renew_now()  # due again `every` from now (unless its block has ended)
+        with self._changed:
+            self._changed.notify()  # the watcher may be sleeping past the new due time
 
 
 _renewer = _Renewer()

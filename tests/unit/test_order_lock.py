@@ -1,5 +1,6 @@
 """One worker per order: a second worker finds the order busy and retries later."""
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -133,3 +134,37 @@ def test_a_renewal_picked_just_before_the_block_ended_takes_nothing_back():
         pass
     hold.renew_now()  # the renewer had picked it as due before the block ended
     assert lock.holder("a") is None
+
+
+def test_slow_renewals_of_several_holds_do_not_wait_for_one_another():
+    # Given five workers' locks, each renewal slow (SQLite waiting for its write lock): one
+    # renewal after another would leave each lock unrenewed for 5 × 0.18 s, past its expiry
+    every, slow, ttl, holds = 0.2, 0.18, 0.6, 5
+    written: dict[str, list[float]] = {}
+
+    class SlowLock(InMemoryLock):
+        def acquire(self, name, holder, now, ttl_):
+            if self.holder(name) == holder:
+                time.sleep(slow)
+                written.setdefault(name, []).append(time.monotonic())
+            return super().acquire(name, holder, now, ttl_)
+
+    lock, clock = SlowLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC), timedelta(0))
+    started = threading.Barrier(holds)
+
+    def worker(n: int) -> None:
+        with holding(lock, [f"order-{n}"], clock, busy=lambda: OrderBusy("shop", str(n)),
+                     ttl=timedelta(seconds=ttl), renew_every=timedelta(seconds=every)):
+            started.wait()
+            time.sleep(1.6)
+
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(holds)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    # Then every lock was renewed again and again, never left longer than its expiry
+    assert sorted(written) == [f"order-{n}" for n in range(holds)]
+    for times in written.values():
+        assert len(times) >= 3
+        assert max(b - a for a, b in zip(times, times[1:], strict=False)) < ttl
