@@ -59,6 +59,13 @@ def _postgresql_engine(url: URL, echo: bool, ping_after_idle: float) -> sa.Engin
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, record) -> None:  # noqa: ANN001
         record.info[LAST_USED] = time.monotonic()
+        if dbapi_connection is not None and dbapi_connection.autocommit:
+            # a connection kept for statements alone (Transaction) that was never given back
+            # properly must not lend its autocommit to the next unit of work's transaction
+            try:
+                dbapi_connection.autocommit = False
+            except Exception as error:  # noqa: BLE001 - a broken one is never pooled again
+                record.invalidate(error)
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, record, proxy) -> None:  # noqa: ANN001

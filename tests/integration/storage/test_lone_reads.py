@@ -180,3 +180,28 @@ def test_a_connection_lost_between_statements_fails_one_and_the_next_gets_a_new_
     finally:
         admin.dispose()
     assert stored.engine.pool.checkedout() == 0
+
+
+def test_a_unit_of_work_dropped_without_closing_lends_no_autocommit_to_the_next(stored):
+    # Given a unit of work's transaction that read alone and was dropped without being closed
+    # (a bug elsewhere: every unit of work here is closed by its `with`)
+    if stored.name != "postgresql":
+        pytest.skip("PostgreSQL's autocommit")
+    import gc
+    import warnings
+
+    from adapters.storage.transaction import Transaction
+
+    dropped = Transaction(stored.engine, 10.0)
+    assert dropped.read(cache_repositories._CLIENT,
+                        params={"channel_id": "shop-a", "match_key": "email:a@example.lv"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy warns of the connection it cleans up
+        del dropped
+        gc.collect()
+    # Then the next unit of work's transaction is one: its rollback undoes its write
+    with stored.new_uow() as uow:
+        uow.clients.put("shop-a", "email:d@example.lv", "C-20")
+        uow.rollback()
+    with stored.new_uow() as uow:
+        assert uow.clients.get("shop-a", "email:d@example.lv") is None
