@@ -8,7 +8,8 @@ nothing (the adapter is requests' documented way to change how requests are sent
 - Without a proxy the URL sent is the request's path, as requests' `request_url` finds after
   parsing the URL twice.
 - A body that is not streamed is read whole in one read, with the errors `Response.content`
-  raises; requests reads it through a generator in 10 KB chunks.
+  raises; requests reads it through a generator in 10 KB chunks. A redirect's body is left to
+  requests, which drops one it cannot read and follows the redirect.
 
 Everything else — TLS checks, timeouts, urllib3's `Retry(0, read=False)`, the mapping of
 urllib3's errors, redirects and cookies (the Session) — is requests' own code. With a proxy,
@@ -55,7 +56,7 @@ class DirectAdapter(HTTPAdapter):
              proxies: dict[str, str] | None = None) -> requests.Response:
         response = super().send(request, stream=stream, timeout=timeout, verify=verify,
                                 cert=cert, proxies=proxies)
-        if not stream:
+        if not stream and not response.is_redirect:  # a redirect's body is requests' business
             response._content = _whole_body(response.raw)
             response._content_consumed = True
         return response

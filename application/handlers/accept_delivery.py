@@ -64,7 +64,7 @@ def accept_delivery(cmd: AcceptDelivery, uow: UnitOfWork, reader: WebhookReader,
             return Acceptance(Outcome.UNKNOWN_CHANNEL)
         delivery, outcome = _read(cmd, reader, signed, clock)
         stored = uow.deliveries.keep(delivery)
-        uow.commit()  # the key's fresh read, if any, opened a transaction the body is part of
+        uow.commit()  # SQL storage kept the body by a statement of its own; other stores need this
         if outcome is not Outcome.ACCEPTED:
             logger.warning("webhook_refused", outcome=outcome.value, error=stored.error)
             return Acceptance(outcome, stored)

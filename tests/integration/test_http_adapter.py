@@ -61,6 +61,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, b"ok", [("Set-Cookie", "lb=node-2; Path=/")])
         elif path.endswith("/moved"):
             self._send(302, b"", [("Location", "/api/plain")])
+        elif path.endswith("/moved-garbled"):  # a body that claims gzip and is not
+            self._send(302, b"not gzip at all", [("Location", "/api/plain"),
+                                                 ("Content-Encoding", "gzip")])
         elif path.endswith("/cut"):  # promises more than it sends, then hangs up
             self.send_response(200)
             self.send_header("Content-Length", str(len(BODY)))
@@ -136,8 +139,9 @@ def test_what_is_sent_is_what_requests_sends(session, server):
            ("application/xml", "7", b"<Sale/>")
 
 
-def test_a_redirect_is_followed_and_a_cookie_set_is_sent_back(session, server):
-    moved = _get(session, server + "moved")
+@pytest.mark.parametrize("path", ["moved", "moved-garbled"])
+def test_a_redirect_is_followed_and_a_cookie_set_is_sent_back(session, server, path):
+    moved = _get(session, server + path)  # a redirect's unreadable body is dropped unread
     assert (moved.status_code, moved.content, [r.status_code for r in moved.history]) == \
            (200, BODY, [302])
     _get(session, server + "cookie")
