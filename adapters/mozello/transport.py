@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import structlog
 
+from adapters.http_sessions import http_session, send, session_headers
 from adapters.mozello import wire
 from adapters.outside_calls import (
     DEFAULT_TIMEOUTS,
@@ -31,10 +32,7 @@ from adapters.outside_calls import (
     Timeouts,
     Wire,
     answered,
-    http_session,
     report,
-    send,
-    session_headers,
 )
 from adapters.ratelimit import RateLimiter, TokenBucket
 from application.errors import (

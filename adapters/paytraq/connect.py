@@ -14,6 +14,7 @@ import requests
 import structlog
 
 from adapters.errors import AmbiguousWrite
+from adapters.http_sessions import http_session
 from adapters.outside_calls import (
     DEFAULT_TIMEOUTS,
     CallObserver,
@@ -22,7 +23,6 @@ from adapters.outside_calls import (
     Timeouts,
     Wire,
     answered,
-    http_session,
     never_connected,
     report,
     retry_after_seconds,

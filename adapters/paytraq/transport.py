@@ -18,6 +18,7 @@ import requests
 import structlog
 
 from adapters.errors import AmbiguousWrite
+from adapters.http_sessions import http_session, send, session_headers
 from adapters.outside_calls import (
     DEFAULT_TIMEOUTS,
     CallObserver,
@@ -26,12 +27,9 @@ from adapters.outside_calls import (
     Timeouts,
     Wire,
     answered,
-    http_session,
     never_connected,
     report,
     retry_after_seconds,
-    send,
-    session_headers,
 )
 from adapters.paytraq import xml
 from adapters.ratelimit import DailyBudget, NoRateLimit, RateLimiter

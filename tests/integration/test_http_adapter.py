@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from adapters.http_adapter import DirectAdapter
-from adapters.outside_calls import http_session
+from adapters.http_sessions import http_session
 
 pytestmark = pytest.mark.integration
 

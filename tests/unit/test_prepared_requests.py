@@ -1,4 +1,4 @@
-"""Each outside call is prepared without `PreparedRequest.prepare` (adapters/outside_calls.py):
+"""Each outside call is prepared without `PreparedRequest.prepare` (adapters/http_sessions.py):
 what is sent must be exactly what requests itself would prepare — the same URL and query bytes,
 headers, body and cookies — or PayTraq and Mozello would be asked something else."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from adapters.outside_calls import checked_url, http_session, prepared, session_headers
+from adapters.http_sessions import checked_url, http_session, prepared, session_headers
 from adapters.paytraq.transport import SETTINGS
 from application.errors import UnusableCredential
 
