@@ -56,8 +56,9 @@ class DriverStatement:
     def __init__(self, statement: sa.Executable, dialect: sa.Dialect):
         compiled = statement.compile(dialect=dialect)
         self.sql, self._compiled, self._dialect = compiled.string, compiled, dialect
-        self._columns = list(compiled._result_columns)  # what a SELECT (or RETURNING) returns
+        self._columns = list(compiled._result_columns)  # what a SELECT or RETURNING returns
         self._keys = [column.keyname for column in self._columns]
+        self._keys_clash = len(set(self._keys)) != len(self._keys)
         self._readers: list[Callable[[Any], Any] | None] | None = None  # at the first run
         self._order = list(compiled.positiontup) if compiled.positional else None
         self._processors = {
@@ -79,13 +80,13 @@ class DriverStatement:
         autocommit). The engine's cursor events see it as they see every statement (what the
         tests and the bench count), without a Connection."""
         return self._executed(engine, connection, values, lambda cursor: Ran(
-            cursor.fetchall() if cursor.description else [], cursor.rowcount))
+            cursor.fetchall() if self._columns else [], cursor.rowcount))
 
     def mappings(self, engine: sa.Engine, connection: sa.PoolProxiedConnection,
                  values: dict[str, Any]) -> list[dict[str, Any]]:
         """A SELECT executed as `run` executes a statement: its rows, each a mapping keyed
         as SQLAlchemy's RowMapping, its values processed as SQLAlchemy's result does."""
-        if len(set(self._keys)) != len(self._keys):
+        if self._keys_clash:
             raise ValueError(f"two result columns share a name in {self.sql!r}")
         return self._executed(engine, connection, values, self._rows)
 
@@ -99,7 +100,8 @@ class DriverStatement:
         return [{key: value if read is None else read(value)
                  for key, read, value in zip(keys, readers, row, strict=True)} for row in rows]
 
-    def _readers_for(self, description: Sequence[Sequence[Any]]) -> list[Callable[[Any], Any] | None]:
+    def _readers_for(self, description: Sequence[Sequence[Any]]
+                     ) -> list[Callable[[Any], Any] | None]:
         """Each column's result processor, as SQLAlchemy finds it for the driver's type code
         (psycopg's type OID; SQLite's is none). Found at the statement's first run: the same
         statement's columns have the same types every time, and psycopg builds a cursor's

@@ -131,9 +131,9 @@ class Transaction:
         """A pooled connection on which each statement is committed by itself, kept for the
         next one until a transaction begins or this closes (one checkout, not one per
         statement): SQLite's driver is in autocommit already (engine.py) and waits for locks as
-        long as this unit of work does; PostgreSQL's is put in autocommit while it is kept
-        (psycopg's setting costs a round of its machinery each time it changes), and back as it
-        was before it returns to the pool."""
+        long as this unit of work does; PostgreSQL's is put in autocommit while it is kept, and
+        back as it was before it returns to the pool (engine.py's check-in turns it off too,
+        should this never be closed)."""
         if self._driver is None:
             if self._connection is not None:  # idle between transactions: one at a time
                 self._connection.close()
@@ -164,7 +164,8 @@ class Transaction:
         return self._connection is None and self._driver is None
 
     def in_transaction(self) -> bool:
-        """Whether a transaction is open: a write, a lock, or (PostgreSQL) a read began one."""
+        """Whether a transaction is open: a write, a lock, or (PostgreSQL) a read not run alone
+        began one."""
         return self._connection is not None and self._connection.in_transaction()
 
     def _open(self, write: bool) -> sa.Connection:
