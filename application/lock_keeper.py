@@ -65,7 +65,8 @@ class _Renewer:
     orders are done long before their first renewal. It sleeps until the earliest hold is due,
     woken only by a hold due sooner than that. Each renewal runs on a thread of its own, so a
     slow one (SQLite waits for its write lock) never holds back another hold's renewal past
-    its expiry; a hold is never renewed twice at once."""
+    its expiry; a hold is never renewed twice at once. A process that cannot start another
+    thread has its holds renewed on the watcher itself, one after another."""
 
     IDLE = 60.0  # seconds it sleeps with nothing held
 
@@ -103,8 +104,14 @@ class _Renewer:
                 for hold in due:  # not picked again until this renewal has finished
                     hold.due = math.inf
             for hold in due:
-                threading.Thread(target=self._renew, args=(hold,), name="lock-renewal",
-                                 daemon=True).start()
+                try:
+                    threading.Thread(target=self._renew, args=(hold,), name="lock-renewal",
+                                     daemon=True).start()
+                except RuntimeError as refused:  # no thread to be had: the process is at its
+                    # limit. Renewed here, late for the holds after it rather than never (it
+                    # is marked in flight: nothing else would pick it again)
+                    logger.error("lock_renewal_thread_refused", error=str(refused))
+                    self._renew(hold)
 
     def _renew(self, hold: _Hold) -> None:
         hold.renew_now()  # due again `every` from now (unless its block has ended)

@@ -14,7 +14,9 @@ value through the result processor its column's type defines for this driver (UT
 JSON, booleans, decimals), as SQLAlchemy's result would hand it out.
 
 Only for a statement given every value it binds: column defaults are applied by SQLAlchemy's
-execution, which this skips."""
+execution, which this skips. A value its column's type refuses (a naive datetime for a UTC
+column) raises that type's own error (ValueError, TypeError): a fault of the caller, which no
+retry mends — SQLAlchemy would have wrapped it in a StatementError."""
 
 from __future__ import annotations
 
@@ -112,9 +114,9 @@ class DriverStatement:
     def _executed(self, engine: sa.Engine, connection: sa.PoolProxiedConnection,
                   values: dict[str, Any], consume: Callable[[Any], Any]) -> Any:
         params = self.parameters(values)
-        cursor = connection.cursor()
         events = engine.dispatch
         with driver_errors(engine, connection, self.sql, params):
+            cursor = connection.cursor()
             try:
                 if events.before_cursor_execute:
                     events.before_cursor_execute(None, cursor, self.sql, params, None, False)
@@ -124,6 +126,21 @@ class DriverStatement:
                 return consume(cursor)
             finally:
                 cursor.close()
+
+
+@contextmanager
+def checkout_errors(engine: sa.Engine) -> Iterator[None]:
+    """A driver's error while a connection is checked out of the pool (made, or pinged),
+    raised as SQLAlchemy's, as `Engine.connect()` raises it: a database that cannot be reached
+    is an OperationalError to every caller, whichever way it takes its connection."""
+    dialect = engine.dialect
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as error:
+        raise sa.exc.DBAPIError.instance(
+            None, None, error, dialect.loaded_dbapi.Error, hide_parameters=True,
+            connection_invalidated=dialect.is_disconnect(error, None, None),
+            dialect=dialect) from error
 
 
 @contextmanager

@@ -15,6 +15,7 @@ BEGIN_MODE = "sales_inbox.begin"  # Connection.info key: "BEGIN IMMEDIATE" for t
 LOCK_TIMEOUT = 10.0  # seconds a unit of work waits for a lock, unless it asks otherwise
 PING_AFTER_IDLE = 5.0  # seconds a pooled PostgreSQL connection may idle before it is pinged
 LAST_USED = "sales_inbox.last_used"  # the pool record's info: when the connection was checked in
+PING_AFTER = "sales_inbox.ping_after_idle"  # the pool record's info: its engine's ping_after_idle
 SESSION_LOCK_TIMEOUT = "sales_inbox.lock_timeout_ms"  # Connection.info: PostgreSQL's session
 # lock_timeout, set when the connection is made; a transaction wanting another sets its own
 
@@ -55,6 +56,7 @@ def _postgresql_engine(url: URL, echo: bool, ping_after_idle: float) -> sa.Engin
         dbapi_connection.execute(f"SET lock_timeout = {timeout_ms}")
         dbapi_connection.autocommit = autocommit
         record.info[SESSION_LOCK_TIMEOUT] = timeout_ms
+        record.info[PING_AFTER] = ping_after_idle  # for a connection kept checked out (Transaction)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, record) -> None:  # noqa: ANN001
@@ -72,14 +74,30 @@ def _postgresql_engine(url: URL, echo: bool, ping_after_idle: float) -> sa.Engin
         last_used = record.info.get(LAST_USED)
         if last_used is None or time.monotonic() - last_used < ping_after_idle:
             return  # new, or used moments ago
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as error:
-            if engine.dialect.is_disconnect(error, dbapi_connection, None):
-                raise sa.exc.DisconnectionError("the pooled connection was closed") from error
-            raise
+        if not answers(engine, dbapi_connection):
+            raise sa.exc.DisconnectionError("the pooled connection was closed")
 
     return engine
+
+
+def answers(engine: sa.Engine, dbapi_connection) -> bool:  # noqa: ANN001
+    """Whether the server still answers on `dbapi_connection` (False: it has closed it); any
+    other failure of the ping is raised as the driver raised it."""
+    try:
+        engine.dialect.do_ping(dbapi_connection)
+    except engine.dialect.loaded_dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, dbapi_connection, None):
+            return False
+        raise
+    return True
+
+
+def idle_too_long(connection: sa.PoolProxiedConnection, used_at: float) -> bool:
+    """Whether `connection`, last used at `used_at` (time.monotonic()) and kept checked out
+    since, has idled past its engine's `ping_after_idle` (PostgreSQL's; SQLite's never does):
+    the pool pings only at checkout, so one kept across outside calls is pinged by its keeper."""
+    ping_after = connection.info.get(PING_AFTER)
+    return ping_after is not None and time.monotonic() - used_at > ping_after
 
 
 def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:

@@ -13,6 +13,7 @@ transaction told otherwise sets its own with `SET LOCAL`, which ends with it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -20,8 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from adapters.storage.driver_statement import Ran, compiled_for
-from adapters.storage.engine import BEGIN_MODE, SESSION_LOCK_TIMEOUT
+from adapters.storage.driver_statement import Ran, checkout_errors, compiled_for, driver_errors
+from adapters.storage.engine import BEGIN_MODE, SESSION_LOCK_TIMEOUT, answers, idle_too_long
 from application.errors import StorageBusy
 
 _PG_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock, serialization
@@ -56,6 +57,7 @@ class Transaction:
         self._connection: sa.Connection | None = None  # for transactions
         self._driver: sa.PoolProxiedConnection | None = None  # for statements run alone
         self._autocommit_was: bool | None = None  # PostgreSQL: the kept one's, to restore
+        self._driver_used = 0.0  # when the kept one was last used (time.monotonic())
 
     def read(self, statement: sa.Executable, lock: bool = False,
              params: dict | None = None) -> Sequence[Mapping[str, Any]]:
@@ -120,10 +122,14 @@ class Transaction:
     def _return_driver(self) -> None:
         if self._driver is not None:
             driver, self._driver = self._driver, None
-            if self._autocommit_was is not None and driver.is_valid:
-                driver.driver_connection.autocommit = self._autocommit_was
-            self._autocommit_was = None
-            driver.close()  # back to the pool (one a failure invalidated is not pooled again)
+            autocommit_was, self._autocommit_was = self._autocommit_was, None
+            try:
+                if autocommit_was is not None and driver.is_valid:
+                    driver.driver_connection.autocommit = autocommit_was
+            except Exception as error:  # noqa: BLE001 - not idle (a statement cut short):
+                driver.invalidate(error)  # never pooled again
+            finally:
+                driver.close()  # back to the pool (one a failure invalidated is not pooled again)
 
     # ------------------------------------------------------------------------------------
     @contextmanager
@@ -133,21 +139,33 @@ class Transaction:
         statement): SQLite's driver is in autocommit already (engine.py) and waits for locks as
         long as this unit of work does; PostgreSQL's is put in autocommit while it is kept, and
         back as it was before it returns to the pool (engine.py's check-in turns it off too,
-        should this never be closed)."""
+        should this never be closed). Kept across an outside call, it may idle long enough for
+        the server to close it (a restart, an idle timeout): the pool pings a connection idle
+        that long when it is checked out, and the kept one is pinged here likewise — replaced,
+        not failed, when the server no longer answers."""
+        if self._driver is not None and idle_too_long(self._driver, self._driver_used):
+            with driver_errors(self.engine, self._driver, "ping", None):
+                alive = answers(self.engine, self._driver.dbapi_connection)
+            if not alive:
+                self._driver.invalidate()
+                self._return_driver()
         if self._driver is None:
             if self._connection is not None:  # idle between transactions: one at a time
                 self._connection.close()
                 self._connection = None
-            self._driver = self.engine.raw_connection()
+            with checkout_errors(self.engine):
+                self._driver = self.engine.raw_connection()
             if self.dialect != "sqlite":
                 driver = self._driver.driver_connection
                 self._autocommit_was, driver.autocommit = driver.autocommit, True
         connection = self._driver
         try:
             if self.dialect == "sqlite":
-                self._wait_for_locks(connection)
+                with driver_errors(self.engine, connection, "PRAGMA busy_timeout", None):
+                    self._wait_for_locks(connection)
             yield connection
         finally:
+            self._driver_used = time.monotonic()
             if not connection.is_valid:  # lost (driver_errors invalidated it): never used again
                 self._return_driver()
 

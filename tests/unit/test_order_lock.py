@@ -168,3 +168,29 @@ def test_slow_renewals_of_several_holds_do_not_wait_for_one_another():
     for times in written.values():
         assert len(times) >= 3
         assert max(b - a for a, b in zip(times, times[1:], strict=False)) < ttl
+
+
+def test_a_renewal_whose_thread_cannot_start_is_made_by_the_watcher(monkeypatch):
+    # Given a process at its thread limit when a renewal falls due (the first renewal thread
+    # refused, as CPython refuses with "can't start new thread")
+    import application.lock_keeper as lock_keeper
+
+    start, refused = threading.Thread.start, []
+
+    def start_unless_the_first_renewal(thread):
+        if thread.name == "lock-renewal" and thread._target is not None and (
+                getattr(thread._target, "__name__", "") == "_renew") and not refused:
+            refused.append(thread)
+            raise RuntimeError("can't start new thread")
+        return start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start_unless_the_first_renewal)
+    monkeypatch.setattr(lock_keeper, "_renewer", lock_keeper._Renewer())
+    lock, clock = CountingLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
+    with holding(lock, ["a"], clock, busy=lambda: OrderBusy("shop", "a"),
+                 renew_every=timedelta(milliseconds=30)):
+        # Then the lock is renewed all the same, and again after that: it never lapses
+        # while its block runs (a lapsed lock lets another worker take the same order)
+        _until(lambda: lock.renewals >= 3)
+        assert refused
+    assert lock.holder("a") is None

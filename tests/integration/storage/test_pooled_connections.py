@@ -96,3 +96,67 @@ def test_webhook_bodies_kept_after_a_database_restart_fail_once_not_once_per_con
         assert kept == ["M-1", "M-2", "M-3"]
     finally:
         engine.dispose()
+
+
+_RELEASE = sa.delete(sa.table("locks", sa.column("name"))).where(
+    sa.column("name") == sa.bindparam("name"))  # built once, as the hot paths' statements are
+
+
+def test_a_kept_connection_the_server_closed_during_an_outside_call_is_replaced_not_failed(
+        postgres_engine, admin):  # noqa: F811
+    # A worker's unit of work keeps one connection for its statements alone across the PayTraq
+    # calls between them; PostgreSQL closes it meanwhile (a restart, an idle timeout)
+    from adapters.storage.transaction import Transaction
+
+    engine = make_engine(postgres_engine.url, ping_after_idle=0.0)  # every reuse is "idle"
+    transaction = Transaction(engine, 10.0)
+    try:
+        transaction.write_alone(_RELEASE, {"name": "step-before-the-call"})
+        kept = transaction._driver.driver_connection.info.backend_pid
+        _terminate(admin, kept)
+        # When the step after the call is recorded, it is, on a new connection: the order is
+        # not failed (and retried) for a connection it idled away
+        assert transaction.write_alone(_RELEASE, {"name": "step-after-the-call"}).rowcount == 0
+        assert transaction._driver.driver_connection.info.backend_pid != kept
+    finally:
+        transaction.close()
+        engine.dispose()
+
+
+def test_a_kept_connection_used_moments_ago_is_trusted_without_a_ping(postgres_engine):  # noqa: F811
+    from adapters.storage.transaction import Transaction
+
+    engine = make_engine(postgres_engine.url, ping_after_idle=3600.0)
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute",
+                    lambda *args: statements.append(args[2]))
+    transaction = Transaction(engine, 10.0)
+    try:
+        for n in range(3):
+            transaction.write_alone(_RELEASE, {"name": f"step-{n}"})
+        assert len(statements) == 3  # the three statements, no round trip in between
+    finally:
+        transaction.close()
+        engine.dispose()
+
+
+@pytest.mark.parametrize("read_alone", [True, False])
+def test_a_database_out_of_reach_fails_as_sqlalchemys_error_whichever_way_it_is_read(
+        read_alone):
+    # callers tell "the database is unreachable" (transient: retried) by SQLAlchemy's error
+    from adapters.storage.transaction import Transaction
+    from tests.services import free_port
+
+    engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none")
+    read = sa.select(sa.table("locks", sa.column("holder"))).where(
+        sa.column("name") == sa.bindparam("name"))
+    transaction = Transaction(engine, 10.0)
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            if read_alone:
+                transaction.read(read, params={"name": "x"})
+            else:
+                transaction.write_alone(_RELEASE, {"name": "x"})
+    finally:
+        transaction.close()
+        engine.dispose()
