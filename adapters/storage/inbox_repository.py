@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from adapters.storage.column_types import UtcDateTime
@@ -35,6 +36,18 @@ _BY_KEY = (_c.channel_id == sa.bindparam("k_channel"), _c.order_id == sa.bindpar
 _GET = sa.select(*_COLUMNS).where(*_BY_KEY)
 _GET_LOCKED = _GET.with_for_update()
 _INSERT = sa.insert(inbox_items)
+
+
+def _insert_new(dialect: str) -> sa.Insert:
+    """INSERT of every column (but the id the database gives), nothing where the channel has
+    the order already (its unique constraint): statements built once, per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(inbox_items).values(
+        {c.name: sa.bindparam(c.name, type_=c.type) for c in _COLUMNS}
+    ).on_conflict_do_nothing(index_elements=["channel_id", "order_id"])
+
+
+_INSERT_NEW = {dialect: _insert_new(dialect) for dialect in ("postgresql", "sqlite")}
 MAX_COMMITTED_KEPT = 64  # items a unit of work keeps as it last committed them
 
 
@@ -73,6 +86,25 @@ class SqlInboxRepository(InboxRepository):
         # values; test_item_commits pins it), so the item is not encoded again here
         self._remember(key, item, dict(rows[0]))
         return item
+
+    def add_if_new(self, item: InboxItem) -> bool:
+        """One `INSERT … ON CONFLICT DO NOTHING` (a transaction of its own when none is open:
+        Transaction.write_alone): a new order's item costs that statement alone, where reading
+        it under a lock first cost a BEGIN, the read, the INSERT and a COMMIT."""
+        key = (item.channel_id, item.order_id)
+        if key in self.seen:
+            return False
+        row = {**item_to_row(item), "version": 1}
+        try:
+            added = self._tx.write_alone(_INSERT_NEW[self._tx.dialect], row).rowcount == 1
+        except IntegrityError:  # not the order's unique key (DO NOTHING): the channel's
+            raise UnknownChannel(item.channel_id) from None
+        if added:
+            item.version = 1
+            self.seen[key] = item
+            self._remember(key, item, row)
+            self._committed[key] = copy.copy(item)
+        return added
 
     def as_committed_here(self, channel_id: str, order_id: str) -> InboxItem | None:
         item = self._committed.get((channel_id, order_id))

@@ -70,6 +70,16 @@ class InboxRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, item: InboxItem) -> None: ...
 
+    def add_if_new(self, item: InboxItem) -> bool:
+        """Add `item` unless its channel has an item for its order already (then False, and
+        nothing is written): of two racing for the same new order, exactly one adds it. Storage
+        may write it at once, as a transaction of its own when none is open (one statement for
+        the usual case, a new order); the caller commits as after `add`."""
+        if self.get(item.channel_id, item.order_id, for_update=True) is not None:
+            return False
+        self.add(item)
+        return True
+
     @abc.abstractmethod
     def list(
         self, channel_id: str | None = None, status: InboxStatus | None = None

@@ -99,6 +99,40 @@ def test_the_same_order_cannot_enter_the_inbox_twice(backend, uow):
         assert len(uow.inbox.list("shop-a")) == 1
 
 
+def test_a_new_order_is_added_once_and_a_second_add_of_it_writes_nothing(backend, uow):
+    # Given a new order's item, added by the one-write path a webhook's worker takes
+    item = full_item("shop-a", "M-1")
+    with uow:
+        assert uow.inbox.add_if_new(item) is True
+        uow.commit()
+    # Then it reads back equal, at version 1, and can be changed like any other item
+    with uow:
+        loaded = uow.inbox.get("shop-a", "M-1")
+        assert (loaded, loaded.version) == (item, 1)
+        loaded.cancel(T0)
+        uow.commit()
+    # When another worker, holding a later snapshot of the same order, tries to add it too
+    later = full_item("shop-a", "M-1")
+    later.order = dataclasses.replace(later.order, total=Decimal("1.00"))
+    with backend.new_uow() as other:
+        assert other.inbox.add_if_new(later) is False
+        other.commit()
+    # Then nothing was written: the item is the one changed above, not replaced
+    with uow:
+        kept = uow.inbox.get("shop-a", "M-1")
+        assert kept.order.total == Decimal("93.4700") and kept.version == 2
+        assert len(uow.inbox.list("shop-a")) == 1
+
+
+def test_an_order_of_an_unknown_channel_is_not_added(backend):
+    from application.errors import UnknownChannel
+
+    if backend.name == "memory":
+        pytest.skip("the in-memory store checks channels in the handler only")
+    with backend.new_uow() as uow, pytest.raises(UnknownChannel):
+        uow.inbox.add_if_new(full_item("no-such-shop", "M-1"))
+
+
 def test_the_same_order_id_may_exist_in_two_channels(uow):
     with uow:
         uow.inbox.add(full_item("shop-a", "M-1"))
