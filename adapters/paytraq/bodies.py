@@ -59,8 +59,14 @@ def _path(parent: ET.Element, tags: str, text: str | None = None) -> ET.Element:
     return _sub(parent, last, text)
 
 
+_DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"  # as ElementTree writes it
+
+
 def _bytes(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    """`ET.tostring(root, encoding="utf-8", xml_declaration=True)`, byte for byte, without the
+    text wrapper ElementTree writes an encoded document through (a third of a sale body's
+    cost): UTF-8 encodes every character, so nothing becomes a character reference either way."""
+    return _DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8")
 
 
 def client_body(client: NewClient) -> bytes:

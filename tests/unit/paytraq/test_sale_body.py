@@ -120,6 +120,16 @@ def test_the_body_is_utf8_xml_with_latvian_letters_intact():
     assert "Jānis Bērziņš".encode() in raw
 
 
+def test_the_body_is_what_elementtree_writes_as_utf8_with_its_declaration():
+    # markup characters, Latvian letters and characters outside the BMP in free text
+    odd = replace(INVOICE, comment="<b>&amp;\"quoted\"</b> Ķēķis 🍒 'x'\ttab",
+                  ship_to="A & B <c>")
+    for document in (INVOICE, odd):
+        raw = bodies.sale_body(document)
+        assert raw == ET.tostring(ET.fromstring(raw), encoding="utf-8", xml_declaration=True)
+        assert next(ET.fromstring(raw).iter("Comment")).text == document.comment
+
+
 def test_a_payment_body_carries_the_order_reference_in_its_comment():
     from application.ports import PaymentRequest
 
