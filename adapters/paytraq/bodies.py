@@ -65,8 +65,10 @@ _DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"  # as ElementTree wri
 def _bytes(root: ET.Element) -> bytes:
     """`ET.tostring(root, encoding="utf-8", xml_declaration=True)`, byte for byte, without the
     text wrapper ElementTree writes an encoded document through (a third of a sale body's
-    cost): UTF-8 encodes every character, so nothing becomes a character reference either way."""
-    return _DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8")
+    cost); what UTF-8 cannot encode (a lone surrogate) becomes a character reference, as
+    there."""
+    return _DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8",
+                                                                      "xmlcharrefreplace")
 
 
 def client_body(client: NewClient) -> bytes:

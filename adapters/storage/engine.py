@@ -16,6 +16,8 @@ LOCK_TIMEOUT = 10.0  # seconds a unit of work waits for a lock, unless it asks o
 PING_AFTER_IDLE = 5.0  # seconds a pooled PostgreSQL connection may idle before it is pinged
 LAST_USED = "sales_inbox.last_used"  # the pool record's info: when the connection was checked in
 PING_AFTER = "sales_inbox.ping_after_idle"  # the pool record's info: its engine's ping_after_idle
+USED_AT = "sales_inbox.used_at"  # the pool record's info: when a connection kept checked out
+# (Transaction) was last used; its check-in counts its idling from then, not from the check-in
 SESSION_LOCK_TIMEOUT = "sales_inbox.lock_timeout_ms"  # Connection.info: PostgreSQL's session
 # lock_timeout, set when the connection is made; a transaction wanting another sets its own
 
@@ -60,7 +62,7 @@ def _postgresql_engine(url: URL, echo: bool, ping_after_idle: float) -> sa.Engin
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, record) -> None:  # noqa: ANN001
-        record.info[LAST_USED] = time.monotonic()
+        record.info[LAST_USED] = record.info.pop(USED_AT, None) or time.monotonic()
         if dbapi_connection is not None and dbapi_connection.autocommit:
             # a connection kept for statements alone (Transaction) that was never given back
             # properly must not lend its autocommit to the next unit of work's transaction

@@ -44,7 +44,7 @@ def _insert_new(dialect: str) -> sa.Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(inbox_items).values(
         {c.name: sa.bindparam(c.name, type_=c.type) for c in _COLUMNS}
-    ).on_conflict_do_nothing(index_elements=["channel_id", "order_id"])
+    ).on_conflict_do_nothing(index_elements=["channel_id", "order_id"]).returning(_c.id)
 
 
 _INSERT_NEW = {dialect: _insert_new(dialect) for dialect in ("postgresql", "sqlite")}
@@ -95,15 +95,17 @@ class SqlInboxRepository(InboxRepository):
         if key in self.seen:
             return False
         row = {**item_to_row(item), "version": 1}
-        try:
-            added = self._tx.write_alone(_INSERT_NEW[self._tx.dialect], row).rowcount == 1
+        alone = not self._tx.in_transaction()  # else part of it, committed (or not) with it
+        try:  # what it returns tells (a rowcount is -1 for an INSERT … RETURNING on psycopg)
+            added = bool(self._tx.write_alone(_INSERT_NEW[self._tx.dialect], row).rows)
         except IntegrityError:  # not the order's unique key (DO NOTHING): the channel's
             raise UnknownChannel(item.channel_id) from None
         if added:
             item.version = 1
             self.seen[key] = item
             self._remember(key, item, row)
-            self._committed[key] = copy.copy(item)
+            if alone:  # committed now; a rollback forgets `seen`, never this
+                self._committed[key] = copy.copy(item)
         return added
 
     def as_committed_here(self, channel_id: str, order_id: str) -> InboxItem | None:

@@ -22,7 +22,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from adapters.storage.driver_statement import Ran, checkout_errors, compiled_for, driver_errors
-from adapters.storage.engine import BEGIN_MODE, SESSION_LOCK_TIMEOUT, answers, idle_too_long
+from adapters.storage.engine import (
+    BEGIN_MODE,
+    PING_AFTER,
+    SESSION_LOCK_TIMEOUT,
+    USED_AT,
+    answers,
+    idle_too_long,
+)
 from application.errors import StorageBusy
 
 _PG_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock, serialization
@@ -126,6 +133,8 @@ class Transaction:
             try:
                 if autocommit_was is not None and driver.is_valid:
                     driver.driver_connection.autocommit = autocommit_was
+                if PING_AFTER in driver.info:  # idle since its last use, not since now: the
+                    driver.info[USED_AT] = self._driver_used  # next checkout pings it if due
             except Exception as error:  # noqa: BLE001 - not idle (a statement cut short):
                 driver.invalidate(error)  # never pooled again
             finally:

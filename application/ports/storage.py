@@ -72,9 +72,10 @@ class InboxRepository(abc.ABC):
 
     def add_if_new(self, item: InboxItem) -> bool:
         """Add `item` unless its channel has an item for its order already (then False, and
-        nothing is written): of two racing for the same new order, exactly one adds it. Storage
-        may write it at once, as a transaction of its own when none is open (one statement for
-        the usual case, a new order); the caller commits as after `add`."""
+        nothing is written). Storage may write it at once, as a transaction of its own when
+        none is open (one statement for the usual case, a new order; of two racing for it,
+        exactly one is told True); the caller commits as after `add`, and storage that writes
+        at the commit refuses the second of two racers there (DuplicateInboxItem)."""
         if self.get(item.channel_id, item.order_id, for_update=True) is not None:
             return False
         self.add(item)

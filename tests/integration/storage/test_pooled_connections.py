@@ -160,3 +160,27 @@ def test_a_database_out_of_reach_fails_as_sqlalchemys_error_whichever_way_it_is_
     finally:
         transaction.close()
         engine.dispose()
+
+
+def test_a_kept_connection_the_server_closed_is_not_handed_to_the_next_transaction(
+        postgres_engine, admin):  # noqa: F811
+    # Given a kept connection that idled through a PayTraq call while PostgreSQL closed it, and
+    # the next step a transaction (a locked read, several writes) rather than a statement alone
+    import time
+
+    from adapters.storage.transaction import Transaction
+
+    engine = make_engine(postgres_engine.url, ping_after_idle=0.2)
+    transaction = Transaction(engine, 10.0)
+    try:
+        transaction.write_alone(_RELEASE, {"name": "step-before-the-call"})
+        kept = transaction._driver.driver_connection.info.backend_pid
+        _terminate(admin, kept)
+        time.sleep(0.3)  # the call
+        # When the transaction begins (the kept connection goes back to the pool first), it
+        # works: the pool counts the connection's idling from its last use, and pings it
+        transaction.write(_RELEASE, {"name": "step-after-the-call"})
+        transaction.commit()
+    finally:
+        transaction.close()
+        engine.dispose()

@@ -124,6 +124,25 @@ def test_a_new_order_is_added_once_and_a_second_add_of_it_writes_nothing(backend
         assert len(uow.inbox.list("shop-a")) == 1
 
 
+def test_a_new_order_added_inside_a_transaction_is_kept_or_dropped_with_it(backend, uow):
+    # Given a unit of work whose transaction is open already (a write came first)
+    with uow:
+        uow.clients.put("shop-a", "email:a@example.lv", "C-1")
+        # Then the item is added as part of it, and told so
+        assert uow.inbox.add_if_new(full_item("shop-a", "M-1")) is True
+        uow.commit()
+    with uow:
+        uow.clients.put("shop-a", "email:b@example.lv", "C-2")
+        assert uow.inbox.add_if_new(full_item("shop-a", "M-2")) is True
+        # When that transaction is rolled back (no commit)
+    # Then the first is stored with its transaction, the second is gone with its own
+    with backend.new_uow() as other:
+        assert other.inbox.get("shop-a", "M-1") is not None
+        assert other.inbox.get("shop-a", "M-2") is None
+    with uow:
+        assert uow.inbox.as_committed_here("shop-a", "M-2") is None
+
+
 def test_an_order_of_an_unknown_channel_is_not_added(backend):
     from application.errors import UnknownChannel
 
