@@ -86,15 +86,16 @@ class RedisTokenBucket(RateLimiter):
     """The same bucket kept in Redis, so all worker processes share one budget per credential."""
 
     def __init__(self, redis_client, key: str, rate: float, burst: int,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep,
+                 now: Callable[[], float] = time.time):
         self.redis, self.key, self.rate, self.burst = redis_client, key, rate, burst
         self._script = redis_client.register_script(_REDIS_BUCKET)
-        self._sleep = sleep
+        self._sleep, self._now = sleep, now  # `now`: the wall clock every process shares
 
     def acquire(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            wait = float(self._script(keys=[self.key], args=[self.rate, self.burst, time.time()]))
+            wait = float(self._script(keys=[self.key], args=[self.rate, self.burst, self._now()]))
             if wait == 0:
                 return
             if time.monotonic() + wait > deadline:

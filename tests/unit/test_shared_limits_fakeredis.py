@@ -15,12 +15,14 @@ def redis_client():
 
 
 def test_two_processes_share_one_burst(redis_client):
-    # Given two workers' buckets for the same PayTraq company (burst 5, 1 request a second)
+    # Given two workers' buckets for the same PayTraq company (burst 5, 1 request a second),
+    # their clock standing still: a slow machine must not refill a token between the requests
     waits: list[float] = []
+    at = lambda: 1_800_000_000.0  # noqa: E731
     first = RedisTokenBucket(redis_client, "paytraq:bucket:x", rate=1.0, burst=5,
-                             sleep=waits.append)
+                             sleep=waits.append, now=at)
     second = RedisTokenBucket(redis_client, "paytraq:bucket:x", rate=1.0, burst=5,
-                              sleep=waits.append)
+                              sleep=waits.append, now=at)
     # When together they send six requests at once
     for bucket in (first, second, first, second, first):
         bucket.acquire(timeout=0.1)
