@@ -26,9 +26,13 @@ def wsgi_app():
     """The WSGI app for gunicorn workers (entrypoints.distributed:wsgi_app())."""
     from entrypoints.bootstrap import start_process
     from entrypoints.config import load_config
+    from entrypoints.runtime import open_storage
     from entrypoints.web.app import create_app
 
-    process = start_process(load_config())
+    config = load_config()
+    # its SQLite commits need no sync of their own: a webhook's body is made durable by the
+    # worker's commit of its order, before any PayTraq write (make_engine, `durable`)
+    process = start_process(config, open_storage(config, durable=False))
     return create_app(process.runtime, process.relay())
 
 

@@ -42,15 +42,16 @@ class Storage:
     secrets: object | None = None  # the SecretBox: only `sales-inbox keys` reaches past the uow
 
 
-def open_storage(config: Config) -> Storage:
-    """The database (migrated to the newest schema) and its unit-of-work factory."""
+def open_storage(config: Config, durable: bool = True) -> Storage:
+    """The database (migrated to the newest schema) and its unit-of-work factory; `durable`:
+    see make_engine (only the web process passes False)."""
     from adapters.storage.crypto import load_secret_box
     from adapters.storage.engine import make_engine
     from adapters.storage.migrate import migrate
     from adapters.storage.uow import SqlAlchemyUnitOfWork
 
     config.var_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, durable=durable)
     migrate(engine)
     box = load_secret_box(
         None if config.secret_key else config.secret_key_file,

@@ -32,12 +32,22 @@ def database_url(url: str | URL | None = None) -> URL:
 
 
 def make_engine(url: str | URL | None = None, *, busy_timeout: float = 15.0, echo: bool = False,
-                ping_after_idle: float = PING_AFTER_IDLE) -> sa.Engine:
+                ping_after_idle: float = PING_AFTER_IDLE, durable: bool = True) -> sa.Engine:
     """An engine for the URL (see database_url). SQLite: WAL, foreign keys on, `busy_timeout`
-    seconds of waiting for a lock; the parent folder of the file is made when missing."""
+    seconds of waiting for a lock; the parent folder of the file is made when missing.
+
+    `durable`: SQLite's commit is on disk when it returns (`synchronous=FULL`: the WAL is
+    synced), as PostgreSQL's is. A worker's commit before a PayTraq write is what says, after
+    a power cut or a crash of the machine, that the write was attempted; with `NORMAL` the
+    commits of the last seconds could vanish and the write be made again. The web process
+    passes False (`NORMAL`, its intake stays fast: a sync costs milliseconds on many disks):
+    nothing outside happens on its commits alone — a webhook's body is made durable by the
+    worker's durable commit of its order, one WAL holding both, before any PayTraq write; a
+    power cut in the moment between can lose the body of a webhook just answered, whose order
+    the catch-up poll finds. PostgreSQL's commits are durable either way."""
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout, echo)
+        return _sqlite_engine(parsed, busy_timeout, echo, durable)
     return _postgresql_engine(parsed, echo, ping_after_idle)
 
 
@@ -102,7 +112,7 @@ def idle_too_long(connection: sa.PoolProxiedConnection, used_at: float) -> bool:
     return ping_after is not None and time.monotonic() - used_at > ping_after
 
 
-def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:
+def _sqlite_engine(url: URL, busy_timeout: float, echo: bool, durable: bool) -> sa.Engine:
     if not url.database or url.database == ":memory:":
         raise ValueError("Sales Inbox needs a SQLite file, shared by its processes; not :memory:")
     Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +129,7 @@ def _sqlite_engine(url: URL, busy_timeout: float, echo: bool) -> sa.Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
