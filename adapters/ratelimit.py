@@ -76,7 +76,9 @@ if tokens >= 1 then
 else
   wait = (1 - tokens) / rate
 end
-redis.call('HSET', key, 'tokens', tokens, 'stamp', now)
+-- the later of the two: a process whose clock is behind another's must not move the stamp
+-- back, or the next call of the other would be credited that time again (skewed hosts)
+redis.call('HSET', key, 'tokens', tokens, 'stamp', math.max(stamp, now))
 redis.call('EXPIRE', key, math.ceil(burst / rate) + 60)
 return tostring(wait)
 """

@@ -32,6 +32,26 @@ def test_two_processes_share_one_burst(redis_client):
     assert waits == []
 
 
+def test_processes_whose_clocks_disagree_never_share_more_than_the_burst(redis_client):
+    # Given two workers on hosts whose clocks are a second apart, no time passing on either
+    # (burst 2, 1 request a second)
+    ahead = RedisTokenBucket(redis_client, "paytraq:bucket:y", rate=1.0, burst=2,
+                             sleep=lambda _: None, now=lambda: 1_800_000_001.0)
+    behind = RedisTokenBucket(redis_client, "paytraq:bucket:y", rate=1.0, burst=2,
+                              sleep=lambda _: None, now=lambda: 1_800_000_000.0)
+    # When they take turns asking for a request slot
+    granted = 0
+    for bucket in (ahead, behind) * 6:
+        try:
+            bucket.acquire(timeout=0.01)
+            granted += 1
+        except RateBudgetExhausted:
+            pass
+    # Then together they got the burst and no more: the clock behind never hands the one
+    # ahead its second again (PayTraq would answer 429, or count them against the day)
+    assert granted == 2
+
+
 def test_the_daily_budget_is_counted_across_processes(redis_client):
     day = lambda: "2026-11-27"  # noqa: E731
     one = DailyBudget(3, "paytraq:budget:x", redis_client, today=day)
