@@ -28,6 +28,7 @@ from domain.settings import DocumentType
 from tests.integration.paytraq.scenario import (
     GATEWAY_ACCOUNT,
     SHORT_TIMEOUTS,
+    TIMEOUTS,
     client_for,
     invoice_14_2,
     new_client,
@@ -54,7 +55,7 @@ def max_in_window(times: list[float], window: float = 1.0) -> int:
 @pytest.mark.parametrize("how", ["close", "500", "timeout"])
 def test_a_sale_whose_answer_is_lost_after_the_write_exists_exactly_once(sandbox, how):
     # Given PayTraq will create the next sale and then lose its answer
-    paytraq = client_for(sandbox)
+    paytraq = client_for(sandbox, timeouts=SHORT_TIMEOUTS)
     document = invoice_14_2(paytraq, new_client(paytraq))
     sandbox.controls.inject("POST", "sale", "drop_after_write", how=how,
                             seconds=SHORT_TIMEOUTS.read * 2)
@@ -66,7 +67,7 @@ def test_a_sale_whose_answer_is_lost_after_the_write_exists_exactly_once(sandbox
 
 def test_a_sale_whose_request_timed_out_before_the_write_is_created_once(sandbox):
     # Given PayTraq will stall past the client's timeout without creating anything
-    paytraq = client_for(sandbox)
+    paytraq = client_for(sandbox, timeouts=SHORT_TIMEOUTS)
     document = invoice_14_2(paytraq, new_client(paytraq))
     sandbox.controls.inject("POST", "sale", "timeout", seconds=SHORT_TIMEOUTS.read * 2)
     # When the client creates the sale
@@ -137,7 +138,7 @@ def test_the_default_daily_budget_is_5000_calls_per_credential_pair():
 def test_rejected_credentials_fail_without_revealing_them(sandbox, info_logs):
     # Given the right key with a wrong token
     paytraq = PayTraqClient(sandbox.api_key, "WrongTok3n0000Zz", sandbox.base_url,
-                            budget=DailyBudget(100), timeouts=SHORT_TIMEOUTS)
+                            budget=DailyBudget(100), timeouts=TIMEOUTS)
     # When a call is made, with logs captured
     with capture_logs() as logs, pytest.raises(AuthenticationFailed) as failed:
         paytraq.search_clients("anna@example.com")
@@ -173,7 +174,7 @@ def test_two_clients_sharing_redis_keep_one_combined_rate(sandbox):
     redis.delete(f"paytraq:bucket:{name}", *redis.keys(f"paytraq:budget:{name}:*"))
     clients = [
         PayTraqClient(sandbox.api_key, sandbox.api_token, sandbox.base_url, redis=redis,
-                      rate=4, burst=2, timeouts=SHORT_TIMEOUTS)
+                      rate=4, burst=2, timeouts=TIMEOUTS)
         for _ in range(2)
     ]
     # When both make 5 calls at the same time
@@ -224,7 +225,7 @@ def test_an_approval_that_failed_without_effect_is_repeated_after_reading_the_st
 
 def test_a_payment_that_timed_out_is_not_sent_again_by_the_client(sandbox):
     # Given a posted invoice and a payment PayTraq stalls on past the client's timeout
-    paytraq = client_for(sandbox)
+    paytraq = client_for(sandbox, timeouts=SHORT_TIMEOUTS)
     sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-2"))
     paytraq.post_sale(sale_id)
     sandbox.controls.inject("POST", r"sale/\d+/payment", "timeout", seconds=SHORT_TIMEOUTS.read * 2)
