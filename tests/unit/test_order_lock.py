@@ -84,7 +84,7 @@ class CountingLock(InMemoryLock):
         return super().acquire(name, holder, now, ttl)
 
 
-def _until(condition, seconds=5.0):
+def _until(condition, seconds=30.0):
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "not in time"
@@ -111,16 +111,19 @@ def test_held_locks_are_renewed_by_the_process_until_their_blocks_end():
 
 def test_a_block_ending_during_a_renewal_waits_for_it_and_is_not_renewed_after():
     # Given a renewal that is slow (the database busy) when the block ends
+    renewing = threading.Event()
+
     class SlowLock(CountingLock):
         def acquire(self, name, holder, now, ttl):
             if self.holder(name) == holder:
+                renewing.set()
                 time.sleep(0.2)
             return super().acquire(name, holder, now, ttl)
 
     lock, clock = SlowLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC))
     with holding(lock, ["a"], clock, busy=lambda: OrderBusy("shop", "a"),
                  renew_every=timedelta(milliseconds=20)):
-        time.sleep(0.1)  # the first renewal is under way
+        assert renewing.wait(30), "no renewal"  # the first renewal is under way
     # Then the release came after the renewal, and the lock is free
     assert lock.holder("a") is None
     time.sleep(0.3)
@@ -138,36 +141,43 @@ def test_a_renewal_picked_just_before_the_block_ended_takes_nothing_back():
 
 def test_slow_renewals_of_several_holds_do_not_wait_for_one_another():
     # Given five workers' locks, each renewal slow (SQLite waiting for its write lock): one
-    # renewal after another would leave each lock unrenewed for 5 × 0.18 s, past its expiry
-    every, slow, ttl, holds = 0.2, 0.18, 0.6, 5
-    written: dict[str, list[float]] = {}
+    # renewal after another would leave each lock unrenewed for five renewals' time, past its
+    # expiry. Here a renewal lasts until all five are under way — it can only end if the
+    # renewals run side by side (one after another, the first would wait alone, then fail)
+    holds, rounds = 5, 2
+    passed: list[int] = []
+    done = threading.Event()
+
+    def all_five_under_way() -> None:  # runs once per round, before any of the five goes on
+        passed.append(1)
+        if len(passed) == rounds:
+            done.set()
+
+    together = threading.Barrier(holds, action=all_five_under_way, timeout=30)
+    renewed: dict[str, int] = {}
 
     class SlowLock(InMemoryLock):
         def acquire(self, name, holder, now, ttl_):
-            if self.holder(name) == holder:
-                time.sleep(slow)
-                written.setdefault(name, []).append(time.monotonic())
+            if self.holder(name) == holder and not done.is_set():
+                together.wait()  # raises once broken: that renewal fails
+                renewed[name] = renewed.get(name, 0) + 1
             return super().acquire(name, holder, now, ttl_)
 
     lock, clock = SlowLock(), SteppingClock(datetime(2026, 1, 1, tzinfo=UTC), timedelta(0))
-    started = threading.Barrier(holds)
 
     def worker(n: int) -> None:
         with holding(lock, [f"order-{n}"], clock, busy=lambda: OrderBusy("shop", str(n)),
-                     ttl=timedelta(seconds=ttl), renew_every=timedelta(seconds=every)):
-            started.wait()
-            time.sleep(1.6)
+                     renew_every=timedelta(milliseconds=20)):
+            done.wait(60)
 
     workers = [threading.Thread(target=worker, args=(n,)) for n in range(holds)]
     for thread in workers:
         thread.start()
     for thread in workers:
         thread.join()
-    # Then every lock was renewed again and again, never left longer than its expiry
-    assert sorted(written) == [f"order-{n}" for n in range(holds)]
-    for times in written.values():
-        assert len(times) >= 3
-        assert max(b - a for a, b in zip(times, times[1:], strict=False)) < ttl
+    # Then every lock was renewed again and again, all five renewals under way at once
+    assert not together.broken, "the renewals waited for one another"
+    assert renewed == {f"order-{n}": rounds for n in range(holds)}
 
 
 def test_a_renewal_whose_thread_cannot_start_is_made_by_the_watcher(monkeypatch):

@@ -28,6 +28,7 @@ from entrypoints.runtime import Runtime
 from entrypoints.web.app import create_app
 from tests.integration.e2e.conftest import Service
 from tests.integration.storage.conftest import _backend
+from tests.shared_broker import leave_idle
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -137,7 +138,7 @@ def console(tmp_path, browser, screenshots, request):
                       shots=screenshots)
     finally:
         worker.stop()
-        process.broker.flush_all()
+        leave_idle(process.broker)
         if web is not None:
             web.stop()
         mozello.stop()

@@ -22,6 +22,7 @@ from entrypoints.web.app import create_app
 from entrypoints.web.proxies import parse_trusted_proxies
 from entrypoints.web.relay import DeliveryRelay
 from tests.integration.storage.conftest import _backend, postgres_engine  # noqa: F401
+from tests.shared_broker import leave_idle
 
 API_TOKEN = "e2e-api-token-0123456789"
 METRICS_TOKEN = "e2e-metrics-token-0123456789"
@@ -113,7 +114,8 @@ def service(tmp_path, storage):
         yield Service(process.runtime, paytraq, mozello, web.base_url, worker, app, relay)
     finally:
         worker.stop()
-        process.broker.flush_all()
+        relay.drain()  # nothing left for the relay's thread to send into a later test
+        leave_idle(process.broker)
         web.stop()
         mozello.stop()
         paytraq.stop()

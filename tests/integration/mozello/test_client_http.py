@@ -127,8 +127,10 @@ def test_the_default_client_limits_never_trip_the_sandboxs_default_rate_limit(sa
 
 
 def test_a_read_timeout_is_retried_for_a_get(sandbox):
-    sandbox.state.inject_fault(delay=0.6, times=1, method="GET")
-    client = client_for(sandbox, timeouts=Timeouts(connect=1, read=0.2))
+    # the first answer comes a second after the client gave up on it; the retry's answer has
+    # the whole read timeout, as much as a loaded CI machine may need
+    sandbox.state.inject_fault(delay=2.0, times=1, method="GET")
+    client = client_for(sandbox, timeouts=Timeouts(connect=1, read=1.0))
     assert client.get_product("uid-5102234").sku == "TT-100"
     assert client.calls_made == 2
 

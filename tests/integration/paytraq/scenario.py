@@ -27,7 +27,11 @@ GATEWAY_ACCOUNT, PAYPAL_ACCOUNT, BANK_ACCOUNT = "5011", "5012", "5013"
 WAREHOUSE = "1"
 RETAIL_PRICES = "1476"
 FAST_RETRY = RetryPolicy(attempts=4, backoff=0.01, backoff_cap=0.05)
+# The stalls the tests inject outlast SHORT_TIMEOUTS' read timeout on purpose; any other answer
+# of the local sandbox is waited for as long as a loaded CI machine may need (a timeout there
+# would add a retry to the requests a test counts)
 SHORT_TIMEOUTS = Timeouts(connect=2.0, read=0.5)
+TIMEOUTS = Timeouts(connect=10.0, read=10.0)
 
 
 def seeded_fake() -> FakeAccounting:
@@ -53,7 +57,7 @@ def quiet_sandbox(**controls) -> PayTraqSandbox:
 
 def client_for(sandbox: PayTraqSandbox, *, limiter: RateLimiter | None = None,
                budget: DailyBudget | None = None, retry: RetryPolicy = FAST_RETRY,
-               timeouts: Timeouts = SHORT_TIMEOUTS, **options) -> PayTraqClient:
+               timeouts: Timeouts = TIMEOUTS, **options) -> PayTraqClient:
     return PayTraqClient(
         sandbox.api_key, sandbox.api_token, sandbox.base_url,
         limiter=limiter or NoRateLimit(), budget=budget or DailyBudget(100_000),

@@ -13,7 +13,7 @@ from adapters.paytraq.connect import PayTraqConnectClient
 from application.errors import PermanentError
 from application.ports import AutoSteps, ConnectSale
 from domain.orders import Address, Customer
-from tests.integration.paytraq.scenario import GATEWAY_ACCOUNT, SHORT_TIMEOUTS, invoice_14_2
+from tests.integration.paytraq.scenario import GATEWAY_ACCOUNT, TIMEOUTS, invoice_14_2
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ class ByCodeOnly:
 
 def test_a_payload_becomes_an_approved_paid_and_emailed_document(sandbox):
     # Given the sandbox's Connect channel (sales orders)
-    client = PayTraqConnectClient(sandbox.connect_url, timeouts=SHORT_TIMEOUTS)
+    client = PayTraqConnectClient(sandbox.connect_url, timeouts=TIMEOUTS)
     # When an order is delivered whose Total and Taxes PayTraq reproduces (§14.2: 22.22, VAT 3.86)
     client.send(payload("M-C-1", "22.22"))
     # Then the document exists once, lines matched by ItemCode, approved, paid, e-mailed
@@ -49,7 +49,7 @@ def test_a_payload_becomes_an_approved_paid_and_emailed_document(sandbox):
 
 
 def test_a_total_paytraq_does_not_reproduce_stays_draft_without_payment(sandbox):
-    client = PayTraqConnectClient(sandbox.connect_url, timeouts=SHORT_TIMEOUTS)
+    client = PayTraqConnectClient(sandbox.connect_url, timeouts=TIMEOUTS)
     client.send(payload("M-C-2", "22.20"))
     (sale,) = [s for s in sandbox.state.sales.values() if s.ref == "M-C-2"]
     assert sale.status == "draft" and sandbox.state.payments == {}
@@ -59,5 +59,5 @@ def test_a_total_paytraq_does_not_reproduce_stays_draft_without_payment(sandbox)
 def test_an_unknown_channel_is_refused_without_showing_the_url(sandbox):
     url = sandbox.connect_url.replace("900000000000000001", "123456789012345678")
     with pytest.raises(PermanentError) as refused:
-        PayTraqConnectClient(url, timeouts=SHORT_TIMEOUTS).send(payload("M-C-3", "22.22"))
+        PayTraqConnectClient(url, timeouts=TIMEOUTS).send(payload("M-C-3", "22.22"))
     assert "404" in str(refused.value) and "123456789012345678" not in str(refused.value)

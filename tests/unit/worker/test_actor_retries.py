@@ -24,6 +24,7 @@ from domain.settings import Channel
 from entrypoints.bootstrap import connect_broker
 from entrypoints.config import load_config
 from entrypoints.runtime import Runtime, set_runtime
+from tests.shared_broker import leave_idle
 from tests.unit.builders import order, settings
 
 RETRIES = 2
@@ -44,6 +45,7 @@ class FailingGateways(StaticGateways):
 @pytest.fixture
 def worker_with(request):
     broker, actors = connect_broker(None)
+    leave_idle(broker)  # shared by the process's tests: nothing of an earlier one left on it
     worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=10)
 
     def run(error: Exception) -> tuple[FailingGateways, dramatiq.Message]:
@@ -66,7 +68,7 @@ def worker_with(request):
         yield run
     finally:
         worker.stop()
-        broker.flush_all()
+        leave_idle(broker)
         set_runtime(None)
 
 
