@@ -137,10 +137,8 @@ def checkout_errors(engine: sa.Engine) -> Iterator[None]:
     try:
         yield
     except dialect.loaded_dbapi.Error as error:
-        raise sa.exc.DBAPIError.instance(
-            None, None, error, dialect.loaded_dbapi.Error, hide_parameters=True,
-            connection_invalidated=dialect.is_disconnect(error, None, None),
-            dialect=dialect) from error
+        raise _as_sqlalchemys(dialect, error, None, None,
+                              dialect.is_disconnect(error, None, None)) from error
 
 
 @contextmanager
@@ -159,6 +157,12 @@ def driver_errors(engine: sa.Engine, connection: sa.PoolProxiedConnection, sql: 
         disconnected = dialect.is_disconnect(error, connection.dbapi_connection, None)
         if disconnected:
             engine.pool._invalidate(connection, error)
-        raise sa.exc.DBAPIError.instance(sql, params, error, dbapi.Error, hide_parameters=True,
-                                         connection_invalidated=disconnected,
-                                         dialect=dialect) from error
+        raise _as_sqlalchemys(dialect, error, sql, params, disconnected) from error
+
+
+def _as_sqlalchemys(dialect: sa.Dialect, error: Exception, sql: str | None, params: Any,
+                    disconnected: bool) -> sa.exc.DBAPIError:
+    """The SQLAlchemy exception for a driver's `error`, its parameters hidden."""
+    return sa.exc.DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error,
+                                      hide_parameters=True, connection_invalidated=disconnected,
+                                      dialect=dialect)

@@ -86,28 +86,20 @@ def _postgresql_engine(url: URL, echo: bool, ping_after_idle: float) -> sa.Engin
         last_used = record.info.get(LAST_USED)
         if last_used is None or time.monotonic() - last_used < ping_after_idle:
             return  # new, or used moments ago
-        if not answers(engine, dbapi_connection):
-            raise sa.exc.DisconnectionError("the pooled connection was closed")
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise sa.exc.DisconnectionError("the pooled connection was closed") from error
+            raise
 
     return engine
-
-
-def answers(engine: sa.Engine, dbapi_connection) -> bool:  # noqa: ANN001
-    """Whether the server still answers on `dbapi_connection` (False: it has closed it); any
-    other failure of the ping is raised as the driver raised it."""
-    try:
-        engine.dialect.do_ping(dbapi_connection)
-    except engine.dialect.loaded_dbapi.Error as error:
-        if engine.dialect.is_disconnect(error, dbapi_connection, None):
-            return False
-        raise
-    return True
 
 
 def idle_too_long(connection: sa.PoolProxiedConnection, used_at: float) -> bool:
     """Whether `connection`, last used at `used_at` (time.monotonic()) and kept checked out
     since, has idled past its engine's `ping_after_idle` (PostgreSQL's; SQLite's never does):
-    the pool pings only at checkout, so one kept across outside calls is pinged by its keeper."""
+    the pool pings only at checkout, so its keeper hands such a one back to be checked out."""
     ping_after = connection.info.get(PING_AFTER)
     return ping_after is not None and time.monotonic() - used_at > ping_after
 

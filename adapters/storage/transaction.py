@@ -27,7 +27,6 @@ from adapters.storage.engine import (
     PING_AFTER,
     SESSION_LOCK_TIMEOUT,
     USED_AT,
-    answers,
     idle_too_long,
 )
 from application.errors import StorageBusy
@@ -149,15 +148,11 @@ class Transaction:
         long as this unit of work does; PostgreSQL's is put in autocommit while it is kept, and
         back as it was before it returns to the pool (engine.py's check-in turns it off too,
         should this never be closed). Kept across an outside call, it may idle long enough for
-        the server to close it (a restart, an idle timeout): the pool pings a connection idle
-        that long when it is checked out, and the kept one is pinged here likewise — replaced,
-        not failed, when the server no longer answers."""
+        the server to close it (a restart, an idle timeout): then it goes back to the pool and
+        is taken out again, whose checkout pings a connection idle that long (its idling counted
+        from its last use, `_return_driver`) and replaces one the server has closed."""
         if self._driver is not None and idle_too_long(self._driver, self._driver_used):
-            with driver_errors(self.engine, self._driver, "ping", None):
-                alive = answers(self.engine, self._driver.dbapi_connection)
-            if not alive:
-                self._driver.invalidate()
-                self._return_driver()
+            self._return_driver()
         if self._driver is None:
             if self._connection is not None:  # idle between transactions: one at a time
                 self._connection.close()
