@@ -9,6 +9,7 @@ from collections.abc import Callable
 from application import commands, events
 from application.handlers.accept_rounding import accept_rounding
 from application.handlers.answer_connect_check import answer_connect_check
+from application.handlers.answer_document_check import answer_document_check
 from application.handlers.answer_payment_check import answer_payment_check
 from application.handlers.cancel_order import cancel_order
 from application.handlers.order_changed import cancel_deleted, process_when_ready
@@ -34,6 +35,7 @@ COMMAND_HANDLERS = {
     commands.RecordProduct: record_product,
     commands.AnswerPaymentCheck: answer_payment_check,
     commands.AnswerConnectCheck: answer_connect_check,
+    commands.AnswerDocumentCheck: answer_document_check,
     AcceptRounding: accept_rounding,
     MarkHandled: mark_handled,
     IgnoreOrder: ignore_order,

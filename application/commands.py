@@ -82,3 +82,13 @@ class AnswerConnectCheck(Command):
     channel_id: str
     order_id: str
     delivered: bool
+
+
+@dataclass(frozen=True)
+class AnswerDocumentCheck(Command):
+    """A person looked in PayTraq for a document whose answer was lost: the document's id
+    (it is there), or None (it is not: create it)."""
+
+    channel_id: str
+    order_id: str
+    document_id: str | None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from application.errors import LookUpUnfinished
 from application.order_steps.run import TAX_KEYS_AGE
 from application.ports import (
     AccountingPort,
@@ -154,7 +155,10 @@ class ConnectProcessor:
         return state
 
     def _recover(self) -> bool:
-        found = self._find()
+        try:
+            found = self._find()
+        except LookUpUnfinished:  # the listing could not finish: no better than not found
+            found = None
         if found is not None:
             self.item.sent_to_connect(self.clock.now(), found_document=found.id)
             self._record(found)

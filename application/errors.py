@@ -75,6 +75,12 @@ class NotFound(PermanentError):
     """The thing asked for does not exist."""
 
 
+class LookUpUnfinished(PermanentError):
+    """A bounded look-up in PayTraq stopped before the end of the list (too many pages, or
+    paging not honoured), so a missing record cannot be ruled out. Where a lost answer is being
+    checked, the order waits for a person instead of writing again on a guess."""
+
+
 class UnreadableDelivery(PermanentError):
     """A webhook body that is not a notification we can read; retrying will not change that."""
 

@@ -90,31 +90,43 @@ def wait_until_settled(deployment: Deployment, order_ids: set[str], since: float
     while time.monotonic() - since < GIVE_UP_AFTER:
         if _settled(deployment, order_ids):
             return time.monotonic() - since
-        answered |= answer_uncertain_payments(deployment, order_ids)
+        answered |= answer_uncertain_writes(deployment, order_ids)
         outcome.asked = len(answered)
         time.sleep(1.0)
     return None
 
 
-def answer_uncertain_payments(deployment: Deployment, order_ids: set[str]) -> set[str]:
-    """What the accountant does for a `payment_uncertain` review: look in PayTraq whether the
-    payment is there and say so with the command the review names."""
+def answer_uncertain_writes(deployment: Deployment, order_ids: set[str]) -> set[str]:
+    """What the accountant does for a `payment_uncertain` or `document_uncertain` review: look
+    in PayTraq whether the payment (or a document with the order's reference) is there and say
+    so with the command the review names."""
     with deployment.uow as uow:
-        waiting = [item.order_id for item in uow.inbox.list(deployment.channel_id)
+        waiting = {item.order_id: code for item in uow.inbox.list(deployment.channel_id)
                    if item.order_id in order_ids and item.status.value == "needs_review"
-                   and any(r.code.value == "payment_uncertain" for r in item.reasons)]
+                   for code in [r.code.value for r in item.reasons]
+                   if code in ("payment_uncertain", "document_uncertain")}
     if not waiting:
         return set()
     payments = _per_order(deployment, set(waiting))
     answered = set()
-    for order_id in waiting:  # a command that fails (the item moved on meanwhile) is looked
-        # at again on the next round
-        answer = "--booked" if payments[order_id][1] else "--not-booked"
-        done = subprocess.run([str(BIN), "inbox", "payment", order_id, answer],
+    for order_id, code in waiting.items():  # a command that fails (the item moved on
+        # meanwhile) is looked at again on the next round
+        if code == "payment_uncertain":
+            answer = ["payment", order_id, "--booked" if payments[order_id][1] else "--not-booked"]
+        else:
+            found = _document_id(deployment, order_id)
+            answer = ["document", order_id, *(["--created", found] if found else ["--not-created"])]
+        done = subprocess.run([str(BIN), "inbox", *answer],
                               env=deployment.processes.env, capture_output=True, timeout=120)
         if done.returncode == 0:
             answered.add(order_id)
     return answered
+
+
+def _document_id(deployment: Deployment, order_id: str) -> str | None:
+    state = deployment.paytraq.state
+    with state.lock:
+        return next((sale.id for sale in state.sales.values() if sale.ref == order_id), None)
 
 
 def count(outcome: Outcome, deployment: Deployment, order_ids: set[str],

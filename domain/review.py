@@ -18,6 +18,7 @@ class ReasonCode(StrEnum):
     DOCUMENT_VOIDED = "document_voided"
     DELETED_AFTER_PAYMENT = "deleted_after_payment"
     PAYMENT_UNCERTAIN = "payment_uncertain"
+    DOCUMENT_UNCERTAIN = "document_uncertain"
     CONNECT_UNCERTAIN = "connect_uncertain"
     CONNECT_NOT_SHOWN = "connect_not_shown"
     ORDER_NOT_SANE = "order_not_sane"

@@ -51,7 +51,7 @@ from adapters.paytraq.transport import (
 )
 from adapters.paytraq.write_shapes import WriteShapes
 from adapters.ratelimit import DailyBudget, RateLimiter, RedisTokenBucket
-from application.errors import NotFound, PermanentError, TransientError
+from application.errors import LookUpUnfinished, NotFound, PermanentError, TransientError
 from application.ports import (
     AccountingPort,
     AccountingProbe,
@@ -358,14 +358,14 @@ class PayTraqClient(AccountingPort, AccountingProbe):
         for page in range(limit):
             body = self.http.get(path, {**params, "page": str(page)})
             if body == previous:
-                raise PermanentError(f"PayTraq returned page {page} of {path} twice: paging "
+                raise LookUpUnfinished(f"PayTraq returned page {page} of {path} twice: paging "
                                      "is not honoured, the list would never end")
             root = xml.parse(body)
             yield root
             if len(root) < PAGE_SIZE:
                 return
             previous = body
-        raise PermanentError(f"PayTraq {path} has more than {limit} pages: a bounded look-up "
+        raise LookUpUnfinished(f"PayTraq {path} has more than {limit} pages: a bounded look-up "
                              "could not finish, so a missing record cannot be ruled out")
 
     def _write(self, what: str, write: Callable[[], T], existing: Callable[[], T | None] | None) -> T:

@@ -3,14 +3,16 @@ order id as DocumentRef (adopted) — never a Draft voided to be made again (an 
 rounding) — else a new draft for the found or created client.
 
 PayTraq is asked for the DocumentRef only when an earlier attempt wrote down that it was about
-to create the document (its answer may have been lost): a fresh order costs no look-up."""
+to create the document (its answer may have been lost): a fresh order costs no look-up. Where
+the look-up cannot tell, a person does (application/document_recovery.py)."""
 
 from __future__ import annotations
 
 import structlog
 
 from application.clients import cached_client, find_or_create_client, holding_buyer
-from application.errors import ClientDataInvalid, PermanentError
+from application.document_recovery import earlier_attempt, earlier_document, uncertain
+from application.errors import ClientDataInvalid, LookUpUnfinished, PermanentError
 from application.order_steps.drafting import draft, forget_items, policy
 from application.order_steps.run import OrderRun
 from application.order_steps.totals import created_sale
@@ -18,6 +20,7 @@ from application.ports import SaleRecord
 from application.write_ahead import CREATING_DOCUMENT
 from domain.inbox import DocumentRecord
 from domain.reconciliation import MatchedWithAdjustment
+from domain.review import ReviewReason
 
 logger = structlog.get_logger()
 
@@ -26,10 +29,9 @@ def ensure_document(run: OrderRun) -> bool:
     if run.item.document is not None:
         run.sale = run.accounting.get_sale(run.item.document.id)
         return True
-    existing = (
-        run.accounting.find_sale_by_ref(run.order.order_id, run.order.created_at.date())
-        if run.declared(CREATING_DOCUMENT) else None
-    )
+    existing = earlier_document(run.accounting, run.item.steps, run.order)
+    if isinstance(existing, ReviewReason):
+        return run.hold([existing])
     if existing is not None and existing.id not in run.item.replaced_documents():
         _record(run, existing, adopted=True)
         return True
@@ -65,6 +67,9 @@ def _create(run: OrderRun, client_id: str) -> bool:
     run.declare(CREATING_DOCUMENT, ref=document.document_ref)
     try:
         sale_id = run.accounting.create_sale(document)
+    except LookUpUnfinished as unfinished:  # the answer was lost and the look-up cannot tell
+        attempt = earlier_attempt(run.item.steps).attempt
+        return run.hold([uncertain(run.order, attempt, str(unfinished))])
     except PermanentError as refused:
         forget_items(run, refused)  # a product or tax key changed in PayTraq: look it up again
         raise

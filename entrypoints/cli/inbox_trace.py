@@ -1,5 +1,6 @@
 """`sales-inbox inbox trace ORDER_ID`, and a person's answer after a lost answer:
-`inbox payment ORDER_ID --booked|--not-booked`, `inbox connect ORDER_ID --delivered|--not-delivered`."""
+`inbox payment ORDER_ID --booked|--not-booked`, `inbox connect ORDER_ID --delivered|--not-delivered`,
+`inbox document ORDER_ID --created DOCUMENT_ID|--not-created`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ import json
 
 import click
 
-from application.commands import AnswerConnectCheck, AnswerPaymentCheck, ProcessOrder
+from application.commands import (
+    AnswerConnectCheck,
+    AnswerDocumentCheck,
+    AnswerPaymentCheck,
+    ProcessOrder,
+)
 from entrypoints.wire_trace import render, take_trace
 
 
@@ -54,3 +60,17 @@ def register(inbox: click.Group, one) -> None:
     def connect(order_id, channel_id, delivered):
         """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
         settle(order_id, channel_id, lambda c, o: AnswerConnectCheck(c, o, delivered))
+
+    @inbox.command("document")
+    @click.argument("order_id")
+    @click.option("--channel", "channel_id")
+    @click.option("--created", "document_id", metavar="DOCUMENT_ID",
+                  help="PayTraq holds this order's document: its id (the number in its address)")
+    @click.option("--not-created", is_flag=True,
+                  help="PayTraq holds no document with this order's reference: create it")
+    def document(order_id, channel_id, document_id, not_created):
+        """Settle a `document_uncertain` review: the document PayTraq holds, or none."""
+        if (document_id is None) == (not not_created):
+            raise click.UsageError("give exactly one of --created DOCUMENT_ID or --not-created")
+        settle(order_id, channel_id,
+               lambda c, o: AnswerDocumentCheck(c, o, None if not_created else document_id))

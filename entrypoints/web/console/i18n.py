@@ -45,6 +45,7 @@ REASON_LABELS = {
     "deleted_after_payment": _l("Deleted in Mozello after payment"),
     "payment_uncertain": _l("Payment may have been booked"),
     "connect_uncertain": _l("May have reached PayTraq Connect"),
+    "document_uncertain": _l("Document may have been created"),
     "connect_not_shown": _l("PayTraq has not shown the document"),
 }
 REASON_ADVICE = {
@@ -68,10 +69,15 @@ REASON_ADVICE = {
     "deleted_after_payment": _l("The order was deleted in Mozello after its payment was "
                                 "booked: return or re-book the payment in PayTraq."),
     "payment_uncertain": _l("Look in PayTraq whether the payment is there, then answer with "
-                            "`sales-inbox inbox payment ORDER_ID --booked` or `--not-booked`."),
+                            "the buttons below (or `sales-inbox inbox payment ORDER_ID "
+                            "--booked` or `--not-booked`)."),
     "connect_uncertain": _l("Look in PayTraq's Sales Inbox whether the order arrived, then "
-                            "answer with `sales-inbox inbox connect ORDER_ID --delivered` or "
-                            "`--not-delivered`."),
+                            "answer with the buttons below (or `sales-inbox inbox connect "
+                            "ORDER_ID --delivered` or `--not-delivered`)."),
+    "document_uncertain": _l("Look in PayTraq's sales documents for one with this order's "
+                             "number as its reference, then answer with the buttons below (or "
+                             "`sales-inbox inbox document ORDER_ID --created DOCUMENT_ID` or "
+                             "`--not-created`)."),
     "connect_not_shown": _l("Look in PayTraq's Sales Inbox for the order's message and process "
                             "it there, then process the order again to read the document back "
                             "— or mark it handled by hand."),
@@ -122,6 +128,7 @@ STEP_LABELS = {
     "paytraq_connect_not_shown": _l("No longer looked for: a person checks PayTraq"),
     "payment_checked": _l("A person answered whether the payment is booked"),
     "connect_checked": _l("A person answered whether PayTraq's Sales Inbox has the order"),
+    "document_checked": _l("A person answered whether PayTraq has the document"),
 }
 ACTIONS_TITLES = {
     "process": _l("Process now"),
@@ -129,6 +136,12 @@ ACTIONS_TITLES = {
     "accept_rounding": _l("Accept the rounding difference"),
     "handled": _l("Mark as handled by hand"),
     "ignore": _l("Ignore"),
+    "payment_booked": _l("The payment is in PayTraq"),
+    "payment_not_booked": _l("The payment is not in PayTraq: book it"),
+    "connect_delivered": _l("PayTraq's Sales Inbox has the order"),
+    "connect_not_delivered": _l("PayTraq's Sales Inbox lacks the order: send it"),
+    "document_found": _l("The document is in PayTraq"),
+    "document_not_created": _l("No such document in PayTraq: create it"),
     "logged_in": _l("Logged in"),
     "logged_out": _l("Logged out"),
     "login_failed": _l("Failed login"),

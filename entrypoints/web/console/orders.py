@@ -19,7 +19,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from application.commands import ProcessOrder, RetryOrder
+from application.commands import (
+    AnswerConnectCheck,
+    AnswerDocumentCheck,
+    AnswerPaymentCheck,
+    ProcessOrder,
+    RetryOrder,
+)
 from application.errors import SalesInboxError
 from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
 from entrypoints.web.console.actions import record
@@ -42,11 +48,41 @@ EXPLANATIONS = {
                   "Inbox will do nothing more for it unless you process it again."),
     "ignore": _l("Nothing is to be done for this order (a test order, a duplicate). It leaves "
                  "the list of orders needing review."),
+    "payment_booked": _l("You found the payment in PayTraq: it is recorded as booked and the "
+                         "order goes on. Nothing is booked again."),
+    "payment_not_booked": _l("You looked in PayTraq and the payment is not there: it is booked "
+                             "now, once."),
+    "connect_delivered": _l("You found the order in PayTraq's Sales Inbox: it is taken as "
+                            "delivered and not sent again."),
+    "connect_not_delivered": _l("You looked in PayTraq's Sales Inbox and the order is not "
+                                "there: it is sent again, once."),
+    "document_found": _l("You found the order's document in PayTraq: enter its id (the "
+                         "number at the end of its PayTraq address). It is checked to carry "
+                         "this order's reference, then taken as the order's document."),
+    "document_not_created": _l("You looked in PayTraq and no document has this order's "
+                               "reference: it is created now, once."),
+}
+# A person's answer after a lost answer (the review names which): written down, then the order
+# is processed again and goes on from it instead of asking PayTraq again
+ANSWERS = {
+    "payment_booked": ("payment_uncertain", lambda c, o, _id: AnswerPaymentCheck(c, o, True)),
+    "payment_not_booked": ("payment_uncertain",
+                           lambda c, o, _id: AnswerPaymentCheck(c, o, False)),
+    "connect_delivered": ("connect_uncertain",
+                          lambda c, o, _id: AnswerConnectCheck(c, o, True)),
+    "connect_not_delivered": ("connect_uncertain",
+                              lambda c, o, _id: AnswerConnectCheck(c, o, False)),
+    "document_found": ("document_uncertain",
+                       lambda c, o, document_id: AnswerDocumentCheck(c, o, document_id)),
+    "document_not_created": ("document_uncertain",
+                             lambda c, o, _id: AnswerDocumentCheck(c, o, None)),
 }
 
 
 def _command(action: str, channel_id: str, order_id: str, note: str):
     by = g.user
+    if action in ANSWERS:  # answered: the order goes on from the answer
+        return ProcessOrder(channel_id, order_id, manual=True)
     return {
         "process": lambda: ProcessOrder(channel_id, order_id, manual=True),
         "retry": lambda: RetryOrder(channel_id, order_id),
@@ -82,9 +118,14 @@ def act(channel_id: str, order_id: str, action: str):
         abort(404)
     _load(channel_id, order_id)
     note = request.form.get("note", "").strip()[:500]
+    if action in ANSWERS:
+        note = _answer(action, channel_id, order_id)
+        if note is None:
+            return redirect(url_for("orders.confirm", channel_id=channel_id, order_id=order_id,
+                                    action=action))
     command = _command(action, channel_id, order_id, note)
     dispatch = runtime().dispatch
-    if action == "process" and dispatch is not None and dispatch(command):
+    if (action == "process" or action in ANSWERS) and dispatch is not None and dispatch(command):
         # PayTraq allows one call a second: the workers take it, the page is not held
         record(action, channel_id, order_id, note)
         flash(_("Started: %(action)s. Reload the page to see the result.",
@@ -99,6 +140,22 @@ def act(channel_id: str, order_id: str, action: str):
         record(action, channel_id, order_id, note)
         flash(_("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
     return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
+
+
+def _answer(action: str, channel_id: str, order_id: str) -> str | None:
+    """Write down the person's answer; what was answered (for the record), or None (refused,
+    said on the page)."""
+    document_id = request.form.get("document_id", "").strip()[:40]
+    if action == "document_found" and not document_id.isdigit():
+        flash(_("A PayTraq id is a number."), "error")
+        return None
+    try:
+        runtime().bus().handle(ANSWERS[action][1](channel_id, order_id, document_id))
+    except SalesInboxError as refused:
+        record(action, channel_id, order_id, f"refused: {refused}")
+        flash(_("Not done: %(reason)s", reason=str(refused)), "error")
+        return None
+    return f"document {document_id}" if action == "document_found" else ""
 
 
 @blueprint.get("/<channel_id>/<path:order_id>")
@@ -137,4 +194,7 @@ def available_actions(item, shown) -> list[str]:
         wanted.append("handled")
     if status in ("needs_review", "failed", "received"):
         wanted.append("ignore")
+    if status == "needs_review":
+        asked = {reason.code.value for reason in item.reasons}
+        wanted = [a for a, (code, _c) in ANSWERS.items() if code in asked] + wanted
     return wanted

@@ -1,4 +1,5 @@
-"""`sales-inbox inbox trace ORDER_ID` and `inbox payment ORDER_ID --booked|--not-booked`."""
+"""`sales-inbox inbox trace ORDER_ID`, `inbox payment ORDER_ID --booked|--not-booked` and
+`inbox document ORDER_ID --created DOCUMENT_ID|--not-created`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from application.errors import TransientError
 from entrypoints.runtime import get_runtime
 from tests.integration.cli.conftest import invoke
 from tests.integration.cli.test_inbox_commands import deliver, sales, shop  # noqa: F401
+from tests.integration.e2e.test_lost_document_answer import crowded_day
 
 
 def test_inbox_trace_prints_the_orders_calls_without_the_buyer(shop):  # noqa: F811
@@ -64,3 +66,27 @@ def test_an_uncertain_overpayment_is_settled_by_a_persons_answer(shop):  # noqa:
     booked = [p for p in shop.paytraq.state.payments.values() if p.sale_id == sale.id]
     assert result.exit_code == 0 and len(booked) == 1
     assert json.loads(invoke("inbox", "show", order["order_id"], "--json").stdout)["payment"]
+
+
+def test_an_uncertain_document_is_settled_by_a_persons_answer(shop):  # noqa: F811
+    # Given a crowded day in PayTraq, and a 500 to the new sale (PayTraq did nothing)
+    crowded_day(shop)
+    shop.paytraq.controls.inject("POST", "sale", "error", times=1)
+    order = deliver(shop, [("TT-100", 1)], paid=True)
+    order_id = order["order_id"]
+    invoke("inbox", "process", order_id)
+    detail = json.loads(invoke("inbox", "show", order_id, "--json").stdout)
+    assert [r["code"] for r in detail["reason_details"]] == ["document_uncertain"]
+    # When the person gives no answer, or both, the command says how to answer
+    assert "exactly one of" in invoke("inbox", "document", order_id).output
+    # When they name a document that is not this order's
+    other = next(iter(shop.paytraq.state.sales))
+    invoke("inbox", "document", order_id, "--created", other)
+    detail = json.loads(invoke("inbox", "show", order_id, "--json").stdout)
+    assert detail["status"] == "needs_review" and "check the number" in detail["reasons"][0]
+    # When they answer that PayTraq has no such document
+    result = invoke("inbox", "document", order_id, "--not-created")
+    # Then it is created once, and the order goes on
+    assert result.exit_code == 0
+    (sale,) = sales(shop, order_id)
+    assert json.loads(invoke("inbox", "show", order_id, "--json").stdout)["document"]["id"] == sale.id

@@ -1,0 +1,96 @@
+"""A document whose answer was lost and which PayTraq's bounded look-up cannot rule in or out:
+the order waits for a person instead of creating a second document on a guess, and the
+person's answer settles it — adopting the document named (only if it is this order's) or
+creating it once."""
+
+import pytest
+
+from adapters.memory.accounting import transient
+from application.commands import AnswerDocumentCheck
+from application.errors import InvalidInput, LookUpUnfinished, TransientError
+from domain.settings import DocumentType
+from tests.unit.builders import order, pipeline, settings
+
+ALL_ON = dict(approve=True, add_payment=True, send_email=True)
+ORDER_ID = "M-1234567-101"
+UNFINISHED = "PayTraq sales has more than 10 pages: a bounded look-up could not finish"
+
+
+def lost_and_unfinished(created: bool):
+    """A sales-invoice flow whose POST sale answer was lost (after PayTraq created it, or
+    before), whose retry's look-up could not finish."""
+    flow = pipeline(settings(document_type=DocumentType.SALES_INVOICE, **ALL_ON))
+    flow.accounting.fail("create_sale", transient(), after_write=created)
+    flow.accounting.fail("find_sale_by_ref", LookUpUnfinished(UNFINISHED))
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    flow.process(ORDER_ID, manual=False)
+    return flow
+
+
+@pytest.mark.parametrize("created", [True, False])
+def test_a_lost_answer_the_look_up_cannot_settle_waits_for_a_person(created):
+    # Given PayTraq's answer to the new document was lost, and the look-up could not finish
+    flow = lost_and_unfinished(created)
+    # Then the order waits for a person, saying where to look and how to answer
+    item = flow.item()
+    assert item.status.value == "needs_review" and item.document is None
+    (reason,) = item.reasons
+    assert reason.code.value == "document_uncertain"
+    assert f"reference (DocumentRef) {ORDER_ID}" in reason.message
+    assert "more than 10 pages" in reason.message
+    assert f"inbox document {ORDER_ID} --created" in reason.message
+    # and no second document was made on the guess
+    assert len(flow.sales()) == (1 if created else 0)
+
+
+def test_not_created_is_answered_by_creating_the_document_once():
+    # Given the document was in truth never created
+    flow = lost_and_unfinished(created=False)
+    # When a person answers that PayTraq has no such document
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None))
+    flow.process(ORDER_ID)
+    # Then it is created (without asking PayTraq again), paid and sent: one of each
+    (sale,) = flow.sales()
+    item = flow.item()
+    assert item.status.value == "emailed" and item.reasons == []
+    assert item.document.id == sale.id and item.document.adopted is False
+    assert flow.accounting.calls.count("find_sale_by_ref") == 1
+
+
+def test_the_document_a_person_names_is_adopted_and_nothing_is_created_again():
+    # Given the document was created although its answer was lost
+    flow = lost_and_unfinished(created=True)
+    (sale,) = flow.sales()
+    # When a person names it
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, sale.id))
+    flow.process(ORDER_ID)
+    # Then it is the order's document, and the order goes on to the end
+    item = flow.item()
+    assert len(flow.sales()) == 1
+    assert item.document.id == sale.id and item.document.adopted is True
+    assert item.status.value == "emailed" and item.reasons == []
+
+
+def test_a_named_document_of_another_order_is_not_adopted():
+    # Given an uncertain document, and another order's document in PayTraq
+    flow = lost_and_unfinished(created=False)
+    flow.receive(order(paid=True, order_id="M-1234567-102"))
+    other = flow.item("M-1234567-102").document.id
+    # When a person names that other order's document by mistake
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, other))
+    flow.process(ORDER_ID)
+    # Then it is not taken: the order still waits, and says why
+    item = flow.item()
+    assert item.document is None and item.status.value == "needs_review"
+    (reason,) = item.reasons
+    assert reason.code.value == "document_uncertain"
+    assert f"has reference M-1234567-102, not {ORDER_ID}" in reason.message
+    assert flow.sales() == [] and len(flow.sales("M-1234567-102")) == 1
+
+
+def test_an_answer_that_is_not_a_document_id_is_refused_before_anything_is_written():
+    flow = lost_and_unfinished(created=False)
+    with pytest.raises(InvalidInput):
+        flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, "INV-0042"))
+    assert not any(step.name == "document_checked" for step in flow.item().steps)
