@@ -19,6 +19,7 @@ from tests.integration.browser.pages import (
     tick,
     until_text,
 )
+from tests.integration.e2e.test_lost_document_answer import crowded_day
 
 pytestmark = pytest.mark.integration
 
@@ -208,3 +209,26 @@ def test_switching_to_english_and_back_and_every_page_in_both_languages(console)
     submit(console, "switch-language")
     until_text(console, "User name")
     console.shot("login-en")
+
+
+def test_a_document_paytraq_left_uncertain_is_settled_from_the_browser(console):
+    # Given a crowded day in PayTraq and a 500 to the new sale: PayTraq made nothing, but
+    # neither its answer nor the bounded look-up can show that
+    crowded_day(console)
+    console.paytraq.controls.inject("POST", "sale", "error", times=1)
+    log_in(console)
+    placed = console.mozello.place_order([("TT-100", 1)], paid=True)
+    console.settle()
+    # When the accountant opens the order
+    console.open(f"/orders/sandbox/{placed['order_id']}")
+    until_text(console, "Dokuments, iespējams, jau izveidots", reload=True)
+    console.shot("order-document-uncertain-lv")
+    # and, having found no such document in PayTraq, says so
+    submit(console, "action-document_not_created")
+    console.shot("confirm-document-not-created-lv")
+    submit(console, "confirm-action")
+    console.join()
+    # Then the document is created once and the order goes to the end
+    until_text(console, "Aizsūtīts pa e-pastu", reload=True)
+    assert "Cilvēks atbildēja, vai PayTraq ir dokuments" in text(console)
+    assert len(console.sales(placed["order_id"])) == 1
