@@ -3,7 +3,8 @@
 Before `POST sale` the processor writes down that it is about to create the document
 (`CREATING_DOCUMENT`). Only when such a record exists without a recorded document does anyone
 ask PayTraq again: by DocumentRef (the Mozello order id), then — `sales?query=` may not match
-DocumentRef (DECISIONS R4) — through a bounded listing of the sales around the document date.
+DocumentRef (DECISIONS R4) — through a bounded listing of the sales around the document date,
+unless `channel check` showed `query` finding a DocumentRef (then a miss is conclusive).
 When that listing cannot finish (more pages than the bound, or paging not honoured), a missing
 document cannot be ruled out: a person looks in PayTraq and answers
 (`inbox document ORDER_ID --created DOCUMENT_ID | --not-created`).
@@ -41,17 +42,20 @@ def earlier_attempt(steps: list[Step]) -> Earlier:
     return Earlier(attempt, answer)
 
 
-def earlier_document(accounting: AccountingPort, steps: list[Step],
-                     order: SalesOrder) -> SaleRecord | ReviewReason | None:
+def earlier_document(accounting: AccountingPort, steps: list[Step], order: SalesOrder,
+                     query_finds_ref: bool = False) -> SaleRecord | ReviewReason | None:
     """The document an earlier attempt created; None when it surely created none (or there was
-    no attempt); a review reason when nobody can tell, or the person's answer does not fit."""
+    no attempt); a review reason when nobody can tell, or the person's answer does not fit.
+    `query_finds_ref`: the channel check showed `sales?query=` finds a DocumentRef, so a miss
+    there is conclusive (no listing by date)."""
     earlier = earlier_attempt(steps)
     if earlier.attempt is None or earlier.answer == "":
         return None
     if earlier.answer is not None:
         return _named(accounting, earlier.answer, order, earlier.attempt)
     try:
-        return accounting.find_sale_by_ref(order.order_id, order.created_at.date())
+        around = None if query_finds_ref else order.created_at.date()
+        return accounting.find_sale_by_ref(order.order_id, around)
     except LookUpUnfinished as unfinished:
         return uncertain(order, earlier.attempt, str(unfinished))
 

@@ -94,6 +94,7 @@ class FakeAccounting(AccountingPort, AccountingProbe):
         self.sales: dict[str, FakeSale] = {}
         self.overpayments: list[Overpayment] = []
         self.calls: list[str] = []
+        self.ref_lookups: list[str] = []  # per look-up by DocumentRef: "query" | "query+dates"
         self.forgotten: list[str] = []
         self.calls_made = 0
         self.overpayments_visible = True  # False: as PayTraq may be, no way to find them again
@@ -198,6 +199,7 @@ class FakeAccounting(AccountingPort, AccountingProbe):
         )
 
     def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
+        self.ref_lookups.append("query" if around is None else "query+dates")
         self._call("find_sale_by_ref")
         for sale in self.sales.values():
             if sale.document.document_ref == ref:
@@ -215,7 +217,7 @@ class FakeAccounting(AccountingPort, AccountingProbe):
                                    record.sale_type)
         return None
 
-    def create_sale(self, document: Document) -> str:
+    def create_sale(self, document: Document, query_finds_ref: bool = False) -> str:
         fault = self._call("create_sale")
         if document.client_id not in self.clients:
             raise PermanentError(f"Client {document.client_id} not found")

@@ -46,3 +46,4 @@ class MemoryStore:
         self.writes_kept: dict[str, datetime | None] = {}
         self.tax_keys: dict[str, tuple[list[TaxKey], datetime]] = {}
         self.client_queries: dict[str, ClientQueryProof] = {}
+        self.sales_query: dict[str, datetime | None] = {}

@@ -1,5 +1,5 @@
 """In-memory store of the PayTraq write shapes that worked, the write test's verdict, the tax
-keys and what `clients?query=` was shown to match, per channel."""
+keys and what `clients?query=` and `sales?query=` were shown to match, per channel."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class MemoryWriteDialects(WriteDialectStore):
         self.new_kept: dict[str, datetime | None] = {}
         self.new_keys: dict[str, tuple[list[TaxKey], datetime] | None] = {}
         self.new_queries: dict[str, ClientQueryProof] = {}
+        self.new_sales_query: dict[str, datetime | None] = {}
 
     def get(self, channel_id: str) -> WriteDialect:
         return self.new.get(channel_id) or self.store.write_dialects.get(channel_id, WriteDialect())
@@ -31,6 +32,14 @@ class MemoryWriteDialects(WriteDialectStore):
 
     def record_write_test(self, channel_id: str, kept: bool, at: datetime) -> None:
         self.new_kept[channel_id] = at if kept else None
+
+    def sales_query_shown_since(self, channel_id: str) -> datetime | None:
+        if channel_id in self.new_sales_query:
+            return self.new_sales_query[channel_id]
+        return self.store.sales_query.get(channel_id)
+
+    def record_sales_query(self, channel_id: str, finds_ref: bool, at: datetime) -> None:
+        self.new_sales_query[channel_id] = at if finds_ref else None
 
     def tax_keys(self, channel_id: str, not_before: datetime) -> list[TaxKey] | None:
         found = (self.new_keys[channel_id] if channel_id in self.new_keys
@@ -55,6 +64,7 @@ class MemoryWriteDialects(WriteDialectStore):
         self.store.write_dialects.update(self.new)
         self.store.writes_kept.update(self.new_kept)
         self.store.client_queries.update(self.new_queries)
+        self.store.sales_query.update(self.new_sales_query)
         for channel_id, keys in self.new_keys.items():
             if keys is None:
                 self.store.tax_keys.pop(channel_id, None)
@@ -64,3 +74,4 @@ class MemoryWriteDialects(WriteDialectStore):
 
     def discard(self) -> None:
         self.new, self.new_kept, self.new_keys, self.new_queries = {}, {}, {}, {}
+        self.new_sales_query = {}

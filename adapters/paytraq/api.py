@@ -227,9 +227,10 @@ class PayTraqClient(AccountingPort, AccountingProbe):
         found = xml.sale_summaries(self.http.get(PATHS["sales"], {**params, "page": "0"}))
         return next((summary for summary in found if summary.ref == ref), None)
 
-    def create_sale(self, document: Document) -> str:
+    def create_sale(self, document: Document, query_finds_ref: bool = False) -> str:
         def existing() -> str | None:
-            found = self.find_sale_by_ref(document.document_ref, document.document_date)
+            found = self.find_sale_by_ref(document.document_ref,
+                                          None if query_finds_ref else document.document_date)
             return found.id if found else None
 
         def create() -> str:

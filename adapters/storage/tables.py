@@ -251,6 +251,7 @@ paytraq_write_dialects = sa.Table(
     sa.Column("tax_keys_at", UtcDateTime),
     sa.Column("client_query", sa.JSON),
     sa.Column("client_query_at", UtcDateTime),
+    sa.Column("sales_query_at", UtcDateTime),
 )
 
 users = sa.Table(

@@ -1,5 +1,6 @@
 """The PayTraq write shapes remembered per channel (application.write_dialects), with the write
-test's verdict, PayTraq's tax keys and what `clients?query=` was shown to match."""
+test's verdict, PayTraq's tax keys and what `clients?query=` and `sales?query=` were shown to
+match."""
 
 from __future__ import annotations
 
@@ -57,6 +58,13 @@ class SqlWriteDialects(WriteDialectStore):
 
     def record_write_test(self, channel_id: str, kept: bool, at: datetime) -> None:
         self._save(channel_id, at, writes_kept_at=at if kept else None)
+
+    def sales_query_shown_since(self, channel_id: str) -> datetime | None:
+        row = self._row(channel_id)
+        return row["sales_query_at"] if row else None
+
+    def record_sales_query(self, channel_id: str, finds_ref: bool, at: datetime) -> None:
+        self._save(channel_id, at, sales_query_at=at if finds_ref else None)
 
     def tax_keys(self, channel_id: str, not_before: datetime) -> list[TaxKey] | None:
         row = self._row(channel_id)

@@ -29,7 +29,8 @@ def ensure_document(run: OrderRun) -> bool:
     if run.item.document is not None:
         run.sale = run.accounting.get_sale(run.item.document.id)
         return True
-    existing = earlier_document(run.accounting, run.item.steps, run.order)
+    existing = earlier_document(run.accounting, run.item.steps, run.order,
+                                run.sales_query_proven())
     if isinstance(existing, ReviewReason):
         return run.hold([existing])
     if existing is not None and existing.id not in run.item.replaced_documents():
@@ -66,7 +67,7 @@ def _create(run: OrderRun, client_id: str) -> bool:
         document = document.with_adjustment(result.adjustment)
     run.declare(CREATING_DOCUMENT, ref=document.document_ref)
     try:
-        sale_id = run.accounting.create_sale(document)
+        sale_id = run.accounting.create_sale(document, run.sales_query_proven())
     except LookUpUnfinished as unfinished:  # the answer was lost and the look-up cannot tell
         attempt = earlier_attempt(run.item.steps).attempt
         return run.hold([uncertain(run.order, attempt, str(unfinished))])

@@ -86,6 +86,11 @@ class OrderRun:
         return (self.remembered is not None
                 and self.remembered.writes_kept_since(self.channel.id) is not None)
 
+    def sales_query_proven(self) -> bool:
+        """Whether `channel check` showed `sales?query=` finds a sale by its DocumentRef."""
+        return (self.remembered is not None
+                and self.remembered.sales_query_shown_since(self.channel.id) is not None)
+
     def client_query_proof(self) -> ClientQueryProof:
         """What `channel check` showed PayTraq's client search matches (application/clients)."""
         if self.remembered is None:

@@ -170,8 +170,10 @@ class AccountingPort(abc.ABC):
         (given `on`) in the first page of the sales dated `on`."""
 
     @abc.abstractmethod
-    def create_sale(self, document: Document) -> str:
-        """Create the draft; never creates a second sale with the same DocumentRef."""
+    def create_sale(self, document: Document, query_finds_ref: bool = False) -> str:
+        """Create the draft; never creates a second sale with the same DocumentRef. After a
+        lost answer it looks for the sale as `find_sale_by_ref` does — by `query` alone when
+        `query_finds_ref` (the channel check showed `sales?query=` finds a DocumentRef)."""
 
     @abc.abstractmethod
     def get_sale(self, sale_id: str) -> SaleRecord: ...

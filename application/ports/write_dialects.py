@@ -9,7 +9,9 @@ messages: when `channel check --write-test` last showed that PayTraq keeps a doc
 tax keys, shipping and adjustments as sent (a document created as predicted then need not be
 read back), PayTraq's tax keys (shared by every worker, so a start costs no GET taxKeys), and
 what the check showed `clients?query=` matches (DECISIONS R4: unconfirmed by the public
-evidence), which decides how many searches a new buyer costs (application/clients.py).
+evidence), which decides how many searches a new buyer costs (application/clients.py), and
+whether it showed `sales?query=` finding a DocumentRef, which makes a miss there conclusive
+after a lost answer to a new document (application/document_recovery.py).
 """
 
 from __future__ import annotations
@@ -74,6 +76,16 @@ class WriteDialectStore(abc.ABC):
     @abc.abstractmethod
     def record_write_test(self, channel_id: str, kept: bool, at: datetime) -> None:
         """The write test's verdict: kept (proven at `at`), or not (the proof is withdrawn)."""
+
+    @abc.abstractmethod
+    def sales_query_shown_since(self, channel_id: str) -> datetime | None:
+        """When the check last showed `sales?query=` finds a sale by its DocumentRef (None:
+        not shown, or a later check withdrew it)."""
+
+    @abc.abstractmethod
+    def record_sales_query(self, channel_id: str, finds_ref: bool, at: datetime) -> None:
+        """The check's verdict on `sales?query=`: it finds a DocumentRef (shown at `at`), or
+        not (the proof is withdrawn)."""
 
     @abc.abstractmethod
     def tax_keys(self, channel_id: str, not_before: datetime) -> list[TaxKey] | None:

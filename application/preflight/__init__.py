@@ -51,6 +51,7 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
         paytraq = PayTraqChecks(accounting, probe_port, channel.settings)
         lines += paytraq.run()
         client_query = _remember_client_query(uow, channel.id, paytraq, clock.now())
+        _remember_sales_query(uow, channel.id, paytraq.sales_query_finds_ref, clock.now())
         lines.append(plan_line(client_query))
     lines += MozelloChecks(gateways.shop(channel.id), cmd.webhook_url, clock.now()).run()
     paytraq_works = len(lines) < 2 or lines[1].result is not Result.FAILED
@@ -80,6 +81,16 @@ def _remember_client_query(uow: UnitOfWork, channel_id: str, paytraq: PayTraqChe
         uow.write_dialects.record_client_query(channel_id, proof)
         uow.commit()
         return proof
+
+
+def _remember_sales_query(uow: UnitOfWork, channel_id: str, finds_ref: bool | None,
+                          now: datetime) -> None:
+    """Whether `sales?query=` was shown to find a DocumentRef; not shown keeps the last verdict."""
+    if finds_ref is None:
+        return
+    with uow:
+        uow.write_dialects.record_sales_query(channel_id, finds_ref, now)
+        uow.commit()
 
 
 def _dialect(accounting) -> WriteDialect:

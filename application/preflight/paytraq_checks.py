@@ -18,6 +18,7 @@ class PayTraqChecks:
                  settings: ChannelSettings):
         self.accounting, self.probe, self.settings = accounting, probe_port, settings
         self.client_search = ClientSearchCheck(accounting)
+        self.sales_query_finds_ref: bool | None = None  # None: not shown either way
 
     def run(self) -> list[CheckLine]:
         auth = probe("PayTraq: API key and token", self.authentication)
@@ -70,8 +71,10 @@ class PayTraqChecks:
             return CheckLine(name, SKIPPED, "no sale with a DocumentRef to search for",
                              "after a lost answer the service also lists sales by document date",
                              needed=False)
-        if self.accounting.find_sale_by_ref(sample.ref) is not None:
-            return CheckLine(name, OK, f"sales?query={sample.ref} finds sale {sample.id}")
+        self.sales_query_finds_ref = self.accounting.find_sale_by_ref(sample.ref) is not None
+        if self.sales_query_finds_ref:
+            return CheckLine(name, OK, f"sales?query={sample.ref} finds sale {sample.id}",
+                             "after a lost answer to a new sale one search settles it")
         around = date.fromisoformat(sample.date) if sample.date else None
         if around and self.accounting.find_sale_by_ref(sample.ref, around) is not None:
             return CheckLine(name, WARNING, f"sales?query={sample.ref} misses it; the listing by "

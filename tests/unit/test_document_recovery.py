@@ -94,3 +94,19 @@ def test_an_answer_that_is_not_a_document_id_is_refused_before_anything_is_writt
     with pytest.raises(InvalidInput):
         flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, "INV-0042"))
     assert not any(step.name == "document_checked" for step in flow.item().steps)
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_a_miss_by_query_is_conclusive_only_where_the_check_showed_query_finds_refs(shown):
+    # Given a channel whose check showed (or not) that sales?query= finds a DocumentRef
+    flow = pipeline(settings(document_type=DocumentType.SALES_INVOICE, **ALL_ON))
+    if shown:
+        flow.store.sales_query[flow.channel_id] = flow.clock.now()
+    # When PayTraq's answer to the new document is lost before it acted, and the worker retries
+    flow.accounting.fail("create_sale", transient())
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    flow.process(ORDER_ID, manual=False)
+    # Then the look-up searched by query alone where that was shown, else by date too
+    assert flow.accounting.ref_lookups == ["query" if shown else "query+dates"]
+    assert len(flow.sales()) == 1 and flow.item().status.value == "emailed"

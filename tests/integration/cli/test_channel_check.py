@@ -178,3 +178,29 @@ def test_a_connect_channel_is_configured_with_its_url_masked_and_checked(sandbox
     line = checks(json.loads(result.stdout))["PayTraq: transport"]
     assert result.exit_code == 0 and "PayTraq Connect" in line["detail"]
     assert "read back" in line["detail"]
+
+
+def sales_query_shown(channel_id: str):
+    with get_runtime().uow_factory() as uow:
+        return uow.write_dialects.sales_query_shown_since(channel_id)
+
+
+def test_whether_sales_query_finds_a_document_ref_is_remembered_and_withdrawn(
+        sandboxes, create_channel):
+    # Given a PayTraq whose sales?query= matches DocumentRef, holding a sale with one
+    channel_id = configured(create_channel)
+    invoke("channel", "check", channel_id, "--write-test")
+    # When the channel is checked
+    line = checks(json.loads(invoke("channel", "check", channel_id, "--json").stdout))[
+        "PayTraq: sale found by DocumentRef"]
+    # Then it is shown, and remembered: after a lost answer one search settles it
+    assert line["result"] == "ok" and "one search" in line["action"]
+    assert sales_query_shown(channel_id) is not None
+    # When PayTraq's search stops matching DocumentRef and the channel is checked again
+    sandboxes.paytraq.state.dialect = replace(sandboxes.paytraq.state.dialect,
+                                              query_matches_ref=False)
+    line = checks(json.loads(invoke("channel", "check", channel_id, "--json").stdout))[
+        "PayTraq: sale found by DocumentRef"]
+    # Then the proof is withdrawn: a miss there is no longer taken as conclusive
+    assert line["result"] == "warning"
+    assert sales_query_shown(channel_id) is None

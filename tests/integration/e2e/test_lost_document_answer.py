@@ -49,3 +49,25 @@ def test_a_lost_document_answer_on_a_crowded_day_is_settled_by_a_person_once(ser
     item = service.item(order_id)
     assert item.document.id == sale.id and item.document.adopted is False
     assert sale.status == "paid" and item.status.value == "emailed"
+
+
+def test_where_the_check_showed_query_finds_document_refs_one_search_settles_it(service):
+    # Given the same crowded day and lost answer, on a channel whose check showed that
+    # `sales?query=` finds a sale by its DocumentRef
+    service.configure(document_type=DocumentType.SALES_INVOICE)
+    with service.runtime.uow_factory() as uow:
+        uow.write_dialects.record_sales_query(service.channel_id, True, datetime.now(UTC))
+        uow.commit()
+    crowded_day(service)
+    service.paytraq.controls.inject("POST", "sale", "error", times=1)
+    # When a paid order arrives
+    order = service.mozello.place_order([("TT-100", 1)], paid=True)
+    service.settle()
+    # Then the miss was conclusive: one search, no listing by date, no person asked, and
+    # exactly one document, which went to the end
+    order_id = order["order_id"]
+    listed = [r for r in service.paytraq.controls.seen if r.method == "GET" and r.path == "sales"]
+    assert len(listed) == 1
+    (sale,) = service.sales(order_id)
+    item = service.item(order_id)
+    assert item.document.id == sale.id and item.status.value == "emailed"

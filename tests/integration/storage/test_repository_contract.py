@@ -492,6 +492,25 @@ def test_the_write_test_verdict_is_kept_per_channel_beside_the_shapes_and_can_be
         assert uow.write_dialects.get("shop-a") == WriteDialect("Data", "date_paid")
 
 
+def test_whether_sales_query_finds_document_refs_is_kept_per_channel_and_can_be_withdrawn(uow):
+    # Given a channel whose check showed sales?query= finding a DocumentRef
+    with uow:
+        uow.write_dialects.remember("shop-a", WriteDialect(sale_root="Data"), T0)
+        uow.write_dialects.record_sales_query("shop-a", True, T0 + timedelta(hours=1))
+        uow.commit()
+    # Then it is remembered for that channel only, beside what else is kept
+    with uow:
+        assert uow.write_dialects.sales_query_shown_since("shop-a") == T0 + timedelta(hours=1)
+        assert uow.write_dialects.sales_query_shown_since("shop-b") is None
+        assert uow.write_dialects.get("shop-a") == WriteDialect(sale_root="Data")
+    # When a later check shows it missing one, Then the proof is withdrawn
+    with uow:
+        uow.write_dialects.record_sales_query("shop-a", False, T0 + timedelta(days=1))
+        uow.commit()
+    with uow:
+        assert uow.write_dialects.sales_query_shown_since("shop-a") is None
+
+
 def test_tax_keys_are_remembered_per_channel_until_too_old_or_forgotten(uow):
     # Given PayTraq's tax keys read for a channel at T0 (one without a rate)
     keys = [TaxKey("1", "PVN 21%", Decimal("21")), TaxKey("9", "Bez PVN", None)]
