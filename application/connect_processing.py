@@ -176,7 +176,10 @@ class ConnectProcessor:
         if self.accounting is None:
             return None
         order = self.item.order
-        return self.accounting.find_sale_by_ref(order.order_id, order.created_at.date())
+        shown = (self.remembered is not None  # `query` finds DocumentRefs: no listing by date
+                 and self.remembered.sales_query_shown_since(self.channel.id) is not None)
+        return self.accounting.find_sale_by_ref(
+            order.order_id, None if shown else order.created_at.date())
 
     # --- reading back (REST) -------------------------------------------------------------
     def _read_back(self) -> None:

@@ -88,6 +88,22 @@ def test_a_lost_answer_is_looked_up_by_document_ref_and_never_sent_again():
     assert flow.item().document is not None
 
 
+@pytest.mark.parametrize("shown", [True, False])
+def test_after_a_lost_answer_query_alone_is_asked_where_the_check_showed_it_finds_refs(shown):
+    # Given a channel whose check showed (or not) that sales?query= finds a DocumentRef
+    flow, connect = connect_flow()
+    if shown:
+        flow.store.sales_query[flow.channel_id] = flow.clock.now()
+    connect.fail(transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then the document was looked for by query alone where shown, else by date too
+    assert flow.accounting.ref_lookups == ["query" if shown else "query+dates"]
+    assert len(connect.received) == 1 and flow.item().document is not None
+
+
 def test_a_lost_answer_without_rest_waits_for_a_person_whose_answer_settles_it():
     # Given no REST credentials, and a lost answer
     flow, connect = connect_flow(rest=False)
