@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 from application import commands, events
 from application.handlers.accept_rounding import accept_rounding
-from application.handlers.answer_connect_check import answer_connect_check
-from application.handlers.answer_document_check import answer_document_check
-from application.handlers.answer_payment_check import answer_payment_check
+from application.handlers.answer_checks import (
+    answer_connect_check,
+    answer_document_check,
+    answer_payment_check,
+)
 from application.handlers.cancel_order import cancel_order
 from application.handlers.order_changed import cancel_deleted, process_when_ready
 from application.handlers.person_actions import ignore_order, mark_handled

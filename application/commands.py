@@ -66,6 +66,12 @@ class RecordProduct(Command):
     data: dict
 
 
+# A person's answer after a write whose answer was lost. `question` names the question the review
+# asked (application/write_ahead.question_asked): an answer to an earlier question — another
+# attempt's, or one answered since — is refused. None: the question the review asks now.
+# `by`: who answered.
+
+
 @dataclass(frozen=True)
 class AnswerPaymentCheck(Command):
     """A person looked in PayTraq for a payment whose answer was lost: booked or not."""
@@ -73,6 +79,8 @@ class AnswerPaymentCheck(Command):
     channel_id: str
     order_id: str
     booked: bool
+    question: str | None = None
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,8 @@ class AnswerConnectCheck(Command):
     channel_id: str
     order_id: str
     delivered: bool
+    question: str | None = None
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,3 +102,5 @@ class AnswerDocumentCheck(Command):
     channel_id: str
     order_id: str
     document_id: str | None
+    question: str | None = None
+    by: str = ""

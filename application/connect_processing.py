@@ -32,6 +32,7 @@ from application.ports import (
     WriteDialectStore,
 )
 from application.write_ahead import SENDING_TO_CONNECT as SENDING
+from application.write_ahead import question_asked
 from domain.connect_revisits import (
     GIVE_UP_AFTER,
     LISTING,
@@ -170,7 +171,8 @@ class ConnectProcessor:
             f"order {self.item.order_id} may have been delivered to PayTraq Connect: its answer "
             f"was lost and no document shows it yet. Check {where}, then run `sales-inbox inbox "
             f"connect {self.item.order_id} --delivered` if it is there, or `--not-delivered` to "
-            "send it again. It is never sent twice by doubt.")])
+            "send it again. It is never sent twice by doubt.",
+            question=question_asked(self.item.steps, SENDING, CONNECT_CHECKED))])
 
     def _find(self) -> SaleRecord | None:
         if self.accounting is None:

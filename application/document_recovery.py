@@ -7,7 +7,7 @@ DocumentRef (DECISIONS R4) — through a bounded listing of the sales around the
 unless `channel check` showed `query` finding a DocumentRef (then a miss is conclusive).
 When that listing cannot finish (more pages than the bound, or paging not honoured), a missing
 document cannot be ruled out: a person looks in PayTraq and answers
-(`inbox document ORDER_ID --created DOCUMENT_ID | --not-created`).
+(`inbox document ORDER_ID --created DOCUMENT_ID | --not-created`, or on the order's page).
 """
 
 from __future__ import annotations
@@ -16,19 +16,21 @@ from dataclasses import dataclass
 
 from application.errors import LookUpUnfinished, NotFound
 from application.ports import AccountingPort, SaleRecord
-from application.write_ahead import CREATING_DOCUMENT
+from application.write_ahead import CREATING_DOCUMENT, question_asked
 from domain.inbox import Step
 from domain.orders import SalesOrder
 from domain.review import ReasonCode, ReviewReason
+from domain.sale_status import SaleStatus
 
 DOCUMENT_CHECKED = "document_checked"  # a person's answer: detail document_id ("" = none)
+SETTLED = ("document_created", "document_adopted")  # an attempt whose document was recorded
 
 
 @dataclass(frozen=True, slots=True)
 class Earlier:
-    """What is known of an earlier attempt to create the document."""
+    """What is known of the last attempt to create the document whose outcome is not known."""
 
-    attempt: Step | None  # the last CREATING_DOCUMENT record
+    attempt: Step | None  # the last CREATING_DOCUMENT record not followed by its document
     answer: str | None  # a person's answer since: a PayTraq document id, "" (not created)
 
 
@@ -37,54 +39,67 @@ def earlier_attempt(steps: list[Step]) -> Earlier:
     for step in steps:
         if step.name == CREATING_DOCUMENT:
             attempt, answer = step, None
+        elif step.name in SETTLED:  # its outcome is known (a replaced Draft's, say)
+            attempt, answer = None, None
         elif step.name == DOCUMENT_CHECKED and attempt is not None:
             answer = step.detail.get("document_id", "")
     return Earlier(attempt, answer)
 
 
 def earlier_document(accounting: AccountingPort, steps: list[Step], order: SalesOrder,
-                     query_finds_ref: bool = False) -> SaleRecord | ReviewReason | None:
+                     replaced: set[str], query_finds_ref: bool = False
+                     ) -> SaleRecord | ReviewReason | None:
     """The document an earlier attempt created; None when it surely created none (or there was
     no attempt); a review reason when nobody can tell, or the person's answer does not fit.
-    `query_finds_ref`: the channel check showed `sales?query=` finds a DocumentRef, so a miss
-    there is conclusive (no listing by date)."""
+    `replaced`: this order's voided Drafts, never its document again. `query_finds_ref`: the
+    channel check showed `sales?query=` finds a DocumentRef, so a miss there is conclusive."""
     earlier = earlier_attempt(steps)
     if earlier.attempt is None or earlier.answer == "":
         return None
     if earlier.answer is not None:
-        return _named(accounting, earlier.answer, order, earlier.attempt)
+        return _named(accounting, earlier.answer, order, steps, replaced)
+    around = None if query_finds_ref else order.created_at.date()
     try:
-        around = None if query_finds_ref else order.created_at.date()
-        return accounting.find_sale_by_ref(order.order_id, around)
+        found = accounting.find_sale_by_ref(order.order_id, around)
     except LookUpUnfinished as unfinished:
-        return uncertain(order, earlier.attempt, str(unfinished))
+        return uncertain(order, steps, str(unfinished))
+    return None if found is None or found.id in replaced else found
 
 
-def uncertain(order: SalesOrder, attempt: Step, why: str) -> ReviewReason:
+def uncertain(order: SalesOrder, steps: list[Step], why: str) -> ReviewReason:
+    """The review: where to look, how to answer; it names the question it asks."""
     ref = order.order_id
+    attempt = earlier_attempt(steps).attempt
+    when = f" at {attempt.at:%Y-%m-%d %H:%M} UTC" if attempt is not None else ""
     return ReviewReason.of(
         ReasonCode.DOCUMENT_UNCERTAIN,
-        f"the document for order {ref} may have been created at {attempt.at:%Y-%m-%d %H:%M} "
-        f"UTC: PayTraq's answer was lost, and the look-up could not tell ({why}). Look in "
-        f"PayTraq → Sales for a document with reference (DocumentRef) {ref}, dated around "
+        f"the document for order {ref} may have been created{when}: PayTraq's answer was lost, "
+        f"and the look-up could not tell ({why}). Look in PayTraq → Sales for a document that "
+        f"is not voided with reference (DocumentRef) {ref}, dated around "
         f"{order.created_at:%Y-%m-%d}, then run `sales-inbox inbox document {ref} --created "
         "DOCUMENT_ID` if it is there, or `--not-created` to create it now. It is never "
         "created twice by doubt.",
         order_id=ref,
         around=order.created_at.date(),
+        question=question_asked(steps, CREATING_DOCUMENT, DOCUMENT_CHECKED),
     )
 
 
-def _named(accounting: AccountingPort, document_id: str, order: SalesOrder,
-           attempt: Step) -> SaleRecord | ReviewReason:
-    """The document a person named, if it is this order's (its DocumentRef is the order id)."""
+def _named(accounting: AccountingPort, document_id: str, order: SalesOrder, steps: list[Step],
+           replaced: set[str]) -> SaleRecord | ReviewReason:
+    """The document a person named, if it is this order's live one: its DocumentRef is the
+    order id, and it is not voided (a replaced Draft)."""
     try:
         sale = accounting.get_sale(document_id)
     except NotFound:
-        return uncertain(order, attempt, f"PayTraq has no document {document_id}, the one "
-                         "named as created: check the number")
+        return uncertain(order, steps, f"PayTraq has no document {document_id}, the one named "
+                         "as created: check the number")
     if sale.ref != order.order_id:
-        return uncertain(order, attempt, f"PayTraq document {document_id}, named as created, "
-                         f"has reference {sale.ref or '(none)'}, not {order.order_id}: check "
-                         "the number")
+        return uncertain(order, steps, f"PayTraq document {document_id}, named as created, has "
+                         f"reference {sale.ref or '(none)'}, not {order.order_id}: check the "
+                         "number")
+    if sale.status == SaleStatus.VOIDED or sale.id in replaced:
+        return uncertain(order, steps, f"PayTraq document {document_id}, named as created, is "
+                         "voided: name the document that is not voided, or answer that there "
+                         "is none")
     return sale

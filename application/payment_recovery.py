@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from application.ports import AccountingPort, PaymentReceipt, SaleRecord
-from application.write_ahead import ADDING_PAYMENT
+from application.write_ahead import ADDING_PAYMENT, question_asked
 from domain.inbox import Step
 from domain.orders import SalesOrder
 from domain.review import ReasonCode, ReviewReason
@@ -86,11 +86,12 @@ def earlier_payment(accounting: AccountingPort, sale: SaleRecord, steps: list[St
     found = accounting.find_payment(sale.id, order.order_id)
     if found is not None:
         return found
-    return _uncertain(intent, sale, order, attempt, overpayment)
+    return _uncertain(intent, sale, order, attempt, overpayment,
+                      question_asked(steps, ADDING_PAYMENT, PAYMENT_CHECKED))
 
 
 def _uncertain(intent: PaymentIntent, sale: SaleRecord, order: SalesOrder, attempt: Step,
-               overpayment: bool) -> ReviewReason:
+               overpayment: bool, question: str) -> ReviewReason:
     where = (
         f"the overpayments (advances) of client {order.customer.name or sale.client_id} "
         f"(PayTraq client {sale.client_id})" if overpayment
@@ -107,4 +108,5 @@ def _uncertain(intent: PaymentIntent, sale: SaleRecord, order: SalesOrder, attem
         money_account_id=intent.money_account_id,
         document_id=sale.id,
         client_id=sale.client_id,
+        question=question,
     )

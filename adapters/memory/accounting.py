@@ -202,7 +202,7 @@ class FakeAccounting(AccountingPort, AccountingProbe):
         self.ref_lookups.append("query" if around is None else "query+dates")
         self._call("find_sale_by_ref")
         for sale in self.sales.values():
-            if sale.document.document_ref == ref:
+            if sale.document.document_ref == ref and sale.status != "voided":
                 return self._record(sale)
         return None
 

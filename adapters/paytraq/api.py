@@ -204,10 +204,11 @@ class PayTraqClient(AccountingPort, AccountingProbe):
     # --- sales -------------------------------------------------------------------------
     def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
         """P1, then (R4: `query` may not match DocumentRef) a bounded listing by document date
-        around `around`, matched on DocumentRef exactly."""
+        around `around`, matched on DocumentRef exactly; a voided sale (a replaced Draft) is
+        never the one looked for."""
         for page in self._pages(PATHS["sales"], {"query": ref}):
             for summary in xml.sale_summaries(page):
-                if summary.ref == ref:
+                if _is_live(summary, ref):
                     return self.get_sale(summary.id)
         if around is None:
             return None
@@ -216,7 +217,7 @@ class PayTraqClient(AccountingPort, AccountingProbe):
                                         (around + window).isoformat()), strict=True))
         for page in self._pages(PATHS["sales"], params, max_pages=LISTING_PAGES):
             for summary in xml.sale_summaries(page):
-                if summary.ref == ref:
+                if _is_live(summary, ref):
                     return self.get_sale(summary.id)
         return None
 
@@ -385,3 +386,8 @@ class PayTraqClient(AccountingPort, AccountingProbe):
                     log.info("paytraq.write_found_after_lost_answer", what=what)
                     return found
         raise TransientError(f"PayTraq: {what} unconfirmed after {attempts} attempts")
+
+
+def _is_live(summary: SaleSummary, ref: str) -> bool:
+    """The order's document: its DocumentRef exactly, and not voided."""
+    return summary.ref == ref and summary.status.lower() != SaleStatus.VOIDED

@@ -11,7 +11,7 @@ from __future__ import annotations
 import structlog
 
 from application.clients import cached_client, find_or_create_client, holding_buyer
-from application.document_recovery import earlier_attempt, earlier_document, uncertain
+from application.document_recovery import earlier_document, uncertain
 from application.errors import ClientDataInvalid, LookUpUnfinished, PermanentError
 from application.order_steps.drafting import draft, forget_items, policy
 from application.order_steps.run import OrderRun
@@ -30,10 +30,10 @@ def ensure_document(run: OrderRun) -> bool:
         run.sale = run.accounting.get_sale(run.item.document.id)
         return True
     existing = earlier_document(run.accounting, run.item.steps, run.order,
-                                run.sales_query_proven())
+                                run.item.replaced_documents(), run.sales_query_proven())
     if isinstance(existing, ReviewReason):
         return run.hold([existing])
-    if existing is not None and existing.id not in run.item.replaced_documents():
+    if existing is not None:
         _record(run, existing, adopted=True)
         return True
     try:
@@ -69,8 +69,7 @@ def _create(run: OrderRun, client_id: str) -> bool:
     try:
         sale_id = run.accounting.create_sale(document, run.sales_query_proven())
     except LookUpUnfinished as unfinished:  # the answer was lost and the look-up cannot tell
-        attempt = earlier_attempt(run.item.steps).attempt
-        return run.hold([uncertain(run.order, attempt, str(unfinished))])
+        return run.hold([uncertain(run.order, run.item.steps, str(unfinished))])
     except PermanentError as refused:
         forget_items(run, refused)  # a product or tax key changed in PayTraq: look it up again
         raise

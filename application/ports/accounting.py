@@ -161,8 +161,9 @@ class AccountingPort(abc.ABC):
 
     @abc.abstractmethod
     def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
-        """The sale whose DocumentRef is `ref` exactly; given `around` (the document date), a
-        bounded search by date too when the reference search finds nothing."""
+        """The sale whose DocumentRef is `ref` exactly and which is not voided; given `around`
+        (the document date), a bounded search by date too when the reference search finds
+        nothing."""
 
     @abc.abstractmethod
     def look_up_sale(self, ref: str, on: date | None = None) -> SaleSummary | None:

@@ -16,6 +16,8 @@ from application.commands import (
 )
 from entrypoints.wire_trace import render, take_trace
 
+BY = "command line"  # who answered, as the order's steps show it
+
 
 def register(inbox: click.Group, one) -> None:
     """Add the commands to the `inbox` group; `one(order_id, channel_id)` finds the item."""
@@ -50,7 +52,7 @@ def register(inbox: click.Group, one) -> None:
                   help="what PayTraq shows for a payment whose answer was lost")
     def payment(order_id, channel_id, booked):
         """Settle a `payment_uncertain` review: it was booked (record it) or not (book it now)."""
-        settle(order_id, channel_id, lambda c, o: AnswerPaymentCheck(c, o, booked))
+        settle(order_id, channel_id, lambda c, o: AnswerPaymentCheck(c, o, booked, by=BY))
 
     @inbox.command("connect")
     @click.argument("order_id")
@@ -59,7 +61,7 @@ def register(inbox: click.Group, one) -> None:
                   help="what PayTraq shows for an order whose Connect answer was lost")
     def connect(order_id, channel_id, delivered):
         """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
-        settle(order_id, channel_id, lambda c, o: AnswerConnectCheck(c, o, delivered))
+        settle(order_id, channel_id, lambda c, o: AnswerConnectCheck(c, o, delivered, by=BY))
 
     @inbox.command("document")
     @click.argument("order_id")
@@ -73,4 +75,5 @@ def register(inbox: click.Group, one) -> None:
         if (document_id is None) == (not not_created):
             raise click.UsageError("give exactly one of --created DOCUMENT_ID or --not-created")
         settle(order_id, channel_id,
-               lambda c, o: AnswerDocumentCheck(c, o, None if not_created else document_id))
+               lambda c, o: AnswerDocumentCheck(c, o, None if not_created else document_id,
+                                                    by=BY))

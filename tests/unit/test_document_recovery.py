@@ -8,6 +8,7 @@ import pytest
 from adapters.memory.accounting import transient
 from application.commands import AnswerDocumentCheck
 from application.errors import InvalidInput, LookUpUnfinished, TransientError
+from application.handlers.answer_checks import AnswerNotAsked
 from domain.settings import DocumentType
 from tests.unit.builders import order, pipeline, settings
 
@@ -72,6 +73,23 @@ def test_the_document_a_person_names_is_adopted_and_nothing_is_created_again():
     assert item.status.value == "emailed" and item.reasons == []
 
 
+def test_a_wrong_answer_asks_again_and_the_next_answer_is_taken():
+    # Given an uncertain document (in truth not created), answered with another order's number
+    flow = lost_and_unfinished(created=False)
+    flow.receive(order(paid=True, order_id="M-1234567-102"))
+    other = flow.item("M-1234567-102").document.id
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, other, question="1.0"))
+    flow.process(ORDER_ID)
+    # Then the question is asked again, as a new one
+    (again,) = flow.item().reasons
+    assert again.detail("question") == "1.1"
+    # When the person answers it: not created
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None, question="1.1"))
+    flow.process(ORDER_ID)
+    # Then the document is created once
+    assert len(flow.sales()) == 1 and flow.item().status.value == "emailed"
+
+
 def test_a_named_document_of_another_order_is_not_adopted():
     # Given an uncertain document, and another order's document in PayTraq
     flow = lost_and_unfinished(created=False)
@@ -110,3 +128,60 @@ def test_a_miss_by_query_is_conclusive_only_where_the_check_showed_query_finds_r
     # Then the look-up searched by query alone where that was shown, else by date too
     assert flow.accounting.ref_lookups == ["query" if shown else "query+dates"]
     assert len(flow.sales()) == 1 and flow.item().status.value == "emailed"
+
+
+def test_a_second_answer_to_the_same_question_is_refused():
+    # Given an uncertain document answered once ("not created"), not yet processed again
+    flow = lost_and_unfinished(created=False)
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None, by="anna"))
+    # When a colleague (or a second click) answers again
+    with pytest.raises(AnswerNotAsked, match="answered or tried again"):
+        flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None, by="juris"))
+    # Then only the first answer is written, with who gave it
+    answers = [s for s in flow.item().steps if s.name == "document_checked"]
+    assert [a.detail["by"] for a in answers] == ["anna"]
+
+
+def test_an_answer_to_an_earlier_attempts_question_never_applies_to_a_later_attempt():
+    # Given an uncertain document answered "not created", whose new attempt was lost again
+    flow = lost_and_unfinished(created=False)
+    (asked,) = flow.item().reasons
+    assert asked.detail("question") == "1.0"
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None, question="1.0"))
+    flow.accounting.fail("create_sale", transient(), after_write=True)
+    flow.accounting.fail("find_sale_by_ref", LookUpUnfinished(UNFINISHED))
+    with pytest.raises(TransientError):
+        flow.process(ORDER_ID)
+    flow.process(ORDER_ID, manual=False)
+    (again,) = flow.item().reasons
+    assert again.detail("question") == "2.0" and len(flow.sales()) == 1
+    # When a page left open since the first question answers "not created" again
+    with pytest.raises(AnswerNotAsked, match="tried again"):
+        flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None, question="1.0"))
+    # Then nothing was written and nothing created; the current question is answered as asked
+    (sale,) = flow.sales()
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, sale.id, question="2.0"))
+    flow.process(ORDER_ID)
+    assert len(flow.sales()) == 1 and flow.item().document.id == sale.id
+
+
+def test_no_answer_is_taken_for_an_order_that_does_not_wait_for_one():
+    flow = pipeline(settings(document_type=DocumentType.SALES_INVOICE, **ALL_ON))
+    flow.receive(order(paid=True))
+    with pytest.raises(AnswerNotAsked, match="does not wait"):
+        flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None))
+    assert len(flow.sales()) == 1
+
+
+def test_a_named_document_that_is_voided_is_not_adopted():
+    # Given an uncertain document, and a voided document carrying the order's reference
+    flow = lost_and_unfinished(created=True)
+    (sale,) = flow.sales()
+    flow.accounting.void_sale(sale.id)
+    # When a person names the voided one
+    flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, sale.id))
+    flow.process(ORDER_ID)
+    # Then it is not taken, and nothing new is created on that answer
+    item = flow.item()
+    assert item.document is None and item.status.value == "needs_review"
+    assert "is voided" in item.reasons[0].message and len(flow.sales()) == 1

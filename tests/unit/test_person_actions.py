@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.memory.accounting import transient
+from application.errors import TransientError
 from application.handlers.accept_rounding import RoundingRefused
 from application.handlers.person_actions import ActionNotAllowed
 from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
@@ -110,3 +112,19 @@ def test_a_finished_order_cannot_be_ignored():
     assert flow.item().status.value == "emailed"
     with pytest.raises(ActionNotAllowed, match="cannot be ignored"):
         flow.bus().handle(IgnoreOrder("shop-1", ORDER, by="anna"))
+
+
+def test_a_lost_answer_after_an_accepted_rounding_finds_the_new_draft_not_the_voided_one():
+    # Given an accepted rounding whose new Draft PayTraq created, its answer lost
+    flow = rounding_mismatch(limit="0.02")
+    flow.accounting.fail("create_sale", transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.bus().handle(AcceptRounding("shop-1", ORDER, by="anna"))
+    # When the worker retries
+    flow.process(ORDER, manual=False)
+    # Then the new Draft is found and adopted (the voided one is never the order's document),
+    # and no third document is made
+    voided, new = flow.sales()
+    assert voided.status == "voided"
+    item = flow.item()
+    assert item.document.id == new.id and item.document.adopted is True

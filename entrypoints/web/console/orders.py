@@ -62,27 +62,25 @@ EXPLANATIONS = {
     "document_not_created": _l("You looked in PayTraq and no document has this order's "
                                "reference: it is created now, once."),
 }
-# A person's answer after a lost answer (the review names which): written down, then the order
-# is processed again and goes on from it instead of asking PayTraq again
+# A person's answer after a lost answer (the review names which, and the question it asks): written down, then the order is processed again and goes on from it
 ANSWERS = {
-    "payment_booked": ("payment_uncertain", lambda c, o, _id: AnswerPaymentCheck(c, o, True)),
-    "payment_not_booked": ("payment_uncertain",
-                           lambda c, o, _id: AnswerPaymentCheck(c, o, False)),
-    "connect_delivered": ("connect_uncertain",
-                          lambda c, o, _id: AnswerConnectCheck(c, o, True)),
-    "connect_not_delivered": ("connect_uncertain",
-                              lambda c, o, _id: AnswerConnectCheck(c, o, False)),
-    "document_found": ("document_uncertain",
-                       lambda c, o, document_id: AnswerDocumentCheck(c, o, document_id)),
-    "document_not_created": ("document_uncertain",
-                             lambda c, o, _id: AnswerDocumentCheck(c, o, None)),
+    "payment_booked": ("payment_uncertain", lambda c, o, _id, n, by: AnswerPaymentCheck(
+        c, o, True, n, by)),
+    "payment_not_booked": ("payment_uncertain", lambda c, o, _id, n, by: AnswerPaymentCheck(
+        c, o, False, n, by)),
+    "connect_delivered": ("connect_uncertain", lambda c, o, _id, n, by: AnswerConnectCheck(
+        c, o, True, n, by)),
+    "connect_not_delivered": ("connect_uncertain", lambda c, o, _id, n, by: AnswerConnectCheck(
+        c, o, False, n, by)),
+    "document_found": ("document_uncertain", lambda c, o, doc, n, by: AnswerDocumentCheck(
+        c, o, doc, n, by)),
+    "document_not_created": ("document_uncertain", lambda c, o, _id, n, by: AnswerDocumentCheck(
+        c, o, None, n, by)),
 }
 
 
 def _command(action: str, channel_id: str, order_id: str, note: str):
     by = g.user
-    if action in ANSWERS:  # answered: the order goes on from the answer
-        return ProcessOrder(channel_id, order_id, manual=True)
     return {
         "process": lambda: ProcessOrder(channel_id, order_id, manual=True),
         "retry": lambda: RetryOrder(channel_id, order_id),
@@ -109,7 +107,8 @@ def confirm(channel_id: str, order_id: str, action: str):
         abort(404)
     item, channel, _d, _a = _load(channel_id, order_id)
     return render_template("confirm.html", item=item, channel=channel, action=action,
-                           title=ACTIONS_TITLES[action], explanation=EXPLANATIONS[action])
+                           title=ACTIONS_TITLES[action], explanation=EXPLANATIONS[action],
+                           question=_question(item, action))
 
 
 @blueprint.post("/<channel_id>/<path:order_id>/do/<action>")
@@ -117,15 +116,12 @@ def act(channel_id: str, order_id: str, action: str):
     if action not in EXPLANATIONS:
         abort(404)
     _load(channel_id, order_id)
-    note = request.form.get("note", "").strip()[:500]
     if action in ANSWERS:
-        note = _answer(action, channel_id, order_id)
-        if note is None:
-            return redirect(url_for("orders.confirm", channel_id=channel_id, order_id=order_id,
-                                    action=action))
+        return _answer(action, channel_id, order_id)
+    note = request.form.get("note", "").strip()[:500]
     command = _command(action, channel_id, order_id, note)
     dispatch = runtime().dispatch
-    if (action == "process" or action in ANSWERS) and dispatch is not None and dispatch(command):
+    if action == "process" and dispatch is not None and dispatch(command):
         # PayTraq allows one call a second: the workers take it, the page is not held
         record(action, channel_id, order_id, note)
         flash(_("Started: %(action)s. Reload the page to see the result.",
@@ -142,20 +138,44 @@ def act(channel_id: str, order_id: str, action: str):
     return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
 
 
-def _answer(action: str, channel_id: str, order_id: str) -> str | None:
-    """Write down the person's answer; what was answered (for the record), or None (refused,
-    said on the page)."""
+def _question(item, action: str) -> str:
+    """The question the order's review asks, sent back with the answer."""
+    if action not in ANSWERS:
+        return ""
+    reason = next((r for r in item.reasons if r.code.value == ANSWERS[action][0]), None)
+    return (reason.detail("question") or "") if reason else ""
+
+
+def _answer(action: str, channel_id: str, order_id: str):
+    """Write down the person's answer (recorded with who gave it), then process the order
+    from it: by the workers where there are any, else here."""
+    back = redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
     document_id = request.form.get("document_id", "").strip()[:40]
-    if action == "document_found" and not document_id.isdigit():
+    if action == "document_found" and not re.fullmatch(r"[0-9]{1,20}", document_id):
         flash(_("A PayTraq id is a number."), "error")
-        return None
+        return redirect(url_for("orders.confirm", channel_id=channel_id, order_id=order_id,
+                                action=action))
+    question = request.form.get("question", "").strip()[:20] or None
+    answer = ANSWERS[action][1](channel_id, order_id, document_id or None, question, g.user)
     try:
-        runtime().bus().handle(ANSWERS[action][1](channel_id, order_id, document_id))
+        runtime().bus().handle(answer)
     except SalesInboxError as refused:
         record(action, channel_id, order_id, f"refused: {refused}")
         flash(_("Not done: %(reason)s", reason=str(refused)), "error")
-        return None
-    return f"document {document_id}" if action == "document_found" else ""
+        return back
+    record(action, channel_id, order_id, f"document {document_id}" if document_id else "")
+    process = ProcessOrder(channel_id, order_id, manual=True)
+    dispatch = runtime().dispatch
+    if dispatch is not None and dispatch(process):
+        flash(_("Answer recorded; the order goes on. Reload the page to see the result."), "ok")
+        return back
+    try:
+        runtime().bus().handle(process)
+    except SalesInboxError as refused:
+        flash(_("Answer recorded; processing it: %(reason)s", reason=str(refused)), "error")
+    else:
+        flash(_("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
+    return back
 
 
 @blueprint.get("/<channel_id>/<path:order_id>")

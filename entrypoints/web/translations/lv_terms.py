@@ -331,6 +331,8 @@ LV = {
     "The document is in PayTraq": "Dokuments PayTraq ir",
     "No such document in PayTraq: create it": "Šāda dokumenta PayTraq nav: izveidot to",
     "PayTraq document id": "PayTraq dokumenta ID",
+    "Answer recorded; the order goes on. Reload the page to see the result.": "Atbilde saglabāta; pasūtījuma apstrāde turpinās. Pārlādējiet lapu, lai redzētu rezultātu.",
+    "Answer recorded; processing it: %(reason)s": "Atbilde saglabāta; apstrādājot to: %(reason)s",
     "You found the payment in PayTraq: it is recorded as booked and the order goes on. Nothing is booked again.": "Jūs atradāt apmaksu PayTraq: tā tiek atzīmēta kā pievienota, un pasūtījuma apstrāde turpinās. Nekas netiek pievienots vēlreiz.",
     "You looked in PayTraq and the payment is not there: it is booked now, once.": "Jūs pārbaudījāt PayTraq, un apmaksas tur nav: tā tiek pievienota tagad, vienu reizi.",
     "You found the order in PayTraq's Sales Inbox: it is taken as delivered and not sent again.": "Jūs atradāt pasūtījumu PayTraq Pārdošanas iesūtnē: tas tiek uzskatīts par nogādātu un netiek sūtīts vēlreiz.",

@@ -103,3 +103,21 @@ def test_no_answer_is_offered_where_nothing_is_uncertain(console):
     console.login()
     page = console.page(PAGE)
     assert "action-payment_booked" not in page and "action-document_found" not in page
+
+
+def test_a_second_click_or_a_stale_page_writes_no_second_answer(console):
+    # Given an uncertain document, and its confirmation page naming the question it answers
+    uncertain_document(console, created=False)
+    console.login()
+    confirm = f"{PAGE}/confirm/document_not_created"
+    assert 'name="question" value="1.0"' in console.page(confirm)
+    # When the answer is posted, and posted again from the same page (a second click)
+    first = console.post(f"{PAGE}/do/document_not_created", {"question": "1.0"}, page=confirm)
+    assert first.status_code == 302
+    second = console.post(f"{PAGE}/do/document_not_created", {"question": "1.0"}, page=confirm)
+    # Then the second is refused with the reason, and only one answer and one document exist
+    assert second.status_code == 302
+    assert "Nav izdarīts" in console.page(PAGE)
+    answers = [s for s in console.flow.item().steps if s.name == "document_checked"]
+    assert len(answers) == 1 and answers[0].detail["by"] == "anna"
+    assert len(console.flow.sales()) == 1

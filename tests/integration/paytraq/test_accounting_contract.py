@@ -79,6 +79,18 @@ def test_find_sale_by_ref_needs_the_exact_reference(company):
     assert company.port.find_sale_by_ref("WEB-1") is None
 
 
+def test_a_voided_sale_is_never_the_one_found_by_its_reference(company):
+    # Given a Draft voided to be made again (an accepted rounding), and its replacement
+    client_id = new_client(company.port)
+    voided = company.port.create_sale(invoice_14_2(company.port, client_id, ref="WEB-7"))
+    company.port.void_sale(voided)
+    # Then the look-up by reference finds nothing while only the voided one exists
+    assert company.port.find_sale_by_ref("WEB-7", date(2026, 2, 4)) is None
+    live = company.port.create_sale(invoice_14_2(company.port, client_id, ref="WEB-7"))
+    # and the replacement once it exists
+    assert company.port.find_sale_by_ref("WEB-7").id == live
+
+
 def test_approving_an_order_puts_it_in_process_and_repeating_is_harmless(company):
     # Given a draft sales order
     document = invoice_14_2(company.port, new_client(company.port), sale_type=DocumentType.SALES_ORDER)
