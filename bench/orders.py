@@ -34,6 +34,7 @@ from entrypoints.demo.sandbox_mode import sandbox_settings
 from entrypoints.gateways import ChannelGateways
 
 DAILY_BUDGET = 5_000
+BATCH = 5  # orders timed on one channel before the other takes its turn
 HEADLINE = DocumentType.SALES_INVOICE  # "a repeat buyer's automated invoice"
 _buyers = count(1)
 
@@ -242,16 +243,25 @@ def cpu_per_order(sizes: Sizes) -> list[Row]:
             for channel_id in (HEADLINE.value, proven(HEADLINE)):
                 for _ in range(2):  # warm up: tax keys, client, items cached
                     s.process(channel_id, s.place(buyer), gateways)
+            # the CPU without the statement counter's hooks, the two channels taking turns
+            cpu, wall, statuses = [], [], Counter()
+            proven_cpu, proven_statuses = [], Counter()
+            size = min(BATCH, sizes.cpu_orders)
+            batch = replace(sizes, cpu_orders=size)
+            for _ in range(max(1, sizes.cpu_orders // size)):
+                c, w, st = _orders_timed(s, gateways, buyer, HEADLINE.value, batch)
+                cpu, wall, statuses = cpu + c, wall + w, statuses + st
+                c, _, st = _orders_timed(s, gateways, buyer, proven(HEADLINE), batch)
+                proven_cpu, proven_statuses = proven_cpu + c, proven_statuses + st
+            n = len(cpu)
+            counted = max(size, n // 4)  # then the statements, on orders of their own
             counter = StatementCounter().attach(s.db.engine)
             before = counter.snapshot()
-            cpu, wall, statuses = _orders_timed(s, gateways, buyer, HEADLINE.value, sizes)
+            _orders_timed(s, gateways, buyer, HEADLINE.value, replace(sizes, cpu_orders=counted))
             after = counter.snapshot()
             counter.detach()
-            proven_cpu, _, proven_statuses = _orders_timed(s, gateways, buyer, proven(HEADLINE),
-                                                          sizes)
-            n = sizes.cpu_orders
             commits, statements, channels, creds = (
-                (a - b) / n for a, b in zip(after, before, strict=True))
+                (a - b) / counted for a, b in zip(after, before, strict=True))
             section = "worker CPU per order"
             rows += [
                 Row(section, f"{kind}: CPU per order (median)", statistics.median(cpu) * 1000,
