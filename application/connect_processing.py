@@ -166,13 +166,14 @@ class ConnectProcessor:
             return True
         where = ("PayTraq → Sales → Sales Inbox (Pārdošanas iesūtne) and the sales documents"
                  f" for reference {self.item.order_id}")
+        question = question_asked(self.item.steps, SENDING, CONNECT_CHECKED)
         return self._hold([ReviewReason.of(
             ReasonCode.CONNECT_UNCERTAIN,
             f"order {self.item.order_id} may have been delivered to PayTraq Connect: its answer "
             f"was lost and no document shows it yet. Check {where}, then run `sales-inbox inbox "
-            f"connect {self.item.order_id} --delivered` if it is there, or `--not-delivered` to "
-            "send it again. It is never sent twice by doubt.",
-            question=question_asked(self.item.steps, SENDING, CONNECT_CHECKED))])
+            f"connect {self.item.order_id} --question {question} --delivered` if it is there, "
+            "or `--not-delivered` to send it again. It is never sent twice by doubt.",
+            question=question)])
 
     def _find(self) -> SaleRecord | None:
         if self.accounting is None:

@@ -20,7 +20,6 @@ from application.write_ahead import CREATING_DOCUMENT, question_asked
 from domain.inbox import Step
 from domain.orders import SalesOrder
 from domain.review import ReasonCode, ReviewReason
-from domain.sale_status import SaleStatus
 
 DOCUMENT_CHECKED = "document_checked"  # a person's answer: detail document_id ("" = none)
 SETTLED = ("document_created", "document_adopted")  # an attempt whose document was recorded
@@ -60,10 +59,9 @@ def earlier_document(accounting: AccountingPort, steps: list[Step], order: Sales
         return _named(accounting, earlier.answer, order, steps, replaced)
     around = None if query_finds_ref else order.created_at.date()
     try:
-        found = accounting.find_sale_by_ref(order.order_id, around)
+        return accounting.find_sale_by_ref(order.order_id, around, replaced)
     except LookUpUnfinished as unfinished:
         return uncertain(order, steps, str(unfinished))
-    return None if found is None or found.id in replaced else found
 
 
 def uncertain(order: SalesOrder, steps: list[Step], why: str) -> ReviewReason:
@@ -71,24 +69,24 @@ def uncertain(order: SalesOrder, steps: list[Step], why: str) -> ReviewReason:
     ref = order.order_id
     attempt = earlier_attempt(steps).attempt
     when = f" at {attempt.at:%Y-%m-%d %H:%M} UTC" if attempt is not None else ""
+    question = question_asked(steps, CREATING_DOCUMENT, DOCUMENT_CHECKED)
     return ReviewReason.of(
         ReasonCode.DOCUMENT_UNCERTAIN,
         f"the document for order {ref} may have been created{when}: PayTraq's answer was lost, "
-        f"and the look-up could not tell ({why}). Look in PayTraq → Sales for a document that "
-        f"is not voided with reference (DocumentRef) {ref}, dated around "
-        f"{order.created_at:%Y-%m-%d}, then run `sales-inbox inbox document {ref} --created "
-        "DOCUMENT_ID` if it is there, or `--not-created` to create it now. It is never "
-        "created twice by doubt.",
+        f"and the look-up could not tell ({why}). Look in PayTraq → Sales for a document with "
+        f"reference (DocumentRef) {ref}, dated around {order.created_at:%Y-%m-%d}, then run "
+        f"`sales-inbox inbox document {ref} --question {question} --created DOCUMENT_ID` if it "
+        "is there, or `--not-created` to create it now. It is never created twice by doubt.",
         order_id=ref,
         around=order.created_at.date(),
-        question=question_asked(steps, CREATING_DOCUMENT, DOCUMENT_CHECKED),
+        question=question,
     )
 
 
 def _named(accounting: AccountingPort, document_id: str, order: SalesOrder, steps: list[Step],
            replaced: set[str]) -> SaleRecord | ReviewReason:
-    """The document a person named, if it is this order's live one: its DocumentRef is the
-    order id, and it is not voided (a replaced Draft)."""
+    """The document a person named, if it is this order's: its DocumentRef is the order id,
+    and it is not a Draft voided to be made again (an accepted rounding)."""
     try:
         sale = accounting.get_sale(document_id)
     except NotFound:
@@ -98,8 +96,8 @@ def _named(accounting: AccountingPort, document_id: str, order: SalesOrder, step
         return uncertain(order, steps, f"PayTraq document {document_id}, named as created, has "
                          f"reference {sale.ref or '(none)'}, not {order.order_id}: check the "
                          "number")
-    if sale.status == SaleStatus.VOIDED or sale.id in replaced:
+    if sale.id in replaced:
         return uncertain(order, steps, f"PayTraq document {document_id}, named as created, is "
-                         "voided: name the document that is not voided, or answer that there "
-                         "is none")
-    return sale
+                         "the Draft voided to be made again: name the new one, or answer that "
+                         "there is none")
+    return sale  # voided by a person: the order stops there for review (document_voided)

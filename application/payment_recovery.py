@@ -102,7 +102,8 @@ def _uncertain(intent: PaymentIntent, sale: SaleRecord, order: SalesOrder, attem
         f"payment of {intent.amount} {order.currency} to money account {intent.money_account_id} "
         f"may have been booked at {attempt.at:%Y-%m-%d %H:%M} UTC: PayTraq's answer was lost and "
         "PayTraq offers no reliable way to check. Check " + where + " in PayTraq, then run "
-        f"`sales-inbox inbox payment {order.order_id} --booked` if it is there, or "
+        f"`sales-inbox inbox payment {order.order_id} --question {question} --booked` if it is "
+        "there, or "
         "`--not-booked` to book it now. It is never booked twice by doubt.",
         amount=intent.amount,
         money_account_id=intent.money_account_id,

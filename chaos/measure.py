@@ -99,27 +99,30 @@ def wait_until_settled(deployment: Deployment, order_ids: set[str], since: float
 def answer_uncertain_writes(deployment: Deployment, order_ids: set[str]) -> set[str]:
     """What the accountant does for a `payment_uncertain` or `document_uncertain` review: look
     in PayTraq whether the payment (or a document with the order's reference) is there and say
-    so with the command the review names."""
+    so with the command the review names, naming the question it asks."""
     with deployment.uow as uow:
-        waiting = {item.order_id: code for item in uow.inbox.list(deployment.channel_id)
+        waiting = {item.order_id: reason for item in uow.inbox.list(deployment.channel_id)
                    if item.order_id in order_ids and item.status.value == "needs_review"
-                   for code in [r.code.value for r in item.reasons]
-                   if code in ("payment_uncertain", "document_uncertain")}
+                   for reason in item.reasons
+                   if reason.code.value in ("payment_uncertain", "document_uncertain")}
     if not waiting:
         return set()
     payments = _per_order(deployment, set(waiting))
     answered = set()
-    for order_id, code in waiting.items():  # a command that fails (the item moved on
+    for order_id, reason in waiting.items():  # a command that fails (the item moved on
         # meanwhile) is looked at again on the next round
-        if code == "payment_uncertain":
-            answer = ["payment", order_id, "--booked" if payments[order_id][1] else "--not-booked"]
+        question = ["--question", reason.detail("question")] if reason.detail("question") else []
+        if reason.code.value == "payment_uncertain":
+            answer = ["payment", order_id, *question,
+                      "--booked" if payments[order_id][1] else "--not-booked"]
         else:
             found = _document_id(deployment, order_id)
-            answer = ["document", order_id, *(["--created", found] if found else ["--not-created"])]
+            answer = ["document", order_id, *question,
+                      *(["--created", found] if found else ["--not-created"])]
         done = subprocess.run([str(BIN), "inbox", *answer],
                               env=deployment.processes.env, capture_output=True, timeout=120)
-        if done.returncode == 0 or b"already answered" in done.stderr + done.stdout:
-            answered.add(order_id)  # (the answer stands when only processing it failed)
+        if done.returncode == 0 or b"answered or tried again" in done.stderr + done.stdout:
+            answered.add(order_id)  # (answered before: only the processing after it failed)
     return answered
 
 

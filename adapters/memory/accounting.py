@@ -8,7 +8,7 @@ including "the write happened but the answer was lost", to prove the handlers id
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -198,13 +198,14 @@ class FakeAccounting(AccountingPort, AccountingProbe):
             warehouse_id=sale.document.warehouse_id,
         )
 
-    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
+    def find_sale_by_ref(self, ref: str, around: date | None = None,
+                         exclude: Collection[str] = ()) -> SaleRecord | None:
         self.ref_lookups.append("query" if around is None else "query+dates")
         self._call("find_sale_by_ref")
-        for sale in self.sales.values():
-            if sale.document.document_ref == ref and sale.status != "voided":
-                return self._record(sale)
-        return None
+        found = [sale for sale in self.sales.values()
+                 if sale.document.document_ref == ref and sale.id not in exclude]
+        found.sort(key=lambda sale: sale.status == "voided")  # a live one first
+        return self._record(found[0]) if found else None
 
     def look_up_sale(self, ref: str, on: date | None = None) -> SaleSummary | None:
         self._call("look_up_sale")
@@ -217,7 +218,8 @@ class FakeAccounting(AccountingPort, AccountingProbe):
                                    record.sale_type)
         return None
 
-    def create_sale(self, document: Document, query_finds_ref: bool = False) -> str:
+    def create_sale(self, document: Document, query_finds_ref: bool = False,
+                    exclude: Collection[str] = ()) -> str:
         fault = self._call("create_sale")
         if document.client_id not in self.clients:
             raise PermanentError(f"Client {document.client_id} not found")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
@@ -202,24 +202,31 @@ class PayTraqClient(AccountingPort, AccountingProbe):
         return list(self._tax_keys)
 
     # --- sales -------------------------------------------------------------------------
-    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
+    def find_sale_by_ref(self, ref: str, around: date | None = None,
+                         exclude: Collection[str] = ()) -> SaleRecord | None:
         """P1, then (R4: `query` may not match DocumentRef) a bounded listing by document date
-        around `around`, matched on DocumentRef exactly; a voided sale (a replaced Draft) is
-        never the one looked for."""
-        for page in self._pages(PATHS["sales"], {"query": ref}):
+        around `around`, matched on DocumentRef exactly, leaving out the ids in `exclude`; a
+        sale not voided before a voided one."""
+        found = self._sale_by_ref(PATHS["sales"], {"query": ref}, ref, exclude, MAX_PAGES)
+        if found is None and around is not None:
+            window = timedelta(days=LISTING_DAYS)
+            params = dict(zip(DATE_FILTER, ((around - window).isoformat(),
+                                            (around + window).isoformat()), strict=True))
+            found = self._sale_by_ref(PATHS["sales"], params, ref, exclude, LISTING_PAGES)
+        return None if found is None else self.get_sale(found)
+
+    def _sale_by_ref(self, path: str, params: dict[str, str], ref: str,
+                     exclude: Collection[str], max_pages: int) -> str | None:
+        """The id of the listed sale with DocumentRef `ref` (not excluded), a live one first."""
+        voided = None
+        for page in self._pages(path, params, max_pages=max_pages):
             for summary in xml.sale_summaries(page):
-                if _is_live(summary, ref):
-                    return self.get_sale(summary.id)
-        if around is None:
-            return None
-        window = timedelta(days=LISTING_DAYS)
-        params = dict(zip(DATE_FILTER, ((around - window).isoformat(),
-                                        (around + window).isoformat()), strict=True))
-        for page in self._pages(PATHS["sales"], params, max_pages=LISTING_PAGES):
-            for summary in xml.sale_summaries(page):
-                if _is_live(summary, ref):
-                    return self.get_sale(summary.id)
-        return None
+                if summary.ref != ref or summary.id in exclude:
+                    continue
+                if summary.status.lower() != SaleStatus.VOIDED:
+                    return summary.id
+                voided = voided or summary.id
+        return voided
 
     def look_up_sale(self, ref: str, on: date | None = None) -> SaleSummary | None:
         """One GET: page 0 of `sales?query=ref`, or of the sales dated `on` (R4)."""
@@ -228,10 +235,12 @@ class PayTraqClient(AccountingPort, AccountingProbe):
         found = xml.sale_summaries(self.http.get(PATHS["sales"], {**params, "page": "0"}))
         return next((summary for summary in found if summary.ref == ref), None)
 
-    def create_sale(self, document: Document, query_finds_ref: bool = False) -> str:
+    def create_sale(self, document: Document, query_finds_ref: bool = False,
+                    exclude: Collection[str] = ()) -> str:
         def existing() -> str | None:
             found = self.find_sale_by_ref(document.document_ref,
-                                          None if query_finds_ref else document.document_date)
+                                          None if query_finds_ref else document.document_date,
+                                          exclude)
             return found.id if found else None
 
         def create() -> str:
@@ -386,8 +395,3 @@ class PayTraqClient(AccountingPort, AccountingProbe):
                     log.info("paytraq.write_found_after_lost_answer", what=what)
                     return found
         raise TransientError(f"PayTraq: {what} unconfirmed after {attempts} attempts")
-
-
-def _is_live(summary: SaleSummary, ref: str) -> bool:
-    """The order's document: its DocumentRef exactly, and not voided."""
-    return summary.ref == ref and summary.status.lower() != SaleStatus.VOIDED

@@ -67,7 +67,8 @@ def _create(run: OrderRun, client_id: str) -> bool:
         document = document.with_adjustment(result.adjustment)
     run.declare(CREATING_DOCUMENT, ref=document.document_ref)
     try:
-        sale_id = run.accounting.create_sale(document, run.sales_query_proven())
+        sale_id = run.accounting.create_sale(document, run.sales_query_proven(),
+                                             run.item.replaced_documents())
     except LookUpUnfinished as unfinished:  # the answer was lost and the look-up cannot tell
         return run.hold([uncertain(run.order, run.item.steps, str(unfinished))])
     except PermanentError as refused:

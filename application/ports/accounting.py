@@ -4,7 +4,7 @@ port its client (adapters/paytraq) and its fake (adapters/memory/accounting.py) 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -160,10 +160,11 @@ class AccountingPort(abc.ABC):
         """Drop any copy of the tax keys kept by this port (the shared copy is older)."""
 
     @abc.abstractmethod
-    def find_sale_by_ref(self, ref: str, around: date | None = None) -> SaleRecord | None:
-        """The sale whose DocumentRef is `ref` exactly and which is not voided; given `around`
-        (the document date), a bounded search by date too when the reference search finds
-        nothing."""
+    def find_sale_by_ref(self, ref: str, around: date | None = None,
+                         exclude: Collection[str] = ()) -> SaleRecord | None:
+        """The sale whose DocumentRef is `ref` exactly, none of `exclude` (an order's replaced
+        Drafts), one not voided before a voided one; given `around` (the document date), a
+        bounded search by date too when the reference search finds nothing."""
 
     @abc.abstractmethod
     def look_up_sale(self, ref: str, on: date | None = None) -> SaleSummary | None:
@@ -171,10 +172,12 @@ class AccountingPort(abc.ABC):
         (given `on`) in the first page of the sales dated `on`."""
 
     @abc.abstractmethod
-    def create_sale(self, document: Document, query_finds_ref: bool = False) -> str:
+    def create_sale(self, document: Document, query_finds_ref: bool = False,
+                    exclude: Collection[str] = ()) -> str:
         """Create the draft; never creates a second sale with the same DocumentRef. After a
-        lost answer it looks for the sale as `find_sale_by_ref` does — by `query` alone when
-        `query_finds_ref` (the channel check showed `sales?query=` finds a DocumentRef)."""
+        lost answer it looks for the sale as `find_sale_by_ref` does (leaving out `exclude`) —
+        by `query` alone when `query_finds_ref` (the channel check showed `sales?query=` finds
+        a DocumentRef)."""
 
     @abc.abstractmethod
     def get_sale(self, sale_id: str) -> SaleRecord: ...

@@ -17,6 +17,10 @@ from application.commands import (
 from entrypoints.wire_trace import render, take_trace
 
 BY = "command line"  # who answered, as the order's steps show it
+QUESTION = click.option(
+    "--question", metavar="A.N",
+    help="the question the review asks (its message names it): an answer to an earlier one is "
+         "refused, so it never applies to a later attempt")
 
 
 def register(inbox: click.Group, one) -> None:
@@ -50,18 +54,21 @@ def register(inbox: click.Group, one) -> None:
     @click.option("--channel", "channel_id")
     @click.option("--booked/--not-booked", required=True,
                   help="what PayTraq shows for a payment whose answer was lost")
-    def payment(order_id, channel_id, booked):
+    @QUESTION
+    def payment(order_id, channel_id, booked, question):
         """Settle a `payment_uncertain` review: it was booked (record it) or not (book it now)."""
-        settle(order_id, channel_id, lambda c, o: AnswerPaymentCheck(c, o, booked, by=BY))
+        settle(order_id, channel_id,
+               lambda c, o: AnswerPaymentCheck(c, o, booked, question, BY))
 
     @inbox.command("connect")
     @click.argument("order_id")
     @click.option("--channel", "channel_id")
     @click.option("--delivered/--not-delivered", required=True,
                   help="what PayTraq shows for an order whose Connect answer was lost")
-    def connect(order_id, channel_id, delivered):
+    @QUESTION
+    def connect(order_id, channel_id, delivered, question):
         """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
-        settle(order_id, channel_id, lambda c, o: AnswerConnectCheck(c, o, delivered, by=BY))
+        settle(order_id, channel_id, lambda c, o: AnswerConnectCheck(c, o, delivered, question, BY))
 
     @inbox.command("document")
     @click.argument("order_id")
@@ -70,10 +77,11 @@ def register(inbox: click.Group, one) -> None:
                   help="PayTraq holds this order's document: its id (the number in its address)")
     @click.option("--not-created", is_flag=True,
                   help="PayTraq holds no document with this order's reference: create it")
-    def document(order_id, channel_id, document_id, not_created):
+    @QUESTION
+    def document(order_id, channel_id, document_id, not_created, question):
         """Settle a `document_uncertain` review: the document PayTraq holds, or none."""
         if (document_id is None) == (not not_created):
             raise click.UsageError("give exactly one of --created DOCUMENT_ID or --not-created")
         settle(order_id, channel_id,
                lambda c, o: AnswerDocumentCheck(c, o, None if not_created else document_id,
-                                                    by=BY))
+                                                    question, BY))

@@ -173,15 +173,32 @@ def test_no_answer_is_taken_for_an_order_that_does_not_wait_for_one():
     assert len(flow.sales()) == 1
 
 
-def test_a_named_document_that_is_voided_is_not_adopted():
-    # Given an uncertain document, and a voided document carrying the order's reference
+def test_a_named_document_a_person_voided_is_taken_and_the_order_stops_there():
+    # Given an uncertain document that PayTraq created and a person then voided
     flow = lost_and_unfinished(created=True)
     (sale,) = flow.sales()
     flow.accounting.void_sale(sale.id)
-    # When a person names the voided one
+    # When the person names it
     flow.bus().handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, sale.id))
     flow.process(ORDER_ID)
-    # Then it is not taken, and nothing new is created on that answer
+    # Then it is the order's document, and the order waits as any voided document's does:
+    # nothing is created again
     item = flow.item()
-    assert item.document is None and item.status.value == "needs_review"
-    assert "is voided" in item.reasons[0].message and len(flow.sales()) == 1
+    assert item.document.id == sale.id and len(flow.sales()) == 1
+    assert [r.code.value for r in item.reasons] == ["document_voided"]
+
+
+def test_a_voided_document_found_after_a_lost_answer_is_taken_not_made_again():
+    # Given PayTraq created the document, its answer lost, and a person voided it meanwhile
+    flow = pipeline(settings(document_type=DocumentType.SALES_INVOICE, **ALL_ON))
+    flow.accounting.fail("create_sale", transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    (sale,) = flow.sales()
+    flow.accounting.void_sale(sale.id)
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then the voided document is found, and the order stops for a person
+    item = flow.item()
+    assert item.document.id == sale.id and len(flow.sales()) == 1
+    assert [r.code.value for r in item.reasons] == ["document_voided"]

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from adapters.memory.accounting import transient
-from application.errors import TransientError
+from application.commands import AnswerDocumentCheck
+from application.errors import LookUpUnfinished, TransientError
 from application.handlers.accept_rounding import RoundingRefused
 from application.handlers.person_actions import ActionNotAllowed
 from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
@@ -130,3 +131,21 @@ def test_a_lost_answer_after_an_accepted_rounding_finds_the_new_draft_not_the_vo
     assert voided.status == "voided"
     item = flow.item()
     assert item.document.id == new.id and item.document.adopted is True
+
+
+def test_after_an_accepted_rounding_a_person_naming_the_voided_draft_is_asked_again():
+    # Given an accepted rounding whose new Draft's answer was lost, the look-up unfinished
+    flow = rounding_mismatch(limit="0.02")
+    (first,) = flow.sales()
+    flow.accounting.fail("create_sale", transient())
+    flow.accounting.fail("find_sale_by_ref", LookUpUnfinished("more than 10 pages"))
+    with pytest.raises(TransientError):
+        flow.bus().handle(AcceptRounding("shop-1", ORDER, by="anna"))
+    flow.process(ORDER, manual=False)
+    assert [r.code.value for r in flow.item().reasons] == ["document_uncertain"]
+    # When a person names the voided first Draft
+    flow.bus().handle(AnswerDocumentCheck("shop-1", ORDER, first.id))
+    flow.process(ORDER)
+    # Then it is not taken again: the question is asked anew, and nothing was created
+    (reason,) = flow.item().reasons
+    assert "voided to be made again" in reason.message and len(flow.sales()) == 1

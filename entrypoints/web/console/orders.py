@@ -27,7 +27,9 @@ from application.commands import (
     RetryOrder,
 )
 from application.errors import SalesInboxError
+from application.handlers.answer_checks import open_question
 from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
+from domain.review import ReasonCode
 from entrypoints.web.console.actions import record
 from entrypoints.web.console.i18n import ACTIONS_TITLES, CAUSE_ADVICE, CAUSE_TEXT
 from entrypoints.web.console.order_view import paytraq_link, picture
@@ -108,7 +110,8 @@ def confirm(channel_id: str, order_id: str, action: str):
     item, channel, _d, _a = _load(channel_id, order_id)
     return render_template("confirm.html", item=item, channel=channel, action=action,
                            title=ACTIONS_TITLES[action], explanation=EXPLANATIONS[action],
-                           question=_question(item, action))
+                           question=request.args.get("question", "")[:20]
+                           or _question(item, action))
 
 
 @blueprint.post("/<channel_id>/<path:order_id>/do/<action>")
@@ -139,11 +142,11 @@ def act(channel_id: str, order_id: str, action: str):
 
 
 def _question(item, action: str) -> str:
-    """The question the order's review asks, sent back with the answer."""
+    """The question the order's review asks for an answer action while it is open ("" for
+    other actions, or none open), sent along from the order page to the answer."""
     if action not in ANSWERS:
         return ""
-    reason = next((r for r in item.reasons if r.code.value == ANSWERS[action][0]), None)
-    return (reason.detail("question") or "") if reason else ""
+    return open_question(item, ReasonCode(ANSWERS[action][0])) or ""
 
 
 def _answer(action: str, channel_id: str, order_id: str):
@@ -186,7 +189,7 @@ def detail(channel_id: str, order_id: str):
         (r.detail("cause") for r in item.reasons if r.detail("cause")), None)
     return render_template(
         "order.html", item=item, channel=channel, deliveries=deliveries, actions=actions,
-        shown=shown, paytraq_link=paytraq_link, cause=cause,
+        shown=shown, paytraq_link=paytraq_link, cause=cause, question=_question,
         cause_text=CAUSE_TEXT.get(cause), cause_advice=CAUSE_ADVICE.get(cause),
         available=available_actions(item, shown))
 
@@ -214,7 +217,5 @@ def available_actions(item, shown) -> list[str]:
         wanted.append("handled")
     if status in ("needs_review", "failed", "received"):
         wanted.append("ignore")
-    if status == "needs_review":
-        asked = {reason.code.value for reason in item.reasons}
-        wanted = [a for a, (code, _c) in ANSWERS.items() if code in asked] + wanted
-    return wanted
+    answers = [a for a in ANSWERS if _question(item, a)]  # the questions open now
+    return answers + wanted

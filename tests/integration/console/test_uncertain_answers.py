@@ -5,6 +5,8 @@ the review asks for, confirms, records who answered, and the order goes on from 
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 
 import pytest
 
@@ -121,3 +123,28 @@ def test_a_second_click_or_a_stale_page_writes_no_second_answer(console):
     answers = [s for s in console.flow.item().steps if s.name == "document_checked"]
     assert len(answers) == 1 and answers[0].detail["by"] == "anna"
     assert len(console.flow.sales()) == 1
+
+
+def test_an_answer_from_a_page_read_before_the_order_was_tried_again_is_refused(console):
+    # Given an uncertain document whose page the accountant reads (question 1.0)
+    uncertain_document(console, created=False)
+    console.login()
+    page = console.page(PAGE)
+    link = re.search(r'id="action-document_not_created" href="([^"]+)"', page).group(1)
+    assert "question=1.0" in link
+    # When, while they look in PayTraq, a colleague processes the order: the look-up now
+    # finishes (nothing found), a second attempt is made and its answer lost too, and the
+    # look-up after it cannot finish (question 2.0); then they answer from the page they read
+    console.flow.accounting.fail("create_sale", transient(), after_write=True)
+    with pytest.raises(TransientError):
+        console.flow.process(ORDER)
+    console.flow.accounting.fail("find_sale_by_ref", LookUpUnfinished("more than 10 pages"))
+    console.flow.process(ORDER, manual=False)
+    assert console.flow.item().reasons[0].detail("question") == "2.0"
+    confirm = html.unescape(link)
+    assert 'name="question" value="1.0"' in console.page(confirm)
+    console.post(f"{PAGE}/do/document_not_created", {"question": "1.0"}, page=confirm)
+    # Then the answer is refused (the page says why), and PayTraq holds the one document
+    assert "Nav izdarīts" in console.page(PAGE)
+    assert len(console.flow.sales()) == 1
+    assert not any(s.name == "document_checked" for s in console.flow.item().steps)

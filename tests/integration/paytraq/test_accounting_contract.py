@@ -79,15 +79,16 @@ def test_find_sale_by_ref_needs_the_exact_reference(company):
     assert company.port.find_sale_by_ref("WEB-1") is None
 
 
-def test_a_voided_sale_is_never_the_one_found_by_its_reference(company):
-    # Given a Draft voided to be made again (an accepted rounding), and its replacement
+def test_a_sale_not_voided_is_found_before_a_voided_one_and_excluded_ids_never(company):
+    # Given a Draft voided to be made again (an accepted rounding)
     client_id = new_client(company.port)
     voided = company.port.create_sale(invoice_14_2(company.port, client_id, ref="WEB-7"))
     company.port.void_sale(voided)
-    # Then the look-up by reference finds nothing while only the voided one exists
-    assert company.port.find_sale_by_ref("WEB-7", date(2026, 2, 4)) is None
+    # Then, alone, it is found (a person may have voided the order's document), unless excluded
+    assert company.port.find_sale_by_ref("WEB-7", date(2026, 2, 4)).id == voided
+    assert company.port.find_sale_by_ref("WEB-7", date(2026, 2, 4), exclude={voided}) is None
+    # and once its replacement exists, the replacement is the one found
     live = company.port.create_sale(invoice_14_2(company.port, client_id, ref="WEB-7"))
-    # and the replacement once it exists
     assert company.port.find_sale_by_ref("WEB-7").id == live
 
 
