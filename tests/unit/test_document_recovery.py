@@ -40,7 +40,7 @@ def test_a_lost_answer_the_look_up_cannot_settle_waits_for_a_person(created):
     assert reason.code.value == "document_uncertain"
     assert f"reference (DocumentRef) {ORDER_ID}" in reason.message
     assert "more than 10 pages" in reason.message
-    assert f"inbox document {ORDER_ID} --created" in reason.message
+    assert f"inbox document {ORDER_ID} --question 1.0 --created" in reason.message
     # and no second document was made on the guess
     assert len(flow.sales()) == (1 if created else 0)
 
