@@ -64,20 +64,15 @@ EXPLANATIONS = {
     "document_not_created": _l("You looked in PayTraq and no document has this order's "
                                "reference: it is created now, once."),
 }
-# A person's answer after a lost answer (the review names which, and the question it asks): written down, then the order is processed again and goes on from it
-ANSWERS = {
-    "payment_booked": ("payment_uncertain", lambda c, o, _id, n, by: AnswerPaymentCheck(
-        c, o, True, n, by)),
-    "payment_not_booked": ("payment_uncertain", lambda c, o, _id, n, by: AnswerPaymentCheck(
-        c, o, False, n, by)),
-    "connect_delivered": ("connect_uncertain", lambda c, o, _id, n, by: AnswerConnectCheck(
-        c, o, True, n, by)),
-    "connect_not_delivered": ("connect_uncertain", lambda c, o, _id, n, by: AnswerConnectCheck(
-        c, o, False, n, by)),
-    "document_found": ("document_uncertain", lambda c, o, doc, n, by: AnswerDocumentCheck(
-        c, o, doc, n, by)),
-    "document_not_created": ("document_uncertain", lambda c, o, _id, n, by: AnswerDocumentCheck(
-        c, o, None, n, by)),
+# A person's answer after a lost answer (the review names which, and the question it asks):
+# written down, then the order is processed again and goes on from it
+ANSWERS = {  # action: (the review it answers, the command, what the action says)
+    "payment_booked": ("payment_uncertain", AnswerPaymentCheck, {"booked": True}),
+    "payment_not_booked": ("payment_uncertain", AnswerPaymentCheck, {"booked": False}),
+    "connect_delivered": ("connect_uncertain", AnswerConnectCheck, {"delivered": True}),
+    "connect_not_delivered": ("connect_uncertain", AnswerConnectCheck, {"delivered": False}),
+    "document_found": ("document_uncertain", AnswerDocumentCheck, {}),  # the id: the form's
+    "document_not_created": ("document_uncertain", AnswerDocumentCheck, {"document_id": None}),
 }
 
 
@@ -159,7 +154,10 @@ def _answer(action: str, channel_id: str, order_id: str):
         return redirect(url_for("orders.confirm", channel_id=channel_id, order_id=order_id,
                                 action=action))
     question = request.form.get("question", "").strip()[:20] or None
-    answer = ANSWERS[action][1](channel_id, order_id, document_id or None, question, g.user)
+    _code, kind, says = ANSWERS[action]
+    given = {"document_id": document_id} if kind is AnswerDocumentCheck else {}
+    answer = kind(channel_id=channel_id, order_id=order_id, question=question, by=g.user,
+                  **{**given, **says})
     try:
         runtime().bus().handle(answer)
     except SalesInboxError as refused:
