@@ -31,6 +31,9 @@ def test_inbox_trace_prints_the_orders_calls_without_the_buyer(shop):  # noqa: F
     # and says how a new buyer is searched for on the channel (never checked: key by key)
     assert "client search: nothing shown by channel check" in text
     assert trace["client_query"] == {}
+    # and how a lost answer to its sale would be looked up (never checked: by date too)
+    assert "(not shown to find a DocumentRef)" in text
+    assert trace["sales_query_shown_at"] is None
     assert "anna@example.com" not in text + json.dumps(trace)
 
 
@@ -90,3 +93,18 @@ def test_an_uncertain_document_is_settled_by_a_persons_answer(shop):  # noqa: F8
     assert result.exit_code == 0
     (sale,) = sales(shop, order_id)
     assert json.loads(invoke("inbox", "show", order_id, "--json").stdout)["document"]["id"] == sale.id
+
+
+def test_inbox_trace_says_a_lost_answer_is_settled_by_one_search_once_the_check_showed_it(
+        shop):  # noqa: F811
+    # Given a channel whose check showed sales?query= finding a DocumentRef
+    invoke("channel", "check", shop.channel_id, "--write-test")
+    invoke("channel", "check", shop.channel_id)
+    order = deliver(shop, [("TT-100", 1)], paid=True)
+    invoke("inbox", "process", order["order_id"])
+    # When the order's trace is printed
+    text = invoke("inbox", "trace", order["order_id"]).stdout
+    trace = json.loads(invoke("inbox", "trace", order["order_id"], "--json").stdout)
+    # Then it says a miss there is conclusive, and since when
+    assert "shown to find a DocumentRef at" in text and "a miss is conclusive" in text
+    assert trace["sales_query_shown_at"] is not None
