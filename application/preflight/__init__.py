@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.errors import UnknownChannel
+from application.inbox_listing import InboxQuery
 from application.ports import (
     AccountingProbe,
     ChannelCredentials,
@@ -48,7 +49,8 @@ def check_channel(cmd: CheckChannel, uow: UnitOfWork, gateways: Gateways,
     lines: list[CheckLine] = [_transport_line(channel, credentials)]
     client_query = ClientQueryProof()
     if probe_port is not None:
-        paytraq = PayTraqChecks(accounting, probe_port, channel.settings)
+        paytraq = PayTraqChecks(accounting, probe_port, channel.settings,
+                                _own_refs(uow, channel.id))
         lines += paytraq.run()
         client_query = _remember_client_query(uow, channel.id, paytraq, clock.now())
         _remember_sales_query(uow, channel.id, paytraq.sales_query_finds_ref, clock.now())
@@ -81,6 +83,13 @@ def _remember_client_query(uow: UnitOfWork, channel_id: str, paytraq: PayTraqChe
         uow.write_dialects.record_client_query(channel_id, proof)
         uow.commit()
         return proof
+
+
+def _own_refs(uow: UnitOfWork, channel_id: str) -> set[str]:
+    """The DocumentRefs of the latest documents the service made for the channel."""
+    with uow:
+        page = uow.inbox.page(InboxQuery(channel_id=channel_id), limit=100)
+    return {item.document.ref for item in page.items if item.document is not None}
 
 
 def _remember_sales_query(uow: UnitOfWork, channel_id: str, finds_ref: bool | None,

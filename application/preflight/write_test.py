@@ -25,6 +25,7 @@ from domain.settings import ChannelSettings, DocumentType
 OK, FAILED, SKIPPED = Result.OK, Result.FAILED, Result.SKIPPED
 MARK = "TEST DOCUMENT by the Sales Inbox channel check; it is voided at once"
 D = Decimal
+TEST_REF_PREFIX = "SI-CHECK-"  # the DocumentRef of the test Drafts: the service's own
 
 
 @dataclass
@@ -73,7 +74,7 @@ class WriteTest:
         code, item_id = self._item()
         first, second = keys[0], keys[-1]
         return Document(
-            document_ref=f"SI-CHECK-{tag}-{self.now:%Y%m%d%H%M%S}",
+            document_ref=f"{TEST_REF_PREFIX}{tag}-{self.now:%Y%m%d%H%M%S}",
             document_date=self.now.date(), client_id=client_id, sale_type=kind,
             operation=self.settings.operation, currency="EUR", include_tax=True,
             lines=(DocumentLine(code, item_id, f"{MARK} [{code}]", D(2), D("10.00"), first, D(10)),

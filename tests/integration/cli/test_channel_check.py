@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from adapters.paytraq.sandbox.dialect import WireDialect
-from adapters.paytraq.sandbox.state import Client
+from adapters.paytraq.sandbox.state import Client, Sale
 from entrypoints.runtime import get_runtime
 from tests.integration.cli.conftest import SANDBOX_OPTIONS, invoke
 
@@ -203,4 +203,22 @@ def test_whether_sales_query_finds_a_document_ref_is_remembered_and_withdrawn(
         "PayTraq: sale found by DocumentRef"]
     # Then the proof is withdrawn: a miss there is no longer taken as conclusive
     assert line["result"] == "warning"
+    assert sales_query_shown(channel_id) is None
+
+
+def test_a_sale_the_service_did_not_make_shows_the_search_but_proves_nothing_for_it(
+        sandboxes, create_channel):
+    # Given a company whose only sale with a reference was entered by hand (its reference
+    # might be matched by another of its fields)
+    state = sandboxes.paytraq.state
+    client = state.create_client(Client("", "Vecais SIA", "", 2, "40003000002"))
+    with state.lock:
+        state.sales["777"] = Sale(id="777", ref="HAND-1", date="2026-12-01", client_id=client,
+                                  sale_type="sales_invoice", operation="sell_goods")
+    channel_id = configured(create_channel)
+    # When the channel is checked
+    line = checks(json.loads(invoke("channel", "check", channel_id, "--json").stdout))[
+        "PayTraq: sale found by DocumentRef"]
+    # Then the search is shown to work, but a miss is not made conclusive on that evidence
+    assert line["result"] == "ok" and "did not make" in line["detail"]
     assert sales_query_shown(channel_id) is None
