@@ -179,8 +179,7 @@ class ConnectProcessor:
         if self.accounting is None:
             return None
         order = self.item.order
-        shown = (self.remembered is not None  # `query` finds DocumentRefs: no listing by date
-                 and self.remembered.sales_query_shown_since(self.channel.id) is not None)
+        shown = self.remembered is not None and self.remembered.sales_query_shown(self.channel.id)
         return self.accounting.find_sale_by_ref(
             order.order_id, None if shown else order.created_at.date())
 

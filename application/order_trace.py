@@ -48,7 +48,7 @@ class OrderTrace:
     calls: tuple[AuditEntry, ...]
     write_dialect: WriteDialect
     client_query: ClientQueryProof = field(default_factory=ClientQueryProof)  # channel check
-    sales_query_at: datetime | None = None  # when the check showed sales?query= finds a ref
+    sales_query_shown_at: datetime | None = None  # when the check showed sales?query= finds a ref
 
     def as_dict(self) -> dict:
         return {
@@ -57,8 +57,8 @@ class OrderTrace:
             "write_dialect": {"sale_root": self.write_dialect.sale_root,
                               "payment_form": self.write_dialect.payment_form},
             "client_query": dict(self.client_query.shown),
-            "sales_query_shown_at": (self.sales_query_at.isoformat()
-                                     if self.sales_query_at else None),
+            "sales_query_shown_at": (self.sales_query_shown_at.isoformat()
+                                     if self.sales_query_shown_at else None),
             "steps": [{"at": s.at.isoformat(), "name": s.name, "detail": s.detail}
                       for s in self.steps],
             "calls": [_call_dict(c) for c in self.calls],
@@ -121,7 +121,7 @@ def trace_order(uow: UnitOfWork, channel_id: str, order_id: str, dialect: WriteD
             raise UnknownOrder(channel_id, order_id)
         calls = uow.audit.for_order(channel_id, order_id)
         client_query = uow.write_dialects.client_query(channel_id)
-        sales_query_at = uow.write_dialects.sales_query_shown_since(channel_id)
+        sales_query_shown_at = uow.write_dialects.sales_query_shown_since(channel_id)
     order = item.order
     redact = Redactor(order.customer, order.delivery_address, order.notes)
     return OrderTrace(
@@ -130,7 +130,7 @@ def trace_order(uow: UnitOfWork, channel_id: str, order_id: str, dialect: WriteD
         tuple(TraceStep(s.at, s.name, {k: redact(v) or "" for k, v in s.detail.items()})
               for s in item.steps),
         tuple(_traced(call, redact, show_body) for call in calls),
-        dialect, client_query, sales_query_at,
+        dialect, client_query, sales_query_shown_at,
     )
 
 

@@ -33,8 +33,8 @@ def render(trace: OrderTrace, bodies: bool = True) -> str:
                f"form {dialect.payment_form or 'not learned'}")
     out.append(f"  client search: {_client_query(trace)}")
     out.append("  sale look-up after a lost answer: " + (
-        f"sales?query= shown to find a DocumentRef at {trace.sales_query_at:%Y-%m-%d %H:%M} "
-        "UTC: a miss is conclusive" if trace.sales_query_at else
+        f"sales?query= shown to find a DocumentRef at {trace.sales_query_shown_at:%Y-%m-%d %H:%M} "
+        "UTC: a miss is conclusive" if trace.sales_query_shown_at else
         "sales?query=, then the sales around the order's date (not shown to find a "
         "DocumentRef)"))
     out += [f"  reason: {reason}" for reason in trace.reasons]

@@ -4,8 +4,9 @@ the write happened: the payment (`payment_uncertain`), the PayTraq Connect deliv
 
 An answer is written down only while the order waits for exactly that answer: it is in review
 for that reason and the question the review names (which attempt, how many answers it has had)
-is still the one open — and never while a worker processes the order (the order's lock). So a second click, a colleague's answer or a page left open since an earlier
-review cannot apply to a later attempt, which would write a second time."""
+is still the one open — and never while a worker processes the order (the order's lock). So
+a second click, a colleague's answer or a page left open since an earlier review cannot apply
+to a later attempt, which would write a second time."""
 
 from __future__ import annotations
 

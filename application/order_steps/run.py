@@ -88,8 +88,7 @@ class OrderRun:
 
     def sales_query_proven(self) -> bool:
         """Whether `channel check` showed `sales?query=` finds a sale by its DocumentRef."""
-        return (self.remembered is not None
-                and self.remembered.sales_query_shown_since(self.channel.id) is not None)
+        return self.remembered is not None and self.remembered.sales_query_shown(self.channel.id)
 
     def client_query_proof(self) -> ClientQueryProof:
         """What `channel check` showed PayTraq's client search matches (application/clients)."""
@@ -103,10 +102,6 @@ class OrderRun:
         self.commit()
         logger.info("order_needs_review", reasons=[r.code.value for r in reasons])
         return False
-
-    def declared(self, intent: str) -> bool:
-        """Whether an earlier attempt wrote down that it was about to do `intent`."""
-        return any(step.name == intent for step in self.item.steps)
 
     def declare(self, intent: str, **detail: object) -> None:
         """Write down, before an outside write, that it is about to happen: a retry after a

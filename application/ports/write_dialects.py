@@ -82,6 +82,10 @@ class WriteDialectStore(abc.ABC):
         """When the check last showed `sales?query=` finds a sale by its DocumentRef (None:
         not shown, or a later check withdrew it)."""
 
+    def sales_query_shown(self, channel_id: str) -> bool:
+        """Whether a miss of `sales?query=` for a DocumentRef is conclusive on the channel."""
+        return self.sales_query_shown_since(channel_id) is not None
+
     @abc.abstractmethod
     def record_sales_query(self, channel_id: str, finds_ref: bool, at: datetime) -> None:
         """The check's verdict on `sales?query=`: it finds a DocumentRef (shown at `at`), or

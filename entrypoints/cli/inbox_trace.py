@@ -14,13 +14,14 @@ from application.commands import (
     AnswerPaymentCheck,
     ProcessOrder,
 )
+from application.errors import SalesInboxError
 from entrypoints.wire_trace import render, take_trace
 
 BY = "command line"  # who answered, as the order's steps show it
 QUESTION = click.option(
-    "--question", metavar="A.N",
-    help="the question the review asks (its message names it): an answer to an earlier one is "
-         "refused, so it never applies to a later attempt")
+    "--question", metavar="A.N", required=True,
+    help="the question the review asks, as its message names it (1.0 where it names none): "
+         "an answer to an earlier question is refused, so it never applies to a later attempt")
 
 
 def register(inbox: click.Group, one) -> None:
@@ -45,7 +46,12 @@ def register(inbox: click.Group, one) -> None:
         """A person's answer to an uncertain write, then the order is processed again."""
         runtime, item = one(order_id, channel_id)
         runtime.bus().handle(answer(item.channel_id, item.order_id))
-        runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
+        try:
+            runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
+        except SalesInboxError as error:  # the answer stands: only the processing is owed
+            raise click.ClickException(
+                f"answer recorded; processing it: {error} — the workers retry it, or run "
+                f"`sales-inbox inbox process {item.order_id}`") from None
         _, item = one(order_id, item.channel_id)
         click.echo(f"{item.order_id}: {item.status.value}")
 

@@ -3,12 +3,19 @@ the order waits for a person instead of creating a second document on a guess, a
 person's answer settles it — adopting the document named (only if it is this order's) or
 creating it once."""
 
+from datetime import timedelta
+
 import pytest
 
 from adapters.memory.accounting import transient
+from adapters.memory.gateways import StaticGateways
+from adapters.memory.locks import InMemoryLock
+from adapters.memory.uow import InMemoryUnitOfWork
+from application.bootstrap import bootstrap
 from application.commands import AnswerDocumentCheck
-from application.errors import InvalidInput, LookUpUnfinished, TransientError
+from application.errors import InvalidInput, LookUpUnfinished, OrderBusy, TransientError
 from application.handlers.answer_checks import AnswerNotAsked
+from application.order_lock import lock_name
 from domain.settings import DocumentType
 from tests.unit.builders import order, pipeline, settings
 
@@ -202,3 +209,18 @@ def test_a_voided_document_found_after_a_lost_answer_is_taken_not_made_again():
     item = flow.item()
     assert item.document.id == sale.id and len(flow.sales()) == 1
     assert [r.code.value for r in item.reasons] == ["document_voided"]
+
+
+def test_no_answer_is_written_while_a_worker_holds_the_order():
+    # Given an uncertain document, and a worker processing the order right now
+    flow = lost_and_unfinished(created=False)
+    lock = InMemoryLock()
+    name = lock_name(flow.channel_id, ORDER_ID)
+    assert lock.acquire(name, "worker-1", flow.clock.now(), timedelta(seconds=30))
+    bus = bootstrap(InMemoryUnitOfWork(flow.store), StaticGateways(flow.accounting), flow.clock,
+                    order_lock=lock)
+    # When a person answers meanwhile
+    with pytest.raises(OrderBusy):
+        bus.handle(AnswerDocumentCheck(flow.channel_id, ORDER_ID, None, question="1.0"))
+    # Then nothing was written: the answer waits until the worker has finished
+    assert not any(s.name == "document_checked" for s in flow.item().steps)

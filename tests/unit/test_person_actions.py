@@ -149,3 +149,19 @@ def test_after_an_accepted_rounding_a_person_naming_the_voided_draft_is_asked_ag
     # Then it is not taken again: the question is asked anew, and nothing was created
     (reason,) = flow.item().reasons
     assert "voided to be made again" in reason.message and len(flow.sales()) == 1
+
+
+def test_a_new_draft_lost_before_paytraq_made_it_is_made_once_never_the_voided_one_adopted():
+    # Given an accepted rounding whose new Draft's POST failed before PayTraq acted
+    flow = rounding_mismatch(limit="0.02")
+    (first,) = flow.sales()
+    flow.accounting.fail("create_sale", transient())
+    with pytest.raises(TransientError):
+        flow.bus().handle(AcceptRounding("shop-1", ORDER, by="anna"))
+    # When the worker retries
+    flow.process(ORDER, manual=False)
+    # Then the voided first Draft is not taken for the order's document: the new one is made
+    voided, new = flow.sales()
+    assert voided.id == first.id and voided.status == "voided"
+    item = flow.item()
+    assert item.document.id == new.id and item.document.adopted is False

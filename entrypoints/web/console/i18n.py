@@ -70,14 +70,17 @@ REASON_ADVICE = {
                                 "booked: return or re-book the payment in PayTraq."),
     "payment_uncertain": _l("Look in PayTraq whether the payment is there, then answer with "
                             "the buttons below (or `sales-inbox inbox payment ORDER_ID "
-                            "--booked` or `--not-booked`)."),
+                            "--question A.N --booked` or `--not-booked`, with the question the "
+                            "review names)."),
     "connect_uncertain": _l("Look in PayTraq's Sales Inbox whether the order arrived, then "
                             "answer with the buttons below (or `sales-inbox inbox connect "
-                            "ORDER_ID --delivered` or `--not-delivered`)."),
+                            "ORDER_ID --question A.N --delivered` or `--not-delivered`, with the "
+                            "question the review names)."),
     "document_uncertain": _l("Look in PayTraq's sales documents for one with this order's "
                              "number as its reference, then answer with the buttons below (or "
-                             "`sales-inbox inbox document ORDER_ID --created DOCUMENT_ID` or "
-                             "`--not-created`)."),
+                             "`sales-inbox inbox document ORDER_ID --question A.N --created "
+                             "DOCUMENT_ID` or `--not-created`, with the question the review "
+                             "names)."),
     "connect_not_shown": _l("Look in PayTraq's Sales Inbox for the order's message and process "
                             "it there, then process the order again to read the document back "
                             "— or mark it handled by hand."),

@@ -27,7 +27,7 @@ from application.commands import (
     RetryOrder,
 )
 from application.errors import SalesInboxError
-from application.handlers.answer_checks import open_question
+from application.handlers.answer_checks import DOCUMENT_ID, open_question
 from application.person_commands import AcceptRounding, IgnoreOrder, MarkHandled
 from domain.review import ReasonCode
 from entrypoints.web.console.actions import record
@@ -149,7 +149,7 @@ def _answer(action: str, channel_id: str, order_id: str):
     from it: by the workers where there are any, else here."""
     back = redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
     document_id = request.form.get("document_id", "").strip()[:40]
-    if action == "document_found" and not re.fullmatch(r"[0-9]{1,20}", document_id):
+    if action == "document_found" and not DOCUMENT_ID.fullmatch(document_id):
         flash(_("A PayTraq id is a number."), "error")
         return redirect(url_for("orders.confirm", channel_id=channel_id, order_id=order_id,
                                 action=action))

@@ -56,7 +56,7 @@ def test_a_lost_connect_answer_is_settled_by_a_persons_answer(shop, taken, answe
     assert reasons(order_id) == ["connect_uncertain"]
     assert len(posts(shop)) == 1
     # When the person, having looked in PayTraq's Sales Inbox, answers
-    result = invoke("inbox", "connect", order_id, answer)
+    result = invoke("inbox", "connect", order_id, "--question", "1.0", answer)
     # Then the order is sent, and PayTraq holds exactly one document of it
     assert result.exit_code == 0 and result.stdout.strip() == f"{order_id}: sent"
     assert len(sales(shop, order_id)) == 1

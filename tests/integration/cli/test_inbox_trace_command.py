@@ -9,6 +9,7 @@ import pytest
 
 from adapters.paytraq.sandbox.dialect import WireDialect
 from application.errors import TransientError
+from application.handlers.answer_checks import AnswerNotAsked
 from entrypoints.runtime import get_runtime
 from tests.integration.cli.conftest import invoke
 from tests.integration.cli.test_inbox_commands import deliver, sales, shop  # noqa: F401
@@ -63,7 +64,7 @@ def test_an_uncertain_overpayment_is_settled_by_a_persons_answer(shop):  # noqa:
     assert [r["code"] for r in detail["reason_details"]] == ["payment_uncertain"]
     shop.paytraq.controls.faults.clear()
     # When the person, having found it in PayTraq, answers "booked"
-    result = invoke("inbox", "payment", order["order_id"], "--booked")
+    result = invoke("inbox", "payment", order["order_id"], "--question", "1.0", "--booked")
     # Then the item records the payment, and PayTraq still holds exactly one
     (sale,) = sales(shop, order["order_id"])
     booked = [p for p in shop.paytraq.state.payments.values() if p.sale_id == sale.id]
@@ -80,15 +81,21 @@ def test_an_uncertain_document_is_settled_by_a_persons_answer(shop):  # noqa: F8
     invoke("inbox", "process", order_id)
     detail = json.loads(invoke("inbox", "show", order_id, "--json").stdout)
     assert [r["code"] for r in detail["reason_details"]] == ["document_uncertain"]
-    # When the person gives no answer, or both, the command says how to answer
-    assert "exactly one of" in invoke("inbox", "document", order_id).output
+    # When the person names no question, or gives no answer, the command says how to answer
+    assert "--question" in invoke("inbox", "document", order_id, "--not-created").output
+    assert "exactly one of" in invoke("inbox", "document", order_id, "--question", "1.0").output
     # When they name a document that is not this order's
     other = next(iter(shop.paytraq.state.sales))
-    invoke("inbox", "document", order_id, "--created", other)
+    invoke("inbox", "document", order_id, "--question", "1.0", "--created", other)
     detail = json.loads(invoke("inbox", "show", order_id, "--json").stdout)
     assert detail["status"] == "needs_review" and "check the number" in detail["reasons"][0]
-    # When they answer that PayTraq has no such document
-    result = invoke("inbox", "document", order_id, "--not-created")
+    assert "--question 1.1" in detail["reasons"][0]  # asked again, as a new question
+    # Then an answer to the question already answered is refused
+    with pytest.raises(AnswerNotAsked, match="answered or tried again"):  # printed as a line
+        invoke("inbox", "document", order_id, "--question", "1.0", "--not-created")
+    assert sales(shop, order_id) == []
+    # When they answer the question asked now: PayTraq has no such document
+    result = invoke("inbox", "document", order_id, "--question", "1.1", "--not-created")
     # Then it is created once, and the order goes on
     assert result.exit_code == 0
     (sale,) = sales(shop, order_id)
