@@ -13,6 +13,7 @@ from application.commands import ProcessOrder, RetryOrder
 from application.errors import SalesInboxError
 from application.inbox_listing import Cursor, InboxQuery
 from domain.inbox import InboxItem, InboxStatus
+from entrypoints.cli.inbox_answers import register as register_answer_commands
 from entrypoints.cli.inbox_pages import InboxReading
 from entrypoints.cli.inbox_trace import register as register_trace_commands
 from entrypoints.cli.support import fail, runtime_for_cli
@@ -206,3 +207,4 @@ def retry(order_id, channel_id, all_failed):
 
 
 register_trace_commands(inbox, _one)
+register_answer_commands(inbox, _one)

@@ -1,6 +1,4 @@
-"""`sales-inbox inbox trace ORDER_ID`, and a person's answer after a lost answer:
-`inbox payment ORDER_ID --booked|--not-booked`, `inbox connect ORDER_ID --delivered|--not-delivered`,
-`inbox document ORDER_ID --created DOCUMENT_ID|--not-created`."""
+"""`sales-inbox inbox trace ORDER_ID`: a redacted wire trace of one order."""
 
 from __future__ import annotations
 
@@ -8,20 +6,7 @@ import json
 
 import click
 
-from application.commands import (
-    AnswerConnectCheck,
-    AnswerDocumentCheck,
-    AnswerPaymentCheck,
-    ProcessOrder,
-)
-from application.errors import SalesInboxError
 from entrypoints.wire_trace import render, take_trace
-
-BY = "command line"  # who answered, as the order's steps show it
-QUESTION = click.option(
-    "--question", metavar="A.N", required=True,
-    help="the question the review asks, as its message names it (1.0 where it names none): "
-         "an answer to an earlier question is refused, so it never applies to a later attempt")
 
 
 def register(inbox: click.Group, one) -> None:
@@ -41,53 +26,3 @@ def register(inbox: click.Group, one) -> None:
             click.echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False))
         else:
             click.echo(render(found, bodies=not no_bodies))
-
-    def settle(order_id, channel_id, answer) -> None:
-        """A person's answer to an uncertain write, then the order is processed again."""
-        runtime, item = one(order_id, channel_id)
-        runtime.bus().handle(answer(item.channel_id, item.order_id))
-        try:
-            runtime.bus().handle(ProcessOrder(item.channel_id, item.order_id, manual=True))
-        except SalesInboxError as error:  # the answer stands: only the processing is owed
-            raise click.ClickException(
-                f"answer recorded; processing it: {error} — the workers retry it, or run "
-                f"`sales-inbox inbox process {item.order_id}`") from None
-        _, item = one(order_id, item.channel_id)
-        click.echo(f"{item.order_id}: {item.status.value}")
-
-    @inbox.command("payment")
-    @click.argument("order_id")
-    @click.option("--channel", "channel_id")
-    @click.option("--booked/--not-booked", required=True,
-                  help="what PayTraq shows for a payment whose answer was lost")
-    @QUESTION
-    def payment(order_id, channel_id, booked, question):
-        """Settle a `payment_uncertain` review: it was booked (record it) or not (book it now)."""
-        settle(order_id, channel_id,
-               lambda c, o: AnswerPaymentCheck(c, o, booked, question, BY))
-
-    @inbox.command("connect")
-    @click.argument("order_id")
-    @click.option("--channel", "channel_id")
-    @click.option("--delivered/--not-delivered", required=True,
-                  help="what PayTraq shows for an order whose Connect answer was lost")
-    @QUESTION
-    def connect(order_id, channel_id, delivered, question):
-        """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
-        settle(order_id, channel_id, lambda c, o: AnswerConnectCheck(c, o, delivered, question, BY))
-
-    @inbox.command("document")
-    @click.argument("order_id")
-    @click.option("--channel", "channel_id")
-    @click.option("--created", "document_id", metavar="DOCUMENT_ID",
-                  help="PayTraq holds this order's document: its id (the number in its address)")
-    @click.option("--not-created", is_flag=True,
-                  help="PayTraq holds no document with this order's reference: create it")
-    @QUESTION
-    def document(order_id, channel_id, document_id, not_created, question):
-        """Settle a `document_uncertain` review: the document PayTraq holds, or none."""
-        if (document_id is None) == (not not_created):
-            raise click.UsageError("give exactly one of --created DOCUMENT_ID or --not-created")
-        settle(order_id, channel_id,
-               lambda c, o: AnswerDocumentCheck(c, o, None if not_created else document_id,
-                                                    question, BY))
