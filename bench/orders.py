@@ -4,6 +4,7 @@ PayTraq sandbox, whose request log counts the calls."""
 
 from __future__ import annotations
 
+import http.client
 import statistics
 import threading
 import time
@@ -12,6 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import count
+from urllib.parse import urlsplit
+
+import requests
 
 from adapters.clock import SystemClock
 from adapters.mozello.sandbox.server import SEED_PATH, MozelloSandbox
@@ -19,6 +23,7 @@ from adapters.mozello.schemas import load_order
 from adapters.paytraq.sandbox.dialect import CLIENT_QUERY_ALL, CLIENT_QUERY_NAME_EMAIL
 from adapters.paytraq.sandbox.server import PayTraqSandbox
 from adapters.paytraq.sandbox.state import Client
+from adapters.paytraq.transport import PayTraqTransport
 from adapters.storage.crypto import SecretBox
 from adapters.storage.locks import SqlLock
 from adapters.storage.uow import SqlAlchemyUnitOfWork
@@ -34,6 +39,7 @@ from entrypoints.demo.sandbox_mode import sandbox_settings
 from entrypoints.gateways import ChannelGateways
 
 DAILY_BUDGET = 5_000
+FLOOR_CALLS = 300  # bare calls timed for the HTTP floor
 BATCH = 5  # orders timed on one channel before the other takes its turn
 HEADLINE = DocumentType.SALES_INVOICE  # "a repeat buyer's automated invoice"
 _buyers = count(1)
@@ -234,7 +240,9 @@ def cpu_per_order(sizes: Sizes) -> list[Row]:
     """Warm worker, repeat buyers' automated invoices: the CPU per order of the worker thread
     and of the audit writer's thread (the sandboxes run on other threads and are not counted),
     commits and statements per order — on a channel as configured (5 PayTraq calls) and, for
-    the CPU, on one whose write test passed (4 calls: the document is not read back)."""
+    the CPU, on one whose write test passed (4 calls: the document is not read back). Beside
+    them, what as many PayTraq calls cost alone, by HTTP client (http_floor): the part of an
+    order's CPU no change inside the service can take away while it uses that client."""
     rows = []
     for kind in kinds():
         with stage(kind) as s:
@@ -256,12 +264,15 @@ def cpu_per_order(sizes: Sizes) -> list[Row]:
             n = len(cpu)
             counted = max(size, n // 4)  # then the statements, on orders of their own
             counter = StatementCounter().attach(s.db.engine)
-            before = counter.snapshot()
-            _orders_timed(s, gateways, buyer, HEADLINE.value, replace(sizes, cpu_orders=counted))
-            after = counter.snapshot()
+            before, seen = counter.snapshot(), len(s.paytraq.controls.seen)
+            _, _, counted_statuses = _orders_timed(s, gateways, buyer, HEADLINE.value,
+                                                   replace(sizes, cpu_orders=counted))
+            after, calls = counter.snapshot(), (len(s.paytraq.controls.seen) - seen) / counted
             counter.detach()
             commits, statements, channels, creds = (
                 (a - b) / counted for a, b in zip(after, before, strict=True))
+            floor = {name: per_call * calls * 1000
+                     for name, per_call in http_floor(s, _a_document(s, gateways, buyer)).items()}
             section = "worker CPU per order"
             rows += [
                 Row(section, f"{kind}: CPU per order (median)", statistics.median(cpu) * 1000,
@@ -270,7 +281,11 @@ def cpu_per_order(sizes: Sizes) -> list[Row]:
                 Row(section, f"{kind}: CPU per order, write test passed (median)",
                     statistics.median(proven_cpu) * 1000, "ms",
                     f"4 PayTraq calls; {n} orders → {dict(proven_statuses)}"),
-                Row(section, f"{kind}: commits per order", commits, "commits"),
+                *(Row(section, f"{kind}: {calls:g} PayTraq calls alone, {name}", ms, "ms",
+                      f"GET sale/{{id}} kept alive, {FLOOR_CALLS} timed, no order around them")
+                  for name, ms in floor.items()),
+                Row(section, f"{kind}: commits per order", commits, "commits",
+                    f"{counted} orders of their own → {dict(counted_statuses)}"),
                 Row(section, f"{kind}: statements per order", statements, "stmts"),
                 Row(section, f"{kind}: channel reads per order", channels, "reads",
                     f"+ {creds:.1f} credential reads (a decrypt only for a token not met before)"),
@@ -293,3 +308,60 @@ def _orders_timed(s: Stage, gateways: ChannelGateways, buyer: int, channel_id: s
         wall.append(time.perf_counter() - started)
         statuses[s.status(channel_id, order)] += 1
     return cpu, wall, statuses
+
+
+def _a_document(s: Stage, gateways: ChannelGateways, buyer: int) -> str:
+    """The PayTraq id of a new order's document on the headline channel."""
+    order = s.place(buyer)
+    s.process(HEADLINE.value, order, gateways)
+    with s.uow() as uow:
+        return uow.inbox.get(HEADLINE.value, order.order.order_id).document.id
+
+
+def http_floor(s: Stage, sale_id: str) -> dict[str, float]:
+    """The CPU seconds of one PayTraq call by HTTP client: `GET sale/{sale_id}` (a whole
+    document's XML, the largest answer an order reads) on a kept-alive connection to the same
+    sandbox in the same run — through the service's PayTraqTransport (requests, trimmed:
+    adapters/http_sessions.py), through a bare requests.Session as most code uses it, and
+    through the standard library's http.client, which requests and urllib3 are built on: the
+    floor of any Python client."""
+    transport = PayTraqTransport(s.paytraq.base_url, s.paytraq.api_key, s.paytraq.api_token)
+    url = f"{s.paytraq.base_url}sale/{sale_id}"
+    headers = {"APIKey": s.paytraq.api_key, "APIToken": s.paytraq.api_token,
+               "Accept": "application/xml"}
+    session = requests.Session()
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+
+    def through_the_service() -> None:
+        if not transport.get(f"sale/{sale_id}"):
+            raise RuntimeError("the floor's GET answered nothing")
+
+    def through_requests() -> None:
+        answer = session.get(url, headers=headers, timeout=(5, 30))
+        if answer.status_code != 200 or not answer.content:
+            raise RuntimeError(f"the floor's GET answered {answer.status_code}")
+
+    def through_http_client() -> None:
+        connection.request("GET", parts.path, headers=headers)
+        answer = connection.getresponse()
+        if answer.status != 200 or not answer.read():
+            raise RuntimeError(f"the floor's GET answered {answer.status}")
+
+    try:
+        return {"the service's transport (requests)": _cpu_per_call(through_the_service),
+                "a bare requests.Session": _cpu_per_call(through_requests),
+                "http.client": _cpu_per_call(through_http_client)}
+    finally:
+        transport.session.close()
+        session.close()
+        connection.close()
+
+
+def _cpu_per_call(call: Callable[[], None]) -> float:
+    for _ in range(20):  # warm: the connection opened, the code paths taken once
+        call()
+    started = time.thread_time()
+    for _ in range(FLOOR_CALLS):
+        call()
+    return (time.thread_time() - started) / FLOOR_CALLS

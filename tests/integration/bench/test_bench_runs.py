@@ -71,6 +71,11 @@ def test_the_small_bench_prints_one_table_and_writes_every_figure_as_json(tmp_pa
     for kind in ("sqlite", "postgresql"):
         for figure in ("CPU per order (median)", "CPU per order, write test passed (median)"):
             assert values[("worker CPU per order", f"{kind}: {figure}")] > 0
+        # and beside it, what the order's 5 PayTraq calls cost alone, by HTTP client
+        floor = [values[("worker CPU per order", f"{kind}: 5 PayTraq calls alone, {client}")]
+                 for client in ("the service's transport (requests)", "a bare requests.Session",
+                                "http.client")]
+        assert all(ms > 0 for ms in floor)
         measured = {name for (section, name), value in values.items()
                     if section == f"inbox at 500 items ({kind})" and value > 0}
         assert INBOX_FIGURES <= measured, INBOX_FIGURES - measured
