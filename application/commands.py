@@ -67,7 +67,7 @@ class RecordProduct(Command):
 
 
 # A person's answer after a write whose answer was lost. `question` names the question the review
-# asked (application/write_ahead.question_asked): an answer to an earlier question — another
+# asked (application/write_ahead.LastAttempt.question): an answer to an earlier question — another
 # attempt's, or one answered since — is refused. None: the question the review asks now.
 # `by`: who answered.
 

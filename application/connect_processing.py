@@ -32,7 +32,7 @@ from application.ports import (
     WriteDialectStore,
 )
 from application.write_ahead import SENDING_TO_CONNECT as SENDING
-from application.write_ahead import question_asked
+from application.write_ahead import last_attempt
 from domain.connect_revisits import (
     GIVE_UP_AFTER,
     LISTING,
@@ -147,13 +147,12 @@ class ConnectProcessor:
     def _earlier_attempt(self) -> str | None:
         """None: no attempt (or a person said it was not delivered); "unknown": an attempt
         whose answer was lost; "yes": a person found it delivered."""
-        state: str | None = None
-        for step in self.item.steps:
-            if step.name == SENDING:
-                state = "unknown"
-            elif step.name == CONNECT_CHECKED and state is not None:
-                state = "yes" if step.detail.get("delivered") == "yes" else None
-        return state
+        last = last_attempt(self.item.steps, SENDING, CONNECT_CHECKED)
+        if last.step is None:
+            return None
+        if last.answer is None:
+            return "unknown"
+        return "yes" if last.answer.detail.get("delivered") == "yes" else None
 
     def _recover(self) -> bool:
         try:
@@ -166,7 +165,7 @@ class ConnectProcessor:
             return True
         where = ("PayTraq → Sales → Sales Inbox (Pārdošanas iesūtne) and the sales documents"
                  f" for reference {self.item.order_id}")
-        question = question_asked(self.item.steps, SENDING, CONNECT_CHECKED)
+        question = last_attempt(self.item.steps, SENDING, CONNECT_CHECKED).question
         return self._hold([ReviewReason.of(
             ReasonCode.CONNECT_UNCERTAIN,
             f"order {self.item.order_id} may have been delivered to PayTraq Connect: its answer "

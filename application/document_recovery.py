@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from application.errors import LookUpUnfinished, NotFound
 from application.ports import AccountingPort, SaleRecord
-from application.write_ahead import CREATING_DOCUMENT, question_asked
-from domain.inbox import Step
+from application.write_ahead import CREATING_DOCUMENT, last_attempt
+from domain.inbox import DOCUMENT_ADOPTED, DOCUMENT_CREATED, Step
 from domain.orders import SalesOrder
 from domain.review import ReasonCode, ReviewReason
 
 DOCUMENT_CHECKED = "document_checked"  # a person's answer: detail document_id ("" = none)
-SETTLED = ("document_created", "document_adopted")  # an attempt whose document was recorded
+SETTLED = (DOCUMENT_CREATED, DOCUMENT_ADOPTED)  # an attempt whose document was recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +34,9 @@ class Earlier:
 
 
 def earlier_attempt(steps: list[Step]) -> Earlier:
-    attempt, answer = None, None
-    for step in steps:
-        if step.name == CREATING_DOCUMENT:
-            attempt, answer = step, None
-        elif step.name in SETTLED:  # its outcome is known (a replaced Draft's, say)
-            attempt, answer = None, None
-        elif step.name == DOCUMENT_CHECKED and attempt is not None:
-            answer = step.detail.get("document_id", "")
-    return Earlier(attempt, answer)
+    last = last_attempt(steps, CREATING_DOCUMENT, DOCUMENT_CHECKED, SETTLED)
+    answer = None if last.answer is None else last.answer.detail.get("document_id", "")
+    return Earlier(last.step, answer)
 
 
 def earlier_document(accounting: AccountingPort, steps: list[Step], order: SalesOrder,
@@ -67,9 +61,9 @@ def earlier_document(accounting: AccountingPort, steps: list[Step], order: Sales
 def uncertain(order: SalesOrder, steps: list[Step], why: str) -> ReviewReason:
     """The review: where to look, how to answer; it names the question it asks."""
     ref = order.order_id
-    attempt = earlier_attempt(steps).attempt
-    when = f" at {attempt.at:%Y-%m-%d %H:%M} UTC" if attempt is not None else ""
-    question = question_asked(steps, CREATING_DOCUMENT, DOCUMENT_CHECKED)
+    last = last_attempt(steps, CREATING_DOCUMENT, DOCUMENT_CHECKED, SETTLED)
+    when = f" at {last.step.at:%Y-%m-%d %H:%M} UTC" if last.step is not None else ""
+    question = last.question
     return ReviewReason.of(
         ReasonCode.DOCUMENT_UNCERTAIN,
         f"the document for order {ref} may have been created{when}: PayTraq's answer was lost, "

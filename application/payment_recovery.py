@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from application.ports import AccountingPort, PaymentReceipt, SaleRecord
-from application.write_ahead import ADDING_PAYMENT, question_asked
+from application.write_ahead import ADDING_PAYMENT, last_attempt
 from domain.inbox import Step
 from domain.orders import SalesOrder
 from domain.review import ReasonCode, ReviewReason
@@ -49,13 +49,8 @@ class PaymentIntent:
 
 def unanswered_attempt(steps: list[Step]) -> tuple[Step | None, str | None]:
     """The last payment attempt, and a person's answer about it ("yes"/"no") if given since."""
-    attempt, answer = None, None
-    for step in steps:
-        if step.name == ADDING_PAYMENT:
-            attempt, answer = step, None
-        elif step.name == PAYMENT_CHECKED and attempt is not None:
-            answer = step.detail.get("booked")
-    return attempt, answer
+    last = last_attempt(steps, ADDING_PAYMENT, PAYMENT_CHECKED)
+    return last.step, None if last.answer is None else last.answer.detail.get("booked")
 
 
 def nothing_to_look_up(steps: list[Step]) -> bool:
@@ -87,7 +82,7 @@ def earlier_payment(accounting: AccountingPort, sale: SaleRecord, steps: list[St
     if found is not None:
         return found
     return _uncertain(intent, sale, order, attempt, overpayment,
-                      question_asked(steps, ADDING_PAYMENT, PAYMENT_CHECKED))
+                      last_attempt(steps, ADDING_PAYMENT, PAYMENT_CHECKED).question)
 
 
 def _uncertain(intent: PaymentIntent, sale: SaleRecord, order: SalesOrder, attempt: Step,

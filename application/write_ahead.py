@@ -4,6 +4,9 @@ person) before writing again; without one, nothing was attempted and nothing is 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
+
 from domain.inbox import Step
 
 CREATING_DOCUMENT = "creating_document"  # POST sale (REST)
@@ -11,14 +14,35 @@ ADDING_PAYMENT = "adding_payment"  # POST sale/{id}/payment, with what the docum
 SENDING_TO_CONNECT = "sending_to_paytraq_connect"  # POST to the PayTraq Connect URL
 
 
-def question_asked(steps: list[Step], intent: str, answer: str) -> str:
-    """How a review names the question it asks a person: which attempt (the count of `intent`
-    records) and how many answers it has had ("1.0": the first attempt, not answered yet). An
-    answer names it back, so it never applies to a later attempt or a question answered since."""
-    attempts = answers = 0
+@dataclass(frozen=True, slots=True)
+class LastAttempt:
+    """An order's last write-ahead record of one kind, and a person's answers about it since."""
+
+    number: int  # how many such records the order has (0: never attempted)
+    step: Step | None  # the last one; None if never, or if its outcome was recorded since
+    answers: int  # a person's answers since it
+    answer: Step | None  # the latest of them, while its outcome is not recorded
+
+    @property
+    def question(self) -> str:
+        """How a review names the question it asks a person: which attempt and how many
+        answers it has had ("1.0": the first attempt, not answered yet). An answer names it
+        back, so it never applies to a later attempt or a question answered since."""
+        return f"{self.number}.{self.answers}"
+
+
+def last_attempt(steps: list[Step], intent: str, answer: str,
+                 settled: Collection[str] = ()) -> LastAttempt:
+    """The last `intent` record in `steps` and the `answer` steps since; a `settled` step (the
+    outcome recorded, say the document) ends the attempt, though not its count of answers."""
+    number = answers = 0
+    attempt = answered = None
     for step in steps:
         if step.name == intent:
-            attempts, answers = attempts + 1, 0
+            number, attempt, answers, answered = number + 1, step, 0, None
+        elif step.name in settled:
+            attempt, answered = None, None
         elif step.name == answer:
             answers += 1
-    return f"{attempts}.{answers}"
+            answered = step if attempt is not None else None
+    return LastAttempt(number, attempt, answers, answered)

@@ -24,6 +24,8 @@ SENT_TO_CONNECT = "sent_to_paytraq_connect"  # the step: handed to PayTraq Conne
 CONNECT_LOOKED_UP = "paytraq_connect_looked_up"  # the step: looked for its document, not found
 CONNECT_NOT_SHOWN = "paytraq_connect_not_shown"  # the step: no longer looked for (a person is)
 WAITING_FOR_BUDGET = "waiting_for_budget"  # the step: the API's daily budget is spent
+DOCUMENT_CREATED = "document_created"  # the step: the document recorded, as created
+DOCUMENT_ADOPTED = "document_adopted"  # the step: the document recorded, found in PayTraq
 __all__ = ["DocumentRecord", "InboxItem", "InboxStatus", "Owed", "PaymentRecord", "Step",
            "IllegalInboxTransition"]
 
@@ -151,7 +153,7 @@ class InboxItem:
         self._move(
             S.DOCUMENT_CREATED,
             at,
-            "document_adopted" if record.adopted else "document_created",
+            DOCUMENT_ADOPTED if record.adopted else DOCUMENT_CREATED,
             document_id=record.id,
             sale_type=record.sale_type,
             total=record.total,

@@ -23,7 +23,7 @@ from application.write_ahead import (
     ADDING_PAYMENT,
     CREATING_DOCUMENT,
     SENDING_TO_CONNECT,
-    question_asked,
+    last_attempt,
 )
 from domain.inbox import InboxItem, InboxStatus, Step
 from domain.review import ReasonCode
@@ -86,7 +86,7 @@ def open_question(item: InboxItem, code: ReasonCode) -> str | None:
     reason = next((r for r in item.reasons if r.code is code), None)
     if item.status is not InboxStatus.NEEDS_REVIEW or reason is None:
         return None
-    current = question_asked(item.steps, *QUESTIONS[code])
+    current = last_attempt(item.steps, *QUESTIONS[code]).question
     asked = reason.detail("question") or (  # a review from before questions were named:
         current if current.endswith(".0") else None)  # open while not answered
     return current if asked == current else None

@@ -1,12 +1,21 @@
 """Write-ahead records: a PayTraq look-up only after an attempt whose answer was lost, and a
 payment never booked twice by doubt — a person decides where PayTraq cannot tell."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from adapters.memory.accounting import transient
 from application.commands import AnswerPaymentCheck
 from application.errors import TransientError
 from application.ports import SalePayment
+from application.write_ahead import (
+    ADDING_PAYMENT,
+    CREATING_DOCUMENT,
+    SENDING_TO_CONNECT,
+    last_attempt,
+)
+from domain.inbox import Step
 from domain.settings import DocumentType
 from tests.unit.builders import order, pipeline, settings
 
@@ -117,3 +126,51 @@ def test_an_order_deleted_before_anything_was_written_is_cancelled_without_askin
     # Then it is cancelled, and PayTraq was not asked for a document
     assert flow.item().status.value == "cancelled"
     assert flow.accounting.calls[calls:] == []
+
+
+# --- the last attempt and the person's answers since (one walk for every write-ahead kind) ---
+
+def _steps(*names: str) -> list[Step]:
+    return [Step(name, datetime(2026, 12, 2, 9, n, tzinfo=UTC), {"n": n})
+            for n, name in enumerate(names)]
+
+
+def test_the_question_names_the_attempt_and_the_answers_it_has_had():
+    # Given two attempts to create a document, the second answered once
+    steps = _steps(CREATING_DOCUMENT, "document_checked", CREATING_DOCUMENT, "document_checked")
+    # When the last attempt is read
+    last = last_attempt(steps, CREATING_DOCUMENT, "document_checked")
+    # Then it is the second, with its one answer: an answer to "2.0" is now out of date
+    assert (last.number, last.answers, last.question) == (2, 1, "2.1")
+    assert last.step is steps[2] and last.answer is steps[3]
+
+
+def test_an_answer_to_an_earlier_attempt_is_not_an_answer_to_the_next_one():
+    # Given an attempt answered, then a new attempt nobody has answered
+    steps = _steps(ADDING_PAYMENT, "payment_checked", ADDING_PAYMENT)
+    # When the last attempt is read
+    last = last_attempt(steps, ADDING_PAYMENT, "payment_checked")
+    # Then the new attempt stands unanswered
+    assert last.step is steps[2] and last.answer is None and last.question == "2.0"
+
+
+def test_the_latest_answer_about_an_attempt_is_the_one_that_counts():
+    steps = _steps(SENDING_TO_CONNECT, "connect_checked", "connect_checked")
+    last = last_attempt(steps, SENDING_TO_CONNECT, "connect_checked")
+    assert last.answer is steps[2] and last.question == "1.2"
+
+
+def test_a_recorded_outcome_ends_the_attempt_but_keeps_the_question_count():
+    # Given an attempt whose document was then recorded, and an answer after that
+    steps = _steps(CREATING_DOCUMENT, "document_created", "document_checked")
+    # When the last attempt is read with the settling step
+    last = last_attempt(steps, CREATING_DOCUMENT, "document_checked",
+                        settled=("document_created",))
+    # Then no attempt is open (nothing to look up), and the question still counts the answer
+    assert last.step is None and last.answer is None
+    assert last.question == "1.1"
+
+
+def test_no_attempt_means_nothing_to_look_up_whatever_was_answered():
+    last = last_attempt(_steps("document_checked"), CREATING_DOCUMENT, "document_checked")
+    assert (last.step, last.answer, last.number) == (None, None, 0)

@@ -118,22 +118,30 @@ def act(channel_id: str, order_id: str, action: str):
         return _answer(action, channel_id, order_id)
     note = request.form.get("note", "").strip()[:500]
     command = _command(action, channel_id, order_id, note)
-    dispatch = runtime().dispatch
-    if action == "process" and dispatch is not None and dispatch(command):
-        # PayTraq allows one call a second: the workers take it, the page is not held
-        record(action, channel_id, order_id, note)
-        flash(_("Started: %(action)s. Reload the page to see the result.",
-                action=ACTIONS_TITLES[action]), "ok")
-        return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
-    try:
-        runtime().bus().handle(command)
-    except SalesInboxError as refused:
+    queued, refused = _run(command, to_workers=action == "process")
+    if refused is not None:
         record(action, channel_id, order_id, f"refused: {refused}")
         flash(_("Not done: %(reason)s", reason=str(refused)), "error")
     else:
         record(action, channel_id, order_id, note)
-        flash(_("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
+        flash(_("Started: %(action)s. Reload the page to see the result.",
+                action=ACTIONS_TITLES[action]) if queued
+              else _("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
     return redirect(url_for("orders.detail", channel_id=channel_id, order_id=order_id))
+
+
+def _run(command, to_workers: bool = True) -> tuple[bool, SalesInboxError | None]:
+    """Hand `command` to the workers where there are any and `to_workers` (PayTraq allows one
+    call a second: the page is not held), else handle it here; whether it was queued, and what
+    refused it here."""
+    dispatch = runtime().dispatch
+    if to_workers and dispatch is not None and dispatch(command):
+        return True, None
+    try:
+        runtime().bus().handle(command)
+    except SalesInboxError as refused:
+        return False, refused
+    return False, None
 
 
 def _question(item, action: str) -> str:
@@ -165,14 +173,10 @@ def _answer(action: str, channel_id: str, order_id: str):
         flash(_("Not done: %(reason)s", reason=str(refused)), "error")
         return back
     record(action, channel_id, order_id, f"document {document_id}" if document_id else "")
-    process = ProcessOrder(channel_id, order_id, manual=True)
-    dispatch = runtime().dispatch
-    if dispatch is not None and dispatch(process):
+    queued, refused = _run(ProcessOrder(channel_id, order_id, manual=True))
+    if queued:
         flash(_("Answer recorded; the order goes on. Reload the page to see the result."), "ok")
-        return back
-    try:
-        runtime().bus().handle(process)
-    except SalesInboxError as refused:
+    elif refused is not None:
         flash(_("Answer recorded; processing it: %(reason)s", reason=str(refused)), "error")
     else:
         flash(_("Done: %(action)s.", action=ACTIONS_TITLES[action]), "ok")
