@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from application.errors import LookUpUnfinished
+from application.errors import LookUpUnfinished, SalesInboxError
 from application.order_steps.run import TAX_KEYS_AGE
 from application.ports import (
     AccountingPort,
@@ -32,7 +32,7 @@ from application.ports import (
     WriteDialectStore,
 )
 from application.write_ahead import SENDING_TO_CONNECT as SENDING
-from application.write_ahead import last_attempt
+from application.write_ahead import last_attempt, not_sent
 from domain.connect_revisits import (
     GIVE_UP_AFTER,
     LISTING,
@@ -97,8 +97,14 @@ class ConnectProcessor:
         if isinstance(result, MatchedWithAdjustment):
             document = document.with_adjustment(result.adjustment)
         self._declare()
-        self.connect.send(ConnectSale(document, order.customer, order.total, order.taxes,
-                                      self._steps()))
+        try:
+            self.connect.send(ConnectSale(document, order.customer, order.total, order.taxes,
+                                          self._steps()))
+        except SalesInboxError as failed:
+            closed = not_sent(SENDING, failed, self.clock.now())
+            if closed is not None:
+                self.item.steps.append(closed)  # committed with the failure
+            raise
         now = self.clock.now()
         self.item.sent_to_connect(now, predicted_total=document.totals().total)
         if isinstance(result, Mismatch):

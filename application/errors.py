@@ -11,6 +11,12 @@ from domain.review import ReviewReason
 class SalesInboxError(Exception):
     """Base of every error Sales Inbox raises on purpose."""
 
+    # True when an outside write raised it without having done anything: refused before the
+    # other side acted (a 4xx, a 429), never sent (no connection, the call budget spent first).
+    # Set by the adapter that sent the write, never guessed from the type: a retry may then
+    # write again without looking for its result (application/write_ahead.py, WRITE_NOT_SENT).
+    write_not_sent: bool = False
+
 
 class TransientError(SalesInboxError):
     """Timeout, 5xx, 429, a lock held elsewhere: try again later, with backoff."""

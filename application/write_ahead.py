@@ -1,17 +1,31 @@
 """Names of the write-ahead records: an inbox step written, and committed, just before an outside
 write whose answer can be lost. Whoever finds one without its result knows to look (or to ask a
-person) before writing again; without one, nothing was attempted and nothing is looked up."""
+person) before writing again; without one, nothing was attempted and nothing is looked up.
+
+A write that failed having surely done nothing (the adapter says so: `write_not_sent`, a 429 or
+a refusal, no connection, the call budget spent first) closes its record with a WRITE_NOT_SENT
+step: the retry writes again at once, without a look-up that costs calls and without asking a
+person about a payment PayTraq never saw."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.inbox import Step
 
 CREATING_DOCUMENT = "creating_document"  # POST sale (REST)
 ADDING_PAYMENT = "adding_payment"  # POST sale/{id}/payment, with what the document showed before
 SENDING_TO_CONNECT = "sending_to_paytraq_connect"  # POST to the PayTraq Connect URL
+WRITE_NOT_SENT = "write_not_sent"  # detail: intent (the record it closes), error (its kind)
+
+
+def not_sent(intent: str, error: Exception, at: datetime) -> Step | None:
+    """The step that closes the `intent` record after `error`, if the write surely did nothing."""
+    if not getattr(error, "write_not_sent", False):
+        return None
+    return Step(WRITE_NOT_SENT, at, {"intent": intent, "error": type(error).__name__})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +48,15 @@ class LastAttempt:
 def last_attempt(steps: list[Step], intent: str, answer: str,
                  settled: Collection[str] = ()) -> LastAttempt:
     """The last `intent` record in `steps` and the `answer` steps since; a `settled` step (the
-    outcome recorded, say the document) ends the attempt, though not its count of answers."""
+    outcome recorded, say the document) or a WRITE_NOT_SENT of it ends the attempt, though not
+    its count of answers."""
     number = answers = 0
     attempt = answered = None
     for step in steps:
         if step.name == intent:
             number, attempt, answers, answered = number + 1, step, 0, None
-        elif step.name in settled:
+        elif step.name in settled or (step.name == WRITE_NOT_SENT
+                                      and step.detail.get("intent") == intent):
             attempt, answered = None, None
         elif step.name == answer:
             answers += 1

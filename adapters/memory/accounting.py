@@ -390,3 +390,11 @@ class FakeAccounting(AccountingPort, AccountingProbe):
 
 def transient(message: str = "PayTraq did not answer in time") -> TransientError:
     return TransientError(message)
+
+
+def refused_unsent(message: str = "PayTraq asks to wait 300 s before the next request"
+                   ) -> TransientError:
+    """What the HTTP adapter raises for a write PayTraq refused before acting (a 429)."""
+    error = TransientError(message, 300.0)
+    error.write_not_sent = True
+    return error

@@ -51,7 +51,13 @@ from adapters.paytraq.transport import (
 )
 from adapters.paytraq.write_shapes import WriteShapes
 from adapters.ratelimit import DailyBudget, RateLimiter, RedisTokenBucket
-from application.errors import LookUpUnfinished, NotFound, PermanentError, TransientError
+from application.errors import (
+    LookUpUnfinished,
+    NotFound,
+    PermanentError,
+    SalesInboxError,
+    TransientError,
+)
 from application.ports import (
     AccountingPort,
     AccountingProbe,
@@ -394,4 +400,8 @@ class PayTraqClient(AccountingPort, AccountingProbe):
                 if found is not None:
                     log.info("paytraq.write_found_after_lost_answer", what=what)
                     return found
+            except SalesInboxError as failed:
+                if attempt > 1:  # after a lost answer, "this one did nothing" is not enough
+                    failed.write_not_sent = False
+                raise
         raise TransientError(f"PayTraq: {what} unconfirmed after {attempts} attempts")

@@ -30,7 +30,7 @@ from adapters.outside_calls import (
 from adapters.paytraq.connect_xml import connect_body
 from adapters.paytraq.transport import DEFAULT_RETRY, XML_CONTENT_TYPE, RequestRefused
 from adapters.paytraq.xml import error_message
-from application.errors import TransientError
+from application.errors import SalesInboxError, TransientError
 from application.ports import ConnectPort, ConnectSale
 
 log = structlog.get_logger(__name__)
@@ -50,7 +50,18 @@ class PayTraqConnectClient(ConnectPort):
         return "PayTraqConnectClient(url=***)"
 
     def send(self, sale: ConnectSale) -> None:
-        body = connect_body(sale)
+        """Deliver it; AmbiguousWrite when it may have been taken without an answer. Any other
+        error it raises left PayTraq untouched (refused, or never sent) and says so
+        (`write_not_sent`)."""
+        try:
+            self._send(connect_body(sale))
+        except AmbiguousWrite:
+            raise
+        except SalesInboxError as untouched:
+            untouched.write_not_sent = True
+            raise
+
+    def _send(self, body: bytes) -> None:
         for attempt in range(1, self.retry.attempts + 1):
             wait = self._once(body, attempt)
             if wait is None:

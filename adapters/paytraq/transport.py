@@ -38,6 +38,7 @@ from application.errors import (
     DailyBudgetSpent,
     NotFound,
     PermanentError,
+    SalesInboxError,
     TransientError,
 )
 
@@ -115,7 +116,18 @@ class PayTraqTransport:
         raise self._gave_up("GET", path, last)
 
     def post(self, path: str, body: bytes) -> bytes:
-        """Send a write; raises AmbiguousWrite when PayTraq may have acted without answering."""
+        """Send a write; raises AmbiguousWrite when PayTraq may have acted without answering.
+        Any other error it raises left PayTraq untouched (refused, or never sent) and says so
+        (`write_not_sent`)."""
+        try:
+            return self._post(path, body)
+        except AmbiguousWrite:
+            raise
+        except SalesInboxError as untouched:
+            untouched.write_not_sent = True
+            raise
+
+    def _post(self, path: str, body: bytes) -> bytes:
         last: TransientError | None = None
         for attempt in range(1, self.retry.attempts + 1):
             try:

@@ -23,7 +23,9 @@ log = structlog.get_logger(__name__)
 
 
 class EveryShapeRefused(PermanentError):
-    """PayTraq refused the write in every plausible shape."""
+    """PayTraq refused the write in every plausible shape (each refusal created nothing)."""
+
+    write_not_sent = True
 
     def __init__(self, what: str, refusals: list[tuple[str, RequestRefused]]):
         detail = "; ".join(f"as {shape}: {refused.message}" for shape, refused in refusals)

@@ -12,7 +12,12 @@ import structlog
 
 from application.clients import cached_client, find_or_create_client, holding_buyer
 from application.document_recovery import earlier_document, uncertain
-from application.errors import ClientDataInvalid, LookUpUnfinished, PermanentError
+from application.errors import (
+    ClientDataInvalid,
+    LookUpUnfinished,
+    PermanentError,
+    SalesInboxError,
+)
 from application.order_steps.drafting import draft, forget_items, policy
 from application.order_steps.run import OrderRun
 from application.order_steps.totals import created_sale
@@ -71,8 +76,10 @@ def _create(run: OrderRun, client_id: str) -> bool:
                                              run.item.replaced_documents())
     except LookUpUnfinished as unfinished:  # the answer was lost and the look-up cannot tell
         return run.hold([uncertain(run.order, run.item.steps, str(unfinished))])
-    except PermanentError as refused:
-        forget_items(run, refused)  # a product or tax key changed in PayTraq: look it up again
+    except SalesInboxError as failed:
+        run.not_sent(CREATING_DOCUMENT, failed)
+        if isinstance(failed, PermanentError):  # a product or tax key changed in PayTraq:
+            forget_items(run, failed)  # look it up again
         raise
     _record(run, created_sale(run, sale_id, document), adopted=False)
     return True

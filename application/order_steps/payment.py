@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import structlog
 
+from application.errors import SalesInboxError
 from application.order_steps.run import OrderRun
 from application.payment_recovery import PaymentIntent, earlier_payment, nothing_to_look_up
 from application.ports import PaymentRequest, SaleRecord
@@ -67,14 +68,18 @@ def _book(run: OrderRun, sale: SaleRecord, mapping: PaymentMapping) -> None:
     if receipt is None:
         intent = PaymentIntent.before(run.order.total, mapping.money_account_id, sale)
         run.declare(ADDING_PAYMENT, **intent.detail())
-        receipt = run.accounting.add_payment(sale.id, PaymentRequest(
-            amount=run.order.total,
-            date=run.clock.now().date(),
-            money_account_id=mapping.money_account_id,
-            comment=document_comment(run.order),
-            reference=reference,
-            sale_type=sale.sale_type,
-        ))
+        try:
+            receipt = run.accounting.add_payment(sale.id, PaymentRequest(
+                amount=run.order.total,
+                date=run.clock.now().date(),
+                money_account_id=mapping.money_account_id,
+                comment=document_comment(run.order),
+                reference=reference,
+                sale_type=sale.sale_type,
+            ))
+        except SalesInboxError as failed:
+            run.not_sent(ADDING_PAYMENT, failed)
+            raise
     run.item.payment_added(PaymentRecord(receipt.amount, mapping.money_account_id,
                                          receipt.overpayment, run.clock.now(), receipt.paytraq_id))
     run.commit()

@@ -20,6 +20,7 @@ from application.ports import (
     SkuCache,
     WriteDialectStore,
 )
+from application.write_ahead import not_sent
 from domain.inbox import InboxItem, Step
 from domain.orders import SalesOrder
 from domain.paytraq_totals import TaxKey
@@ -110,6 +111,13 @@ class OrderRun:
             Step(intent, self.clock.now(), {k: str(v) for k, v in detail.items()})
         )
         self.commit()
+
+    def not_sent(self, intent: str, error: Exception) -> None:
+        """After an outside write failed: if it surely did nothing, its record is closed
+        (write_ahead.not_sent), committed with the failure as every failure is."""
+        closed = not_sent(intent, error, self.clock.now())
+        if closed is not None:
+            self.item.steps.append(closed)
 
     def finish(self) -> None:
         """Every step ran: the problems found go to review, or the review is cleared."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.memory.accounting import transient
+from adapters.memory.accounting import refused_unsent, transient
 from adapters.memory.connect import FakeConnect
 from adapters.memory.gateways import StaticGateways
 from adapters.memory.uow import InMemoryUnitOfWork
@@ -120,6 +120,20 @@ def test_a_lost_answer_without_rest_waits_for_a_person_whose_answer_settles_it()
     flow.process(ORDER_ID)
     # Then it is taken as sent, and nothing was sent again
     assert flow.item().status.value == "sent" and len(connect.received) == 1
+
+
+def test_a_delivery_connect_refused_before_taking_it_is_sent_again_without_asking_anyone():
+    # Given no REST credentials (a lost answer would need a person), and a delivery Connect
+    # refused for its pace before taking it
+    flow, connect = connect_flow(rest=False)
+    connect.fail(refused_unsent())
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then it was delivered once, and nobody was asked
+    assert len(connect.received) == 1
+    assert flow.item().status.value == "sent" and flow.item().reasons == []
 
 
 def test_an_order_no_real_shop_would_send_is_held_before_the_connect_call():

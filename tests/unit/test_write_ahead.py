@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.memory.accounting import transient
+from adapters.memory.accounting import refused_unsent, transient
 from application.commands import AnswerPaymentCheck
 from application.errors import TransientError
 from application.ports import SalePayment
@@ -114,6 +114,49 @@ def test_a_persons_answer_about_an_uncertain_payment_settles_it(booked):
     item = flow.item()
     assert item.payment is not None and item.reasons == []
     assert item.status.value == "paid" and item.emailed_at is not None
+
+
+def test_an_overpayment_paytraq_refused_before_booking_is_booked_on_the_retry_without_asking():
+    # Given a sales order whose payment PayTraq refused before acting (it asked to wait)
+    flow = pipeline(settings(document_type=DocumentType.SALES_ORDER, **ALL_ON))
+    flow.accounting.overpayments_visible = False
+    flow.accounting.fail("add_payment", refused_unsent())
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then the advance is booked once, nothing was looked up and no person was asked
+    assert len(flow.accounting.overpayments) == 1
+    assert "find_payment" not in flow.accounting.calls
+    item = flow.item()
+    assert item.status.value == "emailed" and item.reasons == []
+    assert [s.detail for s in item.steps if s.name == "write_not_sent"] == [
+        {"intent": "adding_payment", "error": "TransientError"}]
+
+
+def test_a_document_paytraq_refused_before_creating_is_created_on_the_retry_without_a_look_up():
+    # Given a sale PayTraq refused before acting
+    flow = pipeline(settings(**ALL_ON))
+    flow.accounting.fail("create_sale", refused_unsent())
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the worker retries
+    flow.process(ORDER_ID, manual=False)
+    # Then the document is created once, without a search by DocumentRef
+    assert "find_sale_by_ref" not in flow.accounting.calls
+    assert len(flow.sales()) == 1 and flow.item().document.adopted is False
+
+
+def test_a_write_that_may_have_happened_is_still_looked_up_whatever_failed_after_it():
+    # Given a sale PayTraq created whose answer was lost (the adapter cannot say "not sent")
+    flow = pipeline(settings(**ALL_ON))
+    flow.accounting.fail("create_sale", transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # Then no step closed the attempt, and the retry looks before it writes
+    assert not [s for s in flow.item().steps if s.name == "write_not_sent"]
+    flow.process(ORDER_ID, manual=False)
+    assert flow.accounting.calls.count("find_sale_by_ref") == 1 and len(flow.sales()) == 1
 
 
 def test_an_order_deleted_before_anything_was_written_is_cancelled_without_asking_paytraq():

@@ -132,6 +132,7 @@ STEP_LABELS = {
     "payment_checked": _l("A person answered whether the payment is booked"),
     "connect_checked": _l("A person answered whether PayTraq's Sales Inbox has the order"),
     "document_checked": _l("A person answered whether PayTraq has the document"),
+    "write_not_sent": _l("PayTraq did not take it: it is sent again, nothing to check"),
 }
 ACTIONS_TITLES = {
     "process": _l("Process now"),

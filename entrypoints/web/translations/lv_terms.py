@@ -322,6 +322,8 @@ LV = {
     "Look in PayTraq's sales documents for one with this order's number as its reference, then answer with the buttons below (or `sales-inbox inbox document ORDER_ID --question A.N --created DOCUMENT_ID` or `--not-created`, with the question the review names).": "Meklējiet PayTraq pārdošanas dokumentos tādu, kura atsauce ir šī pasūtījuma numurs, tad atbildiet ar pogām zemāk (vai `sales-inbox inbox document ORDER_ID --question A.N --created DOCUMENT_ID` vai `--not-created`, ar jautājumu, ko nosauc pārskats).",
     "Creating the document in PayTraq": "Veido dokumentu PayTraq",
     "Sending to PayTraq's Sales Inbox": "Sūta uz PayTraq iesūtni",
+    "PayTraq did not take it: it is sent again, nothing to check":
+        "PayTraq to nepieņēma: tiks sūtīts vēlreiz, nekas nav jāpārbauda",
     "A person answered whether the payment is booked": "Cilvēks atbildēja, vai apmaksa ir pievienota",
     "A person answered whether PayTraq has the document": "Cilvēks atbildēja, vai PayTraq ir dokuments",
     "The payment is in PayTraq": "Apmaksa PayTraq ir",

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from adapters.paytraq.sandbox.dialect import WireDialect
+from adapters.paytraq.sandbox.faults import RateLimit
 from application.errors import TransientError
 from application.handlers.answer_checks import AnswerNotAsked
 from entrypoints.runtime import get_runtime
@@ -69,6 +70,37 @@ def test_an_uncertain_overpayment_is_settled_by_a_persons_answer(shop):  # noqa:
     (sale,) = sales(shop, order["order_id"])
     booked = [p for p in shop.paytraq.state.payments.values() if p.sale_id == sale.id]
     assert result.exit_code == 0 and len(booked) == 1
+    assert json.loads(invoke("inbox", "show", order["order_id"], "--json").stdout)["payment"]
+
+
+def test_an_answer_whose_processing_then_fails_stands_and_the_command_says_how_to_go_on(
+        shop):  # noqa: F811
+    # Given an overpayment PayTraq did not book, whose answer was an error: in review
+    shop.paytraq.state.dialect = WireDialect.strict()
+    shop.paytraq.controls.inject("POST", r"sale/\d+/payment", "error", times=10)
+    order = deliver(shop, [("TT-100", 1)], paid=True)
+    with pytest.raises(TransientError):
+        invoke("inbox", "process", order["order_id"])
+    invoke("inbox", "process", order["order_id"])
+    shop.paytraq.controls.faults.clear()
+    # and a PayTraq that takes one more call, then asks to wait five minutes
+    shop.paytraq.controls.rate_limit = RateLimit(rate=1 / 300, burst=1)
+    # When the person answers "not booked"
+    result = invoke("inbox", "payment", order["order_id"], "--question", "1.0", "--not-booked")
+    # Then the command fails saying the answer is recorded and how the order goes on
+    assert result.exit_code == 1
+    assert "answer recorded; processing it:" in result.output
+    assert f"sales-inbox inbox process {order['order_id']}" in result.output
+    # and the answer stands: the question is not asked again
+    detail = json.loads(invoke("inbox", "show", order["order_id"], "--json").stdout)
+    assert "payment_uncertain" not in [r["code"] for r in detail["reason_details"]]
+    # When PayTraq takes calls again and the person does as told
+    shop.paytraq.controls.rate_limit = None
+    result = invoke("inbox", "process", order["order_id"])
+    assert result.exit_code == 0, result.output
+    # Then the payment is booked, once
+    (sale,) = sales(shop, order["order_id"])
+    assert len([p for p in shop.paytraq.state.payments.values() if p.sale_id == sale.id]) == 1
     assert json.loads(invoke("inbox", "show", order["order_id"], "--json").stdout)["payment"]
 
 

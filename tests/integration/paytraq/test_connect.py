@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.errors import AmbiguousWrite
+from adapters.outside_calls import RetryPolicy
 from adapters.paytraq.connect import PayTraqConnectClient
-from application.errors import PermanentError
+from application.errors import PermanentError, SalesInboxError
 from application.ports import AutoSteps, ConnectSale
 from domain.orders import Address, Customer
 from tests.integration.paytraq.scenario import GATEWAY_ACCOUNT, TIMEOUTS, invoice_14_2
@@ -61,3 +63,21 @@ def test_an_unknown_channel_is_refused_without_showing_the_url(sandbox):
     with pytest.raises(PermanentError) as refused:
         PayTraqConnectClient(url, timeouts=TIMEOUTS).send(payload("M-C-3", "22.22"))
     assert "404" in str(refused.value) and "123456789012345678" not in str(refused.value)
+
+
+@pytest.mark.parametrize(("fault", "not_sent"), [(dict(kind="error", status=429), True),
+                                                 (dict(kind="error", status=500), False),
+                                                 (dict(kind="drop_after_write"), False)])
+def test_a_delivery_is_reported_not_sent_only_when_paytraq_surely_did_not_take_it(
+        sandbox, fault, not_sent):
+    # Given a Connect endpoint that refuses every delivery for its pace (429), fails it (500:
+    # it may have taken it) or takes it and loses the answer
+    client = PayTraqConnectClient(sandbox.connect_url, timeouts=TIMEOUTS,
+                                  retry=RetryPolicy(attempts=2, backoff=0.01, jitter=False))
+    kind = fault.pop("kind")
+    sandbox.controls.inject("POST", r"ext/webhooks/inbox/\d+", kind, times=None, **fault)
+    # When an order is delivered, Then it fails, saying "not sent" only after the 429s
+    with pytest.raises(SalesInboxError) as failed:
+        client.send(payload("M-C-9", "22.22"))
+    assert failed.value.write_not_sent is not_sent
+    assert isinstance(failed.value, AmbiguousWrite) is not not_sent

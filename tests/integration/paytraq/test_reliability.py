@@ -296,3 +296,75 @@ def test_an_unreachable_paytraq_is_a_transient_error_after_the_retries(sandbox):
     # When a sale is created, Then the refused connections end in a TransientError to retry later
     with pytest.raises(TransientError, match="failed after 4 attempts"):
         paytraq.create_sale(document)
+
+
+# --- which failed writes the client reports as "not sent" (the retry then writes again at once,
+# without a look-up or a person's answer: application/write_ahead.py) ---
+
+def test_a_write_paytraq_refused_for_its_pace_is_reported_not_sent(sandbox):
+    # Given a posted invoice and a PayTraq that then asks to wait five minutes
+    paytraq = client_for(sandbox)
+    sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-3"))
+    paytraq.post_sale(sale_id)
+    sandbox.controls.rate_limit = RateLimit(rate=1 / 300, burst=1)
+    sandbox.controls.wait_for_token(sandbox.api_key)  # the one call it allows, spent
+    # When the client books the payment
+    with pytest.raises(TransientError) as refused:
+        paytraq.add_payment(sale_id, PaymentRequest(
+            Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-3",
+            sale_type=DocumentType.SALES_INVOICE.value))
+    # Then it says nothing was booked, and nothing was
+    assert refused.value.write_not_sent is True and not isinstance(refused.value, AmbiguousWrite)
+    assert payments_mentioning(sandbox, "M-9-3") == []
+
+
+def test_a_write_refused_for_its_values_or_never_sent_is_reported_not_sent(sandbox):
+    paytraq = client_for(sandbox)
+    document = invoice_14_2(paytraq, new_client(paytraq), ref="M-9-4")
+    # a refusal (HTTP 400 about the values): nothing created
+    sandbox.controls.inject("POST", "sale", "error", status=422)
+    with pytest.raises(PermanentError) as refused:
+        paytraq.create_sale(document)
+    assert refused.value.write_not_sent is True and sales_with_ref(sandbox, "M-9-4") == []
+    # the daily budget spent before the call: nothing sent
+    spent = client_for(sandbox, budget=DailyBudget(0))
+    with pytest.raises(RateBudgetExhausted) as budget:
+        spent.create_sale(document)
+    assert budget.value.write_not_sent is True
+    # PayTraq gone: refused connections, nothing sent
+    sandbox.stop()
+    with pytest.raises(TransientError) as unreachable:
+        paytraq.create_sale(document)
+    assert unreachable.value.write_not_sent is True
+
+
+@pytest.mark.parametrize("fault", [dict(kind="error", status=500),
+                                   dict(kind="drop_after_write", how="close")])
+def test_a_write_that_may_have_been_done_is_never_reported_not_sent(sandbox, fault):
+    # Given a payment whose answer is a 500 (PayTraq may have acted) or lost after the write
+    paytraq = client_for(sandbox)
+    sale_id = paytraq.create_sale(invoice_14_2(paytraq, new_client(paytraq), ref="M-9-5"))
+    paytraq.post_sale(sale_id)
+    kind = fault.pop("kind")
+    sandbox.controls.inject("POST", r"sale/\d+/payment", kind, **fault)
+    # When the client books it, Then the outcome is unknown, not "not sent"
+    with pytest.raises(AmbiguousWrite) as unknown:
+        paytraq.add_payment(sale_id, PaymentRequest(
+            Decimal("22.22"), date(2026, 2, 4), GATEWAY_ACCOUNT, "Payment Gateway", "M-9-5"))
+    assert unknown.value.write_not_sent is False
+
+
+def test_a_sale_refused_after_an_earlier_attempts_answer_was_lost_is_not_reported_not_sent(
+        sandbox):
+    # Given a sale whose first answer is lost before the write, then a refusal of the retry
+    paytraq = client_for(sandbox, timeouts=SHORT_TIMEOUTS)
+    document = invoice_14_2(paytraq, new_client(paytraq), ref="M-9-6")
+    sandbox.controls.inject("POST", "sale", "timeout", seconds=SHORT_TIMEOUTS.read * 2)
+    sandbox.controls.inject("POST", "sale", "error", status=422)
+    # When the client creates it
+    with pytest.raises(PermanentError) as refused:
+        paytraq.create_sale(document)
+    # Then the refusal does not vouch for the first attempt (looked up between the two):
+    # whoever retries looks first
+    assert refused.value.write_not_sent is False
+    assert "sales" in [s.path for s in sandbox.controls.seen if s.method == "GET"]
