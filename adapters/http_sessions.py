@@ -60,18 +60,19 @@ def session_headers(session: requests.Session, headers: Mapping[str, str],
 
 def send(session: requests.Session, method: str, url: str, *, headers: CaseInsensitiveDict,
          timeout: tuple[float, float], params: Mapping[str, str] | None = None,
-         data: bytes | None = None) -> requests.Response:
+         data: bytes | None = None, follow_redirects: bool = True) -> requests.Response:
     """`session.request(...)`, less the merging of the session's settings into each request:
     `headers` come merged already (session_headers) and a session made by http_session reads no
     environment, so the request is prepared (prepared()) and sent with the session's proxies,
-    TLS settings and cookie jar, redirects followed. That merging was about a fifth of a call's
-    CPU (requests checks every mapping against a typing Protocol)."""
+    TLS settings and cookie jar, redirects followed unless `follow_redirects` is False (a
+    write: a redirect after it may have acted is its caller's to judge). That merging was about
+    a fifth of a call's CPU (requests checks every mapping against a typing Protocol)."""
     if session.trust_env:  # a session that reads the environment for each request
         return session.request(method, url, params=params, data=data, headers=headers,
-                               timeout=timeout)
+                               timeout=timeout, allow_redirects=follow_redirects)
     return session.send(prepared(session, method, url, headers, params, data), timeout=timeout,
-                        allow_redirects=True, proxies=session.proxies, stream=session.stream,
-                        verify=session.verify, cert=session.cert)
+                        allow_redirects=follow_redirects, proxies=session.proxies,
+                        stream=session.stream, verify=session.verify, cert=session.cert)
 
 
 # an origin, then path segments of letters, digits, `_`, `~` and `-` only: nothing requests

@@ -50,12 +50,12 @@ class PayTraqConnectClient(ConnectPort):
         return "PayTraqConnectClient(url=***)"
 
     def send(self, sale: ConnectSale) -> None:
-        """Deliver it; AmbiguousWrite when it may have been taken without an answer. Any other
-        error it raises left PayTraq untouched (refused, or never sent) and says so
-        (`write_not_sent`)."""
+        """Deliver it; AmbiguousWrite when it may have been taken without an answer. Refused
+        for its pace (429) or never connected, every time: it says it left PayTraq untouched
+        (`write_not_sent`). A refusal (4xx) does not: Connect documents its 200 only."""
         try:
             self._send(connect_body(sale))
-        except AmbiguousWrite:
+        except (AmbiguousWrite, RequestRefused):
             raise
         except SalesInboxError as untouched:
             untouched.write_not_sent = True
@@ -76,7 +76,7 @@ class PayTraqConnectClient(ConnectPort):
         try:
             response = self.session.post(self.url, data=body, timeout=(
                 self.timeouts.connect, self.timeouts.read),
-                headers={"Content-Type": XML_CONTENT_TYPE})
+                headers={"Content-Type": XML_CONTENT_TYPE}, allow_redirects=False)
         except requests.RequestException as exc:
             self._report(None, started, type(exc).__name__, body, None)
             if never_connected(exc):
@@ -89,8 +89,9 @@ class PayTraqConnectClient(ConnectPort):
         message = error_message(response.content, status).replace(self.url, SHOWN_PATH)
         if status == 429:
             return retry_after_seconds(response.headers.get("Retry-After")) or 0.0
-        if status >= 500:
-            raise AmbiguousWrite(f"PayTraq Connect: server error (HTTP {status}): {message}")
+        if status >= 500 or 300 <= status < 400:  # a redirect after the write is not followed
+            raise AmbiguousWrite(f"PayTraq Connect: no answer it can vouch for (HTTP {status}): "
+                                 f"{message}")
         raise RequestRefused(f"PayTraq Connect: refused (HTTP {status}): {message}", status,
                              message)
 

@@ -45,6 +45,10 @@ from application.errors import (
 log = structlog.get_logger(__name__)
 
 XML_CONTENT_TYPE = "application/xml"
+# the refusals PayTraq documents (paytraq-api.md §1.4: 400 failed validation, 401, 403, 404):
+# a write refused with one did nothing. A 429 is never sent at all (_NotSent). Another 4xx — a
+# proxy's 408, 409 or 413, say — does not vouch for that, so it is looked up like a lost answer.
+REFUSED_UNTOUCHED = frozenset({400, 403})  # RequestRefused's; 401 and 404 have errors of their own
 QUOTA_WAIT = 15 * 60  # a Retry-After this long is PayTraq's daily quota, not its pace
 SETTINGS = {"APIKey": "the channel's PayTraq API key",  # what each header comes from
             "APIToken": "the channel's PayTraq API token"}
@@ -123,8 +127,9 @@ class PayTraqTransport:
             return self._post(path, body)
         except AmbiguousWrite:
             raise
-        except SalesInboxError as untouched:
-            untouched.write_not_sent = True
+        except SalesInboxError as failed:
+            failed.write_not_sent = (not isinstance(failed, RequestRefused)
+                                     or failed.status in REFUSED_UNTOUCHED)
             raise
 
     def _post(self, path: str, body: bytes) -> bytes:
@@ -172,7 +177,8 @@ class PayTraqTransport:
         try:
             response = send(self.session, method, self.base_url + path, params=params,
                             data=body, headers=self._headers[body is not None],
-                            timeout=(self.timeouts.connect, self.timeouts.read))
+                            timeout=(self.timeouts.connect, self.timeouts.read),
+                            follow_redirects=body is None)
         except requests.RequestException as exc:
             self._log(method, path, None, started, attempt, error=type(exc).__name__,
                       wire=self._wire(params, body, None))
@@ -205,6 +211,9 @@ class PayTraqTransport:
         if status >= 500:
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             raise _NoAnswer(f"{where}: server error (HTTP {status}): {message}", wait)
+        if 300 <= status < 400 and method != "GET":  # a write's redirect is not followed
+            raise _NoAnswer(f"{where}: answered with a redirect (HTTP {status}), not followed: "
+                            "whether PayTraq acted is unknown")
         raise RequestRefused(f"{where}: refused (HTTP {status}): {message}", status, message)
 
     def _gave_up(self, method: str, path: str, last: TransientError | None) -> TransientError:

@@ -67,6 +67,7 @@ def test_an_unknown_channel_is_refused_without_showing_the_url(sandbox):
 
 @pytest.mark.parametrize(("fault", "not_sent"), [(dict(kind="error", status=429), True),
                                                  (dict(kind="error", status=500), False),
+                                                 (dict(kind="error", status=303), False),
                                                  (dict(kind="drop_after_write"), False)])
 def test_a_delivery_is_reported_not_sent_only_when_paytraq_surely_did_not_take_it(
         sandbox, fault, not_sent):

@@ -321,11 +321,16 @@ def test_a_write_paytraq_refused_for_its_pace_is_reported_not_sent(sandbox):
 def test_a_write_refused_for_its_values_or_never_sent_is_reported_not_sent(sandbox):
     paytraq = client_for(sandbox)
     document = invoice_14_2(paytraq, new_client(paytraq), ref="M-9-4")
-    # a refusal (HTTP 400 about the values): nothing created
-    sandbox.controls.inject("POST", "sale", "error", status=422)
+    # a refusal PayTraq documents (HTTP 400, failed validation), of each body shape: nothing
+    sandbox.controls.inject("POST", "sale", "error", status=400, times=2)
     with pytest.raises(PermanentError) as refused:
         paytraq.create_sale(document)
     assert refused.value.write_not_sent is True and sales_with_ref(sandbox, "M-9-4") == []
+    # a 4xx PayTraq does not document (a proxy's 409, say) vouches for nothing
+    sandbox.controls.inject("POST", "sale", "error", status=409)
+    with pytest.raises(PermanentError) as undocumented:
+        paytraq.create_sale(document)
+    assert undocumented.value.write_not_sent is False
     # the daily budget spent before the call: nothing sent
     spent = client_for(sandbox, budget=DailyBudget(0))
     with pytest.raises(RateBudgetExhausted) as budget:
@@ -360,7 +365,7 @@ def test_a_sale_refused_after_an_earlier_attempts_answer_was_lost_is_not_reporte
     paytraq = client_for(sandbox, timeouts=SHORT_TIMEOUTS)
     document = invoice_14_2(paytraq, new_client(paytraq), ref="M-9-6")
     sandbox.controls.inject("POST", "sale", "timeout", seconds=SHORT_TIMEOUTS.read * 2)
-    sandbox.controls.inject("POST", "sale", "error", status=422)
+    sandbox.controls.inject("POST", "sale", "error", status=400, times=2)  # every body shape
     # When the client creates it
     with pytest.raises(PermanentError) as refused:
         paytraq.create_sale(document)

@@ -1,12 +1,13 @@
 """What PayTraq receives from the transport, as requests' session would send it: the credentials
 and XML content types on every call, the session's cookies (a load balancer's stickiness)
-returned, the query, and redirects followed."""
+returned, the query, and a read's redirects followed (never a write's)."""
 
 from __future__ import annotations
 
 import pytest
 from werkzeug.wrappers import Request, Response
 
+from adapters.errors import AmbiguousWrite
 from adapters.outside_calls import RetryPolicy, Timeouts
 from adapters.paytraq.transport import PayTraqTransport
 from adapters.sandbox_wsgi import serve_in_thread
@@ -24,6 +25,8 @@ class Recorder:
         self.requests.append(request)
         if request.path == "/api/moved":
             response = Response(b"", status=302, headers={"Location": "/api/taxKeys"})
+        elif request.path == "/api/sale-moved":  # a write answered "see other"
+            response = Response(b"", status=303, headers={"Location": "/api/nowhere"})
         else:
             response = Response(b"<Ok/>", content_type="application/xml")
             response.set_cookie("lb", "node-2")
@@ -71,3 +74,14 @@ def test_a_redirect_is_followed(recorded):
     assert transport.get("moved") == b"<Ok/>"
     assert [request.path for request in seen] == ["/api/moved", "/api/taxKeys"]
     assert seen[1].headers["APIKey"] == "the-key"  # same host: the credentials go along
+
+
+def test_a_redirect_after_a_write_is_not_followed_and_leaves_its_outcome_unknown(recorded):
+    # Given a server that answers a write with "see other" (it may have acted)
+    transport, seen = recorded
+    # When a write is sent, Then it is one request, its outcome unknown: looked up, never
+    # taken for "not sent" and never sent again by the transport
+    with pytest.raises(AmbiguousWrite) as unknown:
+        transport.post("sale-moved", b"<Sale/>")
+    assert unknown.value.write_not_sent is False
+    assert [(request.method, request.path) for request in seen] == [("POST", "/api/sale-moved")]
