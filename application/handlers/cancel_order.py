@@ -12,7 +12,7 @@ from application.ports import (
     SaleRecord,
     UnitOfWork,
 )
-from application.write_ahead import CREATING_DOCUMENT
+from application.write_ahead import CREATING_DOCUMENT, SENDING_TO_CONNECT
 from domain.inbox import InboxItem
 from domain.review import ReasonCode, ReviewReason
 
@@ -36,8 +36,8 @@ def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
         if item is None or item.is_cancelled:
             return
         now = clock.now()
-        attempted = item.sent_at is not None or any(
-            step.name == CREATING_DOCUMENT for step in item.steps)  # write-ahead records
+        attempted = item.sent_at is not None or any(  # write-ahead records, answered or not
+            step.name in (CREATING_DOCUMENT, SENDING_TO_CONNECT) for step in item.steps)
         accounting = gateways.paytraq_rest(cmd.channel_id)
         if accounting is None and attempted:
             item.needs_review([ReviewReason.of(

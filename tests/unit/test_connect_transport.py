@@ -136,6 +136,24 @@ def test_a_delivery_connect_refused_before_taking_it_is_sent_again_without_askin
     assert flow.item().status.value == "sent" and flow.item().reasons == []
 
 
+@pytest.mark.parametrize("rest", [False, True])
+def test_an_order_deleted_after_a_delivery_whose_answer_was_lost_is_not_simply_cancelled(rest):
+    # Given a delivery Connect took but whose answer was lost
+    flow, connect = connect_flow(rest=rest)
+    connect.fail(transient(), after_write=True)
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the order is deleted in Mozello
+    flow.receive(order(paid=True), event="ORDER_DELETED")
+    # Then its document (approved by Connect) is not left behind unseen: a person is asked to
+    # deal with it — with REST credentials after finding it by its DocumentRef
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    assert [r.code.value for r in item.reasons] == ["deleted_after_finalised"]
+    assert ("find_sale_by_ref" in flow.accounting.calls) is rest
+    assert [s.status.value for s in flow.sales()] == ["in_process"]
+
+
 def test_an_order_no_real_shop_would_send_is_held_before_the_connect_call():
     # Given a Connect channel, and an order in a currency the channel does not book in
     flow, connect = connect_flow()
