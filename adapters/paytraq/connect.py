@@ -66,6 +66,10 @@ class PayTraqConnectClient(ConnectPort):
             wait = self._once(body, attempt)
             if wait is None:
                 return
+            if wait > self.retry.longest_wait:  # not slept through while the order is held:
+                raise TransientError(  # the worker's own retry comes back later
+                    f"PayTraq Connect asks to wait {wait:.0f} s before the next delivery "
+                    "(not sent)", wait)
             if attempt < self.retry.attempts:
                 self._sleep(self.retry.delay(attempt, wait))
         raise TransientError(f"PayTraq Connect refused {self.retry.attempts} times (not sent)")

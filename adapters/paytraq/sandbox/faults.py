@@ -3,7 +3,8 @@ per credential pair (429 + Retry-After, DECISIONS P12), the daily counter, a log
 seen, and faults injected on demand for the reliability tests:
 
 - `latency`: answer normally, `seconds` late;
-- `error`: answer `status` (500 by default) without doing anything;
+- `error`: answer `status` (500 by default) without doing anything, with `retry_after` as its
+  Retry-After header when given;
 - `timeout`: sleep `seconds` (past the client's timeout), then 504 without doing anything;
 - `drop_after_write`: do the write, then lose the answer: `how` = `close` (connection shut),
   `500` (error status) or `timeout` (answer only after `seconds`).
@@ -48,6 +49,7 @@ class Fault:
     status: int = 500
     how: str = "close"  # for drop_after_write: close | 500 | timeout
     times: int | None = 1  # None: every matching request
+    retry_after: int | None = None  # for `error`: the Retry-After header sent with it
 
     def matches(self, method: str, path: str) -> bool:
         return self.method.upper() == method and re.fullmatch(self.path, path) is not None
@@ -178,7 +180,7 @@ def install_controls(app: Flask, state: SandboxState, controls: SandboxControls)
         if fault.kind == "timeout":
             time.sleep(fault.seconds)
             return _error("Gateway timeout", 504)
-        return _error(f"Injected fault: HTTP {fault.status}", fault.status)
+        return _error(f"Injected fault: HTTP {fault.status}", fault.status, fault.retry_after)
 
     @app.after_request
     def lose_answer_and_record(response: Response) -> Response:

@@ -82,3 +82,16 @@ def test_a_delivery_is_reported_not_sent_only_when_paytraq_surely_did_not_take_i
         client.send(payload("M-C-9", "22.22"))
     assert failed.value.write_not_sent is not_sent
     assert isinstance(failed.value, AmbiguousWrite) is not not_sent
+
+
+def test_a_long_wait_asked_by_connect_is_left_to_the_workers_retry_not_slept_through(sandbox):
+    # Given a Connect endpoint that asks to wait ten minutes before the next delivery
+    slept = []
+    client = PayTraqConnectClient(sandbox.connect_url, timeouts=TIMEOUTS, sleep=slept.append)
+    sandbox.controls.inject("POST", r"ext/webhooks/inbox/\d+", "error", status=429, times=None,
+                            retry_after=600)
+    # When an order is delivered, Then it fails at once, not sent, saying how long to wait
+    with pytest.raises(SalesInboxError) as refused:
+        client.send(payload("M-C-10", "22.22"))
+    assert refused.value.write_not_sent is True and refused.value.retry_after == 600
+    assert slept == [] and sandbox.state.connect_messages == []
