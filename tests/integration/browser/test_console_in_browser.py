@@ -232,3 +232,26 @@ def test_a_document_paytraq_left_uncertain_is_settled_from_the_browser(console):
     until_text(console, "Aizsūtīts pa e-pastu", reload=True)
     assert "Cilvēks atbildēja, vai PayTraq ir dokuments" in text(console)
     assert len(console.sales(placed["order_id"])) == 1
+
+
+def test_a_payment_paytraq_refused_before_booking_is_booked_on_the_next_try_without_a_question(
+        console):
+    # Given a PayTraq that refuses the next payment for its pace, asking to wait five minutes
+    console.paytraq.controls.inject("POST", r"sale/\d+/payment", "error", status=429,
+                                    retry_after=300)
+    log_in(console)
+    placed = console.mozello.place_order([("TT-100", 1)], paid=True)
+    console.settle()
+    # When the accountant opens the order and has it processed now
+    console.open(f"/orders/sandbox/{placed['order_id']}")
+    submit(console, "action-process")
+    submit(console, "confirm-action")
+    console.join()
+    # Then the payment is booked once, nobody is asked whether it was, and the page says why
+    # the first try left nothing to check
+    until_text(console, "Aizsūtīts pa e-pastu", reload=True)
+    assert "PayTraq to nepieņēma: tiks sūtīts vēlreiz, nekas nav jāpārbauda" in text(console)
+    assert "iespējams" not in text(console).lower()
+    console.shot("order-write-not-sent-lv")
+    (sale,) = console.sales(placed["order_id"])
+    assert len([p for p in console.paytraq.state.payments.values() if p.sale_id == sale.id]) == 1
