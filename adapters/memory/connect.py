@@ -16,6 +16,12 @@ class FakeConnect(ConnectPort):
         self.company = company
         self.received: list[ConnectSale] = []
         self._faults: list[tuple[bool, Exception]] = []
+        self.later = False  # True: documents are made only by make_waiting(), as a person
+        self.waiting: list[ConnectSale] = []  # in PayTraq's Sales Inbox would do later
+
+    def make_waiting(self) -> None:
+        while self.waiting:
+            self._process(self.waiting.pop(0))
 
     def fail(self, error: Exception, after_write: bool = False) -> None:
         self._faults.append((after_write, error))
@@ -25,7 +31,9 @@ class FakeConnect(ConnectPort):
         if fault is not None and not fault[0]:
             raise fault[1]
         self.received.append(sale)
-        if self.company is not None:
+        if self.later:
+            self.waiting.append(sale)
+        elif self.company is not None:
             self._process(sale)
         if fault is not None:
             raise fault[1]

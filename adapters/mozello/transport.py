@@ -185,7 +185,8 @@ class MozelloTransport:
         try:
             response = send(self._session, method, url, params=params, data=data,
                             headers=self._headers[data is not None],
-                            timeout=(self.timeouts.connect, self.timeouts.read))
+                            timeout=(self.timeouts.connect, self.timeouts.read),
+                            follow_redirects=method == "GET")  # a write's: not as a GET
             return response
         finally:
             self._report(method, url, started, response, params, data)
@@ -213,6 +214,9 @@ class MozelloTransport:
         if status >= 400:
             raise PermanentError(
                 f"Mozello refused {method} {path} (HTTP {status}): {self._message(response)}")
+        if 300 <= status < 400:  # requests would repeat the write as a GET, its body dropped
+            raise TransientError(f"Mozello answered {method} {path} with a redirect "
+                                 f"(HTTP {status}), not followed: the write is tried again later")
         try:
             data = wire.decode(response.content) if response.content.strip() else {}
         except ValueError:

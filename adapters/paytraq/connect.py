@@ -3,7 +3,8 @@
 quota; no credentials but the URL itself, which is therefore never logged in full.
 
 Sent again only when PayTraq surely did not take it (connection refused, 429); after a timeout,
-a dropped connection or a 5xx it raises AmbiguousWrite and the caller decides."""
+a dropped connection, a 5xx or a redirect (never followed) it raises AmbiguousWrite and the
+caller decides. A 429 asking for more than a minute goes back to the worker's retry."""
 
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 
 GETs are retried on timeouts, dropped connections, 5xx and 429 with exponential backoff and
 jitter, honouring `Retry-After`. A POST is repeated here only when PayTraq surely did not act on
-it (429, connection refused); any other failure after sending raises `AmbiguousWrite`, and the
-caller must look before it writes again. The APIKey and APIToken never reach a log line or an
+it (429, connection refused) and never follows a redirect. A timeout, a dropped connection, a 5xx
+or a 3xx raises `AmbiguousWrite`: the caller must look before it writes again. A refusal raises
+its typed error, marked `write_not_sent` only when PayTraq documents it as doing nothing (400,
+401, 403, 404; REFUSED_UNTOUCHED). The APIKey and APIToken never reach a log line or an
 exception message.
 """
 
@@ -58,7 +60,8 @@ DEFAULT_RETRY = RetryPolicy()
 
 
 class RequestRefused(PermanentError):
-    """PayTraq answered 4xx (not 401/404/429): it did nothing; `status` and `message` say why."""
+    """PayTraq answered 4xx (not 401/404/429), or a read a redirect not followed: refused;
+    `status` and `message` say why. Only a 400 or 403 is known to have done nothing."""
 
     def __init__(self, text: str, status: int, message: str):
         super().__init__(text)
@@ -121,8 +124,8 @@ class PayTraqTransport:
 
     def post(self, path: str, body: bytes) -> bytes:
         """Send a write; raises AmbiguousWrite when PayTraq may have acted without answering.
-        Any other error it raises left PayTraq untouched (refused, or never sent) and says so
-        (`write_not_sent`)."""
+        An error that surely left PayTraq untouched — never sent, a 429, a refusal PayTraq
+        documents — says so (`write_not_sent`); any other (a proxy's 409, say) does not."""
         try:
             return self._post(path, body)
         except AmbiguousWrite:
@@ -178,7 +181,7 @@ class PayTraqTransport:
             response = send(self.session, method, self.base_url + path, params=params,
                             data=body, headers=self._headers[body is not None],
                             timeout=(self.timeouts.connect, self.timeouts.read),
-                            follow_redirects=body is None)
+                            follow_redirects=method == "GET")
         except requests.RequestException as exc:
             self._log(method, path, None, started, attempt, error=type(exc).__name__,
                       wire=self._wire(params, body, None))

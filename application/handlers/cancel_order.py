@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.commands import CancelOrder
+from application.connect_processing import CONNECT_CHECKED
 from application.order_lock import holding_order
 from application.ports import (
     AccountingPort,
@@ -12,7 +13,7 @@ from application.ports import (
     SaleRecord,
     UnitOfWork,
 )
-from application.write_ahead import CREATING_DOCUMENT, SENDING_TO_CONNECT
+from application.write_ahead import CREATING_DOCUMENT, SENDING_TO_CONNECT, last_attempt
 from domain.inbox import InboxItem
 from domain.review import ReasonCode, ReviewReason
 
@@ -36,19 +37,30 @@ def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
         if item is None or item.is_cancelled:
             return
         now = clock.now()
-        attempted = item.sent_at is not None or any(  # write-ahead records, answered or not
-            step.name in (CREATING_DOCUMENT, SENDING_TO_CONNECT) for step in item.steps)
+        to_connect = _connect_may_have_it(item)
+        attempted = to_connect or any(  # a REST write-ahead record, answered or not
+            step.name == CREATING_DOCUMENT for step in item.steps)
         accounting = gateways.paytraq_rest(cmd.channel_id)
-        if accounting is None and attempted:
+        sale = None if accounting is None else _paytraq_document(item, accounting, attempted)
+        if sale is None and to_connect:  # its Sales Inbox may still make the document
             item.needs_review([ReviewReason.of(
                 ReasonCode.DELETED_AFTER_FINALISED,
-                "the order was deleted in Mozello after it was sent to PayTraq Connect: void "
-                "its document in PayTraq if one was made")], now)
-            uow.commit()
-            return
-        sale = _paytraq_document(item, accounting, attempted)
-        _settle_deleted_order(item, sale, accounting, now)
+                "the order was deleted in Mozello after it was sent to PayTraq Connect: look in "
+                "PayTraq → Sales → Sales Inbox (Pārdošanas iesūtne) for reference "
+                f"{item.order_id} and void its document there if one was made")], now)
+        else:
+            _settle_deleted_order(item, sale, accounting, now)
         uow.commit()
+
+
+def _connect_may_have_it(item: InboxItem) -> bool:
+    """Sent to PayTraq Connect, or an attempt nobody has closed since (not sent, or a person
+    found it not delivered): PayTraq's Sales Inbox makes its document when it gets to it."""
+    if item.sent_at is not None:
+        return True
+    last = last_attempt(item.steps, SENDING_TO_CONNECT, CONNECT_CHECKED)
+    return last.step is not None and (
+        last.answer is None or last.answer.detail.get("delivered") == "yes")
 
 
 def _paytraq_document(item: InboxItem, accounting: AccountingPort,

@@ -154,6 +154,35 @@ def test_an_order_deleted_after_a_delivery_whose_answer_was_lost_is_not_simply_c
     assert [s.status.value for s in flow.sales()] == ["in_process"]
 
 
+def test_an_order_deleted_before_paytraqs_sales_inbox_made_its_document_waits_for_a_person():
+    # Given a delivery PayTraq's Sales Inbox took but has not turned into a document yet
+    flow, connect = connect_flow()
+    connect.later = True
+    flow.receive(order(paid=True))
+    assert flow.item().sent_at is not None and flow.sales() == []
+    # When the order is deleted in Mozello
+    flow.receive(order(paid=True), event="ORDER_DELETED")
+    # Then it is not taken as cancelled: the document may still come, and a person is told
+    # where to look for it
+    item = flow.item()
+    assert item.status.value == "needs_review"
+    (reason,) = item.reasons
+    assert reason.code.value == "deleted_after_finalised" and "Sales Inbox" in reason.message
+    connect.make_waiting()  # (and it does come)
+    assert len(flow.sales()) == 1
+
+
+def test_an_order_deleted_after_a_delivery_connect_refused_is_simply_cancelled():
+    # Given a delivery Connect refused before taking it
+    flow, connect = connect_flow(rest=False)
+    connect.fail(refused_unsent())
+    with pytest.raises(TransientError):
+        flow.receive(order(paid=True))
+    # When the order is deleted in Mozello, Then it is cancelled: nothing can be in PayTraq
+    flow.receive(order(paid=True), event="ORDER_DELETED")
+    assert flow.item().status.value == "cancelled"
+
+
 def test_an_order_no_real_shop_would_send_is_held_before_the_connect_call():
     # Given a Connect channel, and an order in a currency the channel does not book in
     flow, connect = connect_flow()

@@ -277,3 +277,27 @@ def test_the_client_sends_the_documented_auth_header_to_paths_with_trailing_slas
     assert sandbox.state.calls[0].path == "/v1/store/product/uid-5102234/"
     assert API_KEY  # the sandbox accepted `Authorization: ApiKey <key>` (else 401)
     assert sandbox.state.calls[0].status == 200
+
+
+def test_a_write_answered_with_a_redirect_is_not_repeated_as_a_read():
+    # Given a shop that answers writes with "see other" (requests would follow it with a GET,
+    # the write's body dropped, and its JSON would pass for the write's answer)
+    requests_seen = []
+
+    def shop(environ, start_response):
+        requests_seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        if environ["REQUEST_METHOD"] != "GET":
+            start_response("303 See Other", [("Location", "/v1/store/products/")])
+            return [b""]
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps({"error": False, "products": []}).encode()]
+
+    server = serve_in_thread(shop)
+    try:
+        client = MozelloClient(API_KEY, server.base_url + "/v1/", limiters=[])
+        # When stock is written, Then it fails as a write to try again, and nothing was read
+        with pytest.raises(TransientError, match="redirect"):
+            client.update_by_sku([SkuUpdate("TT-100", stock=3)])
+        assert {method for method, _ in requests_seen} == {"POST"}
+    finally:
+        server.stop()
