@@ -18,14 +18,31 @@ from requests.utils import check_header_validity, requote_uri
 from adapters.http_adapter import DirectAdapter
 from application.errors import UnusableCredential
 
+# credentials sent as headers of their own (PayTraq's); requests drops only Authorization (how
+# Mozello's key goes) when a redirect leads to another host
+CREDENTIAL_HEADERS = ("APIKey", "APIToken")
+
+
+class _ApiSession(requests.Session):
+    """requests' Session that, like Authorization, drops every credential header when a
+    redirect leads away from the host it was meant for."""
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest,
+                     response: requests.Response) -> None:
+        super().rebuild_auth(prepared_request, response)
+        if self.should_strip_auth(response.request.url, prepared_request.url):
+            for name in CREDENTIAL_HEADERS:
+                prepared_request.headers.pop(name, None)
+
 
 def http_session(base_url: str) -> requests.Session:
     """A session for one API whose environment settings (proxy for `base_url`, honouring
     no_proxy; CA bundle) are read once, here. requests otherwise reads the whole process
     environment before every request — more CPU than the rest of the call. (.netrc is not
     consulted: every API here authenticates by its own headers.) Its calls go through
-    DirectAdapter (http_adapter.py): requests' adapter without its per-call repetitions."""
-    session = requests.Session()
+    DirectAdapter (http_adapter.py): requests' adapter without its per-call repetitions. A
+    redirect to another host carries no credential header (_ApiSession)."""
+    session = _ApiSession()
     for scheme in ("https://", "http://"):
         session.mount(scheme, DirectAdapter())
     found = session.merge_environment_settings(base_url, {}, None, None, None)

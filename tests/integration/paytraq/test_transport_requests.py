@@ -25,6 +25,10 @@ class Recorder:
         self.requests.append(request)
         if request.path == "/api/moved":
             response = Response(b"", status=302, headers={"Location": "/api/taxKeys"})
+        elif request.path == "/api/moved-away":  # to another host name of the same server
+            port = request.host.rsplit(":", 1)[1]
+            response = Response(b"", status=302,
+                                headers={"Location": f"http://localhost:{port}/api/taxKeys"})
         elif request.path == "/api/sale-moved":  # a write answered "see other"
             response = Response(b"", status=303, headers={"Location": "/api/nowhere"})
         else:
@@ -85,3 +89,13 @@ def test_a_redirect_after_a_write_is_not_followed_and_leaves_its_outcome_unknown
         transport.post("sale-moved", b"<Sale/>")
     assert unknown.value.write_not_sent is False
     assert [(request.method, request.path) for request in seen] == [("POST", "/api/sale-moved")]
+
+
+def test_a_redirect_to_another_host_carries_no_credentials(recorded):
+    # Given a read redirected to another host (here: another name of the same server)
+    transport, seen = recorded
+    # When it is followed, Then the credentials stay behind
+    assert transport.get("moved-away") == b"<Ok/>"
+    assert [(request.host.split(":")[0], request.path) for request in seen] == [
+        ("127.0.0.1", "/api/moved-away"), ("localhost", "/api/taxKeys")]
+    assert "APIKey" not in seen[1].headers and "APIToken" not in seen[1].headers
