@@ -32,7 +32,7 @@ from application.ports import (
     WriteDialectStore,
 )
 from application.write_ahead import SENDING_TO_CONNECT as SENDING
-from application.write_ahead import last_attempt, not_sent
+from application.write_ahead import close_if_not_sent, last_attempt
 from domain.connect_revisits import (
     GIVE_UP_AFTER,
     LISTING,
@@ -54,6 +54,17 @@ logger = structlog.get_logger()
 
 CONNECT_CHECKED = "connect_checked"  # a person's answer: detail delivered = "yes" | "no"
 
+
+def earlier_delivery(steps: list[Step]) -> str | None:
+    """What an order's steps say of its last delivery to Connect not yet recorded as sent:
+    None — none, or closed (not sent, or a person found it not delivered); "unknown" — its
+    answer was lost; "yes" — a person found it delivered."""
+    last = last_attempt(steps, SENDING, CONNECT_CHECKED)
+    if last.step is None:
+        return None
+    if last.answer is None:
+        return "unknown"
+    return "yes" if last.answer.detail.get("delivered") == "yes" else None
 
 @dataclass
 class ConnectProcessor:
@@ -80,7 +91,7 @@ class ConnectProcessor:
 
     # --- sending -----------------------------------------------------------------------
     def _send(self) -> bool:
-        earlier = self._earlier_attempt()
+        earlier = earlier_delivery(self.item.steps)
         if earlier == "yes":
             self.item.sent_to_connect(self.clock.now(), confirmed_by="person")
             return True
@@ -101,9 +112,7 @@ class ConnectProcessor:
             self.connect.send(ConnectSale(document, order.customer, order.total, order.taxes,
                                           self._steps()))
         except SalesInboxError as failed:
-            closed = not_sent(SENDING, failed, self.clock.now())
-            if closed is not None:
-                self.item.steps.append(closed)  # committed with the failure
+            close_if_not_sent(self.item.steps, SENDING, failed, self.clock.now())
             raise
         now = self.clock.now()
         self.item.sent_to_connect(now, predicted_total=document.totals().total)
@@ -150,16 +159,6 @@ class ConnectProcessor:
                          self.clock.now().date() if pays else None)
 
     # --- after a lost answer -----------------------------------------------------------
-    def _earlier_attempt(self) -> str | None:
-        """None: no attempt (or a person said it was not delivered); "unknown": an attempt
-        whose answer was lost; "yes": a person found it delivered."""
-        last = last_attempt(self.item.steps, SENDING, CONNECT_CHECKED)
-        if last.step is None:
-            return None
-        if last.answer is None:
-            return "unknown"
-        return "yes" if last.answer.detail.get("delivered") == "yes" else None
-
     def _recover(self) -> bool:
         try:
             found = self._find()

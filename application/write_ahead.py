@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from application.errors import SalesInboxError
 from domain.inbox import Step
 
 CREATING_DOCUMENT = "creating_document"  # POST sale (REST)
@@ -21,11 +22,12 @@ SENDING_TO_CONNECT = "sending_to_paytraq_connect"  # POST to the PayTraq Connect
 WRITE_NOT_SENT = "write_not_sent"  # detail: intent (the record it closes), error (its kind)
 
 
-def not_sent(intent: str, error: Exception, at: datetime) -> Step | None:
-    """The step that closes the `intent` record after `error`, if the write surely did nothing."""
-    if not getattr(error, "write_not_sent", False):
-        return None
-    return Step(WRITE_NOT_SENT, at, {"intent": intent, "error": type(error).__name__})
+def close_if_not_sent(steps: list[Step], intent: str, error: SalesInboxError,
+                      at: datetime) -> None:
+    """After the `intent` write failed with `error`: if it surely did nothing, a WRITE_NOT_SENT
+    step closes its record (committed with the failure, as every failure is)."""
+    if error.write_not_sent:
+        steps.append(Step(WRITE_NOT_SENT, at, {"intent": intent, "error": type(error).__name__}))
 
 
 @dataclass(frozen=True, slots=True)

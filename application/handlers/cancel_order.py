@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.commands import CancelOrder
-from application.connect_processing import CONNECT_CHECKED
+from application.connect_processing import earlier_delivery
 from application.order_lock import holding_order
 from application.ports import (
     AccountingPort,
@@ -13,7 +13,7 @@ from application.ports import (
     SaleRecord,
     UnitOfWork,
 )
-from application.write_ahead import CREATING_DOCUMENT, SENDING_TO_CONNECT, last_attempt
+from application.write_ahead import CREATING_DOCUMENT
 from domain.inbox import InboxItem
 from domain.review import ReasonCode, ReviewReason
 
@@ -56,11 +56,7 @@ def _cancel(cmd: CancelOrder, uow: UnitOfWork, gateways: Gateways, clock: Clock,
 def _connect_may_have_it(item: InboxItem) -> bool:
     """Sent to PayTraq Connect, or an attempt nobody has closed since (not sent, or a person
     found it not delivered): PayTraq's Sales Inbox makes its document when it gets to it."""
-    if item.sent_at is not None:
-        return True
-    last = last_attempt(item.steps, SENDING_TO_CONNECT, CONNECT_CHECKED)
-    return last.step is not None and (
-        last.answer is None or last.answer.detail.get("delivered") == "yes")
+    return item.sent_at is not None or earlier_delivery(item.steps) is not None
 
 
 def _paytraq_document(item: InboxItem, accounting: AccountingPort,

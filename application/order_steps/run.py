@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import structlog
 
+from application.errors import SalesInboxError
 from application.ports import (
     AccountingPort,
     ClientCache,
@@ -20,7 +21,7 @@ from application.ports import (
     SkuCache,
     WriteDialectStore,
 )
-from application.write_ahead import not_sent
+from application.write_ahead import close_if_not_sent
 from domain.inbox import InboxItem, Step
 from domain.orders import SalesOrder
 from domain.paytraq_totals import TaxKey
@@ -112,12 +113,9 @@ class OrderRun:
         )
         self.commit()
 
-    def not_sent(self, intent: str, error: Exception) -> None:
-        """After an outside write failed: if it surely did nothing, its record is closed
-        (write_ahead.not_sent), committed with the failure as every failure is."""
-        closed = not_sent(intent, error, self.clock.now())
-        if closed is not None:
-            self.item.steps.append(closed)
+    def not_sent(self, intent: str, error: SalesInboxError) -> None:
+        """After the `intent` write failed: its record closed if it surely did nothing."""
+        close_if_not_sent(self.item.steps, intent, error, self.clock.now())
 
     def finish(self) -> None:
         """Every step ran: the problems found go to review, or the review is cleared."""

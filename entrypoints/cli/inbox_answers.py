@@ -25,27 +25,14 @@ QUESTION = click.option(
 def register(inbox: click.Group, one) -> None:
     """Add the answers to the `inbox` group; `one(order_id, channel_id)` finds the item."""
 
-    @inbox.command("payment")
-    @click.argument("order_id")
-    @click.option("--channel", "channel_id")
-    @click.option("--booked/--not-booked", required=True,
-                  help="what PayTraq shows for a payment whose answer was lost")
-    @QUESTION
-    def payment(order_id, channel_id, booked, question):
-        """Settle a `payment_uncertain` review: it was booked (record it) or not (book it now)."""
-        _settle(one, order_id, channel_id,
-                lambda c, o: AnswerPaymentCheck(c, o, booked, question, BY))
-
-    @inbox.command("connect")
-    @click.argument("order_id")
-    @click.option("--channel", "channel_id")
-    @click.option("--delivered/--not-delivered", required=True,
-                  help="what PayTraq shows for an order whose Connect answer was lost")
-    @QUESTION
-    def connect(order_id, channel_id, delivered, question):
-        """Settle a `connect_uncertain` review: delivered (taken as sent) or not (send again)."""
-        _settle(one, order_id, channel_id,
-                lambda c, o: AnswerConnectCheck(c, o, delivered, question, BY))
+    _yes_or_no(inbox, one, "payment", "--booked/--not-booked", AnswerPaymentCheck,
+               "what PayTraq shows for a payment whose answer was lost",
+               "Settle a `payment_uncertain` review: it was booked (record it) or not (book it "
+               "now).")
+    _yes_or_no(inbox, one, "connect", "--delivered/--not-delivered", AnswerConnectCheck,
+               "what PayTraq shows for an order whose Connect answer was lost",
+               "Settle a `connect_uncertain` review: delivered (taken as sent) or not (send "
+               "again).")
 
     @inbox.command("document")
     @click.argument("order_id")
@@ -62,6 +49,20 @@ def register(inbox: click.Group, one) -> None:
         answered = None if not_created else document_id
         _settle(one, order_id, channel_id,
                 lambda c, o: AnswerDocumentCheck(c, o, answered, question, BY))
+
+
+def _yes_or_no(inbox: click.Group, one, name: str, flags: str, answer, what: str,
+               doc: str) -> None:
+    """`inbox NAME ORDER_ID --question A.N --yes|--no`: a yes/no answer (`answer`, a command
+    taking channel, order, the answer, the question and who answered)."""
+
+    @inbox.command(name, help=doc)
+    @click.argument("order_id")
+    @click.option("--channel", "channel_id")
+    @click.option(flags, "said", required=True, help=what)
+    @QUESTION
+    def answered(order_id, channel_id, said, question):
+        _settle(one, order_id, channel_id, lambda c, o: answer(c, o, said, question, BY))
 
 
 def _settle(one, order_id: str, channel_id: str | None, answer) -> None:
